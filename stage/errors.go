@@ -28,13 +28,15 @@ func (e *Error) Error() string { return fmt.Sprintf("stage %q: %v", e.Stage, e.E
 func (e *Error) Unwrap() error { return e.Err }
 
 // Wrap returns err wrapped in an *Error naming stage, or err itself when it
-// is nil or already carries a stage name (an *Error anywhere in its chain).
+// is nil or already carries a stage name (an *Error or a *PanicError
+// anywhere in its chain).
 func Wrap(stage string, err error) error {
 	if err == nil {
 		return nil
 	}
 	var se *Error
-	if errors.As(err, &se) {
+	var pe *PanicError
+	if errors.As(err, &se) || errors.As(err, &pe) {
 		return err
 	}
 	return &Error{Stage: stage, Err: err}
