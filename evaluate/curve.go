@@ -1,0 +1,103 @@
+package evaluate
+
+// sortedBinary holds binary labels and scores in order of decreasing score,
+// computed once and shared by every curve, AUC and bootstrap replicate over
+// the same examples.
+type sortedBinary struct {
+	order  []int32   // example indexes by decreasing score
+	bounds []int32   // end (exclusive) in order of each run of tied scores
+	yTrue  []int     // labels in original order
+	scores []float64 // scores in original order
+}
+
+func newSortedBinary(yTrue []int, scores []float64) *sortedBinary {
+	order := descendingOrder(scores)
+	bounds := make([]int32, 0, 64)
+	for i := 1; i < len(order); i++ {
+		if scores[order[i]] != scores[order[i-1]] {
+			bounds = append(bounds, int32(i))
+		}
+	}
+	bounds = append(bounds, int32(len(order)))
+	return &sortedBinary{order: order, bounds: bounds, yTrue: yTrue, scores: scores}
+}
+
+// clfCurve is scikit-learn's _binary_clf_curve: for each distinct score,
+// from the highest down, the cumulative weight of false and true
+// positives when predicting positive at score >= that threshold.
+type clfCurve struct {
+	fps, tps, thresholds []float64
+}
+
+// curve computes the cumulative counts with weights w (nil for 1 each).
+// As scikit-learn does, examples of zero weight are left out first, so a
+// score held only by such examples is no threshold. It returns
+// ErrUndefined when every weight is zero.
+func (s *sortedBinary) curve(w []float64) (clfCurve, error) {
+	m := len(s.bounds)
+	c := clfCurve{fps: make([]float64, 0, m), tps: make([]float64, 0, m), thresholds: make([]float64, 0, m)}
+	var fp, tp float64
+	start := int32(0)
+	for _, end := range s.bounds {
+		seen := w == nil
+		for _, i := range s.order[start:end] {
+			wt := weight(w, int(i))
+			if wt == 0 {
+				continue
+			}
+			seen = true
+			if s.yTrue[i] == 1 {
+				tp += wt
+			} else {
+				fp += wt
+			}
+		}
+		if seen {
+			c.fps = append(c.fps, fp)
+			c.tps = append(c.tps, tp)
+			c.thresholds = append(c.thresholds, s.scores[s.order[start]])
+		}
+		start = end
+	}
+	if len(c.fps) == 0 {
+		return c, ErrUndefined
+	}
+	return c, nil
+}
+
+// auc computes the ROC AUC with weights w without building the curve: the
+// trapezoid rule over the points of all distinct thresholds. It returns
+// ErrSingleClass when the weighted positives or negatives are zero.
+func (s *sortedBinary) auc(w []float64) (float64, error) {
+	var fp, tp, area float64
+	start := int32(0)
+	order, y := s.order, s.yTrue
+	for _, end := range s.bounds {
+		var dfp, dtp float64
+		if w == nil {
+			for _, i := range order[start:end] {
+				dtp += float64(y[i])
+			}
+			dfp = float64(end-start) - dtp
+		} else {
+			for _, i := range order[start:end] {
+				if y[i] == 1 {
+					dtp += w[i]
+				} else {
+					dfp += w[i]
+				}
+			}
+		}
+		area += dfp * (2*tp + dtp)
+		fp += dfp
+		tp += dtp
+		start = end
+	}
+	if fp == 0 && tp == 0 {
+		return 0, ErrUndefined
+	}
+	if fp == 0 || tp == 0 {
+		return 0, ErrSingleClass
+	}
+	return area / (2 * fp * tp), nil
+}
