@@ -1,0 +1,193 @@
+package feature
+
+import (
+	"math"
+	"slices"
+)
+
+// numAcc holds the mergeable statistics of one numeric transform's input:
+// moments (Welford, merged with Chan et al.'s formula), and, when the
+// transform needs them, the values themselves (exact quantiles) or their
+// counts (most frequent).
+type numAcc struct {
+	n        int64
+	mean, m2 float64
+	min, max float64
+	values   []float64
+	counts   map[float64]int64
+	keepVals bool
+}
+
+func newNumAcc(o *numOp) *numAcc {
+	a := &numAcc{min: math.Inf(1), max: math.Inf(-1), keepVals: o.needsValues()}
+	if o.needsCounts() {
+		a.counts = make(map[float64]int64)
+	}
+	return a
+}
+
+func (a *numAcc) add(x float64) {
+	a.n++
+	d := x - a.mean
+	a.mean += d / float64(a.n)
+	a.m2 += d * (x - a.mean)
+	if x < a.min {
+		a.min = x
+	}
+	if x > a.max {
+		a.max = x
+	}
+	if a.keepVals {
+		a.values = append(a.values, x)
+	}
+	if a.counts != nil {
+		a.counts[x]++
+	}
+}
+
+func (a *numAcc) merge(b *numAcc) {
+	if b.n == 0 {
+		return
+	}
+	if a.n == 0 {
+		a.n, a.mean, a.m2 = b.n, b.mean, b.m2
+	} else {
+		n := a.n + b.n
+		d := b.mean - a.mean
+		na, nb, nn := float64(a.n), float64(b.n), float64(n)
+		a.mean += d * nb / nn
+		a.m2 += b.m2 + d*d*na*nb/nn
+		a.n = n
+	}
+	a.min = min(a.min, b.min)
+	a.max = max(a.max, b.max)
+	if a.keepVals {
+		a.values = append(a.values, b.values...)
+	}
+	for v, c := range b.counts {
+		a.counts[v] += c
+	}
+}
+
+// quantile returns the q-quantile (0 <= q <= 1) of sorted values with
+// numpy's default linear interpolation, computed as numpy's _lerp.
+func quantile(sorted []float64, q float64) float64 {
+	n := len(sorted)
+	idx := q * float64(n-1)
+	lo := int(math.Floor(idx))
+	if lo >= n-1 {
+		return sorted[n-1]
+	}
+	if lo < 0 {
+		return sorted[0]
+	}
+	t := idx - float64(lo)
+	a, b := sorted[lo], sorted[lo+1]
+	d := b - a
+	if t >= 0.5 {
+		return b - d*(1-t)
+	}
+	return a + d*t
+}
+
+// median returns the median as numpy.median: the middle value, or the mean
+// of the two middle values.
+func median(sorted []float64) float64 {
+	n := len(sorted)
+	if n%2 == 1 {
+		return sorted[n/2]
+	}
+	return (sorted[n/2-1] + sorted[n/2]) / 2
+}
+
+const eps = 2.220446049250313e-16 // float64 machine epsilon
+
+// handleZero returns 1 for a scale too small to divide by, as
+// scikit-learn's _handle_zeros_in_scale.
+func handleZero(scale float64) float64 {
+	if scale < 10*eps {
+		return 1
+	}
+	return scale
+}
+
+// fit sets o's state from a; o must be stateful and a.n > 0.
+func (o *numOp) fit(a *numAcc) {
+	o.n = a.n
+	if a.keepVals {
+		slices.Sort(a.values)
+	}
+	switch o.kind {
+	case opImpute:
+		switch o.strategy {
+		case Mean:
+			o.a = a.mean
+		case Median:
+			o.a = median(a.values)
+		case MostFrequent:
+			best, bestN := 0.0, int64(-1)
+			for v, c := range a.counts {
+				if c > bestN || (c == bestN && v < best) {
+					best, bestN = v, c
+				}
+			}
+			o.a = best
+		}
+	case opStandardize:
+		v := a.m2 / float64(a.n)
+		n := float64(a.n)
+		// scikit-learn's _is_constant_feature.
+		if v <= n*eps*v+(n*a.mean*eps)*(n*a.mean*eps) {
+			o.a, o.b = a.mean, 1
+		} else {
+			o.a, o.b = a.mean, math.Sqrt(v)
+		}
+	case opMinMax:
+		scale := (o.hi - o.lo) / handleZero(a.max-a.min)
+		o.a, o.b = scale, o.lo-a.min*scale
+	case opRobust:
+		q1, q2, q3 := quantile(a.values, o.lo/100), quantile(a.values, 0.5), quantile(a.values, o.hi/100)
+		o.a, o.b = q2, handleZero(q3-q1)
+	case opMaxAbs:
+		o.a = handleZero(max(math.Abs(a.min), math.Abs(a.max)))
+	case opBins:
+		o.edges = binEdges(o.bins, o.uniform, a)
+	}
+}
+
+// binEdges computes KBinsDiscretizer's edges.
+func binEdges(k int, uniform bool, a *numAcc) []float64 {
+	if a.min == a.max {
+		return []float64{math.Inf(-1), math.Inf(1)}
+	}
+	edges := make([]float64, k+1)
+	if uniform {
+		// numpy.linspace(min, max, k+1)
+		step := (a.max - a.min) / float64(k)
+		for i := range k {
+			edges[i] = float64(i)*step + a.min
+		}
+		edges[k] = a.max
+		return edges
+	}
+	// numpy.percentile(values, numpy.linspace(0, 100, k+1))
+	step := 100 / float64(k)
+	for i := range k + 1 {
+		p := float64(i) * step
+		if i == k {
+			p = 100
+		}
+		edges[i] = quantile(a.values, p/100)
+	}
+	// drop bins narrower than 1e-8, keeping the first edge
+	// (numpy.ediff1d over the original edges).
+	out, prev := edges[:1], edges[0]
+	for i := 1; i < len(edges); i++ {
+		e := edges[i]
+		if e-prev > 1e-8 {
+			out = append(out, e)
+		}
+		prev = e
+	}
+	return out
+}

@@ -1,0 +1,275 @@
+package feature
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+)
+
+// Unknown says what an encoder does with a category not seen in training.
+type Unknown uint8
+
+const (
+	// UnknownError makes an unknown category an ErrUnknownCategory error
+	// (scikit-learn's default, handle_unknown="error").
+	UnknownError Unknown = iota
+	// UnknownIgnore encodes an unknown category as all zeros (one-hot), or
+	// as the infrequent column when the one-hot encoder has one
+	// (scikit-learn's handle_unknown="infrequent_if_exist"); for Ordinal it
+	// gives OrdinalOptions.UnknownValue.
+	UnknownIgnore
+)
+
+// String returns the policy's name as used in encoded state.
+func (u Unknown) String() string {
+	switch u {
+	case UnknownIgnore:
+		return "ignore"
+	case UnknownError:
+		return "error"
+	}
+	return "Unknown(" + strconv.Itoa(int(u)) + ")"
+}
+
+// Names used in output column names for the special categories.
+const (
+	MissingCategory    = "<missing>"    // one-hot column of the missing value
+	InfrequentCategory = "<infrequent>" // one-hot column of the infrequent categories
+)
+
+// CatTransform is one step of a categorical feature: an optional imputer
+// (CatImpute, CatImputeConstant) followed by exactly one encoder (OneHot,
+// Ordinal, Hash). The zero value is not valid.
+type CatTransform struct{ op catOp }
+
+type catKind uint8
+
+const (
+	catImpute catKind = iota + 1
+	catOneHot
+	catOrdinal
+	catHash
+)
+
+var catNames = [...]string{catImpute: "impute", catOneHot: "onehot", catOrdinal: "ordinal", catHash: "hash"}
+
+// catOp is a categorical transform, configuration and fitted state.
+type catOp struct {
+	kind catKind
+	// configuration
+	strategy     ImputeStrategy
+	fill         string
+	unknown      Unknown
+	unknownValue float64
+	minFreq      int64
+	maxCats      int
+	buckets      int
+	// fitted state
+	cats       []string         // frequent categories, sorted (one-hot, ordinal)
+	infrequent []string         // infrequent categories, sorted (one-hot)
+	hasMissing bool             // one-hot: the missing value has its own column
+	index      map[string]int32 // category -> column (one-hot) or code (ordinal)
+	n          int64            // values seen in fitting
+}
+
+func (o *catOp) name() string { return catNames[o.kind] }
+
+// OneHotOptions configures OneHot; the zero value means scikit-learn's
+// defaults (unknown categories are an error, no infrequent grouping).
+type OneHotOptions struct {
+	// Unknown is the policy for categories not seen in training.
+	Unknown Unknown
+	// MinFrequency folds categories seen fewer than this many times in
+	// training into one InfrequentCategory column (min_frequency as an
+	// integer); 0 or 1 disables it.
+	MinFrequency int
+	// MaxCategories caps the output columns of the non-missing categories,
+	// the infrequent column included (max_categories): the least frequent
+	// ones (ties: first in sorted order) are folded; 0 disables it.
+	MaxCategories int
+}
+
+// OneHot encodes a category as one column per training category, in sorted
+// byte order, named NAME=VALUE, as OneHotEncoder. A missing value seen in
+// training gets its own column, NAME=<missing>, after the categories (as
+// scikit-learn places NaN last); infrequent categories share one column,
+// NAME=<infrequent>, placed last.
+func OneHot(opts OneHotOptions) CatTransform {
+	if opts.MinFrequency < 0 || opts.MaxCategories < 0 || opts.MaxCategories == 1 {
+		panic(fmt.Sprintf("feature: OneHot needs MinFrequency >= 0 and MaxCategories 0 or >= 2, got %+v", opts))
+	}
+	return CatTransform{catOp{kind: catOneHot, unknown: opts.Unknown, minFreq: int64(opts.MinFrequency), maxCats: opts.MaxCategories}}
+}
+
+// OrdinalOptions configures Ordinal; the zero value makes unknown
+// categories an error.
+type OrdinalOptions struct {
+	// Unknown is the policy for categories not seen in training; with
+	// UnknownIgnore they are encoded as UnknownValue.
+	Unknown Unknown
+	// UnknownValue is the code of unknown categories under UnknownIgnore
+	// (scikit-learn's unknown_value, often -1).
+	UnknownValue float64
+}
+
+// Ordinal encodes a category as its index (0, 1, ...) among the training
+// categories in sorted byte order, in one column named NAME, as
+// OrdinalEncoder. Unknown categories follow opts; a missing value is an
+// ErrMissing error unless the chain imputes it. Note that the zero
+// OrdinalOptions makes unknown categories an error, as scikit-learn does.
+func Ordinal(opts OrdinalOptions) CatTransform {
+	if opts.Unknown == UnknownIgnore && (opts.UnknownValue != opts.UnknownValue) {
+		panic(fmt.Sprintf("feature: Ordinal needs a non-NaN UnknownValue, got %v", opts.UnknownValue))
+	}
+	return CatTransform{catOp{kind: catOrdinal, unknown: opts.Unknown, unknownValue: opts.UnknownValue}}
+}
+
+// Hash encodes a category as a one-hot vector over n buckets chosen by the
+// 64-bit FNV-1a hash of its bytes, columns named NAME#0 to NAME#(n-1). It is
+// stateless, so unknown categories need no policy; a missing value is an
+// ErrMissing error unless the chain imputes it.
+func Hash(n int) CatTransform {
+	if n < 1 || n > 1<<20 {
+		panic(fmt.Sprintf("feature: Hash needs 1 to 1048576 buckets, got %d", n))
+	}
+	return CatTransform{catOp{kind: catHash, buckets: n}}
+}
+
+// CatImpute replaces a missing category by the most frequent training
+// category (ties: first in byte order); strategy must be MostFrequent.
+func CatImpute(strategy ImputeStrategy) CatTransform {
+	if strategy != MostFrequent {
+		panic(fmt.Sprintf("feature: CatImpute needs MostFrequent (CatImputeConstant for a constant), got %v", strategy))
+	}
+	return CatTransform{catOp{kind: catImpute, strategy: MostFrequent}}
+}
+
+// CatImputeConstant replaces a missing category by fill.
+func CatImputeConstant(fill string) CatTransform {
+	return CatTransform{catOp{kind: catImpute, strategy: Constant, fill: fill}}
+}
+
+// catAcc counts categories; it is mergeable by addition.
+type catAcc struct {
+	counts  map[string]int64
+	missing int64
+}
+
+func (a *catAcc) merge(b *catAcc) {
+	for k, c := range b.counts {
+		a.counts[k] += c
+	}
+	a.missing += b.missing
+}
+
+// fitImpute sets the imputer's fill value.
+func (o *catOp) fitImpute(a *catAcc) {
+	o.n = a.missing
+	if o.strategy != MostFrequent {
+		return
+	}
+	best, bestN := "", int64(-1)
+	for k, c := range a.counts {
+		if c > bestN || (c == bestN && k < best) {
+			best, bestN = k, c
+		}
+	}
+	o.fill = best
+}
+
+// fitEncoder sets an encoder's vocabulary from counts (after imputation).
+func (o *catOp) fitEncoder(counts map[string]int64, missing int64) {
+	if o.kind == catHash {
+		return
+	}
+	cats := make([]string, 0, len(counts))
+	var n int64
+	for k, c := range counts {
+		cats = append(cats, k)
+		n += c
+	}
+	o.n = n + missing
+	slices.Sort(cats)
+	o.index = make(map[string]int32, len(cats))
+	if o.kind == catOrdinal {
+		o.cats = cats
+		for i, c := range cats {
+			o.index[c] = int32(i)
+		}
+		return
+	}
+	// one-hot, with scikit-learn's _identify_infrequent.
+	infreq := make([]bool, len(cats))
+	nInf := 0
+	if o.minFreq > 1 {
+		for i, c := range cats {
+			if counts[c] < o.minFreq {
+				infreq[i] = true
+				nInf++
+			}
+		}
+	}
+	if o.maxCats > 0 && o.maxCats < len(cats)-nInf+1 {
+		order := make([]int, len(cats))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(x, y int) int { return cmp.Compare(counts[cats[x]], counts[cats[y]]) })
+		for _, i := range order[:len(cats)-o.maxCats+1] {
+			infreq[i] = true
+		}
+	}
+	o.cats, o.infrequent = nil, nil
+	for i, c := range cats {
+		if infreq[i] {
+			o.infrequent = append(o.infrequent, c)
+		} else {
+			o.cats = append(o.cats, c)
+		}
+	}
+	o.hasMissing = missing > 0
+	o.buildIndex()
+}
+
+// width returns the encoder's output width.
+func (o *catOp) width() int {
+	switch o.kind {
+	case catOrdinal:
+		return 1
+	case catHash:
+		return o.buckets
+	}
+	w := len(o.cats)
+	if o.hasMissing {
+		w++
+	}
+	if len(o.infrequent) > 0 {
+		w++
+	}
+	return w
+}
+
+// buildIndex fills index from cats and infrequent (one-hot and ordinal).
+func (o *catOp) buildIndex() {
+	o.index = make(map[string]int32, len(o.cats)+len(o.infrequent))
+	for i, c := range o.cats {
+		o.index[c] = int32(i)
+	}
+	if o.kind == catOneHot {
+		inf := int32(o.width() - 1)
+		for _, c := range o.infrequent {
+			o.index[c] = inf
+		}
+	}
+}
+
+// fnv1a is the 64-bit FNV-1a hash.
+func fnv1a(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
