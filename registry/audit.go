@@ -89,3 +89,11 @@ func verifyChain(model string, entries []Entry, lastHash string) error {
 	}
 	return nil
 }
+
+func marshalEntry(e Entry) ([]byte, error) { return json.Marshal(e) }
+
+func unmarshalEntry(b []byte) (Entry, error) {
+	var e Entry
+	err := json.Unmarshal(b, &e)
+	return e, err
+}

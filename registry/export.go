@@ -245,4 +245,3 @@ func (r *Registry) Import(ctx context.Context, rd io.Reader) (string, error) {
 	}
 	return model, nil
 }
-
