@@ -191,6 +191,9 @@ func (l LogisticRegression) Fit(ctx context.Context, d Dataset) (Model, error) {
 			return nil, fmt.Errorf("train: logistic regression diverged (non-finite coefficients): %v", err)
 		}
 	}
+	if l.Progress != nil && rec.reported < res.Stats.MajorIterations {
+		l.Progress(Progress{Iteration: res.Stats.MajorIterations, Total: maxIter, Loss: res.Location.F, Elapsed: time.Since(start)})
+	}
 	model := newLogisticModel(classes, p, x, d.FeatureFingerprint)
 	model.iterations = res.Stats.MajorIterations
 	gnorm := math.Inf(1)
@@ -238,6 +241,7 @@ type fitRecorder struct {
 	progress ProgressFunc
 	total    int
 	start    time.Time
+	reported int // last iteration reported
 }
 
 func (r *fitRecorder) Init() error { return r.ctx.Err() }
@@ -247,6 +251,7 @@ func (r *fitRecorder) Record(loc *optimize.Location, op optimize.Operation, stat
 		return err
 	}
 	if r.progress != nil && op == optimize.MajorIteration {
+		r.reported = stats.MajorIterations
 		r.progress(Progress{Iteration: stats.MajorIterations, Total: r.total, Loss: loc.F, Elapsed: time.Since(r.start)})
 	}
 	return nil
