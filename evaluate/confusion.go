@@ -43,8 +43,8 @@ func (a Average) String() string {
 // predictions). Its methods compute the metrics that depend on the counts
 // only; they return NaN where scikit-learn 1.2 would, as documented on each.
 type Confusion struct {
-	Classes int       // number of classes k; labels are 0..k-1
-	Counts  []float64 // k×k, row-major
+	Classes int       `json:"classes"` // number of classes k; labels are 0..k-1
+	Counts  []float64 `json:"counts"`  // k×k, row-major
 }
 
 // ConfusionMatrix counts yTrue against yPred over classes 0..classes-1,

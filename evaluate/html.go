@@ -1,0 +1,107 @@
+package evaluate
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"strings"
+)
+
+//go:embed report.html.tmpl
+var reportTemplate string
+
+var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
+	"num":   fmtNum,
+	"delta": fmtDelta,
+	"pct":   func(v float64) string { return fmt.Sprintf("%.0f%%", 100*v) },
+	"ptr": func(v *float64) string {
+		if v == nil {
+			return "—"
+		}
+		return fmtNum(*v)
+	},
+	"describe": func(name string) string {
+		if m, err := lookupMetric(name); err == nil {
+			return m.doc
+		}
+		return ""
+	},
+	"lossnote": func(name string) string {
+		if m, err := lookupMetric(name); err == nil && !m.higher {
+			return "lower is better"
+		}
+		return "higher is better"
+	},
+	"sliceval": func(s Slice, metric string) string { return fmtNum(s.Value(metric)) },
+}).Parse(reportTemplate))
+
+// fmtNum formats a metric for people: four decimals, or "undefined".
+func fmtNum(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "undefined"
+	}
+	return fmt.Sprintf("%.4f", v)
+}
+
+func fmtDelta(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "undefined"
+	}
+	return fmt.Sprintf("%+.4f", v)
+}
+
+type htmlView struct {
+	*Report
+	ROCSVG, PRSVG, CalibrationSVG, ConfusionSVG template.HTML
+	SliceMetrics                                []string
+}
+
+// WriteHTML writes the report as one self-contained HTML page: inline CSS,
+// plots drawn by gonum.org/v1/plot as inline SVG, no scripts and no
+// external assets, so the file can be mailed, archived or attached to a
+// pull request and opened anywhere. It shows the verdict first, then the
+// metric table with intervals, the ROC, precision-recall, calibration and
+// confusion-matrix plots, the comparison with the baseline and the slice
+// table, as present in the report.
+func (r *Report) WriteHTML(w io.Writer) error {
+	v := htmlView{Report: r}
+	var err error
+	if r.ROC != nil {
+		if v.ROCSVG, err = inline(rocPlot(r)); err != nil {
+			return err
+		}
+	}
+	if v.PRSVG, err = inline(prPlot(r)); err != nil {
+		return err
+	}
+	if v.CalibrationSVG, err = inline(calibrationPlot(r)); err != nil {
+		return err
+	}
+	if v.ConfusionSVG, err = inline(confusionPlot(r)); err != nil {
+		return err
+	}
+	if r.Slices != nil && len(r.Slices.Slices) > 0 {
+		// At most six metric columns keep the table readable.
+		for _, m := range r.Slices.Slices[0].Metrics {
+			switch m.Metric {
+			case "roc_auc", "accuracy", "precision", "recall", "f1", "selection_rate", "log_loss":
+				v.SliceMetrics = append(v.SliceMetrics, m.Metric)
+			}
+		}
+	}
+	if err := reportTmpl.Execute(w, v); err != nil {
+		return fmt.Errorf("evaluate: writing the HTML report: %w", err)
+	}
+	return nil
+}
+
+// inline marks SVG drawn by this package as safe HTML: it contains only
+// numbers and text that vgsvg escapes.
+func inline(s string, err error) (template.HTML, error) {
+	if err != nil {
+		return "", fmt.Errorf("evaluate: drawing a plot: %w", err)
+	}
+	return template.HTML(strings.TrimSpace(s)), nil
+}
