@@ -70,6 +70,8 @@ type catOp struct {
 	infrequent []string         // infrequent categories, sorted (one-hot)
 	hasMissing bool             // one-hot: the missing value has its own column
 	index      map[string]int32 // category -> column (one-hot) or code (ordinal)
+	keys       []string         // for small vocabularies: the categories of index...
+	cols       []int32          // ...and their columns, scanned instead of hashing
 	n          int64            // values seen in fitting
 }
 
@@ -262,6 +264,41 @@ func (o *catOp) buildIndex() {
 			o.index[c] = inf
 		}
 	}
+	o.keys, o.cols = nil, nil
+	if len(o.index) <= smallVocab {
+		for _, c := range append(append([]string(nil), o.cats...), o.infrequent...) {
+			o.keys = append(o.keys, c)
+			o.cols = append(o.cols, o.index[c])
+		}
+	}
+}
+
+// smallVocab is the vocabulary size up to which a linear scan (comparing
+// length and last byte first) beats hashing the string.
+const smallVocab = 16
+
+// lookup returns the column or code of category s.
+func (o *catOp) lookup(s string) (int32, bool) {
+	if o.keys == nil {
+		i, ok := o.index[s]
+		return i, ok
+	}
+	n := len(s)
+	if n == 0 {
+		for i, k := range o.keys {
+			if k == "" {
+				return o.cols[i], true
+			}
+		}
+		return 0, false
+	}
+	last := s[n-1]
+	for i, k := range o.keys {
+		if len(k) == n && k[n-1] == last && k == s {
+			return o.cols[i], true
+		}
+	}
+	return 0, false
 }
 
 // fnv1a is the 64-bit FNV-1a hash.

@@ -244,7 +244,6 @@ func (s *Set[T]) Decode(data []byte) (*Fitted[T], error) {
 		ff.def = d
 		ff.nums = append([]numOp(nil), d.nums...)
 		ff.cats = append([]catOp(nil), d.cats...)
-		ff.clipFirst = len(d.nums) > 0 && d.nums[0].kind == opClip
 		if n := len(ff.nums) + len(ff.cats); len(fj.Transforms) != n {
 			return nil, &StateError{Feature: d.name, Reason: fmt.Sprintf("state has %d transforms, the set %d", len(fj.Transforms), n), Err: ErrMismatch}
 		}

@@ -157,7 +157,7 @@ func (s *Set[T]) Begin() *Fitting[T] {
 		ff.def = d
 		ff.nums = append([]numOp(nil), d.nums...)
 		ff.cats = append([]catOp(nil), d.cats...)
-		ff.clipFirst = len(d.nums) > 0 && d.nums[0].kind == opClip
+		ff.link()
 		for j := range ff.nums {
 			if ff.nums[j].stateful() {
 				fz.levels[i] = append(fz.levels[i], j)
@@ -217,17 +217,16 @@ func (p *Pass[T]) Add(row *T) error {
 		ff := &fz.feats[i]
 		if a := p.nums[i]; a != nil {
 			raw := ff.readNum(row)
-			k := fz.levels[i][p.level]
-			x, fl := ff.through(raw, k, nil)
-			if fl.err == nil && x == x {
+			x, code := through(ff.nums[:fz.levels[i][p.level]], ff.clipFirst, raw, nil)
+			if code == codeOK && x == x {
 				if x-x != 0 { // ±Inf
-					fl = failure{err: ErrInfinite, num: raw}
+					code = codeInfinite
 				} else {
 					a.add(x)
 				}
 			}
-			if fl.err != nil {
-				return &ValueError{Row: int(p.rows), Feature: ff.def.name, Value: fl.value(), Err: fl.err}
+			if code != codeOK {
+				return ff.explain(row, int(p.rows), code)
 			}
 		} else if a := p.cats[i]; a != nil {
 			if s, ok := ff.readCat(row); ok {
@@ -318,6 +317,7 @@ func newFitted[T any](feats []fitFeat[T], blockRows int) *Fitted[T] {
 	f := &Fitted[T]{feats: feats, blockRows: blockRows}
 	for i := range f.feats {
 		ff := &f.feats[i]
+		ff.link()
 		ff.off = len(f.names)
 		name := ff.def.name
 		switch ff.def.typ {

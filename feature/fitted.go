@@ -22,17 +22,126 @@ type Fitted[T any] struct {
 }
 
 // fitFeat is one feature with its fitted transforms and its place in the
-// output vector.
+// output vector. The accessors are copied from the definition so that the
+// hot path reaches them without an extra indirection.
 type fitFeat[T any] struct {
 	def        *def[T]
+	typ        featType
+	num        func(*T) float64
+	numOpt     func(*T) (float64, bool)
+	numPtr     func(*T) *float64
+	cat        func(*T) string
+	catOpt     func(*T) (string, bool)
+	catPtr     func(*T) *string
 	nums       []numOp
 	cats       []catOp
+	enc        *catOp // last of cats
 	off, width int
 	clipFirst  bool // the chain starts with Clip, which accepts ±Inf
+	fast       fastChain
 }
 
+// fastChain is a numeric chain of an optional imputer and affine scalers
+// (Standardize, Robust, MinMax, MaxAbs), evaluated without the general
+// loop: a missing value gives the precomputed result of the chain on a
+// missing value, any other value goes through the scalers in order. It
+// computes the same float64 operations in the same order as the general
+// path, so the results are bit-identical.
+type fastChain struct {
+	ok        bool
+	indicator bool
+	missing   float64 // the chain's output for a missing input (NaN: none)
+	n         int
+	ops       [4]affine
+}
+
+type affine struct {
+	kind opKind
+	a, b float64
+}
+
+func (c *fastChain) build(ops []numOp) {
+	*c = fastChain{}
+	for i := range ops {
+		switch op := &ops[i]; op.kind {
+		case opImpute:
+			c.indicator = op.indicator
+		case opStandardize, opRobust, opMinMax, opMaxAbs:
+			if c.n == len(c.ops) {
+				return
+			}
+			c.ops[c.n] = affine{op.kind, op.a, op.b}
+			c.n++
+		default:
+			return
+		}
+	}
+	var scratch [2]float64
+	c.missing, _ = through(ops, false, nan, scratch[:])
+	c.ok = true
+}
+
+// eval is evalNum for a fast chain.
+func (c *fastChain) eval(x float64, out []float64) uint8 {
+	if x != x {
+		if c.indicator {
+			out[1] = 1
+		}
+		if y := c.missing; y == y {
+			out[0] = y
+			return codeOK
+		}
+		fillNaN(out)
+		return codeMissing
+	}
+	if c.indicator {
+		out[1] = 0
+	}
+	for i := 0; i < c.n; i++ {
+		op := &c.ops[i]
+		switch op.kind {
+		case opStandardize, opRobust:
+			x = (x - op.a) / op.b
+		case opMinMax:
+			x = x*op.a + op.b
+		case opMaxAbs:
+			x = x / op.a
+		}
+	}
+	if x-x != 0 { // ±Inf in or out
+		fillNaN(out)
+		return codeInfinite
+	}
+	out[0] = x
+	return codeOK
+}
+
+// link copies the definition's accessors into f and points enc at its
+// encoder; call it after nums and cats are final.
+func (f *fitFeat[T]) link() {
+	d := f.def
+	f.typ, f.num, f.numOpt, f.numPtr, f.cat, f.catOpt, f.catPtr = d.typ, d.num, d.numOpt, d.numPtr, d.cat, d.catOpt, d.catPtr
+	f.clipFirst = len(f.nums) > 0 && f.nums[0].kind == opClip
+	f.enc = nil
+	f.fast.build(f.nums)
+	if len(f.cats) > 0 {
+		f.enc = &f.cats[len(f.cats)-1]
+	}
+}
+
+// Outcome codes of the hot path; the error itself is built on the slow path
+// (explain), so that transforming a row returns a byte.
+const (
+	codeOK uint8 = iota
+	codeMissing
+	codeInfinite
+	codeDomain
+	codeUnknown
+)
+
+var codeErrs = [...]error{codeMissing: ErrMissing, codeInfinite: ErrInfinite, codeDomain: ErrDomain, codeUnknown: ErrUnknownCategory}
+
 // failure says why a value could not be transformed; err is nil on success.
-// It is returned by value so that the serving path does not allocate.
 type failure struct {
 	err   error
 	num   float64
@@ -61,135 +170,170 @@ func fillNaN(out []float64) {
 
 // readNum reads the raw numeric value; NaN means missing.
 func (f *fitFeat[T]) readNum(row *T) float64 {
-	if f.def.num != nil {
-		return f.def.num(row)
-	}
-	if v, ok := f.def.numOpt(row); ok {
-		return v
+	switch {
+	case f.num != nil:
+		return f.num(row)
+	case f.numPtr != nil:
+		if p := f.numPtr(row); p != nil {
+			return *p
+		}
+	default:
+		if v, ok := f.numOpt(row); ok {
+			return v
+		}
 	}
 	return nan
 }
 
 func (f *fitFeat[T]) readCat(row *T) (string, bool) {
-	if f.def.cat != nil {
-		return f.def.cat(row), true
+	switch {
+	case f.cat != nil:
+		return f.cat(row), true
+	case f.catPtr != nil:
+		if p := f.catPtr(row); p != nil {
+			return *p, true
+		}
+		return "", false
 	}
-	return f.def.catOpt(row)
+	return f.catOpt(row)
 }
 
-// through applies the first k numeric ops to raw, checking each value.
-func (f *fitFeat[T]) through(raw float64, k int, out []float64) (float64, failure) {
+// through applies the first k numeric ops to raw, checking each value; when
+// out is not nil it sets the missing indicator out[1].
+func through(ops []numOp, clipFirst bool, raw float64, out []float64) (float64, uint8) {
 	x := raw
-	if math.IsInf(x, 0) && !f.clipFirst {
-		return x, failure{err: ErrInfinite, num: raw}
+	if x-x != 0 && x == x && !clipFirst { // ±Inf
+		return x, codeInfinite
 	}
-	for j := 0; j < k; j++ {
-		op := &f.nums[j]
+	for j := range ops {
+		op := &ops[j]
 		if op.kind == opImpute && op.indicator && out != nil {
+			out[1] = 0
 			if x != x {
 				out[1] = 1
-			} else {
-				out[1] = 0
 			}
 		}
 		y := op.apply(x)
 		if y != y && x == x {
-			return y, failure{err: ErrDomain, num: raw}
+			return y, codeDomain
 		}
 		x = y
 	}
-	return x, failure{}
+	return x, codeOK
 }
 
-// put writes the feature's columns for row into out (len f.width). On
-// failure all of them are NaN.
-func (f *fitFeat[T]) put(row *T, out []float64) failure {
-	switch f.def.typ {
-	case typeNum:
-		raw := f.readNum(row)
-		x, fl := f.through(raw, len(f.nums), out)
-		if fl.err == nil {
-			switch {
-			case x != x:
-				fl = failure{err: ErrMissing, miss: true}
-			case math.IsInf(x, 0):
-				fl = failure{err: ErrInfinite, num: raw}
-			default:
-				out[0] = x
-				return failure{}
-			}
+// evalNum runs the whole chain on raw into out.
+func evalNum(ops []numOp, clipFirst bool, raw float64, out []float64) uint8 {
+	x, code := through(ops, clipFirst, raw, out)
+	if code == codeOK {
+		switch {
+		case x != x:
+			code = codeMissing
+		case x-x != 0:
+			code = codeInfinite
+		default:
+			out[0] = x
+			return codeOK
 		}
-		fillNaN(out)
-		return fl
+	}
+	fillNaN(out)
+	return code
+}
+
+// put writes the feature's columns for row into out (len f.width) and
+// returns an outcome code. On failure all of them are NaN.
+func (f *fitFeat[T]) put(row *T, out []float64) uint8 {
+	switch f.typ {
+	case typeNum:
+		if f.fast.ok {
+			return f.fast.eval(f.readNum(row), out)
+		}
+		return evalNum(f.nums, f.clipFirst, f.readNum(row), out)
 	case typeCat:
-		return f.putCat(row, out)
+		s, ok := f.readCat(row)
+		if !ok && f.cats[0].kind == catImpute {
+			s, ok = f.cats[0].fill, true
+		}
+		return f.enc.put(s, ok, out)
 	}
 	t := f.def.tm(row)
 	if t.IsZero() {
 		fillNaN(out)
-		return failure{err: ErrMissing, miss: true}
+		return codeMissing
 	}
 	i := 0
 	for _, p := range f.def.parts {
 		p.put(t, out[i:])
 		i += p.width()
 	}
-	return failure{}
+	return codeOK
 }
 
-func (f *fitFeat[T]) putCat(row *T, out []float64) failure {
-	s, ok := f.readCat(row)
-	if !ok && f.cats[0].kind == catImpute {
-		s, ok = f.cats[0].fill, true
+// explain builds the error of a row whose put returned code.
+func (f *fitFeat[T]) explain(row *T, rowIndex int, code uint8) *ValueError {
+	e := &ValueError{Row: rowIndex, Feature: f.def.name, Value: MissingCategory, Err: codeErrs[code]}
+	switch f.typ {
+	case typeNum:
+		if x := f.readNum(row); x == x {
+			e.Value = strconv.FormatFloat(x, 'g', -1, 64)
+		}
+	case typeCat:
+		if s, ok := f.readCat(row); ok {
+			e.Value = strconv.Quote(s)
+		}
 	}
-	enc := &f.cats[len(f.cats)-1]
+	return e
+}
+
+// put encodes category s (ok false: missing) into out.
+func (enc *catOp) put(s string, ok bool, out []float64) uint8 {
 	switch enc.kind {
 	case catOneHot:
 		clear(out)
 		if !ok {
 			if enc.hasMissing {
 				out[len(enc.cats)] = 1
-				return failure{}
+				return codeOK
 			}
-		} else if i, found := enc.index[s]; found {
+		} else if i, found := enc.lookup(s); found {
 			out[i] = 1
-			return failure{}
+			return codeOK
 		}
 		if enc.unknown == UnknownError {
 			fillNaN(out)
 			if !ok {
-				return failure{err: ErrMissing, miss: true}
+				return codeMissing
 			}
-			return failure{err: ErrUnknownCategory, str: s, isStr: true}
+			return codeUnknown
 		}
 		if len(enc.infrequent) > 0 {
 			out[len(out)-1] = 1
 		}
-		return failure{}
+		return codeOK
 	case catOrdinal:
 		if !ok {
 			out[0] = nan
-			return failure{err: ErrMissing, miss: true}
+			return codeMissing
 		}
-		if i, found := enc.index[s]; found {
+		if i, found := enc.lookup(s); found {
 			out[0] = float64(i)
-			return failure{}
+			return codeOK
 		}
 		if enc.unknown == UnknownError {
 			out[0] = nan
-			return failure{err: ErrUnknownCategory, str: s, isStr: true}
+			return codeUnknown
 		}
 		out[0] = enc.unknownValue
-		return failure{}
+		return codeOK
 	}
 	// hash
 	if !ok {
 		fillNaN(out)
-		return failure{err: ErrMissing, miss: true}
+		return codeMissing
 	}
 	clear(out)
 	out[fnv1a(s)%uint64(enc.buckets)] = 1
-	return failure{}
+	return codeOK
 }
 
 // Width returns the number of output columns.
@@ -231,8 +375,8 @@ func (f *Fitted[T]) Transform(row *T, dst []float64) ([]float64, error) {
 	var first error
 	for i := range f.feats {
 		ff := &f.feats[i]
-		if fl := ff.put(row, dst[ff.off:ff.off+ff.width]); fl.err != nil && first == nil {
-			first = &ValueError{Row: -1, Feature: ff.def.name, Value: fl.value(), Err: fl.err}
+		if code := ff.put(row, dst[ff.off:ff.off+ff.width]); code != codeOK && first == nil {
+			first = ff.explain(row, -1, code)
 		}
 	}
 	return dst, first
@@ -283,8 +427,8 @@ func (f *Fitted[T]) MatrixTo(ctx context.Context, dst []float64, rows []T) error
 				out := dst[i*w : (i+1)*w]
 				for j := range f.feats {
 					ff := &f.feats[j]
-					if fl := ff.put(&rows[i], out[ff.off:ff.off+ff.width]); fl.err != nil && errs[b] == nil {
-						errs[b] = &ValueError{Row: i, Feature: ff.def.name, Value: fl.value(), Err: fl.err}
+					if code := ff.put(&rows[i], out[ff.off:ff.off+ff.width]); code != codeOK && errs[b] == nil {
+						errs[b] = ff.explain(&rows[i], i, code)
 					}
 				}
 			}

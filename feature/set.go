@@ -46,8 +46,10 @@ type def[T any] struct {
 	typ    featType
 	num    func(*T) float64
 	numOpt func(*T) (float64, bool)
+	numPtr func(*T) *float64
 	cat    func(*T) string
 	catOpt func(*T) (string, bool)
+	catPtr func(*T) *string
 	tm     func(*T) time.Time
 	nums   []numOp
 	cats   []catOp
@@ -137,12 +139,10 @@ func (s *Set[T]) NumPtr(name string, fn func(*T) *float64, ts ...NumTransform) *
 	if fn == nil {
 		panic(fmt.Sprintf("feature: NumPtr %q: nil accessor", name))
 	}
-	return s.NumOpt(name, func(r *T) (float64, bool) {
-		if p := fn(r); p != nil {
-			return *p, true
-		}
-		return 0, false
-	}, ts...)
+	d := numDef[T](name, ts)
+	d.numPtr = fn
+	s.add(d)
+	return s
 }
 
 func catDef[T any](name string, ts []CatTransform) *def[T] {
@@ -195,12 +195,10 @@ func (s *Set[T]) CatPtr(name string, fn func(*T) *string, ts ...CatTransform) *S
 	if fn == nil {
 		panic(fmt.Sprintf("feature: CatPtr %q: nil accessor", name))
 	}
-	return s.CatOpt(name, func(r *T) (string, bool) {
-		if p := fn(r); p != nil {
-			return *p, true
-		}
-		return "", false
-	}, ts...)
+	d := catDef[T](name, ts)
+	d.catPtr = fn
+	s.add(d)
+	return s
 }
 
 // Time adds a time feature read by fn, giving the listed parts in order. It
