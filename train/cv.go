@@ -77,7 +77,13 @@ func CrossValidate(ctx context.Context, t Trainer, d Dataset, opts *CVOptions) (
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(o.Parallelism)
 	for i, f := range folds {
+		if gctx.Err() != nil {
+			break
+		}
 		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
 			fs, err := runFold(gctx, t, d, f, o.Scorer)
 			if err != nil {
 				if ctxErr := ctx.Err(); ctxErr != nil {
@@ -91,6 +97,9 @@ func CrossValidate(ctx context.Context, t Trainer, d Dataset, opts *CVOptions) (
 		})
 	}
 	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	scores := make([]float64, len(folds))

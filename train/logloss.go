@@ -67,13 +67,13 @@ func newLogLoss(x []float64, n, p, m int, cls []int32, sw []float64, l2 float64,
 		e.scratch[i] = make([]float64, m)
 	}
 	if workers > 1 {
-		e.start = make(chan struct{})
-		e.done = make(chan struct{})
+		start, done := make(chan struct{}), make(chan struct{})
+		e.start, e.done = start, done
 		for w := 1; w < workers; w++ {
 			go func() {
-				for range e.start {
+				for range start {
 					e.work(w)
-					e.done <- struct{}{}
+					done <- struct{}{}
 				}
 			}()
 		}

@@ -320,7 +320,13 @@ func evaluate(ctx context.Context, build Builder, d Dataset, cands []Params, fol
 	g.SetLimit(cv.Parallelism)
 	for i, p := range cands {
 		for j, f := range folds {
+			if gctx.Err() != nil {
+				break
+			}
 			g.Go(func() error {
+				if err := gctx.Err(); err != nil {
+					return err
+				}
 				fs, err := runFold(gctx, build(p), d, f, cv.Scorer)
 				if ctxErr := ctx.Err(); ctxErr != nil {
 					return ctxErr
@@ -341,6 +347,9 @@ func evaluate(ctx context.Context, build Builder, d Dataset, cands []Params, fol
 		}
 	}
 	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	res := make([]Candidate, len(cands))
