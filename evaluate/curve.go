@@ -4,22 +4,21 @@ package evaluate
 // computed once and shared by every curve, AUC and bootstrap replicate over
 // the same examples.
 type sortedBinary struct {
-	order  []int32   // example indexes by decreasing score
+	order  []entry   // examples by decreasing score
 	bounds []int32   // end (exclusive) in order of each run of tied scores
-	yTrue  []int     // labels in original order
 	scores []float64 // scores in original order
 }
 
 func newSortedBinary(yTrue []int, scores []float64) *sortedBinary {
-	order := descendingOrder(scores)
+	order := sortDescending(yTrue, scores)
 	bounds := make([]int32, 0, 64)
 	for i := 1; i < len(order); i++ {
-		if scores[order[i]] != scores[order[i-1]] {
+		if order[i].key != order[i-1].key {
 			bounds = append(bounds, int32(i))
 		}
 	}
 	bounds = append(bounds, int32(len(order)))
-	return &sortedBinary{order: order, bounds: bounds, yTrue: yTrue, scores: scores}
+	return &sortedBinary{order: order, bounds: bounds, scores: scores}
 }
 
 // clfCurve is scikit-learn's _binary_clf_curve: for each distinct score,
@@ -40,13 +39,13 @@ func (s *sortedBinary) curve(w []float64) (clfCurve, error) {
 	start := int32(0)
 	for _, end := range s.bounds {
 		seen := w == nil
-		for _, i := range s.order[start:end] {
-			wt := weight(w, int(i))
+		for _, e := range s.order[start:end] {
+			wt := weight(w, int(e.idx))
 			if wt == 0 {
 				continue
 			}
 			seen = true
-			if s.yTrue[i] == 1 {
+			if e.label == 1 {
 				tp += wt
 			} else {
 				fp += wt
@@ -55,7 +54,7 @@ func (s *sortedBinary) curve(w []float64) (clfCurve, error) {
 		if seen {
 			c.fps = append(c.fps, fp)
 			c.tps = append(c.tps, tp)
-			c.thresholds = append(c.thresholds, s.scores[s.order[start]])
+			c.thresholds = append(c.thresholds, s.scores[s.order[start].idx])
 		}
 		start = end
 	}
@@ -71,20 +70,20 @@ func (s *sortedBinary) curve(w []float64) (clfCurve, error) {
 func (s *sortedBinary) auc(w []float64) (float64, error) {
 	var fp, tp, area float64
 	start := int32(0)
-	order, y := s.order, s.yTrue
+	order := s.order
 	for _, end := range s.bounds {
 		var dfp, dtp float64
 		if w == nil {
-			for _, i := range order[start:end] {
-				dtp += float64(y[i])
+			for _, e := range order[start:end] {
+				dtp += float64(e.label)
 			}
 			dfp = float64(end-start) - dtp
 		} else {
-			for _, i := range order[start:end] {
-				if y[i] == 1 {
-					dtp += w[i]
+			for _, e := range order[start:end] {
+				if e.label == 1 {
+					dtp += w[e.idx]
 				} else {
-					dfp += w[i]
+					dfp += w[e.idx]
 				}
 			}
 		}

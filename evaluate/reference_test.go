@@ -22,6 +22,7 @@ type refCase struct {
 	YPred     []float64                  `json:"y_pred"`
 	Threshold float64                    `json:"threshold"`
 	Weights   []float64                  `json:"weights"`
+	Groups    []string                   `json:"groups"`
 	B         int                        `json:"b"`
 	C         int                        `json:"c"`
 	Expect    map[string]json.RawMessage `json:"expect"`
@@ -180,6 +181,8 @@ func TestReference(t *testing.T) {
 				testReferenceMulticlass(t, r)
 			case "regression":
 				testReferenceRegression(t, r)
+			case "slices":
+				testReferenceSlices(t, r)
 			case "mcnemar":
 				b, cc := c.B, c.C
 				got := McNemarTest(b, cc)
@@ -345,4 +348,39 @@ func testReferenceRegression(t *testing.T, r refChecker) {
 		v, err := m.fn(y, c.YPred, c.Weights)
 		r.float(m.key, v, err)
 	}
+}
+
+func testReferenceSlices(t *testing.T, r refChecker) {
+	c := r.c
+	y := intLabels(t, c.YTrue)
+	rep, err := Slices(&Predictions{Labels: y, Scores: c.Scores, Threshold: c.Threshold}, c.Groups,
+		[]string{"accuracy", "recall", "roc_auc", "log_loss"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want map[string]map[string]json.RawMessage
+	if err := json.Unmarshal(c.Expect["slices"], &want); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Slices) != len(want) {
+		t.Fatalf("%d slices; want %d", len(rep.Slices), len(want))
+	}
+	for _, s := range rep.Slices {
+		sub := refChecker{t: t, c: refCase{Name: c.Name + "/" + s.Group, Expect: want[s.Group]}}
+		var count, positives int
+		_ = json.Unmarshal(want[s.Group]["count"], &count)
+		_ = json.Unmarshal(want[s.Group]["positives"], &positives)
+		if s.Count != count || s.Positives != positives {
+			t.Errorf("slice %s: count %d, positives %d; want %d, %d", s.Group, s.Count, s.Positives, count, positives)
+		}
+		for _, m := range s.Metrics {
+			var err error
+			if m.Err != "" {
+				err = errors.New(m.Err)
+			}
+			sub.float(m.Metric, m.Value, err)
+		}
+	}
+	r.float("demographic_parity_difference", rep.DemographicParity.Value, nil)
+	r.float("equal_opportunity_difference", rep.EqualOpportunity.Value, nil)
 }

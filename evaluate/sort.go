@@ -17,58 +17,75 @@ func floatKey(v float64) uint64 {
 	return b | 1<<63
 }
 
-// descendingOrder returns the indexes of scores ordered by decreasing
-// score. The order among equal scores is unspecified: every curve in this
-// package groups tied scores into one point, so it does not matter. It is
-// an LSD radix sort on 16-bit digits, O(n), skipping digits that are the
-// same for every key; for n below 256 it uses insertion order by
-// comparison instead.
-func descendingOrder(scores []float64) []int32 {
+// entry is one example in sort order: its key (the complement of
+// floatKey(score), so that ascending keys are descending scores), its
+// index and its label, kept together so that walking the sorted examples
+// reads memory in order.
+type entry struct {
+	key   uint64
+	idx   int32
+	label int32
+}
+
+const (
+	radixBits  = 16
+	radixSize  = 1 << radixBits
+	radixMask  = radixSize - 1
+	radixPass  = (64 + radixBits - 1) / radixBits
+	radixBelow = 256 // below this many examples, insertion sort
+)
+
+// sortDescending returns the examples ordered by decreasing score. The
+// order among equal scores is unspecified: every curve in this package
+// groups tied scores into one point, so it does not matter. It is an LSD
+// radix sort on 16-bit digits (four passes), O(n), with
+// all digit histograms built in one read and digits that are the same for
+// every key skipped; below 256 examples it is an insertion sort.
+func sortDescending(labels []int, scores []float64) []entry {
 	n := len(scores)
 	if n > math.MaxInt32 {
 		panic("evaluate: more than 2^31-1 examples")
 	}
-	keys := make([]uint64, n)
-	idx := make([]int32, n)
+	a := make([]entry, n)
 	for i, s := range scores {
-		keys[i] = ^floatKey(s) // ascending order of ^key is descending score
-		idx[i] = int32(i)
+		a[i] = entry{key: ^floatKey(s), idx: int32(i), label: int32(labels[i])}
 	}
-	if n < 256 {
+	if n < radixBelow {
 		for i := 1; i < n; i++ {
-			k, x := keys[i], idx[i]
+			e := a[i]
 			j := i
-			for ; j > 0 && keys[j-1] > k; j-- {
-				keys[j], idx[j] = keys[j-1], idx[j-1]
+			for ; j > 0 && a[j-1].key > e.key; j-- {
+				a[j] = a[j-1]
 			}
-			keys[j], idx[j] = k, x
+			a[j] = e
 		}
-		return idx
+		return a
 	}
-	keys2 := make([]uint64, n)
-	idx2 := make([]int32, n)
-	var count [1 << 16]int
-	for shift := uint(0); shift < 64; shift += 16 {
-		clear(count[:])
-		for _, k := range keys {
-			count[(k>>shift)&0xffff]++
+	var count [radixPass][radixSize]int
+	for _, e := range a {
+		k := e.key
+		for p := range radixPass {
+			count[p][(k>>(p*radixBits))&radixMask]++
 		}
-		if count[(keys[0]>>shift)&0xffff] == n {
+	}
+	b := make([]entry, n)
+	for p := range radixPass {
+		shift := uint(p * radixBits)
+		c := &count[p]
+		if c[(a[0].key>>shift)&radixMask] == n {
 			continue // every key has this digit: the pass would not move anything
 		}
 		pos := 0
-		for d, c := range count {
-			count[d] = pos
-			pos += c
+		for d, k := range c {
+			c[d] = pos
+			pos += k
 		}
-		for i, k := range keys {
-			d := (k >> shift) & 0xffff
-			p := count[d]
-			count[d]++
-			keys2[p], idx2[p] = k, idx[i]
+		for _, e := range a {
+			d := (e.key >> shift) & radixMask
+			b[c[d]] = e
+			c[d]++
 		}
-		keys, keys2 = keys2, keys
-		idx, idx2 = idx2, idx
+		a, b = b, a
 	}
-	return idx
+	return a
 }

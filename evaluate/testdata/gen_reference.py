@@ -165,6 +165,33 @@ def mcnemar_case(name, b, c):
     return {"name": name, "kind": "mcnemar", "b": b, "c": c, "expect": {"p": fl(p), "method": method}}
 
 
+def slice_case(name, y, s, groups, threshold=0.5):
+    y = np.asarray(y, dtype=int)
+    s = np.asarray(s, dtype=float)
+    groups = np.asarray(groups)
+    pred = (s >= threshold).astype(int)
+    per = {}
+    sel, tpr = [], []
+    for g in sorted(set(groups.tolist())):
+        m = groups == g
+        yg, sg, pg = y[m], s[m], pred[m]
+        per[g] = {
+            "count": int(m.sum()),
+            "positives": int(yg.sum()),
+            "accuracy": fl(M.accuracy_score(yg, pg)),
+            "recall": fl(M.recall_score(yg, pg, labels=[0, 1], zero_division=0)),
+            "roc_auc": attempt(lambda: fl(M.roc_auc_score(yg, sg))),
+            "log_loss": fl(M.log_loss(yg, sg, labels=[0, 1])),
+        }
+        sel.append(pg.mean())
+        if yg.sum() > 0:
+            tpr.append(M.recall_score(yg, pg))
+    e = {"slices": per, "demographic_parity_difference": fl(max(sel) - min(sel)),
+         "equal_opportunity_difference": fl(max(tpr) - min(tpr)) if tpr else None}
+    return {"name": name, "kind": "slices", "y_true": y.tolist(), "scores": s.tolist(),
+            "groups": groups.tolist(), "threshold": threshold, "expect": e}
+
+
 def main():
     rng = np.random.RandomState(20261123)
     cases = []
@@ -210,6 +237,12 @@ def main():
     cases.append(regression_case("regression_constant_off", [2.0] * 4, [1.0, 2.0, 3.0, 2.0]))
     cases.append(regression_case("regression_zero_target", [0.0, 1.0, -2.0, 3.0], [0.5, 1.0, -1.0, 2.0]))
     cases.append(regression_case("regression_even_median", [1.0, 2.0, 3.0, 4.0], [1.5, 2.0, 4.0, 2.0]))
+    y = (rng.rand(400) < 0.3).astype(int)
+    s = np.clip(0.3 * y + rng.rand(400) * 0.7, 0, 1)
+    g = rng.choice(["a", "b", "c", "d"], 400)
+    cases.append(slice_case("slices_random", y, s, g))
+    cases.append(slice_case("slices_one_class_group", [0, 0, 1, 1, 0, 0, 0, 1], [0.2, 0.7, 0.8, 0.4, 0.1, 0.6, 0.3, 0.9],
+                            ["x", "x", "x", "x", "y", "y", "y", "z"]))
     for b, c in [(0, 0), (3, 0), (5, 12), (10, 14), (20, 10), (100, 130), (60, 60)]:
         cases.append(mcnemar_case(f"mcnemar_{b}_{c}", b, c))
     json.dump({"sklearn": sklearn.__version__, "scipy": scipy.__version__, "numpy": np.__version__,

@@ -1,0 +1,93 @@
+package evaluate
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+func TestSortDescending(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{1, 2, 10, 255, 256, 257, 1000, 70000} {
+		scores := make([]float64, n)
+		labels := make([]int, n)
+		for i := range scores {
+			switch rng.IntN(5) {
+			case 0:
+				scores[i] = math.Round(rng.Float64()*10) / 10 // ties
+			case 1:
+				scores[i] = -rng.ExpFloat64() * 1e6
+			case 2:
+				scores[i] = math.Copysign(0, -1)
+			case 3:
+				scores[i] = rng.NormFloat64() * 1e-300
+			default:
+				scores[i] = rng.Float64()
+			}
+			labels[i] = rng.IntN(2)
+		}
+		got := sortDescending(labels, scores)
+		if len(got) != n {
+			t.Fatalf("n=%d: %d entries", n, len(got))
+		}
+		seen := make([]bool, n)
+		for j, e := range got {
+			if seen[e.idx] {
+				t.Fatalf("n=%d: index %d twice", n, e.idx)
+			}
+			seen[e.idx] = true
+			if int(e.label) != labels[e.idx] {
+				t.Fatalf("n=%d: label of %d is %d; want %d", n, e.idx, e.label, labels[e.idx])
+			}
+			if j > 0 && scores[got[j-1].idx] < scores[e.idx] {
+				t.Fatalf("n=%d: position %d: %v after %v; want decreasing", n, j, scores[e.idx], scores[got[j-1].idx])
+			}
+		}
+		want := slices.Clone(scores)
+		slices.Sort(want)
+		slices.Reverse(want)
+		for j, e := range got {
+			if scores[e.idx] != want[j] {
+				t.Fatalf("n=%d: position %d = %v; want %v", n, j, scores[e.idx], want[j])
+			}
+		}
+	}
+}
+
+// TestAUCEqualsPairCount checks ROCAUC against its definition: the share
+// of (positive, negative) pairs ranked correctly, ties counting one half.
+func TestAUCEqualsPairCount(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for trial := range 20 {
+		n := 2 + rng.IntN(400)
+		y := make([]int, n)
+		s := make([]float64, n)
+		for i := range n {
+			y[i] = rng.IntN(2)
+			s[i] = float64(rng.IntN(1 + trial*5))
+		}
+		y[0], y[1] = 0, 1
+		var num, den float64
+		for i := range n {
+			for j := range n {
+				if y[i] == 1 && y[j] == 0 {
+					den++
+					switch {
+					case s[i] > s[j]:
+						num++
+					case s[i] == s[j]:
+						num += 0.5
+					}
+				}
+			}
+		}
+		got, err := ROCAUC(y, s, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(got-num/den) > 1e-12 {
+			t.Errorf("trial %d: ROCAUC = %v; want %v", trial, got, num/den)
+		}
+	}
+}
