@@ -30,7 +30,7 @@ func (a *numAcc) add(x float64) {
 	a.n++
 	d := x - a.mean
 	a.mean += d / float64(a.n)
-	a.m2 += d * (x - a.mean)
+	a.m2 += float64(d * (x - a.mean)) // float64(): no fused multiply-add
 	if x < a.min {
 		a.min = x
 	}
@@ -55,8 +55,8 @@ func (a *numAcc) merge(b *numAcc) {
 		n := a.n + b.n
 		d := b.mean - a.mean
 		na, nb, nn := float64(a.n), float64(b.n), float64(n)
-		a.mean += d * nb / nn
-		a.m2 += b.m2 + d*d*na*nb/nn
+		a.mean += float64(d*nb) / nn
+		a.m2 += b.m2 + float64(d*d*na*nb)/nn
 		a.n = n
 	}
 	a.min = min(a.min, b.min)
@@ -85,9 +85,9 @@ func quantile(sorted []float64, q float64) float64 {
 	a, b := sorted[lo], sorted[lo+1]
 	d := b - a
 	if t >= 0.5 {
-		return b - d*(1-t)
+		return b - float64(d*(1-t))
 	}
-	return a + d*t
+	return a + float64(d*t)
 }
 
 // median returns the median as numpy.median: the middle value, or the mean
@@ -137,14 +137,14 @@ func (o *numOp) fit(a *numAcc) {
 		v := a.m2 / float64(a.n)
 		n := float64(a.n)
 		// scikit-learn's _is_constant_feature.
-		if v <= n*eps*v+(n*a.mean*eps)*(n*a.mean*eps) {
+		if v <= float64(n*eps*v)+float64((n*a.mean*eps)*(n*a.mean*eps)) {
 			o.a, o.b = a.mean, 1
 		} else {
 			o.a, o.b = a.mean, math.Sqrt(v)
 		}
 	case opMinMax:
 		scale := (o.hi - o.lo) / handleZero(a.max-a.min)
-		o.a, o.b = scale, o.lo-a.min*scale
+		o.a, o.b = scale, o.lo-float64(a.min*scale)
 	case opRobust:
 		q1, q2, q3 := quantile(a.values, o.lo/100), quantile(a.values, 0.5), quantile(a.values, o.hi/100)
 		o.a, o.b = q2, handleZero(q3-q1)
@@ -165,7 +165,7 @@ func binEdges(k int, uniform bool, a *numAcc) []float64 {
 		// numpy.linspace(min, max, k+1)
 		step := (a.max - a.min) / float64(k)
 		for i := range k {
-			edges[i] = float64(i)*step + a.min
+			edges[i] = float64(float64(i)*step) + a.min
 		}
 		edges[k] = a.max
 		return edges

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"math"
 	"slices"
@@ -226,6 +227,9 @@ func (s *Set[T]) Decode(data []byte) (*Fitted[T], error) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&st); err != nil {
 		return nil, &StateError{Reason: "invalid JSON: " + err.Error(), Err: ErrFormat}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, &StateError{Reason: "data after the JSON value", Err: ErrFormat}
 	}
 	if st.Format != Format || st.Version != Version {
 		return nil, &StateError{Reason: fmt.Sprintf("format %q version %d, want %q version %d", st.Format, st.Version, Format, Version), Err: ErrFormat}

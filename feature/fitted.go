@@ -103,7 +103,7 @@ func (c *fastChain) eval(x float64, out []float64) uint8 {
 		case opStandardize, opRobust:
 			x = (x - op.a) / op.b
 		case opMinMax:
-			x = x*op.a + op.b
+			x = float64(x*op.a) + op.b
 		case opMaxAbs:
 			x = x / op.a
 		}

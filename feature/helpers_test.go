@@ -62,18 +62,41 @@ func (s scaleBy) MarshalText() ([]byte, error) {
 	return []byte(strconv.FormatFloat(float64(s), 'g', -1, 64)), nil
 }
 
+// variant changes fullSet in one place, for decoding mismatches.
+type variant struct {
+	firstName string
+	bins      int
+	scale     float64
+	parts     []feature.TimePart
+}
+
 // fullSet uses every transform of the package.
-func fullSet(opts *feature.Options) *feature.Set[item] {
+func fullSet(opts *feature.Options) *feature.Set[item] { return fullSetV(opts, variant{}) }
+
+func fullSetV(opts *feature.Options, v variant) *feature.Set[item] {
+	if v.firstName == "" {
+		v.firstName = "x_std"
+	}
+	if v.bins == 0 {
+		v.bins = 4
+	}
+	if v.scale == 0 {
+		v.scale = 2
+	}
+	if v.parts == nil {
+		v.parts = []feature.TimePart{feature.Year, feature.Month, feature.Day, feature.Weekday,
+			feature.Hour, feature.DayOfYear, feature.UnixSecond, feature.MonthCycle, feature.WeekdayCycle, feature.HourCycle, feature.DayOfYearCycle}
+	}
 	x := func(it *item) float64 { return it.X }
 	y := func(it *item) *float64 { return it.Y }
 	z := func(it *item) float64 { return it.Z }
 	w := func(it *item) float64 { return it.Weight }
 	return feature.NewSet[item](opts).
-		Num("x_std", x, feature.Standardize()).
+		Num(v.firstName, x, feature.Standardize()).
 		Num("x_minmax", x, feature.MinMax(-1, 1)).
 		Num("x_robust", x, feature.Robust()).
 		Num("x_maxabs", x, feature.MaxAbs()).
-		Num("x_bins_q", x, feature.Bins(4, false)).
+		Num("x_bins_q", x, feature.Bins(v.bins, false)).
 		Num("x_bins_u", x, feature.Bins(6, true)).
 		NumPtr("y_mean", y, feature.Impute(feature.Mean, true), feature.Standardize()).
 		NumPtr("y_median", y, feature.Impute(feature.Median, false), feature.Robust()).
@@ -81,7 +104,7 @@ func fullSet(opts *feature.Options) *feature.Set[item] {
 		NumPtr("y_raw", y, feature.Clip(-100, 100), feature.Impute(feature.MostFrequent, false)).
 		Num("z_mode", z, feature.Impute(feature.MostFrequent, true), feature.MinMax(0, 1), feature.Bins(3, true)).
 		Num("w_log", w, feature.Clip(0, 1e6), feature.Log1p(), feature.Standardize()).
-		Num("w_custom", w, feature.Transform(scaleBy(2)), feature.Transform(feature.CustomFunc{Name: "sqrt", Fn: math.Sqrt}), feature.Standardize()).
+		Num("w_custom", w, feature.Transform(scaleBy(v.scale)), feature.Transform(feature.CustomFunc{Name: "sqrt", Fn: math.Sqrt}), feature.Standardize()).
 		Cat("color", func(it *item) string { return it.Color }, feature.OneHot(feature.OneHotOptions{Unknown: feature.UnknownIgnore, MaxCategories: 5})).
 		Cat("color_ord", func(it *item) string { return it.Color }, feature.Ordinal(feature.OrdinalOptions{Unknown: feature.UnknownIgnore, UnknownValue: -1})).
 		CatPtr("size", func(it *item) *string { return it.Size }, feature.OneHot(feature.OneHotOptions{Unknown: feature.UnknownIgnore})).
@@ -89,8 +112,7 @@ func fullSet(opts *feature.Options) *feature.Set[item] {
 		CatPtr("size_const", func(it *item) *string { return it.Size }, feature.CatImputeConstant("none"), feature.OneHot(feature.OneHotOptions{})).
 		Cat("brand", func(it *item) string { return it.Brand }, feature.OneHot(feature.OneHotOptions{Unknown: feature.UnknownIgnore, MinFrequency: 30})).
 		Cat("brand_hash", func(it *item) string { return it.Brand }, feature.Hash(8)).
-		Time("when", func(it *item) time.Time { return it.When }, feature.Year, feature.Month, feature.Day, feature.Weekday,
-			feature.Hour, feature.DayOfYear, feature.UnixSecond, feature.MonthCycle, feature.WeekdayCycle, feature.HourCycle, feature.DayOfYearCycle)
+		Time("when", func(it *item) time.Time { return it.When }, v.parts...)
 }
 
 // badItems are rows with values that have no defined output in some

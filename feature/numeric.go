@@ -128,7 +128,7 @@ func (o *numOp) apply(x float64) float64 {
 	case opStandardize, opRobust:
 		return (x - o.a) / o.b
 	case opMinMax:
-		return x*o.a + o.b
+		return float64(x*o.a) + o.b // float64(): no fused multiply-add, same bits everywhere
 	case opMaxAbs:
 		return x / o.a
 	case opClip:

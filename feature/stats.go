@@ -60,7 +60,7 @@ func (s *Stats) Add(vec []float64) {
 		s.n[j]++
 		d := x - s.mean[j]
 		s.mean[j] += d / float64(s.n[j])
-		s.m2[j] += d * (x - s.mean[j])
+		s.m2[j] += float64(d * (x - s.mean[j]))
 		s.min[j] = min(s.min[j], x)
 		s.max[j] = max(s.max[j], x)
 	}
@@ -96,8 +96,8 @@ func (s *Stats) Merge(o *Stats) {
 		}
 		na, nb := float64(s.n[j]), float64(o.n[j])
 		d := o.mean[j] - s.mean[j]
-		s.mean[j] += d * nb / (na + nb)
-		s.m2[j] += o.m2[j] + d*d*na*nb/(na+nb)
+		s.mean[j] += float64(d*nb) / (na + nb)
+		s.m2[j] += o.m2[j] + float64(d*d*na*nb)/(na+nb)
 		s.n[j] += o.n[j]
 		s.min[j] = min(s.min[j], o.min[j])
 		s.max[j] = max(s.max[j], o.max[j])
