@@ -93,15 +93,26 @@ func (s *FileStore) Head(ctx context.Context, model string) (Head, error) {
 }
 
 // Stamp implements Stamper with one stat(2) of the head file.
-func (s *FileStore) Stamp(ctx context.Context, model string) (string, error) {
-	fi, err := os.Stat(filepath.Join(s.dir, "models", model, "head.json"))
+func (s *FileStore) Stamp(ctx context.Context, model string) (uint64, error) {
+	st, err := fileStamp(s.dir + string(filepath.Separator) + "models" + string(filepath.Separator) + model + string(filepath.Separator) + "head.json")
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return "", &NotFoundError{Model: model}
+			return 0, &NotFoundError{Model: model}
 		}
-		return "", err
+		return 0, err
 	}
-	return fileStamp(fi), nil
+	return st, nil
+}
+
+// mixStamp combines the identity of a file version into one number.
+func mixStamp(a, b, c uint64) uint64 {
+	h := uint64(14695981039346656037)
+	for _, x := range [3]uint64{a, b, c} {
+		h ^= x
+		h *= 1099511628211
+		h ^= h >> 29
+	}
+	return h
 }
 
 // Update implements Store. It holds an flock on the model's lock file for

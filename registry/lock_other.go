@@ -5,7 +5,6 @@ package registry
 import (
 	"errors"
 	"os"
-	"strconv"
 )
 
 func lockFile(*os.File) error {
@@ -14,6 +13,10 @@ func lockFile(*os.File) error {
 
 func unlockFile(*os.File) error { return nil }
 
-func fileStamp(fi os.FileInfo) string {
-	return strconv.FormatInt(fi.ModTime().UnixNano(), 36) + "." + strconv.FormatInt(fi.Size(), 36)
+func fileStamp(path string) (uint64, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, err
+	}
+	return mixStamp(0, uint64(fi.ModTime().UnixNano()), uint64(fi.Size())), nil
 }

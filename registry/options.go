@@ -5,8 +5,8 @@ import (
 	"time"
 )
 
-// Option configures a Registry; see WithAuthorizer, WithClock and
-// WithPollInterval.
+// Option configures a Registry; see WithAuthorizer, WithClock,
+// WithPollInterval and WithCacheTTL.
 type Option interface{ apply(*Registry) }
 
 type optionFunc func(*Registry)
@@ -39,4 +39,18 @@ func WithPollInterval(d time.Duration) Option {
 		panic(fmt.Sprintf("registry: poll interval must be positive, got %v", d))
 	}
 	return optionFunc(func(r *Registry) { r.poll = d })
+}
+
+// WithCacheTTL lets reads (Resolve, Get, Latest, Versions, Aliases) serve
+// the model state cached in memory for up to d after it was last checked
+// against the store, without asking the store at all. Changes made through
+// this Registry are always seen at once; changes made by other processes or
+// Registries are then seen after at most d. By default d is 0 and every read
+// checks the store's stamp first (one stat(2) call for the filesystem
+// store), so reads are never stale.
+func WithCacheTTL(d time.Duration) Option {
+	if d < 0 {
+		panic(fmt.Sprintf("registry: cache TTL must not be negative, got %v", d))
+	}
+	return optionFunc(func(r *Registry) { r.ttl = d })
 }

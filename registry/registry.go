@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,6 +23,7 @@ type Registry struct {
 	auth  Authorizer
 	now   func() time.Time
 	poll  time.Duration
+	ttl   time.Duration
 
 	mu        sync.RWMutex
 	snaps     map[string]*snapshot // model → last snapshot read
@@ -32,7 +34,9 @@ type Registry struct {
 // snapshot is a decoded head with its versions, valid while the store's
 // stamp is unchanged.
 type snapshot struct {
-	stamp    string
+	stamp    uint64
+	stamped  bool
+	checked  atomic.Int64 // when the stamp was last found unchanged, Unix ns
 	head     Head
 	versions map[int]Version
 }
@@ -80,19 +84,32 @@ func (r *Registry) Close() error {
 // snapshot returns the current state of model, from memory when the store's
 // stamp says nothing changed.
 func (r *Registry) snapshot(ctx context.Context, model string) (*snapshot, error) {
+	return r.snapshotTTL(ctx, model, r.ttl)
+}
+
+// snapshotTTL is snapshot trusting a cached state checked less than ttl
+// ago.
+func (r *Registry) snapshotTTL(ctx context.Context, model string, ttl time.Duration) (*snapshot, error) {
 	if err := ValidateName("model", model); err != nil {
 		return nil, err
 	}
-	stamp := ""
-	if st, ok := r.store.(Stamper); ok {
+	var stamp uint64
+	st, stamped := r.store.(Stamper)
+	if stamped {
+		r.mu.RLock()
+		s := r.snaps[model]
+		r.mu.RUnlock()
+		if s != nil && ttl > 0 && time.Now().UnixNano()-s.checked.Load() < int64(ttl) {
+			return s, nil
+		}
 		var err error
 		if stamp, err = st.Stamp(ctx, model); err != nil {
 			return nil, err
 		}
-		r.mu.RLock()
-		s := r.snaps[model]
-		r.mu.RUnlock()
-		if s != nil && s.stamp == stamp {
+		if s != nil && s.stamped && s.stamp == stamp {
+			if ttl > 0 {
+				s.checked.Store(time.Now().UnixNano())
+			}
 			return s, nil
 		}
 	}
@@ -104,8 +121,9 @@ func (r *Registry) snapshot(ctx context.Context, model string) (*snapshot, error
 	if err != nil {
 		return nil, err
 	}
-	if stamp != "" {
-		s.stamp = stamp
+	if stamped {
+		s.stamp, s.stamped = stamp, true
+		s.checked.Store(time.Now().UnixNano())
 		r.mu.Lock()
 		r.snaps[model] = s
 		r.mu.Unlock()

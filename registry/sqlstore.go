@@ -86,16 +86,16 @@ func (s *SQLStore) Head(ctx context.Context, model string) (Head, error) {
 }
 
 // Stamp implements Stamper with the head's generation.
-func (s *SQLStore) Stamp(ctx context.Context, model string) (string, error) {
+func (s *SQLStore) Stamp(ctx context.Context, model string) (uint64, error) {
 	var gen int64
 	err := s.db.QueryRowContext(ctx, `SELECT gen FROM loom_registry_heads WHERE model = ?`, model).Scan(&gen)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", &NotFoundError{Model: model}
+		return 0, &NotFoundError{Model: model}
 	}
 	if err != nil {
-		return "", err
+		return 0, err
 	}
-	return strconv.FormatInt(gen, 10), nil
+	return uint64(gen), nil
 }
 
 // errRetry marks a database failure worth another attempt.

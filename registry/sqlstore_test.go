@@ -35,3 +35,5 @@ func openSQLStore(t testing.TB) *registry.SQLStore {
 func TestSQLStoreConformance(t *testing.T) {
 	registrytest.Run(t, func(t *testing.T) registry.Store { return openSQLStore(t) })
 }
+
+func sqlDB(t *testing.T, s *registry.SQLStore) *sql.DB { t.Helper(); return s.DB() }

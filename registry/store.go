@@ -40,10 +40,11 @@ type Store interface {
 
 // Stamper is implemented by stores that can tell cheaply whether a model's
 // head changed: Stamp returns a value that differs after every commit (a
-// file's identity and time, a generation counter). The Registry then serves
-// Resolve and other reads from memory while the stamp is unchanged.
+// mix of a file's identity, time and size; a generation counter), or an
+// error wrapping ErrNotFound for a model never written. The Registry then
+// serves Resolve and other reads from memory while the stamp is unchanged.
 type Stamper interface {
-	Stamp(ctx context.Context, model string) (string, error)
+	Stamp(ctx context.Context, model string) (uint64, error)
 }
 
 // Head is the committed mutable state of one model. Stores persist it as an

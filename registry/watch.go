@@ -61,7 +61,7 @@ func (r *Registry) Watch(ctx context.Context, model, alias string) (<-chan Alias
 // target returns the current target of alias, 0 when unset, and false when
 // the store could not be read (the watcher then tries again later).
 func (r *Registry) target(ctx context.Context, model, alias string) (int, bool) {
-	s, err := r.snapshot(ctx, model)
+	s, err := r.snapshotTTL(ctx, model, 0)
 	if err != nil {
 		return 0, isNotFound(err)
 	}
