@@ -21,7 +21,8 @@ type Difference struct {
 	// draws the same examples for both models. Nil when undefined.
 	Interval *Interval
 	// Better reports whether the challenger's value is better (higher, or
-	// lower for a loss) than the champion's.
+	// lower for a loss) than the champion's; always false for a metric
+	// that grades nothing (selection_rate).
 	Better bool
 }
 
@@ -122,7 +123,7 @@ func compare(ctx context.Context, champion, challenger *Predictions, metrics []s
 		d := Difference{Metric: name, Champion: metricValue(name, va, ea), Challenger: metricValue(name, vb, eb), Delta: math.NaN()}
 		if ea == nil && eb == nil {
 			d.Delta = vb - va
-			d.Better = (m.higher && vb > va) || (!m.higher && vb < va)
+			d.Better = !m.neutral() && ((m.higher && vb > va) || (!m.higher && vb < va))
 		}
 		if ea == nil && eb == nil && intervals {
 			a.sort()

@@ -57,7 +57,10 @@ func TestBadInput(t *testing.T) {
 			return err
 		}, ErrUndefined, "", 0, ""},
 		{"compute unknown metric", func() error { _, err := Compute(&Predictions{Labels: y, Scores: s}, "auc"); return err }, ErrUnknownMetric, "", 0, ""},
-		{"compute one class", func() error { _, err := Compute(&Predictions{Labels: []int{0, 0, 0, 0}, Scores: s}, "roc_auc"); return err }, ErrSingleClass, "", 0, ""},
+		{"compute one class", func() error {
+			_, err := Compute(&Predictions{Labels: []int{0, 0, 0, 0}, Scores: s}, "roc_auc")
+			return err
+		}, ErrSingleClass, "", 0, ""},
 		{"predictions threshold", func() error { return (&Predictions{Labels: y, Scores: s, Threshold: 1.5}).Validate() }, ErrRange, "threshold", 0, "1.5"},
 		{"slices groups length", func() error { _, err := Slices(&Predictions{Labels: y, Scores: s}, []string{"a"}, nil); return err }, ErrLength, "groups", 0, ""},
 	}

@@ -93,6 +93,10 @@ type metricDef struct {
 	fn     func(pr *prepared, w []float64) (float64, error)
 }
 
+// neutral reports whether the metric describes a model rather than grades
+// it (the selection rate): no value is better than another.
+func (m metricDef) neutral() bool { return m.name == "selection_rate" }
+
 func fromConfusion(f func(c *Confusion) float64) func(*prepared, []float64) (float64, error) {
 	return func(pr *prepared, w []float64) (float64, error) {
 		c, err := pr.confusion(w)
@@ -130,7 +134,7 @@ var metricDefs = []metricDef{
 	{"f1", true, "harmonic mean of precision and recall", fromConfusion(func(c *Confusion) float64 { return c.F1(Binary, 0) })},
 	{"mcc", true, "Matthews correlation coefficient", fromConfusion((*Confusion).MCC)},
 	{"kappa", true, "Cohen's kappa", fromConfusion((*Confusion).CohenKappa)},
-	{"selection_rate", true, "fraction predicted positive", fromConfusion(func(c *Confusion) float64 { return c.colSum(1) / c.Total() })},
+	{"selection_rate", true, "fraction predicted positive (neither better nor worse)", fromConfusion(func(c *Confusion) float64 { return c.colSum(1) / c.Total() })},
 }
 
 func lookupMetric(name string) (metricDef, error) {
@@ -156,7 +160,9 @@ func MetricNames() []string {
 }
 
 // HigherIsBetter reports whether larger values of the named metric are
-// better; it is false for losses (log_loss, brier, ece). It returns
+// better; it is false for losses (log_loss, brier, ece). selection_rate
+// grades nothing; it reports true there, so that its worst slice is the
+// one that selects least. It returns
 // ErrUnknownMetric for a name MetricNames does not list.
 func HigherIsBetter(metric string) (bool, error) {
 	m, err := lookupMetric(metric)
