@@ -3,7 +3,6 @@ package train
 import (
 	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -405,6 +404,3 @@ func decodeLogistic(info Info, payload []byte) (Model, error) {
 	}
 	return &LogisticModel{classes: classes, p: p, m: m, coef: coef, intercept: intercept, fingerprint: info.FeatureFingerprint}, nil
 }
-
-// errorsIsNotConverged reports whether err is only a convergence warning.
-func errorsIsNotConverged(err error) bool { return errors.Is(err, ErrNotConverged) }
