@@ -26,7 +26,10 @@ func TestTamperFileStore(t *testing.T) {
 	}{
 		{
 			name: "part",
-			file: func(s setup) string { p, _ := s.v.Part("model"); return filepath.Join(s.dir, "models/m/blobs", p.SHA256) },
+			file: func(s setup) string {
+				p, _ := s.v.Part("model")
+				return filepath.Join(s.dir, "models/m/blobs", p.SHA256)
+			},
 			read: func(r *registry.Registry, s setup) error {
 				_, err := r.ReadPart(context.Background(), s.v, "model")
 				return err
