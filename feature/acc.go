@@ -3,6 +3,8 @@ package feature
 import (
 	"math"
 	"slices"
+
+	"github.com/loomml/loom/internal/sketch"
 )
 
 // numAcc holds the mergeable statistics of one numeric transform's input:
@@ -16,10 +18,16 @@ type numAcc struct {
 	values   []float64
 	counts   map[float64]int64
 	keepVals bool
+	sk       *sketch.KLL // approximate quantiles, instead of values
 }
 
-func newNumAcc(o *numOp) *numAcc {
+// newNumAcc returns an accumulator for o; sketchK > 0 keeps quantile
+// statistics in a KLL sketch.
+func newNumAcc(o *numOp, sketchK int) *numAcc {
 	a := &numAcc{min: math.Inf(1), max: math.Inf(-1), keepVals: o.needsValues()}
+	if a.keepVals && sketchK > 0 {
+		a.keepVals, a.sk = false, sketch.New(sketchK)
+	}
 	if o.needsCounts() {
 		a.counts = make(map[float64]int64)
 	}
@@ -39,6 +47,8 @@ func (a *numAcc) add(x float64) {
 	}
 	if a.keepVals {
 		a.values = append(a.values, x)
+	} else if a.sk != nil {
+		a.sk.Add(x)
 	}
 	if a.counts != nil {
 		a.counts[x]++
@@ -63,6 +73,8 @@ func (a *numAcc) merge(b *numAcc) {
 	a.max = max(a.max, b.max)
 	if a.keepVals {
 		a.values = append(a.values, b.values...)
+	} else if a.sk != nil {
+		a.sk.Merge(b.sk)
 	}
 	for v, c := range b.counts {
 		a.counts[v] += c
@@ -100,6 +112,23 @@ func median(sorted []float64) float64 {
 	return (sorted[n/2-1] + sorted[n/2]) / 2
 }
 
+// q returns the p-quantile of the values: exact (numpy's linear
+// interpolation) or from the sketch.
+func (a *numAcc) q(p float64) float64 {
+	if a.sk != nil {
+		return a.sk.Quantile(p)
+	}
+	return quantile(a.values, p)
+}
+
+// median returns the median: exact (numpy.median) or from the sketch.
+func (a *numAcc) median() float64 {
+	if a.sk != nil {
+		return a.sk.Quantile(0.5)
+	}
+	return median(a.values)
+}
+
 const eps = 2.220446049250313e-16 // float64 machine epsilon
 
 // handleZero returns 1 for a scale too small to divide by, as
@@ -123,7 +152,7 @@ func (o *numOp) fit(a *numAcc) {
 		case Mean:
 			o.a = a.mean
 		case Median:
-			o.a = median(a.values)
+			o.a = a.median()
 		case MostFrequent:
 			best, bestN := 0.0, int64(-1)
 			for v, c := range a.counts {
@@ -146,7 +175,7 @@ func (o *numOp) fit(a *numAcc) {
 		scale := (o.hi - o.lo) / handleZero(a.max-a.min)
 		o.a, o.b = scale, o.lo-float64(a.min*scale)
 	case opRobust:
-		q1, q2, q3 := quantile(a.values, o.lo/100), quantile(a.values, 0.5), quantile(a.values, o.hi/100)
+		q1, q2, q3 := a.q(o.lo/100), a.q(0.5), a.q(o.hi/100)
 		o.a, o.b = q2, handleZero(q3-q1)
 	case opMaxAbs:
 		o.a = handleZero(max(math.Abs(a.min), math.Abs(a.max)))
@@ -177,7 +206,7 @@ func binEdges(k int, uniform bool, a *numAcc) []float64 {
 		if i == k {
 			p = 100
 		}
-		edges[i] = quantile(a.values, p/100)
+		edges[i] = a.q(p / 100)
 	}
 	// drop bins narrower than 1e-8, keeping the first edge
 	// (numpy.ediff1d over the original edges).

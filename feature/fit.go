@@ -195,7 +195,7 @@ func (fz *Fitting[T]) NewPass() *Pass[T] {
 		switch ff.def.typ {
 		case typeNum:
 			if lv := fz.levels[i]; p.level < len(lv) {
-				p.nums[i] = newNumAcc(&ff.nums[lv[p.level]])
+				p.nums[i] = newNumAcc(&ff.nums[lv[p.level]], fz.set.opts.SketchK)
 			}
 		case typeCat:
 			needs := ff.cats[len(ff.cats)-1].kind != catHash || ff.cats[0].kind == catImpute && ff.cats[0].strategy == MostFrequent

@@ -148,3 +148,56 @@ func TestFitCancelled(t *testing.T) {
 		t.Fatalf("Matrix with a cancelled context = %v; want context.Canceled", err)
 	}
 }
+
+func TestSketchQuantiles(t *testing.T) {
+	ctx := context.Background()
+	rows := items(60000, 11)
+	y := func(it *item) *float64 { return it.Y }
+	def := func(opts *feature.Options) *feature.Set[item] {
+		return feature.NewSet[item](opts).
+			NumPtr("med", y, feature.Impute(feature.Median, false)).
+			NumPtr("rob", y, feature.Robust()).
+			NumPtr("bins", y, feature.Bins(4, false))
+	}
+	exact, err := def(nil).Fit(ctx, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	approxSet := def(&feature.Options{SketchK: 200, BlockRows: 5000})
+	approx, err := approxSet.Fit(ctx, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq, err := approxSet.FitSeq(ctx, slices.Values(rows))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seq.Fingerprint() != approx.Fingerprint() {
+		t.Error("approximate Fit and FitSeq differ")
+	}
+	var vals []float64
+	for _, r := range rows {
+		if r.Y != nil {
+			vals = append(vals, *r.Y)
+		}
+	}
+	slices.Sort(vals)
+	rank := func(x float64) float64 {
+		i, _ := slices.BinarySearch(vals, x)
+		return float64(i) / float64(len(vals))
+	}
+	es, as := flatState(t, exact), flatState(t, approx)
+	const bound = 3.0 / 200
+	if med := as["med/impute/fill/0"]; math.Abs(rank(med)-0.5) > bound {
+		t.Errorf("approximate median %v has rank %v; want 0.5 ± %v (exact %v)", med, rank(med), bound, es["med/impute/fill/0"])
+	}
+	if c := as["rob/robust/center/0"]; math.Abs(rank(c)-0.5) > bound {
+		t.Errorf("approximate robust centre has rank %v", rank(c))
+	}
+	for k, want := range []float64{0.25, 0.5, 0.75} {
+		key := "bins/edges/" + string(rune('1'+k))
+		if e := as[key]; math.Abs(rank(e)-want) > bound {
+			t.Errorf("approximate edge %d = %v has rank %v; want %v ± %v", k+1, e, rank(e), want, bound)
+		}
+	}
+}

@@ -28,6 +28,14 @@ type Options struct {
 	// statistics are merged, so the fitted state does not depend on the
 	// number of CPUs.
 	BlockRows int
+	// SketchK, when > 0, makes the quantile statistics (Median imputation,
+	// Robust, quantile Bins) approximate: each is kept in a mergeable KLL
+	// sketch with accuracy parameter SketchK (8 to 65536) instead of as
+	// every value, so fitting holds O(SketchK) values per transform instead
+	// of O(rows). A returned quantile is a training value whose rank is
+	// within 3/SketchK of the requested one (1.5% for 200). 0, the default,
+	// means exact quantiles, which match scikit-learn.
+	SketchK int
 }
 
 type featType uint8
@@ -62,6 +70,9 @@ func NewSet[T any](opts *Options) *Set[T] {
 	if opts != nil {
 		if opts.BlockRows < 0 {
 			panic(fmt.Sprintf("feature: Options.BlockRows must be >= 0, got %d", opts.BlockRows))
+		}
+		if opts.SketchK != 0 && (opts.SketchK < 8 || opts.SketchK > 65536) {
+			panic(fmt.Sprintf("feature: Options.SketchK must be 0 or in [8, 65536], got %d", opts.SketchK))
 		}
 		s.opts = *opts
 	}
