@@ -1,0 +1,357 @@
+package serve
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// Options configures NewHandler. Zero fields take the defaults given on
+// each; a nil *Options means all defaults.
+type Options[T any] struct {
+	// MaxBodyBytes bounds a request body; a larger one gets 413. Zero means
+	// 1 MiB.
+	MaxBodyBytes int64
+	// MaxBatch bounds the instances of one request; more get 400. Zero
+	// means 1,000.
+	MaxBatch int
+	// Timeout bounds the handling of one request; past it the request gets
+	// 503. Zero means 2s.
+	Timeout time.Duration
+	// MaxConcurrent bounds the requests scored at once. Zero means
+	// 8·GOMAXPROCS; negative means no bound.
+	MaxConcurrent int
+	// MaxQueue bounds the requests waiting for a slot; past it requests are
+	// shed at once with ShedStatus and a Retry-After header. Zero means
+	// 4·MaxConcurrent.
+	MaxQueue int
+	// QueueTimeout bounds the wait for a slot. Zero means 100ms.
+	QueueTimeout time.Duration
+	// ShedStatus is the status of a shed request: 429 (Too Many Requests)
+	// or 503 (Service Unavailable). Zero means 503.
+	ShedStatus int
+	// RejectUnknownFields makes a request with a field the contract does not
+	// declare a 400; by default such fields are ignored.
+	RejectUnknownFields bool
+
+	// Challenger, if set, is a second model that takes traffic by
+	// CanaryPercent and/or Shadow.
+	Challenger Source[T]
+	// CanaryPercent, in [0, 100], is the share of requests answered by the
+	// challenger. The choice is sticky: it hashes the RouteKeyHeader header
+	// (or, without it, the request id), so one key always takes one route.
+	CanaryPercent float64
+	// RouteKeyHeader names the header whose value keeps a caller on one
+	// route. Empty means "X-Loom-Route-Key".
+	RouteKeyHeader string
+	// Shadow makes the challenger also score every request the champion
+	// answers, asynchronously, after the response is written; its results
+	// are never returned, only handed to OnShadow. At most ShadowQueue
+	// requests wait; more are dropped and counted.
+	Shadow      bool
+	ShadowQueue int // zero means 1,024
+	// OnShadow receives each shadow comparison. It runs on the shadow
+	// goroutine.
+	OnShadow func(ShadowResult[T])
+
+	// Observe, if set, is called with every scored row and its prediction,
+	// after the response is written (for a drift monitor). It must be safe
+	// for concurrent use and quick.
+	Observe func(row *T, p Prediction)
+
+	// TracerProvider and MeterProvider default to the global providers.
+	TracerProvider trace.TracerProvider
+	MeterProvider  metric.MeterProvider
+	// Logger receives recovered panics. Nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// ShadowResult compares the champion's and the challenger's predictions of
+// the same request.
+type ShadowResult[T any] struct {
+	RequestID         string
+	Rows              []T
+	Champion          []Prediction
+	Challenger        []Prediction
+	ChampionVersion   int
+	ChallengerVersion int
+	Err               error // the challenger's error, if it failed
+}
+
+// Handler serves a model over HTTP; see NewHandler. It is safe for
+// concurrent use.
+type Handler[T any] struct {
+	champion Source[T]
+	o        Options[T]
+	mux      *http.ServeMux
+	limit    *limiter
+	tel      *telemetry
+	shadow   chan shadowJob[T]
+	idPrefix string
+	idSeq    atomic.Uint64
+	panics   atomic.Int64
+	shed     atomic.Int64
+	dropped  atomic.Int64
+}
+
+type shadowJob[T any] struct {
+	ctx       context.Context
+	requestID string
+	rows      []T
+	preds     []Prediction
+	version   int
+}
+
+// NewHandler returns an http.Handler that serves the scorer from champion
+// (a *Scorer, a *Swap that follows a registry alias, ...). Mount it in any
+// mux, under a prefix with http.StripPrefix if need be. Routes:
+//
+//	POST /predict                       one instance (a JSON object) or {"instances": [...]}
+//	GET  /metadata                      the model's name, version, inputs and outputs
+//	GET  /healthz                       200 while the process is alive
+//	GET  /readyz                        200 once a model is loaded, else 503
+//	GET  /v2/health/live, /v2/health/ready                 Open Inference Protocol (KServe v2)
+//	GET  /v2/models/{name}, /v2/models/{name}/ready
+//	POST /v2/models/{name}/infer, /v2/models/{name}/versions/{v}/infer
+//
+// Every error is an RFC 9457 problem (application/problem+json); a bad
+// request's problem lists each bad field and why.
+func NewHandler[T any](champion Source[T], o *Options[T]) *Handler[T] {
+	if champion == nil {
+		panic("serve: NewHandler called with a nil source")
+	}
+	h := &Handler[T]{champion: champion, mux: http.NewServeMux()}
+	if o != nil {
+		h.o = *o
+	}
+	h.o.setDefaults()
+	h.limit = newLimiter(h.o.MaxConcurrent, h.o.MaxQueue, h.o.QueueTimeout)
+	h.tel = newTelemetry(h.o.TracerProvider, h.o.MeterProvider)
+	h.idPrefix = newIDPrefix()
+	if h.o.Challenger != nil && h.o.Shadow {
+		h.shadow = make(chan shadowJob[T], h.o.ShadowQueue)
+		go h.runShadow()
+	}
+	h.mux.HandleFunc("POST /predict", h.predict)
+	h.mux.HandleFunc("GET /metadata", h.metadata)
+	h.mux.HandleFunc("GET /healthz", h.healthz)
+	h.mux.HandleFunc("GET /readyz", h.readyz)
+	h.mux.HandleFunc("GET /v2/health/live", h.healthz)
+	h.mux.HandleFunc("GET /v2/health/ready", h.readyz)
+	h.mux.HandleFunc("GET /v2/models/{name}", h.v2Metadata)
+	h.mux.HandleFunc("GET /v2/models/{name}/ready", h.v2Ready)
+	h.mux.HandleFunc("POST /v2/models/{name}/infer", h.v2Infer)
+	h.mux.HandleFunc("POST /v2/models/{name}/versions/{version}/infer", h.v2Infer)
+	return h
+}
+
+func (o *Options[T]) setDefaults() {
+	if o.MaxBodyBytes == 0 {
+		o.MaxBodyBytes = 1 << 20
+	}
+	if o.MaxBatch == 0 {
+		o.MaxBatch = 1000
+	}
+	if o.Timeout == 0 {
+		o.Timeout = 2 * time.Second
+	}
+	if o.MaxConcurrent == 0 {
+		o.MaxConcurrent = 8 * runtime.GOMAXPROCS(0)
+	}
+	if o.MaxQueue == 0 {
+		o.MaxQueue = 4 * max(o.MaxConcurrent, 1)
+	}
+	if o.QueueTimeout == 0 {
+		o.QueueTimeout = 100 * time.Millisecond
+	}
+	if o.ShedStatus == 0 {
+		o.ShedStatus = http.StatusServiceUnavailable
+	}
+	if o.ShedStatus != http.StatusTooManyRequests && o.ShedStatus != http.StatusServiceUnavailable {
+		panic(fmt.Sprintf("serve: ShedStatus must be 429 or 503, got %d", o.ShedStatus))
+	}
+	if o.CanaryPercent < 0 || o.CanaryPercent > 100 {
+		panic(fmt.Sprintf("serve: CanaryPercent must be in [0, 100], got %v", o.CanaryPercent))
+	}
+	if o.RouteKeyHeader == "" {
+		o.RouteKeyHeader = "X-Loom-Route-Key"
+	}
+	if o.ShadowQueue == 0 {
+		o.ShadowQueue = 1024
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+}
+
+// Close stops the shadow goroutine, if any, once its queue is drained. Call
+// it after the server has shut down.
+func (h *Handler[T]) Close() {
+	if h.shadow != nil {
+		close(h.shadow)
+	}
+}
+
+// Stats are counters of a Handler since it was made.
+type Stats struct {
+	Panics        int64 // panics recovered into 500s
+	Shed          int64 // requests refused by the concurrency limit
+	ShadowDropped int64 // shadow requests dropped because the queue was full
+}
+
+// Stats returns the handler's counters.
+func (h *Handler[T]) Stats() Stats {
+	return Stats{Panics: h.panics.Load(), Shed: h.shed.Load(), ShadowDropped: h.dropped.Load()}
+}
+
+// ServeHTTP implements http.Handler.
+func (h *Handler[T]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.mux.ServeHTTP(w, r)
+}
+
+func (h *Handler[T]) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	io.WriteString(w, `{"status":"alive"}`+"\n")
+}
+
+func (h *Handler[T]) readyz(w http.ResponseWriter, r *http.Request) {
+	s := h.champion.Current()
+	if s == nil {
+		writeProblem(w, http.StatusServiceUnavailable, problemNotReady, "no model has been loaded yet", "", nil)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, `{"status":"ready","model":%q,"version":%d}`+"\n", s.info.Name, s.info.Version)
+}
+
+func (h *Handler[T]) metadata(w http.ResponseWriter, r *http.Request) {
+	s := h.champion.Current()
+	if s == nil {
+		writeProblem(w, http.StatusServiceUnavailable, problemNotReady, "no model has been loaded yet", "", nil)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.info)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		writeProblem(w, http.StatusInternalServerError, problemInternal, "encoding the response: "+err.Error(), "", nil)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}
+
+// requestID returns the caller's X-Request-Id, or a new id.
+func (h *Handler[T]) requestID(r *http.Request) string {
+	if id := r.Header.Get("X-Request-Id"); id != "" && len(id) <= 128 {
+		return id
+	}
+	return h.idPrefix + strconv.FormatUint(h.idSeq.Add(1), 36)
+}
+
+// route picks the scorer of a request: the challenger for the canary share
+// of route keys, else the champion.
+func (h *Handler[T]) route(r *http.Request, requestID string) (*Scorer[T], string) {
+	if h.o.Challenger != nil && h.o.CanaryPercent > 0 {
+		key := r.Header.Get(h.o.RouteKeyHeader)
+		if key == "" {
+			key = requestID
+		}
+		f := fnv.New64a()
+		io.WriteString(f, key)
+		if float64(f.Sum64()%10000) < h.o.CanaryPercent*100 {
+			if s := h.o.Challenger.Current(); s != nil {
+				return s, "canary"
+			}
+		}
+	}
+	return h.champion.Current(), "champion"
+}
+
+// admit applies the concurrency limit, the body limit and the timeout, and
+// recovers panics; it calls serve with everything in place.
+func (h *Handler[T]) admit(w http.ResponseWriter, r *http.Request, endpoint string, serve func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string) int) {
+	start := time.Now()
+	requestID := h.requestID(r)
+	w.Header().Set("X-Request-Id", requestID)
+	ctx, span := h.tel.tracer.Start(r.Context(), "loom.serve "+endpoint, trace.WithSpanKind(trace.SpanKindServer))
+	defer span.End()
+	status := http.StatusOK
+	h.tel.inflight.Add(ctx, 1)
+	defer func() {
+		h.tel.inflight.Add(ctx, -1)
+		h.tel.request(ctx, span, endpoint, status, time.Since(start))
+	}()
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			h.panics.Add(1)
+			h.tel.panics.Add(ctx, 1)
+			h.o.Logger.Error("serve: panic while scoring", "request_id", requestID, "panic", v)
+			status = http.StatusInternalServerError
+			writeProblem(w, status, problemInternal, "the model failed on this request", requestID, nil)
+		}
+	}()
+	if err := h.limit.acquire(ctx); err != nil {
+		h.shed.Add(1)
+		status = h.o.ShedStatus
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			status = http.StatusServiceUnavailable
+		}
+		w.Header().Set("Retry-After", "1")
+		writeProblem(w, status, problemOverloaded, "too many requests in flight; retry later", requestID, nil)
+		return
+	}
+	defer h.limit.release()
+	ctx, cancel := context.WithTimeout(ctx, h.o.Timeout)
+	defer cancel()
+
+	body, err := readBody(w, r, h.o.MaxBodyBytes)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			status = http.StatusRequestEntityTooLarge
+			writeProblem(w, status, problemTooLarge, fmt.Sprintf("the body exceeds %d bytes", mbe.Limit), requestID, nil)
+			return
+		}
+		status = http.StatusBadRequest
+		if ctx.Err() != nil {
+			status = http.StatusServiceUnavailable
+			writeProblem(w, status, problemTimeout, "reading the request body took too long", requestID, nil)
+			return
+		}
+		writeProblem(w, status, problemInvalid, "reading the request body: "+err.Error(), requestID, nil)
+		return
+	}
+	status = serve(ctx, w, body, requestID)
+}
+
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	if r.ContentLength > limit {
+		return nil, &http.MaxBytesError{Limit: limit}
+	}
+	var buf bytes.Buffer
+	if r.ContentLength > 0 {
+		buf.Grow(int(r.ContentLength))
+	}
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
+	return buf.Bytes(), err
+}

@@ -1,0 +1,69 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"time"
+)
+
+// errShed and errQueueTimeout are why the limiter refused a request.
+var (
+	errShed         = errors.New("serve: too many requests waiting")
+	errQueueTimeout = errors.New("serve: waited too long for a free slot")
+)
+
+// limiter bounds how many requests run at once and how many may wait for a
+// slot; past that, requests are shed at once rather than queued without
+// bound. The zero limit means no bound.
+type limiter struct {
+	slots    chan struct{} // one token per running request
+	waiting  atomic.Int64
+	maxQueue int64
+	maxWait  time.Duration
+}
+
+func newLimiter(maxConcurrent, maxQueue int, maxWait time.Duration) *limiter {
+	if maxConcurrent <= 0 {
+		return nil
+	}
+	return &limiter{slots: make(chan struct{}, maxConcurrent), maxQueue: int64(maxQueue), maxWait: maxWait}
+}
+
+// acquire takes a slot, waiting in the bounded queue if need be. The caller
+// must call release after a nil error.
+func (l *limiter) acquire(ctx context.Context) error {
+	if l == nil {
+		return nil
+	}
+	select {
+	case l.slots <- struct{}{}:
+		return nil
+	default:
+	}
+	if l.waiting.Add(1) > l.maxQueue {
+		l.waiting.Add(-1)
+		return errShed
+	}
+	defer l.waiting.Add(-1)
+	var timeout <-chan time.Time
+	if l.maxWait > 0 {
+		t := time.NewTimer(l.maxWait)
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case l.slots <- struct{}{}:
+		return nil
+	case <-timeout:
+		return errQueueTimeout
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (l *limiter) release() {
+	if l != nil {
+		<-l.slots
+	}
+}

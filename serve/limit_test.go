@@ -1,0 +1,52 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestLimiter(t *testing.T) {
+	l := newLimiter(2, 1, 50*time.Millisecond)
+	ctx := context.Background()
+	for i := range 2 {
+		if err := l.acquire(ctx); err != nil {
+			t.Fatalf("acquire %d = %v; want a free slot", i, err)
+		}
+	}
+	// One may wait; the next is shed at once.
+	var wg sync.WaitGroup
+	waited := make(chan error, 1)
+	wg.Go(func() { waited <- l.acquire(ctx) })
+	for l.waiting.Load() != 1 {
+		time.Sleep(time.Millisecond)
+	}
+	start := time.Now()
+	if err := l.acquire(ctx); !errors.Is(err, errShed) || time.Since(start) > 20*time.Millisecond {
+		t.Fatalf("acquire with a full queue = %v after %v; want errShed at once", err, time.Since(start))
+	}
+	l.release()
+	if err := <-waited; err != nil {
+		t.Fatalf("queued acquire = %v; want the released slot", err)
+	}
+	wg.Wait()
+	// Slots are full again: a waiter times out.
+	if err := l.acquire(ctx); !errors.Is(err, errQueueTimeout) {
+		t.Fatalf("acquire = %v; want errQueueTimeout", err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := l.acquire(cctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("acquire with a cancelled context = %v", err)
+	}
+	if l.waiting.Load() != 0 {
+		t.Fatalf("waiting = %d after all returned; want 0", l.waiting.Load())
+	}
+	var none *limiter
+	if err := none.acquire(ctx); err != nil {
+		t.Fatal("nil limiter refused")
+	}
+	none.release()
+}

@@ -1,0 +1,204 @@
+package serve
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+
+	"github.com/loomml/loom/feature"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// errNotObject is the reason for an instance that is not a JSON object.
+var errNotObject = errors.New("an instance must be a JSON object")
+
+// decodeInstances reads a predict body: one instance as a JSON object, or
+// {"instances": [object, ...]}.
+func (s *Scorer[T]) decodeInstances(body []byte, maxBatch int, strict bool) ([]T, []FieldError, error) {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || body[0] != '{' {
+		return nil, nil, errors.New(`the body must be a JSON object: one instance, or {"instances": [...]}`)
+	}
+	var probe struct {
+		Instances json.RawMessage `json:"instances"`
+	}
+	if err := json.Unmarshal(body, &probe); err != nil {
+		return nil, nil, fmt.Errorf("malformed JSON: %w", err)
+	}
+	raws := []json.RawMessage{body}
+	if probe.Instances != nil {
+		raws = raws[:0]
+		if err := json.Unmarshal(probe.Instances, &raws); err != nil {
+			return nil, nil, fmt.Errorf(`"instances" must be an array of objects: %w`, err)
+		}
+		if len(raws) == 0 {
+			return nil, nil, errors.New(`"instances" is empty`)
+		}
+	}
+	if len(raws) > maxBatch {
+		return nil, nil, fmt.Errorf("%d instances exceed the limit of %d per request", len(raws), maxBatch)
+	}
+	rows := make([]T, len(raws))
+	var ferrs []FieldError
+	for i, raw := range raws {
+		ferrs = s.decode(raw, &rows[i], strict, i, ferrs)
+	}
+	return rows, ferrs, nil
+}
+
+func (h *Handler[T]) predict(w http.ResponseWriter, r *http.Request) {
+	h.admit(w, r, "predict", func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string) int {
+		s, route := h.route(r, requestID)
+		if s == nil {
+			writeProblem(w, http.StatusServiceUnavailable, problemNotReady, "no model has been loaded yet", requestID, nil)
+			return http.StatusServiceUnavailable
+		}
+		if ct := r.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
+			writeProblem(w, http.StatusUnsupportedMediaType, problemUnsupported, "send application/json, not "+ct, requestID, nil)
+			return http.StatusUnsupportedMediaType
+		}
+		modelAttrs(trace.SpanFromContext(ctx), s.info.Name, s.info.Version, route, 0)
+		rows, ferrs, err := s.decodeInstances(body, h.o.MaxBatch, h.o.RejectUnknownFields)
+		if err != nil {
+			writeProblem(w, http.StatusBadRequest, problemInvalid, err.Error(), requestID, nil)
+			return http.StatusBadRequest
+		}
+		preds := make([]Prediction, len(rows))
+		if len(ferrs) == 0 {
+			for i := range rows {
+				p, err := s.Score(ctx, &rows[i])
+				if err != nil {
+					ferrs = appendRowErrors(ferrs, i, err)
+					continue
+				}
+				preds[i] = p
+			}
+		}
+		if len(ferrs) > 0 {
+			writeProblem(w, http.StatusBadRequest, problemInvalid, describeFieldErrors(ferrs), requestID, ferrs)
+			return http.StatusBadRequest
+		}
+		if err := ctx.Err(); err != nil {
+			writeProblem(w, http.StatusServiceUnavailable, problemTimeout, "scoring took longer than the request timeout", requestID, nil)
+			return http.StatusServiceUnavailable
+		}
+		out := appendPredictResponse(make([]byte, 0, 128+64*len(preds)), s, route, requestID, preds)
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(out)))
+		w.Write(out)
+		h.after(ctx, requestID, route, s, rows, preds)
+		return http.StatusOK
+	})
+}
+
+// after runs what must not delay the response: drift observation and the
+// shadow comparison.
+func (h *Handler[T]) after(ctx context.Context, requestID, route string, s *Scorer[T], rows []T, preds []Prediction) {
+	if h.o.Observe != nil {
+		for i := range rows {
+			h.o.Observe(&rows[i], preds[i])
+		}
+	}
+	if h.shadow != nil && route == "champion" {
+		select {
+		case h.shadow <- shadowJob[T]{ctx: context.WithoutCancel(ctx), requestID: requestID, rows: rows, preds: preds, version: s.info.Version}:
+		default:
+			h.dropped.Add(1)
+		}
+	}
+}
+
+func (h *Handler[T]) runShadow() {
+	for job := range h.shadow {
+		c := h.o.Challenger.Current()
+		if c == nil {
+			continue
+		}
+		res := ShadowResult[T]{RequestID: job.requestID, Rows: job.rows, Champion: job.preds, ChampionVersion: job.version, ChallengerVersion: c.info.Version}
+		res.Challenger, res.Err = c.ScoreBatch(job.ctx, job.rows)
+		if h.o.OnShadow != nil {
+			h.o.OnShadow(res)
+		}
+	}
+}
+
+func isJSON(ct string) bool {
+	return len(ct) >= 16 && (ct[:16] == "application/json" || ct == "application/problem+json")
+}
+
+// appendPredictResponse encodes the response of /predict by hand: it is on
+// the request path, and encoding/json would reflect over every prediction.
+func appendPredictResponse[T any](b []byte, s *Scorer[T], route, requestID string, preds []Prediction) []byte {
+	b = append(b, `{"model":`...)
+	b = strconv.AppendQuote(b, s.info.Name)
+	b = append(b, `,"version":`...)
+	b = strconv.AppendInt(b, int64(s.info.Version), 10)
+	b = append(b, `,"route":`...)
+	b = strconv.AppendQuote(b, route)
+	b = append(b, `,"request_id":`...)
+	b = strconv.AppendQuote(b, requestID)
+	b = append(b, `,"predictions":[`...)
+	for i := range preds {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		p := &preds[i]
+		b = append(b, `{"value":`...)
+		b = appendFloat(b, p.Value)
+		if p.Class >= 0 && len(s.classes) > 0 {
+			b = append(b, `,"class":`...)
+			b = strconv.AppendInt(b, int64(p.Class), 10)
+		}
+		if probs := p.Probabilities(); probs != nil {
+			b = append(b, `,"probabilities":[`...)
+			for j, v := range probs {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = appendFloat(b, v)
+			}
+			b = append(b, ']')
+		}
+		b = append(b, '}')
+	}
+	return append(b, "]}\n"...)
+}
+
+func appendFloat(b []byte, v float64) []byte {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return append(b, "null"...)
+	}
+	return strconv.AppendFloat(b, v, 'g', -1, 64)
+}
+
+func describeFieldErrors(errs []FieldError) string {
+	if len(errs) == 1 {
+		e := errs[0]
+		return fmt.Sprintf("instance %d, field %q: %s", e.Instance, e.Field, e.Reason)
+	}
+	return fmt.Sprintf("%d fields are invalid; see errors", len(errs))
+}
+
+// appendRowErrors turns the error of scoring row inst into field errors:
+// one per bad field when the error names fields, else one for the row.
+func appendRowErrors(errs []FieldError, inst int, err error) []FieldError {
+	var fe interface{ FieldErrors() []FieldError }
+	var ve *feature.ValueError
+	switch {
+	case errors.As(err, &fe):
+		for _, e := range fe.FieldErrors() {
+			e.Instance = inst
+			errs = append(errs, e)
+		}
+	case errors.As(err, &ve):
+		errs = append(errs, FieldError{Instance: inst, Field: ve.Feature, Reason: fmt.Sprintf("value %s: %v", ve.Value, ve.Err)})
+	default:
+		errs = append(errs, FieldError{Instance: inst, Reason: err.Error()})
+	}
+	return errs
+}

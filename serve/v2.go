@@ -1,0 +1,231 @@
+package serve
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"go.opentelemetry.io/otel/trace"
+)
+
+// This file implements the Open Inference Protocol (KServe v2 REST), so
+// that standard inference clients can call a Loom model: each contract field
+// is an input tensor of shape [N] (or [N, 1]); the outputs are "predict"
+// (shape [N]) and, for classifiers, "probabilities" (shape [N, classes]).
+
+type v2Tensor struct {
+	Name     string            `json:"name"`
+	Shape    []int             `json:"shape"`
+	Datatype string            `json:"datatype"`
+	Data     []json.RawMessage `json:"data,omitempty"`
+}
+
+type v2TensorMeta struct {
+	Name     string `json:"name"`
+	Datatype string `json:"datatype"`
+	Shape    []int  `json:"shape"`
+}
+
+type v2ModelMeta struct {
+	Name     string         `json:"name"`
+	Versions []string       `json:"versions"`
+	Platform string         `json:"platform"`
+	Inputs   []v2TensorMeta `json:"inputs"`
+	Outputs  []v2TensorMeta `json:"outputs"`
+}
+
+func v2Datatype(loomType string) string {
+	switch loomType {
+	case "bool":
+		return "BOOL"
+	case "int":
+		return "INT64"
+	case "float":
+		return "FP64"
+	}
+	return "BYTES" // string, category, timestamp (RFC 3339)
+}
+
+// v2Model returns the scorer when name matches it, else writes the error.
+func (h *Handler[T]) v2Model(w http.ResponseWriter, r *http.Request) *Scorer[T] {
+	s := h.champion.Current()
+	if s == nil {
+		writeV2Error(w, http.StatusServiceUnavailable, problemNotReady, "no model has been loaded yet", "")
+		return nil
+	}
+	if name := r.PathValue("name"); name != s.info.Name {
+		writeV2Error(w, http.StatusNotFound, problemNotFound, fmt.Sprintf("no model named %q; this server serves %q", name, s.info.Name), "")
+		return nil
+	}
+	if v := r.PathValue("version"); v != "" && v != strconv.Itoa(s.info.Version) {
+		writeV2Error(w, http.StatusNotFound, problemNotFound, fmt.Sprintf("model %q has no version %s loaded; version %d is", s.info.Name, v, s.info.Version), "")
+		return nil
+	}
+	return s
+}
+
+func (h *Handler[T]) v2Metadata(w http.ResponseWriter, r *http.Request) {
+	s := h.v2Model(w, r)
+	if s == nil {
+		return
+	}
+	m := v2ModelMeta{Name: s.info.Name, Versions: []string{strconv.Itoa(s.info.Version)}, Platform: "loom"}
+	for _, f := range s.info.Inputs {
+		m.Inputs = append(m.Inputs, v2TensorMeta{Name: f.Name, Datatype: v2Datatype(f.Type), Shape: []int{-1}})
+	}
+	m.Outputs = append(m.Outputs, v2TensorMeta{Name: "predict", Datatype: "FP64", Shape: []int{-1}})
+	if n := len(s.info.Classes); n > 0 {
+		m.Outputs = append(m.Outputs, v2TensorMeta{Name: "probabilities", Datatype: "FP64", Shape: []int{-1, n}})
+	}
+	writeJSON(w, http.StatusOK, m)
+}
+
+func (h *Handler[T]) v2Ready(w http.ResponseWriter, r *http.Request) {
+	if s := h.v2Model(w, r); s != nil {
+		writeJSON(w, http.StatusOK, map[string]any{"name": s.info.Name, "ready": true})
+	}
+}
+
+func writeV2Error(w http.ResponseWriter, status int, typ, detail, requestID string) {
+	p := Problem{Type: typ, Title: problemTitles[typ], Status: status, Detail: detail, Instance: requestID}
+	b, _ := json.Marshal(struct {
+		Problem
+		Error string `json:"error"` // the field KServe clients read
+	}{p, detail})
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}
+
+func (h *Handler[T]) v2Infer(w http.ResponseWriter, r *http.Request) {
+	h.admit(w, r, "v2.infer", func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string) int {
+		s := h.v2Model(w, r)
+		if s == nil {
+			return http.StatusNotFound
+		}
+		var req struct {
+			ID     string     `json:"id"`
+			Inputs []v2Tensor `json:"inputs"`
+		}
+		if err := json.Unmarshal(body, &req); err != nil {
+			writeV2Error(w, http.StatusBadRequest, problemInvalid, "malformed inference request: "+err.Error(), requestID)
+			return http.StatusBadRequest
+		}
+		raws, err := v2Instances(req.Inputs, h.o.MaxBatch)
+		if err != nil {
+			writeV2Error(w, http.StatusBadRequest, problemInvalid, err.Error(), requestID)
+			return http.StatusBadRequest
+		}
+		modelAttrs(trace.SpanFromContext(ctx), s.info.Name, s.info.Version, "champion", len(raws))
+		rows := make([]T, len(raws))
+		var ferrs []FieldError
+		for i, raw := range raws {
+			ferrs = s.decode(raw, &rows[i], h.o.RejectUnknownFields, i, ferrs)
+		}
+		preds := make([]Prediction, len(rows))
+		if len(ferrs) == 0 {
+			for i := range rows {
+				p, err := s.Score(ctx, &rows[i])
+				if err != nil {
+					ferrs = appendRowErrors(ferrs, i, err)
+				}
+				preds[i] = p
+			}
+		}
+		if len(ferrs) > 0 {
+			p := Problem{Type: problemInvalid, Title: problemTitles[problemInvalid], Status: http.StatusBadRequest, Detail: describeFieldErrors(ferrs), Instance: requestID, Errors: ferrs}
+			b, _ := json.Marshal(struct {
+				Problem
+				Error string `json:"error"`
+			}{p, p.Detail})
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.WriteHeader(http.StatusBadRequest)
+			w.Write(append(b, '\n'))
+			return http.StatusBadRequest
+		}
+		id := req.ID
+		if id == "" {
+			id = requestID
+		}
+		values := make([]float64, len(preds))
+		var probs []float64
+		k := len(s.info.Classes)
+		for i := range preds {
+			values[i] = preds[i].Value
+			probs = append(probs, preds[i].Probabilities()...)
+		}
+		type outTensor struct {
+			Name     string    `json:"name"`
+			Datatype string    `json:"datatype"`
+			Shape    []int     `json:"shape"`
+			Data     []float64 `json:"data"`
+		}
+		resp := struct {
+			ModelName    string      `json:"model_name"`
+			ModelVersion string      `json:"model_version"`
+			ID           string      `json:"id"`
+			Outputs      []outTensor `json:"outputs"`
+		}{s.info.Name, strconv.Itoa(s.info.Version), id, []outTensor{{"predict", "FP64", []int{len(values)}, values}}}
+		if k > 0 && len(probs) == k*len(preds) {
+			resp.Outputs = append(resp.Outputs, outTensor{"probabilities", "FP64", []int{len(preds), k}, probs})
+		}
+		writeJSON(w, http.StatusOK, resp)
+		h.after(ctx, requestID, "champion", s, rows, preds)
+		return http.StatusOK
+	})
+}
+
+// v2Instances turns columnar input tensors into one JSON object per
+// instance, so that they are decoded and checked exactly as /predict
+// instances are.
+func v2Instances(inputs []v2Tensor, maxBatch int) ([][]byte, error) {
+	if len(inputs) == 0 {
+		return nil, fmt.Errorf(`the request has no "inputs"`)
+	}
+	n := -1
+	for _, in := range inputs {
+		if in.Name == "" {
+			return nil, fmt.Errorf("an input tensor has no name")
+		}
+		rows := len(in.Data)
+		if len(in.Shape) > 0 {
+			rows = in.Shape[0]
+		}
+		if len(in.Shape) > 2 || (len(in.Shape) == 2 && in.Shape[1] != 1) {
+			return nil, fmt.Errorf("input %q has shape %v; want [N] or [N, 1]", in.Name, in.Shape)
+		}
+		if rows != len(in.Data) {
+			return nil, fmt.Errorf("input %q has shape %v but %d data elements", in.Name, in.Shape, len(in.Data))
+		}
+		if n >= 0 && rows != n {
+			return nil, fmt.Errorf("input %q has %d rows; input %q has %d", in.Name, rows, inputs[0].Name, n)
+		}
+		n = rows
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("the inputs have no rows")
+	}
+	if n > maxBatch {
+		return nil, fmt.Errorf("%d instances exceed the limit of %d per request", n, maxBatch)
+	}
+	out := make([][]byte, n)
+	for i := range n {
+		var b bytes.Buffer
+		b.WriteByte('{')
+		for j, in := range inputs {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			name, _ := json.Marshal(in.Name)
+			b.Write(name)
+			b.WriteByte(':')
+			b.Write(in.Data[i])
+		}
+		b.WriteByte('}')
+		out[i] = b.Bytes()
+	}
+	return out, nil
+}
