@@ -32,8 +32,6 @@ const (
 	kindTime
 )
 
-var kindNames = [...]string{"number", "integer", "string", "boolean", "RFC 3339 timestamp string"}
-
 type fieldCodec struct {
 	name   string
 	kind   fieldKind
@@ -109,7 +107,7 @@ func (d *rowDecoder) decode(data []byte, row unsafe.Pointer, strict bool, inst i
 		return append(errs, FieldError{Instance: inst, Reason: errNotObject.Error()})
 	}
 	var seenBuf [64]bool
-	seen := seenBuf[:0]
+	var seen []bool
 	if len(d.fields) <= len(seenBuf) {
 		seen = seenBuf[:len(d.fields)]
 	} else {
