@@ -1,0 +1,457 @@
+package drift
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+)
+
+// Method names a drift detector.
+type Method string
+
+// Detectors. Default thresholds are in DefaultThreshold.
+const (
+	KSTest         Method = "ks"              // two-sample Kolmogorov–Smirnov; drift when p ≤ threshold
+	ChiSquareTest  Method = "chisquare"       // chi-square homogeneity; drift when p < threshold
+	ZTestMethod    Method = "ztest"           // two-proportion Z-test; drift when p < threshold
+	WassersteinN   Method = "wasserstein"     // Wasserstein-1 / max(reference std, 0.001); drift when ≥ threshold
+	WassersteinAbs Method = "wasserstein_raw" // Wasserstein-1 in the column's units; drift when ≥ threshold
+	JSDistance     Method = "jensenshannon"   // Jensen–Shannon distance on histograms; drift when ≥ threshold
+	PSIMethod      Method = "psi"             // population stability index on histograms; drift when ≥ threshold
+	LInf           Method = "linf"            // L-infinity distance on histograms; drift when ≥ threshold
+)
+
+// DefaultThreshold returns the threshold a method uses unless overridden:
+// 0.05 for the p-value tests, 0.1 for the distances.
+func DefaultThreshold(m Method) float64 {
+	switch m {
+	case KSTest, ChiSquareTest, ZTestMethod:
+		return 0.05
+	case WassersteinAbs:
+		return 0.1
+	}
+	return 0.1
+}
+
+func (m Method) known() bool {
+	switch m {
+	case KSTest, ChiSquareTest, ZTestMethod, WassersteinN, WassersteinAbs, JSDistance, PSIMethod, LInf:
+		return true
+	}
+	return false
+}
+
+func (m Method) hasPValue() bool { return m == KSTest || m == ChiSquareTest || m == ZTestMethod }
+
+// CompareOptions configures a comparison. A nil *CompareOptions, or a zero
+// field, means the default.
+type CompareOptions struct {
+	// Methods overrides the default method per column name.
+	Methods map[string]Method
+	// Thresholds overrides the method's default threshold per column name.
+	Thresholds map[string]float64
+	// DriftShare is the share of drifted columns at or above which the data
+	// set counts as drifted (default 0.5).
+	DriftShare float64
+	// MinCount is the number of present current values below which a column
+	// is reported as not enough data instead of tested (default 30).
+	MinCount uint64
+	// MissingAlpha and MissingMinChange define a change in the share of
+	// missing values: a two-proportion Z-test p-value below MissingAlpha
+	// (default 0.05) and an absolute change of at least MissingMinChange
+	// (default 0.01).
+	MissingAlpha, MissingMinChange float64
+}
+
+func (o *CompareOptions) withDefaults() CompareOptions {
+	var r CompareOptions
+	if o != nil {
+		r = *o
+	}
+	if r.DriftShare == 0 {
+		r.DriftShare = 0.5
+	}
+	if r.MinCount == 0 {
+		r.MinCount = 30
+	}
+	if r.MissingAlpha == 0 {
+		r.MissingAlpha = 0.05
+	}
+	if r.MissingMinChange == 0 {
+		r.MissingMinChange = 0.01
+	}
+	return r
+}
+
+// Status says whether a column could be tested.
+type Status string
+
+// Column statuses.
+const (
+	StatusOK            Status = "ok"
+	StatusNotEnoughData Status = "not_enough_data"
+)
+
+// ColumnResult is the verdict on one column.
+type ColumnResult struct {
+	Column    string  `json:"column"`
+	Kind      string  `json:"kind"`
+	Method    Method  `json:"method"`
+	Status    Status  `json:"status"`
+	Score     float64 `json:"score"`           // statistic or distance
+	PValue    float64 `json:"p_value"`         // NaN (JSON null) for distances
+	Threshold float64 `json:"threshold"`       // on the p-value for tests, on Score otherwise
+	Drifted   bool    `json:"drifted"`         // the values moved
+	Approx    bool    `json:"approximate"`     // computed from a compacted sketch (rank error ≤ 3/k)
+	Unique    int     `json:"unique_values"`   // distinct values over reference and current, as the method rule counts them
+	RefCount  uint64  `json:"reference_count"` // present reference values
+	CurCount  uint64  `json:"current_count"`   // present current values
+
+	RefMissingShare float64 `json:"reference_missing_share"`
+	CurMissingShare float64 `json:"current_missing_share"`
+	MissingPValue   float64 `json:"missing_p_value"`
+	MissingDrifted  bool    `json:"missing_drifted"` // the share of missing values moved
+
+	Bins    []string  `json:"bins"`           // histogram bin labels
+	RefHist []float64 `json:"reference_hist"` // reference proportions per bin
+	CurHist []float64 `json:"current_hist"`   // current proportions per bin
+}
+
+// Severity orders results: how far past (> 1) or short of (< 1) its
+// threshold a column is, on a common scale (−log p / −log threshold for
+// tests, score / threshold for distances); 0 without data.
+func (r *ColumnResult) Severity() float64 {
+	if r.Status != StatusOK {
+		return 0
+	}
+	if r.Method.hasPValue() {
+		p := math.Max(r.PValue, 1e-300)
+		return math.Log(p) / math.Log(r.Threshold)
+	}
+	return r.Score / r.Threshold
+}
+
+// Report is the result of comparing current data with a reference.
+type Report struct {
+	Columns        []ColumnResult `json:"columns"`         // by descending severity
+	Drifted        int            `json:"drifted_columns"` // columns whose values drifted
+	Tested         int            `json:"tested_columns"`  // columns with enough data
+	Share          float64        `json:"drift_share"`     // Drifted / Tested (0 when none tested)
+	ShareThreshold float64        `json:"share_threshold"`
+	DatasetDrift   bool           `json:"dataset_drift"` // Share ≥ ShareThreshold with at least one column tested
+}
+
+// Column returns the result for the named column, or nil.
+func (r *Report) Column(name string) *ColumnResult {
+	for i := range r.Columns {
+		if r.Columns[i].Column == name {
+			return &r.Columns[i]
+		}
+	}
+	return nil
+}
+
+// Compare tests every column of the reference profile ref against the same
+// column of cur, with the default method rule (see the package
+// documentation) unless opts overrides it. Columns of cur that ref does not
+// have, or of another kind, are errors, as are unknown methods.
+func Compare(ref, cur *Profile, opts *CompareOptions) (*Report, error) {
+	o := opts.withDefaults()
+	for name, m := range o.Methods {
+		if !m.known() {
+			return nil, &ColumnError{Column: name, Value: string(m), Err: ErrUnknownMethod}
+		}
+		if ref.Column(name) == nil {
+			return nil, &ColumnError{Column: name, Err: ErrUnknownColumn}
+		}
+	}
+	for name := range o.Thresholds {
+		if ref.Column(name) == nil {
+			return nil, &ColumnError{Column: name, Err: ErrUnknownColumn}
+		}
+	}
+	for _, cc := range cur.Columns {
+		rc := ref.Column(cc.Name)
+		if rc == nil {
+			return nil, &ColumnError{Column: cc.Name, Err: ErrUnknownColumn}
+		}
+		if rc.Kind != cc.Kind {
+			return nil, &ColumnError{Column: cc.Name, Value: cc.Kind.String(), Err: ErrKindMismatch}
+		}
+	}
+	rep := &Report{ShareThreshold: o.DriftShare}
+	for _, rc := range ref.Columns {
+		cc := cur.Column(rc.Name)
+		if cc == nil {
+			continue
+		}
+		r := compareColumn(rc, cc, ref.Rows, o)
+		if r.Status == StatusOK {
+			rep.Tested++
+			if r.Drifted {
+				rep.Drifted++
+			}
+		}
+		rep.Columns = append(rep.Columns, r)
+	}
+	if rep.Tested > 0 {
+		rep.Share = float64(rep.Drifted) / float64(rep.Tested)
+		rep.DatasetDrift = rep.Share >= rep.ShareThreshold
+	}
+	slices.SortStableFunc(rep.Columns, func(a, b ColumnResult) int {
+		if a.Drifted != b.Drifted || a.MissingDrifted != b.MissingDrifted {
+			return cmp.Compare(rank(b), rank(a))
+		}
+		return cmp.Compare(b.Severity(), a.Severity())
+	})
+	return rep, nil
+}
+
+func rank(r ColumnResult) int {
+	n := 0
+	if r.Drifted {
+		n += 2
+	}
+	if r.MissingDrifted {
+		n++
+	}
+	return n
+}
+
+// defaultMethod is the rule of the package documentation (Evidently's).
+func defaultMethod(kind Kind, refRows uint64, unique int) Method {
+	if refRows <= 1000 {
+		if kind == Numeric && unique > 5 {
+			return KSTest
+		}
+		if unique > 2 {
+			return ChiSquareTest
+		}
+		return ZTestMethod
+	}
+	if kind == Numeric && unique > 5 {
+		return WassersteinN
+	}
+	return JSDistance
+}
+
+func compareColumn(rc, cc *ColumnProfile, refRows uint64, o CompareOptions) ColumnResult {
+	r := ColumnResult{
+		Column: rc.Name, Kind: rc.Kind.String(), Status: StatusOK,
+		RefCount: rc.Count, CurCount: cc.Count, PValue: math.NaN(), MissingPValue: math.NaN(),
+		RefMissingShare: rc.MissingShare(), CurMissingShare: cc.MissingShare(),
+	}
+	if rc.Count+rc.Missing > 0 && cc.Count+cc.Missing > 0 {
+		_, p := ZTest(float64(rc.Missing), float64(rc.Count+rc.Missing), float64(cc.Missing), float64(cc.Count+cc.Missing))
+		r.MissingPValue = p
+		r.MissingDrifted = p < o.MissingAlpha && math.Abs(r.CurMissingShare-r.RefMissingShare) >= o.MissingMinChange
+	}
+	var vals valueTable
+	if rc.Kind == Numeric {
+		vals = numericValues(rc, cc)
+		r.Approx = !rc.sketch.Exact() || !cc.sketch.Exact()
+	} else {
+		vals = categoricalValues(rc, cc)
+	}
+	r.Unique = vals.unique
+	m, ok := o.Methods[rc.Name]
+	if !ok {
+		m = defaultMethod(rc.Kind, rc.Count, vals.unique)
+	}
+	r.Method = m
+	r.Threshold = DefaultThreshold(m)
+	if t, ok := o.Thresholds[rc.Name]; ok {
+		r.Threshold = t
+	}
+	if rc.Kind == Numeric {
+		r.Bins, r.RefHist, r.CurHist = numericHist(rc, cc)
+	} else {
+		r.Bins, r.RefHist, r.CurHist = vals.labels, proportions(vals.ref), proportions(vals.cur)
+	}
+	if cc.Count < o.MinCount || rc.Count == 0 {
+		r.Status = StatusNotEnoughData
+		r.Score = math.NaN()
+		return r
+	}
+	switch m {
+	case KSTest:
+		if rc.Kind == Numeric {
+			a, wa := rc.sketch.SortedView(nil, nil)
+			b, wb := cc.sketch.SortedView(nil, nil)
+			r.Score, r.PValue = ksWeighted(a, wa, b, wb)
+		} else {
+			r.Score, r.PValue = 0, 1 // KS needs an order; categorical columns never drift by KS
+		}
+		r.Drifted = r.PValue <= r.Threshold
+	case ChiSquareTest:
+		r.Score, r.PValue, _ = ChiSquare(vals.ref, vals.cur)
+		r.Drifted = r.PValue < r.Threshold
+	case ZTestMethod:
+		// Evidently: the first value of the sorted union is "success".
+		z, p := ZTest(vals.ref[0], sumF(vals.ref), vals.cur[0], sumF(vals.cur))
+		r.Score, r.PValue = math.Abs(z), p
+		r.Drifted = r.PValue < r.Threshold
+	case WassersteinN, WassersteinAbs:
+		if rc.Kind != Numeric {
+			r.Score = 0
+			break
+		}
+		a, wa := rc.sketch.SortedView(nil, nil)
+		b, wb := cc.sketch.SortedView(nil, nil)
+		r.Score = wassersteinWeighted(a, wa, b, wb)
+		if m == WassersteinN {
+			r.Score /= math.Max(rc.Std, 0.001)
+		}
+		r.Drifted = r.Score >= r.Threshold
+	case JSDistance, PSIMethod, LInf:
+		ref, cur := vals.ref, vals.cur
+		if rc.Kind == Numeric {
+			ref, cur = r.RefHist, r.CurHist
+		}
+		switch m {
+		case JSDistance:
+			r.Score = JensenShannon(ref, cur)
+		case PSIMethod:
+			r.Score = PSI(ref, cur)
+		default:
+			r.Score = LInfinity(ref, cur)
+		}
+		r.Drifted = r.Score >= r.Threshold
+	}
+	return r
+}
+
+// valueTable holds aligned counts of distinct values (numeric columns with
+// few values, categorical columns).
+type valueTable struct {
+	labels   []string
+	ref, cur []float64
+	unique   int
+}
+
+// numericValues counts distinct held values over both sketches; only used
+// as a table when there are at most 5.
+func numericValues(rc, cc *ColumnProfile) valueTable {
+	a, wa := rc.sketch.SortedView(nil, nil)
+	b, wb := cc.sketch.SortedView(nil, nil)
+	var t valueTable
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		var x float64
+		if j >= len(b) || (i < len(a) && a[i] <= b[j]) {
+			x = a[i]
+		} else {
+			x = b[j]
+		}
+		var cr, cu uint64
+		for i < len(a) && a[i] == x {
+			cr += wa[i]
+			i++
+		}
+		for j < len(b) && b[j] == x {
+			cu += wb[j]
+			j++
+		}
+		t.unique++
+		if t.unique <= 5 {
+			t.labels = append(t.labels, strconv.FormatFloat(x, 'g', 6, 64))
+			t.ref = append(t.ref, float64(cr))
+			t.cur = append(t.cur, float64(cu))
+		}
+	}
+	if t.unique > 5 {
+		t.labels, t.ref, t.cur = nil, nil, nil
+	}
+	return t
+}
+
+// categoricalValues aligns the current counts to the reference categories;
+// current values the reference does not list go to an "other" bucket.
+func categoricalValues(rc, cc *ColumnProfile) valueTable {
+	var t valueTable
+	idx := make(map[string]int, len(rc.Categories))
+	for _, c := range rc.Categories {
+		idx[c.Value] = len(t.labels)
+		t.labels = append(t.labels, c.Value)
+		t.ref = append(t.ref, float64(c.Count))
+		t.cur = append(t.cur, 0)
+	}
+	otherRef, otherCur := float64(rc.Other), float64(cc.Other)
+	for _, c := range cc.Categories {
+		if i, ok := idx[c.Value]; ok {
+			t.cur[i] += float64(c.Count)
+		} else {
+			otherCur += float64(c.Count)
+		}
+	}
+	t.unique = len(t.labels)
+	if otherRef > 0 || otherCur > 0 {
+		t.labels = append(t.labels, otherLabel)
+		t.ref = append(t.ref, otherRef)
+		t.cur = append(t.cur, otherCur)
+		t.unique++
+	}
+	// Categories seen in neither sample do not count as values.
+	for i := range t.ref {
+		if i < len(rc.Categories) && t.ref[i] == 0 && t.cur[i] == 0 {
+			t.unique--
+		}
+	}
+	return t
+}
+
+// otherLabel names the bucket of values beyond the reference categories.
+const otherLabel = "(other)"
+
+// numericHist bins both sketches by the reference edges.
+func numericHist(rc, cc *ColumnProfile) ([]string, []float64, []float64) {
+	n := len(rc.Edges) + 1
+	ref := histogram(rc.sketch, rc.Edges, make([]uint64, n))
+	cur := histogram(cc.sketch, rc.Edges, make([]uint64, n))
+	labels := make([]string, n)
+	for i := range labels {
+		lo, hi := "−∞", "+∞"
+		if i > 0 {
+			lo = strconv.FormatFloat(rc.Edges[i-1], 'g', 4, 64)
+		}
+		if i < n-1 {
+			hi = strconv.FormatFloat(rc.Edges[i], 'g', 4, 64)
+		}
+		labels[i] = fmt.Sprintf("(%s, %s]", lo, hi)
+	}
+	return labels, proportionsU(ref), proportionsU(cur)
+}
+
+func proportions(c []float64) []float64 {
+	s := sumF(c)
+	out := make([]float64, len(c))
+	if s > 0 {
+		for i, v := range c {
+			out[i] = v / s
+		}
+	}
+	return out
+}
+
+func proportionsU(c []uint64) []float64 {
+	f := make([]float64, len(c))
+	for i, v := range c {
+		f[i] = float64(v)
+	}
+	return proportions(f)
+}
+
+// MarshalJSON encodes the result; NaN scores and p-values become null.
+func (r ColumnResult) MarshalJSON() ([]byte, error) {
+	type plain ColumnResult
+	return json.Marshal(struct {
+		plain
+		Score         *float64 `json:"score"`
+		PValue        *float64 `json:"p_value"`
+		MissingPValue *float64 `json:"missing_p_value"`
+		Severity      float64  `json:"severity"`
+	}{plain(r), finite(r.Score), finite(r.PValue), finite(r.MissingPValue), r.Severity()})
+}

@@ -1,0 +1,190 @@
+package drift
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Wasserstein returns the first Wasserstein (earth mover's) distance
+// between the empirical distributions of a and b, as
+// scipy.stats.wasserstein_distance(a, b). NaN values are ignored; either
+// sample empty gives NaN.
+func Wasserstein(a, b []float64) float64 {
+	sa, wa := sortedUnit(a)
+	sb, wb := sortedUnit(b)
+	return wassersteinWeighted(sa, wa, sb, wb)
+}
+
+// wassersteinWeighted is ∫ |F_a − F_b| dx over sorted weighted samples.
+func wassersteinWeighted(a []float64, wa []uint64, b []float64, wb []uint64) float64 {
+	n1, n2 := sum(wa), sum(wb)
+	if n1 == 0 || n2 == 0 {
+		return math.NaN()
+	}
+	var c1, c2 uint64
+	i, j := 0, 0
+	prev, total := 0.0, 0.0
+	first := true
+	for i < len(a) || j < len(b) {
+		var x float64
+		if j >= len(b) || (i < len(a) && a[i] <= b[j]) {
+			x = a[i]
+		} else {
+			x = b[j]
+		}
+		if !first {
+			total += math.Abs(float64(c1)/float64(n1)-float64(c2)/float64(n2)) * (x - prev)
+		}
+		first = false
+		for i < len(a) && a[i] == x {
+			c1 += wa[i]
+			i++
+		}
+		for j < len(b) && b[j] == x {
+			c2 += wb[j]
+			j++
+		}
+		prev = x
+	}
+	return total
+}
+
+// JensenShannon returns the Jensen–Shannon distance between two histograms
+// (counts or proportions over the same bins), as
+// scipy.spatial.distance.jensenshannon(p, q) with the natural logarithm:
+// each is normalised to sum 1, and the result is
+// sqrt((KL(p‖m) + KL(q‖m)) / 2) with m = (p + q)/2, in [0, sqrt(ln 2)].
+// It returns NaN when either histogram sums to zero and panics when the
+// lengths differ.
+func JensenShannon(p, q []float64) float64 {
+	mustSameLen("JensenShannon", p, q)
+	sp, sq := sumF(p), sumF(q)
+	if sp <= 0 || sq <= 0 {
+		return math.NaN()
+	}
+	js := 0.0
+	for i := range p {
+		pi, qi := p[i]/sp, q[i]/sq
+		m := (pi + qi) / 2
+		js += relEntr(pi, m) + relEntr(qi, m)
+	}
+	return math.Sqrt(math.Max(js, 0) / 2)
+}
+
+func relEntr(x, y float64) float64 {
+	switch {
+	case x == 0:
+		return 0
+	case x > 0 && y > 0:
+		return x * math.Log(x/y)
+	}
+	return math.Inf(1)
+}
+
+// PSIEpsilon replaces an empty bin's proportion in PSI, so that the
+// logarithm stays finite.
+const PSIEpsilon = 0.0001
+
+// PSI returns the population stability index of the current histogram cur
+// against the reference histogram ref (counts over the same bins):
+// Σ (c_i − r_i)·ln(c_i / r_i) over the proportions r_i, c_i, where a zero
+// proportion is replaced by PSIEpsilon. It returns NaN when either sums to
+// zero and panics when the lengths differ.
+func PSI(ref, cur []float64) float64 {
+	mustSameLen("PSI", ref, cur)
+	sr, sc := sumF(ref), sumF(cur)
+	if sr <= 0 || sc <= 0 {
+		return math.NaN()
+	}
+	psi := 0.0
+	for i := range ref {
+		r, c := ref[i]/sr, cur[i]/sc
+		if r == 0 {
+			r = PSIEpsilon
+		}
+		if c == 0 {
+			c = PSIEpsilon
+		}
+		psi += (c - r) * math.Log(c/r)
+	}
+	return psi
+}
+
+// LInfinity returns max_i |r_i − c_i| over the normalised histograms, the
+// L-infinity distance TensorFlow Data Validation uses for categorical
+// drift. It returns NaN when either sums to zero.
+func LInfinity(ref, cur []float64) float64 {
+	mustSameLen("LInfinity", ref, cur)
+	sr, sc := sumF(ref), sumF(cur)
+	if sr <= 0 || sc <= 0 {
+		return math.NaN()
+	}
+	d := 0.0
+	for i := range ref {
+		d = math.Max(d, math.Abs(ref[i]/sr-cur[i]/sc))
+	}
+	return d
+}
+
+// ChiSquare returns the chi-square statistic, p-value and degrees of
+// freedom of the test of homogeneity of the 2×k contingency table whose
+// rows are ref and cur (counts over the same categories), as
+// scipy.stats.chi2_contingency([ref, cur], correction=False) after
+// dropping categories empty in both. With fewer than two categories left
+// the samples cannot differ: (0, 1, 0). Either row summing to zero gives NaN.
+func ChiSquare(ref, cur []float64) (stat, pvalue float64, dof int) {
+	mustSameLen("ChiSquare", ref, cur)
+	sr, sc := sumF(ref), sumF(cur)
+	if sr <= 0 || sc <= 0 {
+		return math.NaN(), math.NaN(), 0
+	}
+	total := sr + sc
+	k := 0
+	for i := range ref {
+		col := ref[i] + cur[i]
+		if col == 0 {
+			continue
+		}
+		k++
+		er, ec := sr*col/total, sc*col/total
+		stat += (ref[i]-er)*(ref[i]-er)/er + (cur[i]-ec)*(cur[i]-ec)/ec
+	}
+	if k < 2 {
+		return 0, 1, 0
+	}
+	dof = k - 1
+	return stat, distuv.ChiSquared{K: float64(dof)}.Survival(stat), dof
+}
+
+// ZTest returns the statistic and two-sided p-value of the two-proportion
+// Z-test of x1 successes in n1 trials against x2 in n2, with the pooled
+// proportion (Evidently's z_stat_test). When the pooled proportion is 0 or
+// 1 the proportions are equal and it returns (0, 1); n1 or n2 zero gives NaN.
+func ZTest(x1, n1, x2, n2 float64) (z, pvalue float64) {
+	if n1 <= 0 || n2 <= 0 {
+		return math.NaN(), math.NaN()
+	}
+	p1, p2 := x1/n1, x2/n2
+	P := (x1 + x2) / (n1 + n2)
+	if P <= 0 || P >= 1 {
+		return 0, 1
+	}
+	z = (p1 - p2) / math.Sqrt(P*(1-P)*(1/n1+1/n2))
+	return z, 2 * distuv.UnitNormal.Survival(math.Abs(z))
+}
+
+func sumF(x []float64) float64 {
+	s := 0.0
+	for _, v := range x {
+		s += v
+	}
+	return s
+}
+
+func mustSameLen(fn string, a, b []float64) {
+	if len(a) != len(b) {
+		panic(fmt.Sprintf("drift: %s needs histograms of equal length, got %d and %d", fn, len(a), len(b)))
+	}
+}
