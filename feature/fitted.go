@@ -141,25 +141,6 @@ const (
 
 var codeErrs = [...]error{codeMissing: ErrMissing, codeInfinite: ErrInfinite, codeDomain: ErrDomain, codeUnknown: ErrUnknownCategory}
 
-// failure says why a value could not be transformed; err is nil on success.
-type failure struct {
-	err   error
-	num   float64
-	str   string
-	isStr bool
-	miss  bool
-}
-
-func (fl failure) value() string {
-	switch {
-	case fl.miss:
-		return MissingCategory
-	case fl.isStr:
-		return strconv.Quote(fl.str)
-	}
-	return strconv.FormatFloat(fl.num, 'g', -1, 64)
-}
-
 var nan = math.NaN()
 
 func fillNaN(out []float64) {

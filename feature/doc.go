@@ -1,0 +1,133 @@
+// Package feature defines features once, in Go, over the user's row type T,
+// fits their state on training data, and computes training matrices and
+// serving vectors with the same code, so train/serve skew cannot arise from
+// two implementations of one feature.
+//
+// # Overview
+//
+// A Set[T] lists named features. Each reads one value from a row through a
+// typed accessor — Num (func(*T) float64), NumOpt and NumPtr for nullable
+// numbers, Cat, CatOpt and CatPtr for categories, Time for time.Time — and
+// passes it through a chain of transforms:
+//
+//   - numeric: Impute (Mean, Median, MostFrequent) and ImputeConstant, with
+//     an optional NAME_missing indicator column; Standardize, MinMax,
+//     Robust, MaxAbs (scikit-learn's scalers); Clip; Log1p; Bins (k bins by
+//     quantile or uniform width, KBinsDiscretizer with ordinal output);
+//     Transform for a user-defined Custom.
+//   - categorical: an optional CatImpute or CatImputeConstant, then one
+//     encoder: OneHot (unknown categories ignored or an error; rare ones
+//     folded into one infrequent column by MinFrequency or MaxCategories),
+//     Ordinal, or Hash into n buckets.
+//   - time: calendar parts (Year, Month, ...) and cyclic sine/cosine pairs
+//     (MonthCycle, HourCycle, ...).
+//
+// Set.Fit (over []T) and Set.FitSeq (over iter.Seq[T]) learn the state and
+// return a Fitted[T]:
+//
+//   - Vector(row, dst): the serving path, no allocation when dst has room;
+//   - Transform(row, dst): the same, returning a *ValueError for bad values;
+//   - Matrix(ctx, rows) and MatrixTo: the training path, a gonum *mat.Dense
+//     or a row-major slice, computed in parallel over blocks of rows;
+//   - Names(): the output columns, for example age, income_missing,
+//     city=Paris, city=<missing>, city=<infrequent>, page#3, at.hour_sin;
+//   - MarshalJSON and Set.Decode: versioned JSON of the fitted state, exact
+//     to the bit; Fingerprint: its SHA-256 content hash;
+//   - NewStats: per-column count, missing, mean, std, min and max of
+//     training matrices and of live vectors, to compare them (skew).
+//
+// CheckParity asserts that all these paths and an encode/decode round trip
+// agree bit for bit; the package's tests run it over every transform.
+//
+// The numeric definitions are scikit-learn 1.2's: the state and outputs of
+// Standardize, MinMax, Robust, MaxAbs, Impute, OneHot, Ordinal and Bins
+// agree with StandardScaler, MinMaxScaler, RobustScaler, MaxAbsScaler,
+// SimpleImputer, OneHotEncoder, OrdinalEncoder and KBinsDiscretizer within
+// 1e-9 relative on the breast_cancer, diabetes and mixed data sets
+// (testdata/gen_sklearn.py produced the reference values).
+//
+// # Fitting
+//
+// Fitting takes one pass over the data for one-pass statistics (counts and
+// vocabularies, mean and variance, min and max, exact or sketched
+// quantiles); a chain with several stateful numeric transforms (Impute then
+// Standardize) takes one pass per stateful transform, each fitted on the
+// output of the ones before it, as a scikit-learn Pipeline. All statistics
+// are mergeable: Set.Begin returns a Fitting whose Passes accumulate rows on
+// separate shards and Merge, for distributed fitting; Fit itself fits
+// blocks of Options.BlockRows rows in parallel and merges them in block
+// order, so its result does not depend on the number of CPUs and equals
+// FitSeq bit for bit. Quantiles are exact by default (every value is kept
+// and sorted, as scikit-learn does); Options.SketchK switches to a KLL
+// sketch whose returned quantiles have a rank error of at most 3/SketchK.
+//
+// # Bad input
+//
+// Every value has a documented outcome; none leaks NaN silently:
+//
+//   - Missing values: NumOpt/NumPtr/CatOpt/CatPtr report them, and a NaN
+//     from a numeric accessor is missing too (scikit-learn's convention).
+//     Fitting leaves them out of the statistics. In transforming, an imputer
+//     fills them; OneHot gives a NAME=<missing> column when training saw
+//     missing values; otherwise the value is an ErrMissing error.
+//   - ±Inf: an ErrInfinite error, in fitting and transforming, unless the
+//     chain starts with Clip, which bounds it. A result that overflows to
+//     ±Inf is an ErrInfinite error as well.
+//   - Out of domain (Log1p below -1, a Custom returning NaN): ErrDomain.
+//   - Unknown category: under UnknownError (the default, as scikit-learn's)
+//     an ErrUnknownCategory error; under UnknownIgnore all zeros for OneHot
+//     (or the infrequent column when there is one), OrdinalOptions.
+//     UnknownValue for Ordinal. Hash has no unknown categories. A missing
+//     value that training never saw counts as unknown for OneHot.
+//   - Values outside the training range are extrapolated (MinMax beyond
+//     [lo, hi]) or fall in the first or last bin (Bins).
+//   - A constant column: Standardize, Robust, MinMax and MaxAbs use scale 1
+//     (so the output is 0, or x/1 for MaxAbs of zeros), Bins gives one bin,
+//     as scikit-learn does.
+//   - No training rows, or a stateful transform with no non-missing value:
+//     an ErrEmpty error from Fit.
+//
+// Transform and Matrix return the first such value as a *ValueError naming
+// the row, feature and value; Vector, which cannot return an error, writes
+// NaN into every column of that feature, so a caller that skips checking
+// still cannot mistake it for data. Fit reports ±Inf and domain errors the
+// same way.
+//
+// Programmer mistakes (duplicate names, a categorical feature without an
+// encoder, two imputers in one chain, bad parameters, changing a Set after
+// its first use) panic with a message starting "feature: ".
+//
+// # Encoded state
+//
+// The features are Go code, so decoding is applying saved state to a Set's
+// definitions: Set.Decode checks that names, types, transform kinds, their
+// options (including a Custom's MarshalText) and the output names match,
+// and wraps ErrMismatch with the difference otherwise; malformed or
+// inconsistent state (bad JSON, unknown format or version, unsorted
+// categories, zero scales, NaN state) wraps ErrFormat. Finite floats are
+// written in shortest round-trip form, NaN and ±Inf as strings, so every
+// float64 keeps its bits. Decode never panics and allocates in proportion
+// to its input (at most 256 MiB); FuzzDecode checks this.
+//
+// # Concurrency
+//
+// A Set is defined on one goroutine; after its first Fit, Begin or Decode it
+// is frozen and safe for concurrent use. A Fitted is immutable and safe for
+// concurrent use by any number of goroutines. Accessors and Custom
+// transforms must be safe for concurrent calls (Fit and Matrix call them
+// from several goroutines). Pass, Fitting and Stats are not safe for
+// concurrent use: keep one per goroutine and Merge.
+//
+// # Performance
+//
+// Measured on the shared 2-core machine (see the benchmarks in
+// bench_test.go: six numeric features with Impute and Standardize, three
+// one-hot features with 3, 7 and 12 levels, 28 output columns): Vector
+// takes about 150–220 ns per row with no allocation; Matrix computes about
+// 5 million rows per second on both cores when the machine is otherwise
+// idle, fewer under load since it writes 224 bytes per row; Fit of one
+// million rows takes well under a second. Chains of an imputer and affine
+// scalers run on a fused path; categories are found by a short scan for
+// vocabularies up to 16 and a map above. Matrix allocates per block, never
+// per row.
+package feature
