@@ -3,6 +3,7 @@ package train
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -305,14 +306,10 @@ func (p *searchProgress) candidateDone(mean float64) {
 // parallel with the CV's bound.
 func evaluate(ctx context.Context, build Builder, d Dataset, cands []Params, folds []Fold, cv CVOptions,
 	prog *searchProgress, round, rows int) ([]Candidate, error) {
-	type outcome struct {
-		fs  FoldScore
-		err error
-	}
-	out := make([][]outcome, len(cands))
+	out := make([][]foldOutcome, len(cands))
 	left := make([]int, len(cands))
 	for i := range out {
-		out[i] = make([]outcome, len(folds))
+		out[i] = make([]foldOutcome, len(folds))
 		left[i] = len(folds)
 	}
 	var mu sync.Mutex
@@ -335,12 +332,12 @@ func evaluate(ctx context.Context, build Builder, d Dataset, cands []Params, fol
 					return err
 				}
 				mu.Lock()
-				out[i][j] = outcome{fs, err}
+				out[i][j] = foldOutcome{fs, err}
 				left[i]--
 				finished := left[i] == 0
 				mu.Unlock()
 				if finished {
-					prog.candidateDone(summarize(out[i], func(o outcome) (FoldScore, error) { return o.fs, o.err }).Mean)
+					prog.candidateDone(summarize(out[i]).Mean)
 				}
 				return nil
 			})
@@ -354,7 +351,7 @@ func evaluate(ctx context.Context, build Builder, d Dataset, cands []Params, fol
 	}
 	res := make([]Candidate, len(cands))
 	for i, p := range cands {
-		c := summarize(out[i], func(o outcome) (FoldScore, error) { return o.fs, o.err })
+		c := summarize(out[i])
 		c.Params, c.Round, c.Rows = p, round, rows
 		res[i] = c
 	}
@@ -362,12 +359,18 @@ func evaluate(ctx context.Context, build Builder, d Dataset, cands []Params, fol
 	return res, nil
 }
 
+// foldOutcome is the result of one candidate on one fold.
+type foldOutcome struct {
+	fs  FoldScore
+	err error
+}
+
 // summarize turns one candidate's fold outcomes into a Candidate.
-func summarize[O any](outs []O, get func(O) (FoldScore, error)) Candidate {
+func summarize(outs []foldOutcome) Candidate {
 	c := Candidate{Scores: make([]float64, len(outs)), Converged: true}
 	var fit, score time.Duration
 	for j, o := range outs {
-		fs, err := get(o)
+		fs, err := o.fs, o.err
 		if err != nil {
 			c.Scores[j] = math.NaN()
 			if c.Error == "" {
@@ -386,4 +389,26 @@ func summarize[O any](outs []O, get func(O) (FoldScore, error)) Candidate {
 		c.ScoreTime = score / time.Duration(len(outs))
 	}
 	return c
+}
+
+// MarshalJSON encodes c with NaN scores (failed folds) as null, since JSON
+// has no NaN.
+func (c Candidate) MarshalJSON() ([]byte, error) {
+	type plain Candidate
+	nullable := func(v float64) *float64 {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil
+		}
+		return &v
+	}
+	scores := make([]*float64, len(c.Scores))
+	for i, s := range c.Scores {
+		scores[i] = nullable(s)
+	}
+	return json.Marshal(struct {
+		plain
+		Scores []*float64 `json:"scores"`
+		Mean   *float64   `json:"mean"`
+		Std    *float64   `json:"std"`
+	}{plain(c), scores, nullable(c.Mean), nullable(c.Std)})
 }

@@ -2,9 +2,11 @@ package train_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -139,6 +141,10 @@ func TestSearchFailingCandidates(t *testing.T) {
 	}
 	if !math.IsNaN(res.Results[0].Mean) || res.Results[0].Error == "" || res.Results[0].Rank != 0 || res.Best.Str("mode") != "ok" {
 		t.Errorf("results = %+v", res.Results)
+	}
+	b, err := json.Marshal(res.Results)
+	if err != nil || !strings.Contains(string(b), `"mean":null`) {
+		t.Errorf("JSON of results with a failed candidate = %s, %v; want mean null", b, err)
 	}
 	_, err = train.GridSearch(context.Background(), build, d, train.Space{train.Choices("mode", "broken")}, nil)
 	if err == nil {
