@@ -6,6 +6,8 @@ import (
 	"math"
 	"testing"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/loomml/loom/train"
 )
 
@@ -183,5 +185,18 @@ func TestLogisticPanicsOnBadSettings(t *testing.T) {
 			}()
 			lr.Fit(context.Background(), d)
 		}()
+	}
+}
+
+// A strided view of a larger matrix fits exactly like a contiguous copy.
+func TestLogisticOnMatrixView(t *testing.T) {
+	d := synthetic(3000, 6, 2, 12)
+	view := train.Dataset{X: d.X.Slice(0, 3000, 1, 5).(*mat.Dense), Y: d.Y}
+	n, p := view.X.Dims()
+	contiguous := train.Dataset{X: mat.NewDense(n, p, nil), Y: d.Y}
+	contiguous.X.Copy(view.X)
+	sameModel(t, fitLogistic(t, train.LogisticRegression{}, view), fitLogistic(t, train.LogisticRegression{}, contiguous), 0)
+	if train.Fingerprint(view) != train.Fingerprint(contiguous) {
+		t.Error("a view and its copy have different fingerprints")
 	}
 }

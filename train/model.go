@@ -135,3 +135,11 @@ func forEachRow(X mat.Matrix, fn func(i int, row []float64)) {
 		fn(i, row)
 	}
 }
+
+var (
+	_ Trainer  = LinearRegression{}
+	_ Trainer  = Ridge{}
+	_ Trainer  = LogisticRegression{}
+	_ Trainer  = TrainerFunc(nil)
+	_ Observer = ObserverFunc(nil)
+)

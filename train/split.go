@@ -331,3 +331,11 @@ func span(lo, hi int) []int {
 	}
 	return out
 }
+
+var (
+	_ Splitter = Holdout{}
+	_ Splitter = KFold{}
+	_ Splitter = StratifiedKFold{}
+	_ Splitter = GroupKFold{}
+	_ Splitter = TimeSeriesSplit{}
+)
