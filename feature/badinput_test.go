@@ -3,6 +3,7 @@ package feature_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -61,6 +62,12 @@ func TestBadInput(t *testing.T) {
 			item{X: -1}, nil, feature.ErrInfinite},
 		{"out of training range", feature.NewSet[item](nil).Num("x", x, feature.MinMax(0, 1)),
 			item{X: 9}, []float64{2}, nil},
+		{"product", feature.NewSet[item](nil).Num("x", x).NumPtr("y", y, feature.ImputeConstant(0, false)).Product("xy", "x", "y").Product("xx", "x", "x"),
+			item{X: 3, Y: f64(-2)}, []float64{3, -2, -6, 9}, nil},
+		{"product of a missing factor", feature.NewSet[item](nil).Num("x", x).NumPtr("y", y).Product("xy", "x", "y"),
+			item{X: 3}, nil, feature.ErrMissing},
+		{"product overflow", feature.NewSet[item](nil).Num("x", x).Product("xx", "x", "x"),
+			item{X: 1e200}, nil, feature.ErrInfinite},
 		{"missing time", feature.NewSet[item](nil).Time("t", func(it *item) (t timeT) { return it.When }, feature.Month),
 			item{}, nil, feature.ErrMissing},
 	}
@@ -77,10 +84,8 @@ func TestBadInput(t *testing.T) {
 				if !errors.Is(err, tc.wantErr) || !errors.As(err, &ve) || ve.Row != -1 || ve.Feature == "" {
 					t.Fatalf("Transform error = %v; want a *ValueError wrapping %v", err, tc.wantErr)
 				}
-				for _, x := range v {
-					if !math.IsNaN(x) {
-						t.Fatalf("Vector = %v; want NaN in every column of the failed feature", v)
-					}
+				if !slices.ContainsFunc(v, math.IsNaN) || fmt.Sprint(v) != fmt.Sprint(got) {
+					t.Fatalf("Vector = %v, Transform = %v; want the same values with NaN for the failed feature", v, got)
 				}
 				if _, err := f.Matrix(ctx, []item{train[0], tc.row}); !errors.As(err, &ve) || ve.Row != 1 {
 					t.Fatalf("Matrix error = %v; want a *ValueError at row 1", err)
@@ -180,6 +185,8 @@ func TestDefinitionPanics(t *testing.T) {
 		{"imputer after encoder", func() {
 			feature.NewSet[item](nil).Cat("a", c, feature.Hash(2), feature.CatImputeConstant("x"))
 		}},
+		{"product of an unknown feature", func() { feature.NewSet[item](nil).Num("a", x).Product("p", "a", "b") }},
+		{"product of a categorical feature", func() { feature.NewSet[item](nil).Num("a", x).Cat("c", c, feature.Hash(2)).Product("p", "a", "c") }},
 		{"bad bins", func() { feature.Bins(1, true) }},
 		{"bad minmax", func() { feature.MinMax(1, 0) }},
 		{"bad clip", func() { feature.Clip(1, 0) }},

@@ -76,6 +76,7 @@ type featureJSON struct {
 	Name       string          `json:"name"`
 	Type       string          `json:"type"`
 	Parts      []string        `json:"parts,omitempty"`
+	Of         []string        `json:"of,omitempty"`
 	Transforms []transformJSON `json:"transforms,omitempty"`
 }
 
@@ -193,6 +194,9 @@ func (f *Fitted[T]) MarshalJSON() ([]byte, error) {
 		for _, p := range ff.def.parts {
 			fj.Parts = append(fj.Parts, p.String())
 		}
+		if ff.def.typ == typeProduct {
+			fj.Of = ff.def.of[:]
+		}
 		st.Features[i] = fj
 	}
 	return json.Marshal(st)
@@ -259,6 +263,9 @@ func (s *Set[T]) Decode(data []byte) (*Fitted[T], error) {
 			if !slices.Equal(want, fj.Parts) {
 				return nil, &StateError{Feature: d.name, Reason: fmt.Sprintf("parts %v in the state, %v in the set", fj.Parts, want), Err: ErrMismatch}
 			}
+		}
+		if d.typ == typeProduct && !slices.Equal(fj.Of, d.of[:]) || d.typ != typeProduct && len(fj.Of) != 0 {
+			return nil, &StateError{Feature: d.name, Reason: fmt.Sprintf("product of %v in the state, of %v in the set", fj.Of, d.of), Err: ErrMismatch}
 		}
 		for j := range ff.nums {
 			if err := ff.nums[j].fromJSON(d.name, &fj.Transforms[j]); err != nil {

@@ -352,6 +352,16 @@ func newFitted[T any](feats []fitFeat[T], blockRows int) *Fitted[T] {
 			for _, p := range ff.def.parts {
 				f.names = p.names(name, f.names)
 			}
+		case typeProduct:
+			f.names = append(f.names, name)
+			for j := range f.feats[:i] {
+				if g := &f.feats[j]; g.def.name == ff.def.of[0] {
+					ff.ofA = g.off
+				}
+				if g := &f.feats[j]; g.def.name == ff.def.of[1] {
+					ff.ofB = g.off
+				}
+			}
 		}
 		ff.width = len(f.names) - ff.off
 	}

@@ -37,6 +37,7 @@ type fitFeat[T any] struct {
 	cats       []catOp
 	enc        *catOp // last of cats
 	off, width int
+	ofA, ofB   int  // product: the columns multiplied
 	clipFirst  bool // the chain starts with Clip, which accepts ±Inf
 	fast       fastChain
 }
@@ -221,9 +222,11 @@ func evalNum(ops []numOp, clipFirst bool, raw float64, out []float64) uint8 {
 	return code
 }
 
-// put writes the feature's columns for row into out (len f.width) and
-// returns an outcome code. On failure all of them are NaN.
-func (f *fitFeat[T]) put(row *T, out []float64) uint8 {
+// put writes the feature's columns for row into its place in vec, the
+// whole output vector, and returns an outcome code. On failure all of them
+// are NaN.
+func (f *fitFeat[T]) put(row *T, vec []float64) uint8 {
+	out := vec[f.off : f.off+f.width]
 	switch f.typ {
 	case typeNum:
 		if f.fast.ok {
@@ -236,6 +239,18 @@ func (f *fitFeat[T]) put(row *T, out []float64) uint8 {
 			s, ok = f.cats[0].fill, true
 		}
 		return f.enc.put(s, ok, out)
+	case typeProduct:
+		x := vec[f.ofA] * vec[f.ofB]
+		switch {
+		case x != x:
+			out[0] = nan
+			return codeMissing
+		case x-x != 0:
+			out[0] = nan
+			return codeInfinite
+		}
+		out[0] = x
+		return codeOK
 	}
 	t := f.def.tm(row)
 	if t.IsZero() {
@@ -253,6 +268,9 @@ func (f *fitFeat[T]) put(row *T, out []float64) uint8 {
 // explain builds the error of a row whose put returned code.
 func (f *fitFeat[T]) explain(row *T, rowIndex int, code uint8) *ValueError {
 	e := &ValueError{Row: rowIndex, Feature: f.def.name, Value: MissingCategory, Err: codeErrs[code]}
+	if f.typ == typeProduct {
+		e.Value = "product of " + f.def.of[0] + " and " + f.def.of[1]
+	}
 	switch f.typ {
 	case typeNum:
 		if x := f.readNum(row); x == x {
@@ -342,7 +360,7 @@ func (f *Fitted[T]) Vector(row *T, dst []float64) []float64 {
 	dst = grow(dst, f.width)
 	for i := range f.feats {
 		ff := &f.feats[i]
-		ff.put(row, dst[ff.off:ff.off+ff.width])
+		ff.put(row, dst)
 	}
 	return dst
 }
@@ -356,7 +374,7 @@ func (f *Fitted[T]) Transform(row *T, dst []float64) ([]float64, error) {
 	var first error
 	for i := range f.feats {
 		ff := &f.feats[i]
-		if code := ff.put(row, dst[ff.off:ff.off+ff.width]); code != codeOK && first == nil {
+		if code := ff.put(row, dst); code != codeOK && first == nil {
 			first = ff.explain(row, -1, code)
 		}
 	}
@@ -408,7 +426,7 @@ func (f *Fitted[T]) MatrixTo(ctx context.Context, dst []float64, rows []T) error
 				out := dst[i*w : (i+1)*w]
 				for j := range f.feats {
 					ff := &f.feats[j]
-					if code := ff.put(&rows[i], out[ff.off:ff.off+ff.width]); code != codeOK && errs[b] == nil {
+					if code := ff.put(&rows[i], out); code != codeOK && errs[b] == nil {
 						errs[b] = ff.explain(&rows[i], i, code)
 					}
 				}

@@ -105,6 +105,8 @@ func fullSetV(opts *feature.Options, v variant) *feature.Set[item] {
 		Num("z_mode", z, feature.Impute(feature.MostFrequent, true), feature.MinMax(0, 1), feature.Bins(3, true)).
 		Num("w_log", w, feature.Clip(0, 1e6), feature.Log1p(), feature.Standardize()).
 		Num("w_custom", w, feature.Transform(scaleBy(v.scale)), feature.Transform(feature.CustomFunc{Name: "sqrt", Fn: math.Sqrt}), feature.Standardize()).
+		Product("x_y", "x_minmax", "y_mean").
+		Product("x_sq", "x_minmax", "x_minmax").
 		Cat("color", func(it *item) string { return it.Color }, feature.OneHot(feature.OneHotOptions{Unknown: feature.UnknownIgnore, MaxCategories: 5})).
 		Cat("color_ord", func(it *item) string { return it.Color }, feature.Ordinal(feature.OrdinalOptions{Unknown: feature.UnknownIgnore, UnknownValue: -1})).
 		CatPtr("size", func(it *item) *string { return it.Size }, feature.OneHot(feature.OneHotOptions{Unknown: feature.UnknownIgnore})).

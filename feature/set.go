@@ -44,9 +44,10 @@ const (
 	typeNum featType = iota + 1
 	typeCat
 	typeTime
+	typeProduct
 )
 
-var typeNames = [...]string{typeNum: "numeric", typeCat: "categorical", typeTime: "time"}
+var typeNames = [...]string{typeNum: "numeric", typeCat: "categorical", typeTime: "time", typeProduct: "product"}
 
 // def is one feature definition.
 type def[T any] struct {
@@ -62,6 +63,7 @@ type def[T any] struct {
 	nums   []numOp
 	cats   []catOp
 	parts  []TimePart
+	of     [2]string // product: the two numeric features multiplied
 }
 
 // NewSet returns an empty Set with the given options (nil for defaults).
@@ -227,6 +229,27 @@ func (s *Set[T]) Time(name string, fn func(*T) time.Time, parts ...TimePart) *Se
 		}
 	}
 	s.add(&def[T]{name: name, typ: typeTime, tm: fn, parts: append([]TimePart(nil), parts...)})
+	return s
+}
+
+// Product adds an interaction term: the product of the outputs of the
+// numeric features a and b, both defined earlier in the set (a == b gives a
+// square, a polynomial term of degree 2). It has no transforms of its own
+// and no state; if either factor has no defined output neither does the
+// product (ErrMissing), and an overflow is an ErrInfinite error.
+func (s *Set[T]) Product(name, a, b string) *Set[T] {
+	for _, f := range []string{a, b} {
+		ok := false
+		for _, d := range s.defs {
+			if d.name == f && d.typ == typeNum {
+				ok = true
+			}
+		}
+		if !ok {
+			panic(fmt.Sprintf("feature: Product %q needs earlier numeric features, got %q", name, f))
+		}
+	}
+	s.add(&def[T]{name: name, typ: typeProduct, of: [2]string{a, b}})
 	return s
 }
 
