@@ -349,3 +349,16 @@ func BuildProfile[T any](rows iter.Seq[T], cols []Column[T], opts *ProfileOption
 	}
 	return b.Profile()
 }
+
+// mergeColumns appends other's columns from index from on to p (tests and
+// tools that assemble profiles from parts).
+func (p *Profile) mergeColumns(other *Profile, from int) error {
+	for _, c := range other.Columns[from:] {
+		if _, dup := p.index[c.Name]; dup {
+			return &ColumnError{Column: c.Name, Err: fmt.Errorf("drift: duplicate column")}
+		}
+		p.index[c.Name] = len(p.Columns)
+		p.Columns = append(p.Columns, c)
+	}
+	return nil
+}

@@ -1,0 +1,543 @@
+package drift
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/loomml/loom/internal/sketch"
+	"go.opentelemetry.io/otel/metric"
+)
+
+// Window says how a Monitor cuts the stream. Exactly one of Rows and
+// Duration is set. The window is made of Panes equal panes and evaluated
+// each time a pane ends, over the last Panes panes: Panes = 1 (the default)
+// gives tumbling windows, Panes > 1 sliding windows that advance by one pane.
+type Window struct {
+	Rows     int           // rows per window (divisible by Panes)
+	Duration time.Duration // time per window (divisible by Panes)
+	Panes    int           // panes per window, default 1
+}
+
+// MonitorOptions configures a Monitor. A nil *MonitorOptions, or a zero
+// field, means the default.
+type MonitorOptions struct {
+	// Window defaults to tumbling windows of 1,000 rows.
+	Window Window
+	// Compare sets methods, thresholds and the dataset drift share.
+	Compare *CompareOptions
+	// OnReport, if set, receives every evaluated window's report.
+	OnReport func(WindowInfo, *Report)
+	// OnAlert, if set, receives alerts, at most one per column and alert
+	// kind per Cooldown.
+	OnAlert func(Alert)
+	// Cooldown between repeated alerts of the same column and kind
+	// (default 10 minutes; negative disables deduplication).
+	Cooldown time.Duration
+	// Retrain, if set, is called on dataset drift (also subject to
+	// Cooldown); it should hand off work and return quickly.
+	Retrain func(*Report)
+	// MeterProvider for the drift metrics; nil means the global provider
+	// (otel.GetMeterProvider), a no-op until an SDK is installed.
+	MeterProvider metric.MeterProvider
+	// Shards is the number of independently locked accumulators that
+	// observations spread over (default GOMAXPROCS).
+	Shards int
+	// Now is the clock (default time.Now); tests pass a fake one.
+	Now func() time.Time
+}
+
+// WindowInfo identifies an evaluated window.
+type WindowInfo struct {
+	Seq   uint64    `json:"seq"`   // 1 for the first evaluated window
+	Start time.Time `json:"start"` // first pane's start
+	End   time.Time `json:"end"`   // evaluation time
+	Rows  uint64    `json:"rows"`  // rows in the window
+}
+
+// numAcc accumulates one numeric column: counts, shifted sums (shift is the
+// reference mean, for accuracy) and a quantile sketch.
+type numAcc struct {
+	count, missing uint64
+	s1, s2         float64
+	min, max       float64
+	sk             *sketch.KLL
+}
+
+func (a *numAcc) reset() {
+	a.count, a.missing, a.s1, a.s2 = 0, 0, 0, 0
+	a.min, a.max = math.Inf(1), math.Inf(-1)
+	a.sk.Reset()
+}
+
+func (a *numAcc) merge(b *numAcc) {
+	a.count += b.count
+	a.missing += b.missing
+	a.s1 += b.s1
+	a.s2 += b.s2
+	a.min, a.max = math.Min(a.min, b.min), math.Max(a.max, b.max)
+	a.sk.Merge(b.sk)
+}
+
+// catAcc counts one categorical column by reference category index; the
+// last slot is "other".
+type catAcc struct {
+	counts  []uint64
+	missing uint64
+}
+
+func (a *catAcc) reset() {
+	clear(a.counts)
+	a.missing = 0
+}
+
+func (a *catAcc) merge(b *catAcc) {
+	for i, c := range b.counts {
+		a.counts[i] += c
+	}
+	a.missing += b.missing
+}
+
+// accs is one set of per-column accumulators.
+type accs struct {
+	num []numAcc
+	cat []catAcc
+}
+
+func (m *monitorCore) newAccs() accs {
+	var a accs
+	for _, c := range m.cols {
+		if c.kind == Numeric {
+			a.num = append(a.num, numAcc{sk: sketch.NewSeeded(m.k, uint64(len(a.num))+1)})
+		} else {
+			a.cat = append(a.cat, catAcc{counts: make([]uint64, len(m.vocab[c.slot])+1)})
+		}
+	}
+	a.reset()
+	return a
+}
+
+func (a *accs) reset() {
+	for i := range a.num {
+		a.num[i].reset()
+	}
+	for i := range a.cat {
+		a.cat[i].reset()
+	}
+}
+
+func (a *accs) merge(b *accs) {
+	for i := range a.num {
+		a.num[i].merge(&b.num[i])
+	}
+	for i := range a.cat {
+		a.cat[i].merge(&b.cat[i])
+	}
+}
+
+type shard struct {
+	mu   sync.Mutex
+	rows uint64
+	acc  accs
+	_    [64]byte // keep shards on separate cache lines
+}
+
+type colInfo struct {
+	name  string
+	kind  Kind
+	ref   *ColumnProfile
+	slot  int // index among numeric or categorical columns
+	shift float64
+}
+
+// monitorCore is the part of a Monitor that does not depend on T.
+type monitorCore struct {
+	ref    *Profile
+	opts   MonitorOptions
+	cmp    CompareOptions
+	cols   []colInfo
+	byName map[string]int
+	vocab  []map[string]int32 // per categorical slot
+	k      int
+
+	shards  []shard
+	rows    atomic.Uint64 // rows in the open pane (count windows)
+	paneEnd atomic.Int64  // unix nanos (time windows)
+
+	closeMu   sync.Mutex // one pane close or evaluation at a time
+	panes     []accs     // ring of closed panes
+	paneRows  []uint64
+	paneStart []time.Time
+	filled    int
+	next      int
+	openedAt  time.Time
+	win       accs // scratch for merging panes
+	seq       uint64
+
+	alerts  alerter
+	metrics *metrics
+}
+
+// Monitor compares live rows of type T with a reference profile, window by
+// window. Create one with NewMonitor; it is safe for concurrent use.
+type Monitor[T any] struct {
+	core *monitorCore
+	cols []Column[T]
+}
+
+// NewMonitor returns a monitor of cols against ref. Every column must be
+// in ref with the same kind: an unknown column is an error wrapping
+// ErrUnknownColumn, a kind mismatch one wrapping ErrKindMismatch, and an
+// unknown method in opts.Compare one wrapping ErrUnknownMethod. Bad window
+// settings panic.
+func NewMonitor[T any](ref *Profile, cols []Column[T], opts *MonitorOptions) (*Monitor[T], error) {
+	o := MonitorOptions{}
+	if opts != nil {
+		o = *opts
+	}
+	w := &o.Window
+	if w.Panes == 0 {
+		w.Panes = 1
+	}
+	if w.Rows == 0 && w.Duration == 0 {
+		w.Rows = 1000
+	}
+	if w.Panes < 1 || (w.Rows != 0) == (w.Duration != 0) || w.Rows < 0 || w.Duration < 0 ||
+		(w.Rows != 0 && w.Rows%w.Panes != 0) || (w.Duration != 0 && w.Duration%time.Duration(w.Panes) != 0) {
+		panic(fmt.Sprintf("drift: window needs Rows or Duration (not both) divisible by Panes ≥ 1, got %+v", *w))
+	}
+	if o.Cooldown == 0 {
+		o.Cooldown = 10 * time.Minute
+	}
+	if o.Shards == 0 {
+		o.Shards = runtime.GOMAXPROCS(0)
+	}
+	if o.Shards < 1 {
+		panic(fmt.Sprintf("drift: Shards must be at least 1, got %d", o.Shards))
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	c := &monitorCore{ref: ref, opts: o, cmp: o.Compare.withDefaults(), byName: make(map[string]int), k: ref.opts.SketchK}
+	nNum, nCat := 0, 0
+	for _, col := range cols {
+		rc := ref.Column(col.name)
+		if rc == nil {
+			return nil, &ColumnError{Column: col.name, Err: ErrUnknownColumn}
+		}
+		if rc.Kind != col.kind {
+			return nil, &ColumnError{Column: col.name, Value: col.kind.String(), Err: ErrKindMismatch}
+		}
+		if _, dup := c.byName[col.name]; dup {
+			panic("drift: duplicate monitored column, got " + col.name)
+		}
+		ci := colInfo{name: col.name, kind: col.kind, ref: rc}
+		if col.kind == Numeric {
+			ci.slot, ci.shift = nNum, rc.Mean
+			if math.IsNaN(ci.shift) {
+				ci.shift = 0
+			}
+			nNum++
+		} else {
+			ci.slot = nCat
+			v := make(map[string]int32, len(rc.Categories))
+			for i, cat := range rc.Categories {
+				v[cat.Value] = int32(i)
+			}
+			c.vocab = append(c.vocab, v)
+			nCat++
+		}
+		c.byName[col.name] = len(c.cols)
+		c.cols = append(c.cols, ci)
+	}
+	sub := &Profile{index: map[string]int{}}
+	for _, ci := range c.cols {
+		sub.index[ci.name] = len(sub.Columns)
+		sub.Columns = append(sub.Columns, ci.ref)
+	}
+	if _, err := Compare(ref, sub, o.Compare); err != nil { // validates methods and names
+		return nil, err
+	}
+	c.shards = make([]shard, o.Shards)
+	for i := range c.shards {
+		c.shards[i].acc = c.newAccs()
+	}
+	c.panes = make([]accs, w.Panes)
+	c.paneRows = make([]uint64, w.Panes)
+	c.paneStart = make([]time.Time, w.Panes)
+	for i := range c.panes {
+		c.panes[i] = c.newAccs()
+	}
+	c.win = c.newAccs()
+	c.openedAt = o.Now()
+	if w.Duration != 0 {
+		c.paneEnd.Store(c.openedAt.Add(w.Duration / time.Duration(w.Panes)).UnixNano())
+	}
+	c.alerts = alerter{cooldown: o.Cooldown, last: make(map[alertKey]time.Time)}
+	met, err := newMetrics(o.MeterProvider)
+	if err != nil {
+		return nil, err
+	}
+	c.metrics = met
+	return &Monitor[T]{core: c, cols: cols}, nil
+}
+
+// lockShard picks a shard at random (per-thread generator, no shared
+// state) and locks it, trying the others before waiting.
+func (m *monitorCore) lockShard() *shard {
+	n := uint32(len(m.shards))
+	i := rand.Uint32N(n)
+	for range n {
+		s := &m.shards[i]
+		if s.mu.TryLock() {
+			return s
+		}
+		i++
+		if i == n {
+			i = 0
+		}
+	}
+	s := &m.shards[i]
+	s.mu.Lock()
+	return s
+}
+
+// Observe records one row. It does not allocate; the call that completes a
+// pane also evaluates the window (see the package documentation).
+func (m *Monitor[T]) Observe(row T) {
+	c := m.core
+	s := c.lockShard()
+	for i := range m.cols {
+		col := &m.cols[i]
+		ci := &c.cols[i]
+		if col.kind == Numeric {
+			x, ok := col.num(row)
+			s.acc.addNum(ci, x, ok)
+		} else {
+			v, ok := col.cat(row)
+			s.acc.addCat(c, ci, v, ok)
+		}
+	}
+	s.rows++
+	s.mu.Unlock()
+	c.tick()
+}
+
+func (a *accs) addNum(ci *colInfo, x float64, ok bool) {
+	n := &a.num[ci.slot]
+	if !ok || math.IsNaN(x) || math.IsInf(x, 0) {
+		n.missing++
+		return
+	}
+	n.count++
+	d := x - ci.shift
+	n.s1 += d
+	n.s2 += d * d
+	if x < n.min {
+		n.min = x
+	}
+	if x > n.max {
+		n.max = x
+	}
+	n.sk.Add(x)
+}
+
+func (a *accs) addCat(c *monitorCore, ci *colInfo, v string, ok bool) {
+	ct := &a.cat[ci.slot]
+	if !ok {
+		ct.missing++
+		return
+	}
+	if i, found := c.vocab[ci.slot][v]; found {
+		ct.counts[i]++
+	} else {
+		ct.counts[len(ct.counts)-1]++
+	}
+}
+
+// ObserveValues records one row given as raw named values: nums for
+// numeric columns, cats for categorical ones. Monitored columns absent from
+// both maps count as missing. A name the monitor does not watch, or a value
+// of the wrong kind, is an error and nothing is recorded.
+func (m *Monitor[T]) ObserveValues(nums map[string]float64, cats map[string]string) error {
+	c := m.core
+	for name := range nums {
+		i, ok := c.byName[name]
+		if !ok {
+			return &ColumnError{Column: name, Err: ErrUnknownColumn}
+		}
+		if c.cols[i].kind != Numeric {
+			return &ColumnError{Column: name, Value: "numeric", Err: ErrKindMismatch}
+		}
+	}
+	for name := range cats {
+		i, ok := c.byName[name]
+		if !ok {
+			return &ColumnError{Column: name, Err: ErrUnknownColumn}
+		}
+		if c.cols[i].kind != Categorical {
+			return &ColumnError{Column: name, Value: "categorical", Err: ErrKindMismatch}
+		}
+	}
+	s := c.lockShard()
+	for i := range c.cols {
+		ci := &c.cols[i]
+		if ci.kind == Numeric {
+			x, ok := nums[ci.name]
+			s.acc.addNum(ci, x, ok)
+		} else {
+			v, ok := cats[ci.name]
+			s.acc.addCat(c, ci, v, ok)
+		}
+	}
+	s.rows++
+	s.mu.Unlock()
+	c.tick()
+	return nil
+}
+
+// tick closes the open pane when it is full or its time is up.
+func (c *monitorCore) tick() {
+	w := c.opts.Window
+	if w.Rows != 0 {
+		if c.rows.Add(1)%uint64(w.Rows/w.Panes) == 0 {
+			c.closePane()
+		}
+		return
+	}
+	if c.opts.Now().UnixNano() >= c.paneEnd.Load() {
+		c.closeMu.Lock()
+		now := c.opts.Now()
+		if now.UnixNano() >= c.paneEnd.Load() { // still due: no one closed it meanwhile
+			c.closePaneLocked(now)
+			c.paneEnd.Store(now.Add(w.Duration / time.Duration(w.Panes)).UnixNano())
+		}
+		c.closeMu.Unlock()
+	}
+}
+
+// Tick closes the open pane of a time window when its time is up, without
+// a row; call it from a ticker when traffic may stop. It does nothing for
+// count windows.
+func (m *Monitor[T]) Tick() {
+	if m.core.opts.Window.Duration != 0 {
+		m.core.tick()
+	}
+}
+
+func (c *monitorCore) closePane() {
+	c.closeMu.Lock()
+	c.closePaneLocked(c.opts.Now())
+	c.closeMu.Unlock()
+}
+
+// collect moves every shard's accumulators into dst (and resets them).
+func (c *monitorCore) collect(dst *accs, reset bool) uint64 {
+	var rows uint64
+	for i := range c.shards {
+		s := &c.shards[i]
+		s.mu.Lock()
+		dst.merge(&s.acc)
+		rows += s.rows
+		if reset {
+			s.acc.reset()
+			s.rows = 0
+		}
+		s.mu.Unlock()
+	}
+	return rows
+}
+
+func (c *monitorCore) closePaneLocked(now time.Time) {
+	p := &c.panes[c.next]
+	p.reset()
+	c.paneRows[c.next] = c.collect(p, true)
+	c.paneStart[c.next] = c.openedAt
+	c.openedAt = now
+	c.next = (c.next + 1) % len(c.panes)
+	c.filled = min(c.filled+1, len(c.panes))
+	// Evaluate over the closed panes, oldest first.
+	c.win.reset()
+	var rows uint64
+	start := now
+	for j := range c.filled {
+		i := (c.next - c.filled + j + len(c.panes)) % len(c.panes)
+		c.win.merge(&c.panes[i])
+		rows += c.paneRows[i]
+		if j == 0 {
+			start = c.paneStart[i]
+		}
+	}
+	c.seq++
+	info := WindowInfo{Seq: c.seq, Start: start, End: now, Rows: rows}
+	c.evaluate(info, &c.win)
+}
+
+// Evaluate compares the current window — the closed panes of the sliding
+// window plus the open pane so far — with the reference, now, without
+// closing anything, firing no alerts. It is safe to call while other
+// goroutines observe.
+func (m *Monitor[T]) Evaluate() (*Report, error) {
+	c := m.core
+	c.closeMu.Lock()
+	defer c.closeMu.Unlock()
+	tmp := c.newAccs()
+	rows := c.collect(&tmp, false)
+	keep := len(c.panes) - 1 // the open pane replaces the oldest one
+	for j := max(0, c.filled-keep); j < c.filled; j++ {
+		i := (c.next - c.filled + j + len(c.panes)) % len(c.panes)
+		tmp.merge(&c.panes[i])
+		rows += c.paneRows[i]
+	}
+	return Compare(c.ref, c.snapshot(&tmp), c.opts.Compare)
+}
+
+// snapshot turns accumulators into a current profile for Compare.
+func (c *monitorCore) snapshot(a *accs) *Profile {
+	p := &Profile{opts: c.ref.opts, index: make(map[string]int, len(c.cols))}
+	for _, ci := range c.cols {
+		cp := &ColumnProfile{Name: ci.name, Kind: ci.kind}
+		if ci.kind == Numeric {
+			n := &a.num[ci.slot]
+			cp.Count, cp.Missing, cp.sketch = n.count, n.missing, n.sk
+			cp.Mean, cp.Std, cp.Min, cp.Max = math.NaN(), math.NaN(), math.NaN(), math.NaN()
+			if n.count > 0 {
+				mu := n.s1 / float64(n.count)
+				cp.Mean = ci.shift + mu
+				cp.Std = math.Sqrt(math.Max(n.s2/float64(n.count)-mu*mu, 0))
+				cp.Min, cp.Max = n.min, n.max
+			}
+		} else {
+			ct := &a.cat[ci.slot]
+			cp.Missing = ct.missing
+			for i, cat := range ci.ref.Categories {
+				cp.Count += ct.counts[i]
+				if ct.counts[i] > 0 {
+					cp.Categories = append(cp.Categories, Category{cat.Value, ct.counts[i]})
+				}
+			}
+			cp.Other = ct.counts[len(ct.counts)-1]
+			cp.Count += cp.Other
+		}
+		p.index[ci.name] = len(p.Columns)
+		p.Columns = append(p.Columns, cp)
+		p.Rows = max(p.Rows, cp.Count+cp.Missing)
+	}
+	return p
+}
+
+func (c *monitorCore) evaluate(info WindowInfo, a *accs) {
+	rep, err := Compare(c.ref, c.snapshot(a), c.opts.Compare)
+	if err != nil { // columns and methods were validated in NewMonitor
+		panic("drift: internal error: " + err.Error())
+	}
+	c.metrics.record(rep)
+	if c.opts.OnReport != nil {
+		c.opts.OnReport(info, rep)
+	}
+	c.alerts.fire(info, rep, c.opts)
+}
