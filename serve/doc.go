@@ -1,0 +1,82 @@
+// Package serve scores inside any Go service: a Scorer binds the fitted
+// features and the model of a trained pipeline into one unit, scores rows in
+// process in about a microsecond without allocating, and a Handler exposes
+// it over HTTP, with hot swap from the registry, canary and shadow traffic,
+// and load shedding.
+//
+// # Overview
+//
+// Train with packages feature and train, then store the result as one
+// registry version with Register (parts "features", "model" and, for drift
+// monitoring, "profile"). A service loads it with Load or LoadAlias, giving
+// the same feature definitions (Go code) the model was trained with; the
+// fitted state must match them and the model's feature fingerprint must
+// match the fitted state, or loading fails with ErrArtifact: a model is
+// never paired with the wrong transforms. Loading runs no code from the
+// artifact.
+//
+//	s := loaded.Scorer
+//	p, err := s.Score(ctx, &row)        // in process
+//	h := serve.NewHandler(swap, &serve.Options[Row]{RejectUnknownFields: true})
+//	mux.Handle("/churn/", http.StripPrefix("/churn", h))
+//
+// Follow keeps a Swap serving whatever version an alias points at, swapping
+// atomically when the alias moves (even from another process): requests in
+// flight finish on the scorer they started with.
+//
+// # HTTP
+//
+// POST /predict takes one instance as a JSON object, or {"instances":
+// [...]}, decoded into the row type T by its `loom:"name"` tags. A
+// non-pointer field is required; a pointer field is optional (null or
+// absent means missing). Only safe numeric widening is allowed: an integer
+// where a float is expected, never a fraction where an integer is. Unknown
+// fields are ignored, or rejected with Options.RejectUnknownFields. The
+// response carries the model name and version, the route (champion or
+// canary), the request id (X-Request-Id, echoed or generated) and per
+// instance the value, the class and the class probabilities.
+//
+// The Open Inference Protocol (KServe v2 REST) is served alongside:
+// /v2/health/live, /v2/health/ready, /v2/models/{name},
+// /v2/models/{name}/ready and /v2/models/{name}/infer, with one input
+// tensor per field. /healthz, /readyz and /metadata serve probes and
+// clients.
+//
+// Every error is an RFC 9457 problem (application/problem+json) whose
+// "errors" list names each bad field of each instance and why: 400 for a
+// bad request, 413 past MaxBodyBytes, 415 for a body that is not JSON, 429
+// or 503 with Retry-After when the concurrency limit and its bounded queue
+// are full, 503 past the request timeout or with no model loaded, 500 when
+// a model panics (recovered and counted; the process stays up).
+//
+// # Traffic
+//
+// Options.Challenger with CanaryPercent sends that share of requests to a
+// second model, sticky by the X-Loom-Route-Key header; with Shadow the
+// challenger also scores the champion's requests after the response is
+// written, on one goroutine fed by a bounded queue (overflow is dropped and
+// counted), and OnShadow receives both predictions. Options.Observe sees
+// every scored row and prediction, for a drift monitor.
+//
+// # Observability
+//
+// Each request is a server span ("loom.serve predict") with the model
+// name, version, route and status; metrics loom.serve.duration (seconds),
+// loom.serve.requests (by endpoint and status), loom.serve.inflight and
+// loom.serve.panics go through the global OpenTelemetry providers unless
+// Options says otherwise.
+//
+// # Servers
+//
+// NewServer returns an *http.Server with read, header, write and idle
+// timeouts set, so that slow clients (slowloris) cannot hold connections;
+// Serve runs it until its context is done and then drains in-flight
+// requests within ServerOptions.DrainTimeout.
+//
+// # Performance
+//
+// Score runs the contract check, the feature vector and the model with
+// buffers from a sync.Pool: no allocation per call (TestScoreDoesNotAllocate,
+// BenchmarkScore). /predict decodes JSON with a scanner over the request
+// bytes, without reflection per row, and encodes the response by hand.
+package serve
