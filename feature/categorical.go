@@ -50,9 +50,10 @@ const (
 	catOneHot
 	catOrdinal
 	catHash
+	catTarget
 )
 
-var catNames = [...]string{catImpute: "impute", catOneHot: "onehot", catOrdinal: "ordinal", catHash: "hash"}
+var catNames = [...]string{catImpute: "impute", catOneHot: "onehot", catOrdinal: "ordinal", catHash: "hash", catTarget: "target"}
 
 // catOp is a categorical transform, configuration and fitted state.
 type catOp struct {
@@ -65,14 +66,21 @@ type catOp struct {
 	minFreq      int64
 	maxCats      int
 	buckets      int
+	folds        int     // target: cross-fitting folds
+	smooth       float64 // target: smoothing weight m
+	seed         uint64  // target: fold seed
 	// fitted state
-	cats       []string         // frequent categories, sorted (one-hot, ordinal)
-	infrequent []string         // infrequent categories, sorted (one-hot)
-	hasMissing bool             // one-hot: the missing value has its own column
-	index      map[string]int32 // category -> column (one-hot) or code (ordinal)
-	keys       []string         // for small vocabularies: the categories of index...
-	cols       []int32          // ...and their columns, scanned instead of hashing
-	n          int64            // values seen in fitting
+	cats       []string              // frequent categories, sorted (one-hot, ordinal)
+	infrequent []string              // infrequent categories, sorted (one-hot)
+	hasMissing bool                  // one-hot: the missing value has its own column
+	index      map[string]int32      // category -> column (one-hot) or code (ordinal)
+	keys       []string              // for small vocabularies: the categories of index...
+	cols       []int32               // ...and their columns, scanned instead of hashing
+	n          int64                 // values seen in fitting
+	values     []float64             // target: encoding of each of cats
+	prior      float64               // target: mean label, for unknown and missing
+	byCat      map[string]*foldStats // target, Fit only: per-fold label statistics
+	all        *foldStats            // target, Fit only: per-fold totals
 }
 
 func (o *catOp) name() string { return catNames[o.kind] }
@@ -156,6 +164,11 @@ func CatImputeConstant(fill string) CatTransform {
 type catAcc struct {
 	counts  map[string]int64
 	missing int64
+	// target encoding: label statistics per fold
+	folds int
+	byCat map[string]*foldStats
+	miss  *foldStats
+	all   *foldStats
 }
 
 func (a *catAcc) merge(b *catAcc) {
@@ -163,6 +176,20 @@ func (a *catAcc) merge(b *catAcc) {
 		a.counts[k] += c
 	}
 	a.missing += b.missing
+	if a.folds == 0 {
+		return
+	}
+	for k, st := range b.byCat {
+		if mine := a.byCat[k]; mine != nil {
+			mine.merge(st)
+		} else {
+			cp := newFoldStats(a.folds)
+			cp.merge(st)
+			a.byCat[k] = cp
+		}
+	}
+	a.miss.merge(b.miss)
+	a.all.merge(b.all)
 }
 
 // fitImpute sets the imputer's fill value.
@@ -237,7 +264,7 @@ func (o *catOp) fitEncoder(counts map[string]int64, missing int64) {
 // width returns the encoder's output width.
 func (o *catOp) width() int {
 	switch o.kind {
-	case catOrdinal:
+	case catOrdinal, catTarget:
 		return 1
 	case catHash:
 		return o.buckets

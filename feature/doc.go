@@ -18,9 +18,12 @@
 //   - categorical: an optional CatImpute or CatImputeConstant, then one
 //     encoder: OneHot (unknown categories ignored or an error; rare ones
 //     folded into one infrequent column by MinFrequency or MaxCategories),
-//     Ordinal, or Hash into n buckets.
+//     Ordinal, Hash into n buckets, or TargetEncode (the smoothed mean of
+//     the Set's Label per category, cross-fitted over K folds in
+//     Fitted.TrainingMatrix so that no training row sees its own label).
 //   - time: calendar parts (Year, Month, ...) and cyclic sine/cosine pairs
 //     (MonthCycle, HourCycle, ...).
+//   - interactions: Product of two numeric outputs (or a square).
 //
 // Set.Fit (over []T) and Set.FitSeq (over iter.Seq[T]) learn the state and
 // return a Fitted[T]:
@@ -29,6 +32,8 @@
 //   - Transform(row, dst): the same, returning a *ValueError for bad values;
 //   - Matrix(ctx, rows) and MatrixTo: the training path, a gonum *mat.Dense
 //     or a row-major slice, computed in parallel over blocks of rows;
+//     TrainingMatrix is the same for the fitted rows themselves, with
+//     target encodings cross-fitted;
 //   - Names(): the output columns, for example age, income_missing,
 //     city=Paris, city=<missing>, city=<infrequent>, page#3, at.hour_sin;
 //   - MarshalJSON and Set.Decode: versioned JSON of the fitted state, exact

@@ -85,6 +85,7 @@ type transformJSON struct {
 	Config     map[string]string `json:"config,omitempty"`
 	State      map[string]jfloat `json:"state,omitempty"`
 	Edges      []jfloat          `json:"edges,omitempty"`
+	Values     []jfloat          `json:"values,omitempty"`
 	Categories []string          `json:"categories,omitempty"`
 	Infrequent []string          `json:"infrequent,omitempty"`
 	Missing    bool              `json:"missing,omitempty"`
@@ -164,6 +165,8 @@ func (o *catOp) config() map[string]string {
 		return map[string]string{"unknown": o.unknown.String(), "min_frequency": strconv.FormatInt(o.minFreq, 10), "max_categories": strconv.Itoa(o.maxCats)}
 	case catOrdinal:
 		return map[string]string{"unknown": o.unknown.String(), "unknown_value": fstr(o.unknownValue)}
+	case catTarget:
+		return map[string]string{"folds": strconv.Itoa(o.folds), "smoothing": fstr(o.smooth), "seed": strconv.FormatUint(o.seed, 10)}
 	}
 	return map[string]string{"buckets": strconv.Itoa(o.buckets)}
 }
@@ -172,6 +175,13 @@ func (o *catOp) toJSON() transformJSON {
 	t := transformJSON{Kind: o.name(), Config: o.config(), N: o.n, Categories: o.cats, Infrequent: o.infrequent, Missing: o.hasMissing}
 	if o.kind == catImpute {
 		t.Fill = o.fill
+	}
+	if o.kind == catTarget {
+		t.State = map[string]jfloat{"prior": jfloat(o.prior)}
+		t.Values = make([]jfloat, len(o.values))
+		for i, v := range o.values {
+			t.Values[i] = jfloat(v)
+		}
 	}
 	return t
 }
@@ -315,7 +325,7 @@ func (o *numOp) fromJSON(feature string, t *transformJSON) error {
 		return &StateError{Feature: feature, Transform: o.name(), Reason: fmt.Sprintf(format, args...), Err: ErrFormat}
 	}
 	keys := o.stateKeys()
-	if len(t.State) != len(keys) {
+	if len(t.State) != len(keys) || len(t.Values) != 0 {
 		return bad("state has %d values, want %d (%v)", len(t.State), len(keys), keys)
 	}
 	vals := make([]float64, len(keys))
@@ -373,10 +383,13 @@ func (o *catOp) fromJSON(feature string, t *transformJSON) error {
 	bad := func(format string, args ...any) error {
 		return &StateError{Feature: feature, Transform: o.name(), Reason: fmt.Sprintf(format, args...), Err: ErrFormat}
 	}
-	if len(t.State) != 0 || len(t.Edges) != 0 {
+	o.n = t.N
+	if o.kind == catTarget {
+		return o.targetFromJSON(t, bad)
+	}
+	if len(t.State) != 0 || len(t.Edges) != 0 || len(t.Values) != 0 {
 		return bad("unexpected numeric state")
 	}
-	o.n = t.N
 	switch o.kind {
 	case catImpute:
 		if o.strategy == Constant && t.Fill != o.fill {
@@ -414,5 +427,31 @@ func (o *catOp) fromJSON(feature string, t *transformJSON) error {
 	if len(o.index) != len(o.cats)+len(o.infrequent) {
 		return bad("a category is both frequent and infrequent")
 	}
+	return nil
+}
+
+func (o *catOp) targetFromJSON(t *transformJSON, bad func(string, ...any) error) error {
+	prior, ok := t.State["prior"]
+	if len(t.State) != 1 || !ok || math.IsNaN(float64(prior)) || math.IsInf(float64(prior), 0) {
+		return bad("state needs one finite prior")
+	}
+	if len(t.Edges)+len(t.Infrequent) != 0 || t.Missing || t.Fill != "" || len(t.Values) != len(t.Categories) {
+		return bad("%d values for %d categories", len(t.Values), len(t.Categories))
+	}
+	for i := 1; i < len(t.Categories); i++ {
+		if t.Categories[i-1] >= t.Categories[i] {
+			return bad("categories not sorted and unique at %d", i)
+		}
+	}
+	o.values = make([]float64, len(t.Values))
+	for i, v := range t.Values {
+		if x := float64(v); math.IsNaN(x) || math.IsInf(x, 0) {
+			return bad("value %d is %v, want a finite value", i, x)
+		}
+		o.values[i] = float64(v)
+	}
+	o.prior, o.cats, o.infrequent, o.hasMissing = float64(prior), t.Categories, nil, false
+	o.byCat, o.all = nil, nil
+	o.buildIndex()
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"runtime"
+	"strconv"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -39,14 +40,13 @@ func (s *Set[T]) Fit(ctx context.Context, rows []T) (*Fitted[T], error) {
 					return err
 				}
 				p := fz.NewPass()
-				p.rows = int64(b * bs)
+				p.next = int64(b * bs)
 				for i := b * bs; i < min((b+1)*bs, len(rows)); i++ {
 					if err := p.Add(&rows[i]); err != nil {
 						errs[b] = err
 						return nil
 					}
 				}
-				p.rows -= int64(b * bs)
 				passes[b] = p
 				return nil
 			})
@@ -86,13 +86,12 @@ func (s *Set[T]) FitSeq(ctx context.Context, seq iter.Seq[T]) (*Fitted[T], error
 		var err error
 		var n int64
 		for row := range seq {
-			blk.rows = n
+			blk.next = n
 			if err = blk.Add(&row); err != nil {
 				break
 			}
 			n++
 			if n%int64(bs) == 0 {
-				blk.rows = int64(bs)
 				total.Merge(blk)
 				blk = fz.NewPass()
 				if err = ctx.Err(); err != nil {
@@ -104,7 +103,6 @@ func (s *Set[T]) FitSeq(ctx context.Context, seq iter.Seq[T]) (*Fitted[T], error
 			return nil, err
 		}
 		if n%int64(bs) != 0 {
-			blk.rows = n % int64(bs)
 			total.Merge(blk)
 		}
 		if first >= 0 && n != first {
@@ -153,6 +151,11 @@ func (s *Set[T]) Begin() *Fitting[T] {
 	s.frozen.Store(true)
 	fz := &Fitting[T]{set: s, npasses: 1, feats: make([]fitFeat[T], len(s.defs)), levels: make([][]int, len(s.defs))}
 	for i, d := range s.defs {
+		if d.typ == typeCat && d.cats[len(d.cats)-1].kind == catTarget {
+			if s.label == nil {
+				panic(fmt.Sprintf("feature: feature %q uses TargetEncode but the Set has no Label", d.name))
+			}
+		}
 		ff := &fz.feats[i]
 		ff.def = d
 		ff.nums = append([]numOp(nil), d.nums...)
@@ -179,7 +182,8 @@ func (fz *Fitting[T]) Passes() int { return fz.npasses }
 type Pass[T any] struct {
 	fz    *Fitting[T]
 	level int
-	rows  int64
+	rows  int64     // rows added
+	next  int64     // index of the next row in the whole training set
 	nums  []*numAcc // per feature; nil when it fits nothing in this pass
 	cats  []*catAcc // per feature, first pass only
 }
@@ -198,9 +202,12 @@ func (fz *Fitting[T]) NewPass() *Pass[T] {
 				p.nums[i] = newNumAcc(&ff.nums[lv[p.level]], fz.set.opts.SketchK)
 			}
 		case typeCat:
-			needs := ff.cats[len(ff.cats)-1].kind != catHash || ff.cats[0].kind == catImpute && ff.cats[0].strategy == MostFrequent
+			needs := ff.enc.kind != catHash || ff.cats[0].kind == catImpute && ff.cats[0].strategy == MostFrequent
 			if p.level == 0 && needs {
 				p.cats[i] = &catAcc{counts: make(map[string]int64)}
+				if ff.enc.kind == catTarget {
+					p.cats[i].initFolds(ff.enc.folds)
+				}
 			}
 		}
 	}
@@ -226,18 +233,40 @@ func (p *Pass[T]) Add(row *T) error {
 				}
 			}
 			if code != codeOK {
-				return ff.explain(row, int(p.rows), code)
+				return ff.explain(row, int(p.next), code)
 			}
 		} else if a := p.cats[i]; a != nil {
-			if s, ok := ff.readCat(row); ok {
+			s, ok := ff.readCat(row)
+			if ok {
 				a.counts[s]++
 			} else {
 				a.missing++
 			}
+			if a.folds > 0 {
+				y := fz.set.label(row)
+				if y != y || y-y != 0 {
+					code := codeMissing
+					if y == y {
+						code = codeInfinite
+					}
+					return &ValueError{Row: int(p.next), Feature: ff.def.name, Value: "label " + strconv.FormatFloat(y, 'g', -1, 64), Err: codeErrs[code]}
+				}
+				a.addLabel(s, ok, foldOf(ff.enc.seed, p.next, a.folds), y)
+			}
 		}
 	}
 	p.rows++
+	p.next++
 	return nil
+}
+
+// StartAt sets the index, in the whole training set, of the next row added
+// to p. Row indices appear in errors and choose the cross-fitting fold of
+// target encoding, so shards of a sharded fit should start at their first
+// row's index (Fit and FitSeq do this). It returns p.
+func (p *Pass[T]) StartAt(row int64) *Pass[T] {
+	p.next = row
+	return p
 }
 
 // Merge adds q's statistics to p. Both must come from the same Fitting and
@@ -281,7 +310,8 @@ func (fz *Fitting[T]) Apply(p *Pass[T]) error {
 		}
 		if a := p.cats[i]; a != nil {
 			counts, missing := a.counts, a.missing
-			if imp := &ff.cats[0]; imp.kind == catImpute {
+			imp := &ff.cats[0]
+			if imp.kind == catImpute {
 				imp.fitImpute(a)
 				if imp.strategy == MostFrequent && len(counts) == 0 {
 					return &StateError{Feature: ff.def.name, Transform: imp.name(), Reason: fmt.Sprintf("all %d values missing", p.rows), Err: ErrEmpty}
@@ -291,7 +321,11 @@ func (fz *Fitting[T]) Apply(p *Pass[T]) error {
 					missing = 0
 				}
 			}
-			ff.cats[len(ff.cats)-1].fitEncoder(counts, missing)
+			if ff.enc.kind == catTarget {
+				ff.enc.fitTarget(a, imp.kind == catImpute, imp.fill)
+			} else {
+				ff.enc.fitEncoder(counts, missing)
+			}
 		}
 	}
 	fz.pass++
@@ -331,7 +365,7 @@ func newFitted[T any](feats []fitFeat[T], blockRows int) *Fitted[T] {
 		case typeCat:
 			enc := &ff.cats[len(ff.cats)-1]
 			switch enc.kind {
-			case catOrdinal:
+			case catOrdinal, catTarget:
 				f.names = append(f.names, name)
 			case catHash:
 				for b := range enc.buckets {

@@ -37,7 +37,7 @@ func fitShards(t *testing.T, set *feature.Set[item], rows []item, cuts []int) *f
 		total := fz.NewPass()
 		lo := 0
 		for _, hi := range append(cuts, len(rows)) {
-			p := fz.NewPass()
+			p := fz.NewPass().StartAt(int64(lo))
 			for i := lo; i < hi; i++ {
 				if err := p.Add(&rows[i]); err != nil {
 					t.Fatal(err)

@@ -309,6 +309,14 @@ func (enc *catOp) put(s string, ok bool, out []float64) uint8 {
 			out[len(out)-1] = 1
 		}
 		return codeOK
+	case catTarget:
+		out[0] = enc.prior
+		if ok {
+			if i, found := enc.lookup(s); found {
+				out[0] = enc.values[i]
+			}
+		}
+		return codeOK
 	case catOrdinal:
 		if !ok {
 			out[0] = nan

@@ -114,6 +114,9 @@ func fullSetV(opts *feature.Options, v variant) *feature.Set[item] {
 		CatPtr("size_const", func(it *item) *string { return it.Size }, feature.CatImputeConstant("none"), feature.OneHot(feature.OneHotOptions{})).
 		Cat("brand", func(it *item) string { return it.Brand }, feature.OneHot(feature.OneHotOptions{Unknown: feature.UnknownIgnore, MinFrequency: 30})).
 		Cat("brand_hash", func(it *item) string { return it.Brand }, feature.Hash(8)).
+		Cat("brand_target", func(it *item) string { return it.Brand }, feature.TargetEncode(feature.TargetOptions{Seed: 3})).
+		CatPtr("size_target", func(it *item) *string { return it.Size }, feature.CatImpute(feature.MostFrequent), feature.TargetEncode(feature.TargetOptions{Folds: 3, Smoothing: -1})).
+		Label(func(it *item) float64 { return it.Weight }).
 		Time("when", func(it *item) time.Time { return it.When }, v.parts...)
 }
 

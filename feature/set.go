@@ -18,6 +18,7 @@ type Set[T any] struct {
 	defs   []*def[T]
 	names  map[string]bool
 	opts   Options
+	label  func(*T) float64
 	frozen atomic.Bool
 }
 
