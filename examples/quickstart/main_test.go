@@ -3,18 +3,38 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
 
+// TestQuickstart runs the whole example and checks each step reported what
+// it should.
 func TestQuickstart(t *testing.T) {
+	dir := t.TempDir()
 	var out bytes.Buffer
-	if err := run(context.Background(), &out); err != nil {
+	if err := run(context.Background(), &out, dir); err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"Read 20000 customers", `"status": "ok"`, `"items_out": 20000`} {
+	for _, want := range []string{
+		"run ", "20000 rows in, 20000 out",
+		"features:", "cross-validated accuracy",
+		"roc_auc", "gates: pass=true",
+		"registered churn v1", "promoted to champion",
+		"POST /predict -> 200", "POST /predict -> 400", "in process: test row 0",
+		"held-out rows: dataset drift false", "shifted copy:", "income",
+	} {
 		if !strings.Contains(out.String(), want) {
-			t.Errorf("output lacks %q:\n%s", want, out.String())
+			t.Errorf("output lacks %q", want)
 		}
+	}
+	for _, f := range []string{"evaluation.html", "drift.html", "registry"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("missing output: %v", err)
+		}
+	}
+	if t.Failed() {
+		t.Log(out.String())
 	}
 }
