@@ -12,8 +12,10 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/loomml/loom/internal/atomicfile"
 )
@@ -26,7 +28,16 @@ type FileStore struct {
 	dir string
 
 	mu      sync.Mutex
-	cleaned map[string]bool // models whose leftover temporary files were removed
+	cleaned map[string]bool       // models whose leftover temporary files were removed
+	heads   map[string]cachedHead // last head read or written by Update, by model
+}
+
+// cachedHead spares Update decoding a head it already knows: it is used
+// only while the head file's stamp is unchanged.
+type cachedHead struct {
+	stamp      uint64
+	head       Head
+	auditBytes int64
 }
 
 var (
@@ -40,7 +51,7 @@ func OpenFileStore(dir string) (*FileStore, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "models"), 0o755); err != nil {
 		return nil, fmt.Errorf("registry: open %s: %w", dir, err)
 	}
-	return &FileStore{dir: dir, cleaned: map[string]bool{}}, nil
+	return &FileStore{dir: dir, cleaned: map[string]bool{}, heads: map[string]cachedHead{}}, nil
 }
 
 // Dir returns the store's directory.
@@ -105,9 +116,9 @@ func (s *FileStore) Stamp(ctx context.Context, model string) (uint64, error) {
 }
 
 // mixStamp combines the identity of a file version into one number.
-func mixStamp(a, b, c uint64) uint64 {
+func mixStamp(a, b, c, d uint64) uint64 {
 	h := uint64(14695981039346656037)
-	for _, x := range [3]uint64{a, b, c} {
+	for _, x := range [4]uint64{a, b, c, d} {
 		h ^= x
 		h *= 1099511628211
 		h ^= h >> 29
@@ -143,7 +154,7 @@ func (s *FileStore) Update(ctx context.Context, model string, fn func(cur Head, 
 	}
 	s.cleanup(model)
 
-	cur, auditBytes, err := s.readHead(model)
+	cur, auditBytes, err := s.lockedHead(model)
 	exists := err == nil
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return err
@@ -185,12 +196,29 @@ func (s *FileStore) Update(ctx context.Context, model string, fn func(cur Head, 
 	if err != nil {
 		return err
 	}
-	fb, err := json.Marshal(headFile{Sum: HashBytes(hb), AuditBytes: auditBytes, Head: hb})
-	if err != nil {
+	// The same JSON as headFile, without re-encoding the head.
+	fb := make([]byte, 0, len(hb)+128)
+	fb = append(fb, `{"sum":"`...)
+	fb = append(fb, HashBytes(hb)...)
+	fb = append(fb, `","audit_bytes":`...)
+	fb = strconv.AppendInt(fb, auditBytes, 10)
+	fb = append(fb, `,"head":`...)
+	fb = append(fb, hb...)
+	fb = append(fb, '}')
+	hp := filepath.Join(md, "head.json")
+	// The modification time encodes the generation (seconds after the
+	// epoch), so that stamps of two heads never agree, even if a new head
+	// reuses a freed inode within one clock tick.
+	if err := atomicfile.WriteFileModTime(hp, fb, 0o644, time.Unix(int64(c.Head.Gen), 0)); err != nil {
+		s.forget(model)
 		return err
 	}
-	if err := atomicfile.WriteFile(filepath.Join(md, "head.json"), fb, 0o644); err != nil {
-		return err
+	if st, err := fileStamp(hp); err == nil {
+		s.mu.Lock()
+		s.heads[model] = cachedHead{stamp: st, head: c.Head.clone(), auditBytes: auditBytes}
+		s.mu.Unlock()
+	} else {
+		s.forget(model)
 	}
 	// 4. Garbage, best effort: a leftover blob is harmless.
 	for _, hash := range c.Garbage {
@@ -199,6 +227,38 @@ func (s *FileStore) Update(ctx context.Context, model string, fn func(cur Head, 
 		}
 	}
 	return nil
+}
+
+// lockedHead returns the head of model, from the cache when the head file
+// is the one this store last read or wrote. The caller holds the lock.
+func (s *FileStore) lockedHead(model string) (Head, int64, error) {
+	hp := filepath.Join(s.modelDir(model), "head.json")
+	st, err := fileStamp(hp)
+	if err == nil {
+		s.mu.Lock()
+		c, ok := s.heads[model]
+		s.mu.Unlock()
+		if ok && c.stamp == st {
+			return c.head.clone(), c.auditBytes, nil
+		}
+	}
+	h, ab, err := s.readHead(model)
+	if err != nil {
+		s.forget(model)
+		return h, ab, err
+	}
+	if st2, err := fileStamp(hp); err == nil && st2 == st {
+		s.mu.Lock()
+		s.heads[model] = cachedHead{stamp: st, head: h.clone(), auditBytes: ab}
+		s.mu.Unlock()
+	}
+	return h, ab, nil
+}
+
+func (s *FileStore) forget(model string) {
+	s.mu.Lock()
+	delete(s.heads, model)
+	s.mu.Unlock()
 }
 
 // ensureModelDir creates the model directory and its blobs directory,

@@ -151,3 +151,38 @@ func TestPrincipal(t *testing.T) {
 		t.Errorf("Principal = %q; want ci-bot", got)
 	}
 }
+
+// TestAlternatingWriters has two Registries (as two processes would) take
+// turns moving an alias between two versions, which rewrites head.json with
+// the same size each time, and checks that each sees the other's last move
+// and that no write is lost: caches keyed by the head file's stamp must
+// never mistake one head for another.
+func TestAlternatingWriters(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	a, _ := registry.Open(dir)
+	b, _ := registry.Open(dir)
+	for range 2 {
+		if _, err := a.Register(ctx, "m", map[string][]byte{"model": {1}}, registry.Metadata{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const moves = 200
+	for i := range moves {
+		w, r := a, b
+		if i%2 == 1 {
+			w, r = b, a
+		}
+		target := 1 + i%2
+		if err := w.Promote(ctx, "m", "champion", target, "toggle", nil); err != nil {
+			t.Fatal(err)
+		}
+		if v, err := r.Resolve(ctx, "m", "champion"); err != nil || v.Number != target {
+			t.Fatalf("move %d: other Registry resolves %d, %v; want %d", i, v.Number, err, target)
+		}
+	}
+	es, err := b.Audit(ctx, "m")
+	if err != nil || len(es) != 2+moves {
+		t.Fatalf("Audit() = %d entries, %v; want %d", len(es), err, 2+moves)
+	}
+}

@@ -8,12 +8,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // WriteFile atomically replaces path with data, using permission perm for a
 // new file. When it returns nil, the new content is durable.
 func WriteFile(path string, data []byte, perm os.FileMode) error {
-	if err := writeTemp(path, data, perm); err != nil {
+	if err := writeTemp(path, data, perm, time.Time{}); err != nil {
 		return err
 	}
 	return SyncDir(filepath.Dir(path))
@@ -23,10 +24,20 @@ func WriteFile(path string, data []byte, perm os.FileMode) error {
 // caller that writes several files into one directory and then calls SyncDir
 // once.
 func WriteFileNoDirSync(path string, data []byte, perm os.FileMode) error {
-	return writeTemp(path, data, perm)
+	return writeTemp(path, data, perm, time.Time{})
 }
 
-func writeTemp(path string, data []byte, perm os.FileMode) (err error) {
+// WriteFileModTime is WriteFile that also sets the new file's modification
+// time to mtime before it becomes visible, so that readers can tell file
+// versions apart by it.
+func WriteFileModTime(path string, data []byte, perm os.FileMode, mtime time.Time) error {
+	if err := writeTemp(path, data, perm, mtime); err != nil {
+		return err
+	}
+	return SyncDir(filepath.Dir(path))
+}
+
+func writeTemp(path string, data []byte, perm os.FileMode, mtime time.Time) (err error) {
 	dir, base := filepath.Split(path)
 	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
@@ -44,6 +55,11 @@ func writeTemp(path string, data []byte, perm os.FileMode) (err error) {
 	}
 	if err = f.Chmod(perm); err != nil {
 		return err
+	}
+	if !mtime.IsZero() {
+		if err = os.Chtimes(tmp, mtime, mtime); err != nil {
+			return err
+		}
 	}
 	if err = f.Sync(); err != nil {
 		return err
