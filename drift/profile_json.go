@@ -100,7 +100,7 @@ func (p *Profile) UnmarshalJSON(data []byte) error {
 		switch wc.Kind {
 		case "numeric":
 			c.Kind = Numeric
-			c.sketch = sketch.New(o.SketchK)
+			c.sketch = new(sketch.KLL)
 			if err := c.sketch.UnmarshalBinary(wc.Sketch); err != nil {
 				return bad(wc.Name, "sketch: %v", err)
 			}

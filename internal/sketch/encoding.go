@@ -78,7 +78,7 @@ func (s *KLL) UnmarshalBinary(data []byte) error {
 		if c > len(rest)/8 {
 			return corrupt("level %d: %d items but %d bytes left", h, c, len(rest))
 		}
-		lv := make([]float64, c, max(c, k+1))
+		lv := make([]float64, c) // no capacity from the header: hostile k cannot force a large allocation
 		for i := range c {
 			x := math.Float64frombits(le.Uint64(rest[8*i:]))
 			if x != x {
