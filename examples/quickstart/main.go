@@ -22,17 +22,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log"
 	"os"
 	"path/filepath"
-	"strconv"
 
 	"github.com/loomml/loom/examples/internal/customers"
 	"github.com/loomml/loom/pipeline"
@@ -101,11 +97,11 @@ func run(ctx context.Context, w io.Writer, outDir string) error {
 // a Customer, then check it.
 func ingest(ctx context.Context) ([]Customer, pipeline.Record, error) {
 	var rec pipeline.Record
-	records, err := readRecords(customers.CSV)
+	records, err := customers.Records()
 	if err != nil {
 		return nil, rec, err
 	}
-	p := pipeline.Then(pipeline.New("ingest", stage.Func("parse", parseCustomer)), stage.Func("check", checkCustomer))
+	p := pipeline.Then(pipeline.New("ingest", stage.Func("parse", customers.Parse)), stage.Func("check", checkCustomer))
 	var rows []Customer
 	for c, err := range p.Stream(ctx, records, pipeline.WithParams(map[string]string{"dataset": "mixed.csv"}), pipeline.WithRecord(&rec)) {
 		if err != nil {
@@ -114,77 +110,6 @@ func ingest(ctx context.Context) ([]Customer, pipeline.Record, error) {
 		rows = append(rows, c)
 	}
 	return rows, rec, nil
-}
-
-// readRecords yields the data rows of a CSV file with their line numbers.
-func readRecords(data []byte) (func(func(record) bool), error) {
-	r := csv.NewReader(bytes.NewReader(data))
-	header, err := r.Read()
-	if err != nil {
-		return nil, fmt.Errorf("reading header: %w", err)
-	}
-	want := []string{"age", "income", "hours_per_week", "score", "balance", "tenure_years", "segment", "region", "channel", "target"}
-	if fmt.Sprint(header) != fmt.Sprint(want) {
-		return nil, fmt.Errorf("header is %v; want %v", header, want)
-	}
-	return func(yield func(record) bool) {
-		for line := 2; ; line++ {
-			fields, err := r.Read()
-			if errors.Is(err, io.EOF) {
-				return
-			}
-			if !yield(record{line: line, fields: fields, err: err}) {
-				return
-			}
-		}
-	}, nil
-}
-
-type record struct {
-	line   int
-	fields []string
-	err    error
-}
-
-func parseCustomer(_ context.Context, r record) (Customer, error) {
-	if r.err != nil {
-		return Customer{}, fmt.Errorf("line %d: %w", r.line, r.err)
-	}
-	f := r.fields
-	var c Customer
-	var err error
-	num := func(i int, name string) *float64 {
-		if err != nil || f[i] == "" {
-			return nil
-		}
-		v, perr := strconv.ParseFloat(f[i], 64)
-		if perr != nil {
-			err = fmt.Errorf("line %d, column %s: value %q: %w", r.line, name, f[i], perr)
-		}
-		return &v
-	}
-	required := func(i int, name string) float64 {
-		v := num(i, name)
-		if v == nil {
-			if err == nil {
-				err = fmt.Errorf("line %d, column %s: missing value", r.line, name)
-			}
-			return 0
-		}
-		return *v
-	}
-	c.Age = required(0, "age")
-	c.Income = num(1, "income")
-	c.HoursPerWeek = num(2, "hours_per_week")
-	c.Score = required(3, "score")
-	c.Balance = num(4, "balance")
-	c.TenureYears = num(5, "tenure_years")
-	c.Segment, c.Region = f[6], f[7]
-	if f[8] != "" {
-		c.Channel = &f[8]
-	}
-	c.Target = int(required(9, "target"))
-	return c, err
 }
 
 func checkCustomer(_ context.Context, c Customer) (Customer, error) {

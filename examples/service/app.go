@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log"
+	"net/http"
+	"sync"
+
+	"github.com/loomml/loom/drift"
+	"github.com/loomml/loom/examples/internal/customers"
+	"github.com/loomml/loom/registry"
+	"github.com/loomml/loom/serve"
+)
+
+type Customer = customers.Customer
+
+// app is the service: its own routes, plus the model's.
+type app struct {
+	mux     *http.ServeMux
+	model   *serve.Swap[Customer]
+	handler *serve.Handler[Customer]
+	monitor *drift.Monitor[Customer]
+	stop    context.CancelFunc
+
+	mu     sync.Mutex
+	alerts []drift.Alert
+}
+
+func newApp(ctx context.Context, reg *registry.Registry, model, alias string) (*app, error) {
+	ctx, stop := context.WithCancel(ctx)
+	a := &app{mux: http.NewServeMux(), model: serve.NewSwap[Customer](nil), stop: stop}
+	// The drift reference travels with the model artifact.
+	loaded, err := serve.LoadAlias(ctx, reg, model, alias, customers.Features())
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	if loaded.Profile != nil {
+		a.monitor, err = drift.NewMonitor(loaded.Profile, customers.DriftColumns(), &drift.MonitorOptions{
+			Window:  drift.Window{Rows: 500},
+			OnAlert: func(al drift.Alert) { a.mu.Lock(); a.alerts = append(a.alerts, al); a.mu.Unlock() },
+		})
+		if err != nil {
+			stop()
+			return nil, err
+		}
+	}
+	// Follow the alias: a promotion swaps the model, in flight requests finish on the old one.
+	err = serve.Follow(ctx, reg, model, alias, customers.Features(), a.model, func(err error) { log.Print(err) })
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	opts := &serve.Options[Customer]{RejectUnknownFields: true}
+	if a.monitor != nil {
+		opts.Observe = func(c *Customer, _ serve.Prediction) { a.monitor.Observe(*c) }
+	}
+	a.handler = serve.NewHandler(serve.Source[Customer](a.model), opts)
+
+	a.mux.Handle("/models/churn/", http.StripPrefix("/models/churn", a.handler))
+	a.mux.HandleFunc("POST /signup", a.signup)
+	a.mux.HandleFunc("GET /drift", a.drift)
+	return a, nil
+}
+
+func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
+
+func (a *app) close() {
+	a.stop()
+	a.handler.Close()
+}
+
+// signupRequest is the service's own API, which predates the model.
+type signupRequest struct {
+	CustomerID string   `json:"customer_id"`
+	Age        float64  `json:"age"`
+	Score      float64  `json:"score"`
+	Plan       string   `json:"plan"`
+	Region     string   `json:"region"`
+	Income     *float64 `json:"income"`
+}
+
+// signup is a handler of the existing service that scores in process.
+func (a *app) signup(w http.ResponseWriter, r *http.Request) {
+	var req signupRequest
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&req); err != nil {
+		http.Error(w, "bad signup: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	c := Customer{Age: req.Age, Score: req.Score, Segment: req.Plan, Region: req.Region, Income: req.Income}
+	s := a.model.Current()
+	p, err := s.Score(r.Context(), &c)
+	if err != nil {
+		http.Error(w, "cannot score: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	if a.monitor != nil {
+		a.monitor.Observe(c)
+	}
+	risk := p.Probabilities()[1]
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{
+		"customer_id":    req.CustomerID,
+		"churn_risk":     risk,
+		"offer_discount": risk > 0.5,
+		"model":          fmt.Sprintf("%s v%d", s.Info().Name, s.Info().Version),
+	})
+}
+
+// drift reports the monitor's view of the traffic so far.
+func (a *app) drift(w http.ResponseWriter, r *http.Request) {
+	if a.monitor == nil {
+		http.Error(w, "the model artifact has no drift profile", http.StatusNotFound)
+		return
+	}
+	rep, err := a.monitor.Evaluate()
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	rep.WriteJSON(w)
+}

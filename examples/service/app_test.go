@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/loomml/loom/drift"
+	"github.com/loomml/loom/examples/internal/customers"
+	"github.com/loomml/loom/pipeline"
+	"github.com/loomml/loom/registry"
+	"github.com/loomml/loom/serve"
+	"github.com/loomml/loom/stage"
+	"github.com/loomml/loom/train"
+)
+
+// trainAndRegister trains on the first rows of the data set with the given
+// regularisation and registers the artifact.
+func trainAndRegister(t *testing.T, reg *registry.Registry, n int, c float64) registry.Version {
+	t.Helper()
+	ctx := context.Background()
+	records, err := customers.Records()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pipeline.New("load", stage.Func("parse", customers.Parse))
+	var rows []Customer
+	for c, err := range p.Stream(ctx, records) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rows = append(rows, c); len(rows) == n {
+			break
+		}
+	}
+	fitted, err := customers.Features().Fit(ctx, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	X, _ := fitted.Matrix(ctx, rows)
+	y := make([]float64, len(rows))
+	for i := range rows {
+		y[i] = float64(rows[i].Target)
+	}
+	m, err := train.LogisticRegression{C: c}.Fit(ctx, train.Dataset{X: X, Y: y, FeatureFingerprint: fitted.Fingerprint()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof := drift.BuildProfile(slices.Values(rows), customers.DriftColumns(), nil)
+	v, err := serve.Register(ctx, reg, "churn", serve.Artifact[Customer]{Features: fitted, Model: m, Profile: prof}, registry.Metadata{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestService(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	reg, err := registry.Open(t.TempDir(), registry.WithPollInterval(20*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	v1 := trainAndRegister(t, reg, 2000, 1)
+	v2 := trainAndRegister(t, reg, 3000, 0.1)
+	if err := reg.Promote(ctx, "churn", "champion", v1.Number, "first", nil); err != nil {
+		t.Fatal(err)
+	}
+	a, err := newApp(ctx, reg, "churn", "champion")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	srv := httptest.NewServer(a)
+	defer srv.Close()
+
+	post := func(path, body string) (int, string) {
+		resp, err := http.Post(srv.URL+path, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	code, body := post("/signup", `{"customer_id": "c-1", "age": 34, "score": 0.8, "plan": "low", "region": "north"}`)
+	var out struct {
+		Risk  float64 `json:"churn_risk"`
+		Model string  `json:"model"`
+	}
+	if json.Unmarshal([]byte(body), &out); code != 200 || out.Model != "churn v1" || out.Risk <= 0 || out.Risk >= 1 {
+		t.Fatalf("signup = %d %s", code, body)
+	}
+	if code, body := post("/models/churn/predict", `{"age": 34, "score": 0.8, "segment": "low", "region": "north", "target": 0}`); code != 200 || !strings.Contains(body, `"version":1`) {
+		t.Fatalf("predict = %d %s", code, body)
+	}
+	if err := reg.Promote(ctx, "churn", "champion", v2.Number, "better", nil); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for a.model.Current().Info().Version != v2.Number {
+		if time.Now().After(deadline) {
+			t.Fatal("the service did not swap to v2 within 5s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if code, body := post("/models/churn/predict", `{"age": 34, "score": 0.8, "segment": "low", "region": "north", "target": 0}`); code != 200 || !strings.Contains(body, `"version":2`) {
+		t.Fatalf("predict after swap = %d %s", code, body)
+	}
+	resp, err := http.Get(srv.URL + "/drift")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"columns"`) {
+		t.Fatalf("drift = %d %s", resp.StatusCode, b)
+	}
+}
