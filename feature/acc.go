@@ -25,7 +25,7 @@ type numAcc struct {
 // statistics in a KLL sketch.
 func newNumAcc(o *numOp, sketchK int) *numAcc {
 	a := &numAcc{min: math.Inf(1), max: math.Inf(-1), keepVals: o.needsValues()}
-	if a.keepVals && sketchK > 0 {
+	if a.keepVals && sketchK > 0 && o.kind != opYeoJohnson {
 		a.keepVals, a.sk = false, sketch.New(sketchK)
 	}
 	if o.needsCounts() {
@@ -181,6 +181,8 @@ func (o *numOp) fit(a *numAcc) {
 		o.a = handleZero(max(math.Abs(a.min), math.Abs(a.max)))
 	case opBins:
 		o.edges = binEdges(o.bins, o.uniform, a)
+	case opYeoJohnson:
+		o.a = yeoJohnsonLambda(a.values)
 	}
 }
 

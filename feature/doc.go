@@ -12,7 +12,8 @@
 //
 //   - numeric: Impute (Mean, Median, MostFrequent) and ImputeConstant, with
 //     an optional NAME_missing indicator column; Standardize, MinMax,
-//     Robust, MaxAbs (scikit-learn's scalers); Clip; Log1p; Bins (k bins by
+//     Robust, MaxAbs (scikit-learn's scalers); Clip; Log1p; YeoJohnson (the
+//     power transform with its maximum-likelihood λ); Bins (k bins by
 //     quantile or uniform width, KBinsDiscretizer with ordinal output);
 //     Transform for a user-defined Custom.
 //   - categorical: an optional CatImpute or CatImputeConstant, then one
@@ -49,7 +50,10 @@
 // agree with StandardScaler, MinMaxScaler, RobustScaler, MaxAbsScaler,
 // SimpleImputer, OneHotEncoder, OrdinalEncoder and KBinsDiscretizer within
 // 1e-9 relative on the breast_cancer, diabetes and mixed data sets
-// (testdata/gen_sklearn.py produced the reference values).
+// (testdata/gen_sklearn.py produced the reference values); YeoJohnson's λ,
+// found by the same Brent iteration as scipy's, agrees with
+// PowerTransformer's within its 1.48e-8 stopping tolerance (tested at
+// 1e-6).
 //
 // # Fitting
 //

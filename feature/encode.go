@@ -135,6 +135,8 @@ func (o *numOp) stateKeys() []string {
 		return []string{"center", "scale"}
 	case opMaxAbs:
 		return []string{"scale"}
+	case opYeoJohnson:
+		return []string{"lambda"}
 	}
 	return nil
 }

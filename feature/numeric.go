@@ -55,6 +55,7 @@ const (
 	opLog1p
 	opBins
 	opCustom
+	opYeoJohnson
 )
 
 var opNames = [...]string{
@@ -67,6 +68,7 @@ var opNames = [...]string{
 	opLog1p:       "log1p",
 	opBins:        "bins",
 	opCustom:      "custom",
+	opYeoJohnson:  "yeo_johnson",
 }
 
 // numOp is a numeric transform: its configuration and, once fitted, its
@@ -94,7 +96,7 @@ func (o *numOp) stateful() bool {
 	switch o.kind {
 	case opImpute:
 		return o.strategy != Constant
-	case opStandardize, opMinMax, opRobust, opMaxAbs, opBins:
+	case opStandardize, opMinMax, opRobust, opMaxAbs, opBins, opYeoJohnson:
 		return true
 	}
 	return false
@@ -106,7 +108,7 @@ func (o *numOp) needsValues() bool {
 	switch o.kind {
 	case opImpute:
 		return o.strategy == Median
-	case opRobust:
+	case opRobust, opYeoJohnson:
 		return true
 	case opBins:
 		return !o.uniform
@@ -163,6 +165,11 @@ func (o *numOp) apply(x float64) float64 {
 			return x
 		}
 		return o.custom.Apply(x)
+	case opYeoJohnson:
+		if x != x {
+			return x
+		}
+		return yeoJohnson(x, o.a)
 	}
 	panic("feature: unknown numeric transform")
 }

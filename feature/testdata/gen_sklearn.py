@@ -26,8 +26,8 @@ import sys
 import numpy as np
 from sklearn.impute import SimpleImputer
 from sklearn.preprocessing import (KBinsDiscretizer, MaxAbsScaler, MinMaxScaler,
-                                   OneHotEncoder, OrdinalEncoder, RobustScaler,
-                                   StandardScaler)
+                                   OneHotEncoder, OrdinalEncoder, PowerTransformer,
+                                   RobustScaler, StandardScaler)
 
 
 def clean(x):
@@ -83,6 +83,7 @@ NUM_CASES = [
     ("impute_mean", lambda: SimpleImputer(strategy="mean"), ["statistics_"]),
     ("impute_median", lambda: SimpleImputer(strategy="median"), ["statistics_"]),
     ("impute_most_frequent", lambda: SimpleImputer(strategy="most_frequent"), ["statistics_"]),
+    ("yeo_johnson", lambda: PowerTransformer(method="yeo-johnson", standardize=False), ["lambdas_"]),
 ]
 KBINS = [
     ("kbins_quantile", lambda: KBinsDiscretizer(n_bins=5, encode="ordinal", strategy="quantile"), ["bin_edges_", "n_bins_"]),
