@@ -104,6 +104,9 @@ func (p *Profile) UnmarshalJSON(data []byte) error {
 			if err := c.sketch.UnmarshalBinary(wc.Sketch); err != nil {
 				return bad(wc.Name, "sketch: %v", err)
 			}
+			if c.sketch.K() != o.SketchK {
+				return bad(wc.Name, "sketch k = %d, options say %d", c.sketch.K(), o.SketchK)
+			}
 			if c.sketch.Count() != wc.Count {
 				return bad(wc.Name, "sketch holds %d values, count is %d", c.sketch.Count(), wc.Count)
 			}
