@@ -62,7 +62,7 @@
 //
 // The filesystem store (Open, OpenFileStore) keeps one directory per model:
 //
-//	<dir>/models/<model>/lock          empty; flock(2) held by the writer
+//	<dir>/locks/<model>                empty; flock(2) held by the model's writer
 //	<dir>/models/<model>/head.json     the commit point: {"sum", "audit_bytes", "head"}
 //	<dir>/models/<model>/audit.jsonl   audit entries, one JSON object a line
 //	<dir>/models/<model>/blobs/<hash>  parts and manifests, named by hex SHA-256

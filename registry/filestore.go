@@ -48,8 +48,10 @@ var (
 // OpenFileStore returns the filesystem store in dir, creating the directory
 // if needed.
 func OpenFileStore(dir string) (*FileStore, error) {
-	if err := os.MkdirAll(filepath.Join(dir, "models"), 0o755); err != nil {
-		return nil, fmt.Errorf("registry: open %s: %w", dir, err)
+	for _, sub := range []string{"models", "locks"} {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
+			return nil, fmt.Errorf("registry: open %s: %w", dir, err)
+		}
 	}
 	return &FileStore{dir: dir, cleaned: map[string]bool{}, heads: map[string]cachedHead{}}, nil
 }
@@ -137,16 +139,13 @@ func (s *FileStore) Update(ctx context.Context, model string, fn func(cur Head, 
 		return err
 	}
 	md := s.modelDir(model)
-	if err := s.ensureModelDir(md); err != nil {
-		return err
-	}
-	lf, err := os.OpenFile(filepath.Join(md, "lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	lf, err := os.OpenFile(filepath.Join(s.dir, "locks", model), os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return err
 	}
 	defer lf.Close()
 	if err := lockFile(lf); err != nil {
-		return fmt.Errorf("registry: lock %s: %w", md, err)
+		return fmt.Errorf("registry: lock %s: %w", model, err)
 	}
 	defer unlockFile(lf)
 	if err := ctx.Err(); err != nil {
@@ -162,6 +161,11 @@ func (s *FileStore) Update(ctx context.Context, model string, fn func(cur Head, 
 	c, err := fn(cur, exists)
 	if err != nil || c == nil {
 		return err
+	}
+	if !exists {
+		if err := s.ensureModelDir(md); err != nil {
+			return err
+		}
 	}
 	// 1. Blobs, each durable before anything refers to it.
 	bd := filepath.Join(md, "blobs")

@@ -3,6 +3,9 @@ package registry_test
 import (
 	"context"
 	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -184,5 +187,20 @@ func TestAlternatingWriters(t *testing.T) {
 	es, err := b.Audit(ctx, "m")
 	if err != nil || len(es) != 2+moves {
 		t.Fatalf("Audit() = %d entries, %v; want %d", len(es), err, 2+moves)
+	}
+}
+
+func TestFailedWriteLeavesNoModelDirectory(t *testing.T) {
+	dir := t.TempDir()
+	r, _ := registry.Open(dir)
+	ctx := context.Background()
+	if err := r.Promote(ctx, "typo", "champion", 1, "oops", nil); !errors.Is(err, registry.ErrNotFound) {
+		t.Fatalf("Promote(missing model) = %v; want ErrNotFound", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "models", "typo")); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("a failed write on a missing model created its directory (stat: %v)", err)
+	}
+	if ms, _ := r.Models(ctx); len(ms) != 0 {
+		t.Fatalf("Models() = %v; want none", ms)
 	}
 }
