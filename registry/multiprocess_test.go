@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/loomml/loom/registry"
 )
@@ -51,6 +52,16 @@ func concurrentChild(t *testing.T, r *registry.Registry, seed uint64) {
 // every action audited.
 func TestTwoProcesses(t *testing.T) {
 	dir := t.TempDir()
+	watcher, err := registry.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	changes, err := watcher.Watch(wctx, "m", "champion")
+	if err != nil {
+		t.Fatal(err)
+	}
 	var cmds []*exec.Cmd
 	outs := make([]bytes.Buffer, procs)
 	for p := range procs {
@@ -72,6 +83,20 @@ func TestTwoProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
+	// The other processes' last move reaches this process's Watch within 1s.
+	final, err := r.Resolve(ctx, "m", "champion")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.After(time.Second)
+	for seen := 0; seen != final.Number; {
+		select {
+		case c := <-changes:
+			seen = c.Version
+		case <-deadline:
+			t.Fatalf("Watch saw champion at %d, not the other processes' final %d, within 1s", seen, final.Number)
+		}
+	}
 	const total = procs * goroutines * perRoutine
 	vs, err := r.Versions(ctx, "m", registry.Filter{})
 	if err != nil || len(vs) != total {
