@@ -136,7 +136,7 @@ func TestHotSwapUnderLoad(t *testing.T) {
 			}
 		})
 	}
-	const swaps = 20
+	const swaps = 100
 	for i := range swaps {
 		target := vs[(i+1)%2].Number
 		if err := reg.Promote(ctx, "churn", "champion", target, "swap", nil); err != nil {
