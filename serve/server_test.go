@@ -179,4 +179,3 @@ func TestTelemetry(t *testing.T) {
 		}
 	}
 }
-
