@@ -92,7 +92,7 @@
 //
 // Measured on the shared, heavily loaded 2-core machine where it was
 // written (figures vary about 2x with the load): Predict of a binary
-// logistic model with 30 features takes 20–48 ns and PredictProba 40–70
+// logistic model with 30 features takes 20–45 ns and PredictProba 40–100
 // ns, with no allocation (BenchmarkPredict, BenchmarkPredictProba). An
 // evaluation of the logistic loss and gradient allocates nothing; its cost
 // is dominated by one exp and one log1p per row (BenchmarkLogisticLossEval).
