@@ -13,11 +13,12 @@ import (
 // reference holds testdata/reference.json, written by reference.py with
 // scikit-learn 1.2.1.
 type reference struct {
-	Sklearn string      `json:"sklearn"`
-	Breast  logisticRef `json:"breast_cancer_logistic_standardized"`
-	Iris    logisticRef `json:"iris_logistic_multinomial"`
-	OLS     linearRef   `json:"diabetes_ols"`
-	Ridge   linearRef   `json:"diabetes_ridge_alpha1"`
+	Sklearn  string      `json:"sklearn"`
+	Breast   logisticRef `json:"breast_cancer_logistic_standardized"`
+	Iris     logisticRef `json:"iris_logistic_multinomial"`
+	Weighted logisticRef `json:"breast_cancer_logistic_balanced_weighted"`
+	OLS      linearRef   `json:"diabetes_ols"`
+	Ridge    linearRef   `json:"diabetes_ridge_alpha1"`
 }
 
 type logisticRef struct {
@@ -108,6 +109,29 @@ func TestLogisticMatchesScikitLearn(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestLogisticWeightsMatchScikitLearn(t *testing.T) {
+	ref := loadReference(t)
+	tr, te := loadSplit(t, "breast_cancer")
+	standardize(tr, te)
+	tr.Weights = make([]float64, len(tr.Y))
+	for i := range tr.Weights {
+		tr.Weights[i] = float64(1 + i%3)
+	}
+	m, err := train.LogisticRegression{C: 0.5, Balanced: true, Tol: 1e-10, FuncTol: 1e-15, MaxIter: 100000}.Fit(context.Background(), tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lm := m.(*train.LogisticModel)
+	for j, w := range ref.Weighted.Coef[0] {
+		if got := lm.Coef().At(0, j); !relClose(got, w, 1e-4) {
+			t.Errorf("coef[%d] = %v; want %v (scikit-learn)", j, got, w)
+		}
+	}
+	if got := lm.Intercept()[0]; !relClose(got, ref.Weighted.Intercept[0], 1e-4) {
+		t.Errorf("intercept = %v; want %v (scikit-learn)", got, ref.Weighted.Intercept[0])
 	}
 }
 

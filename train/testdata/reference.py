@@ -63,6 +63,18 @@ def logistic(name, standardize):
     }
 
 
+def logistic_weighted():
+    """breast_cancer standardized, class_weight="balanced", C=0.5 and
+    sample weights 1 + (row % 3) over the training rows in file order."""
+    Xtr, ytr, Xte, yte = load("breast_cancer")
+    sc = StandardScaler().fit(Xtr)
+    Xtr = sc.transform(Xtr)
+    w = 1.0 + (np.arange(len(ytr)) % 3)
+    m = LogisticRegression(C=0.5, class_weight="balanced", tol=1e-10, max_iter=100000)
+    m.fit(Xtr, ytr, sample_weight=w)
+    return {"coef": m.coef_.tolist(), "intercept": m.intercept_.tolist()}
+
+
 def linear(model):
     Xtr, ytr, Xte, yte = load("diabetes")
     m = model.fit(Xtr, ytr)
@@ -74,6 +86,7 @@ out = {
     "sklearn": sklearn.__version__,
     "breast_cancer_logistic_standardized": logistic("breast_cancer", True),
     "iris_logistic_multinomial": logistic("iris", False),
+    "breast_cancer_logistic_balanced_weighted": logistic_weighted(),
     "diabetes_ols": linear(LinearRegression()),
     "diabetes_ridge_alpha1": linear(Ridge(alpha=1.0)),
 }
