@@ -38,8 +38,8 @@ var (
 	ErrArchived = errors.New("registry: version is archived")
 	// ErrInUse reports the deletion of a version an alias points at.
 	ErrInUse = errors.New("registry: version is the target of an alias")
-	// ErrConflict is returned by a Store's Update when another writer
-	// committed first and the store gave up retrying.
+	// ErrConflict reports a write that lost a race: a Store's Update that
+	// gave up retrying, or a Promote whose alias moved while its gate ran.
 	ErrConflict = errors.New("registry: concurrent update conflict")
 )
 

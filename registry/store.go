@@ -50,14 +50,13 @@ type Stamper interface {
 // Head is the committed mutable state of one model. Stores persist it as an
 // opaque document (MarshalHead / UnmarshalHead) next to the model's blobs.
 type Head struct {
-	Model      string                     `json:"model"`
-	Gen        uint64                     `json:"gen"`             // incremented by every commit
-	Next       int                        `json:"next"`            // next version number; numbers are never reused
-	Versions   []HeadVersion              `json:"versions"`        // live versions, ascending by number
-	Aliases    map[string]AliasTarget     `json:"aliases"`         // alias name → target
-	AuditCount int                        `json:"audit_count"`     // committed audit entries
-	AuditHash  string                     `json:"audit_hash"`      // hash of the last entry, "" when none
-	Extra      map[string]json.RawMessage `json:"extra,omitempty"` // reserved for future fields
+	Model      string                 `json:"model"`
+	Gen        uint64                 `json:"gen"`         // incremented by every commit
+	Next       int                    `json:"next"`        // next version number; numbers are never reused
+	Versions   []HeadVersion          `json:"versions"`    // live versions, ascending by number
+	Aliases    map[string]AliasTarget `json:"aliases"`     // alias name → target
+	AuditCount int                    `json:"audit_count"` // committed audit entries
+	AuditHash  string                 `json:"audit_hash"`  // hash of the last entry, "" when none
 }
 
 // HeadVersion is the mutable state of one version inside a Head.
