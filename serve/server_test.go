@@ -148,8 +148,8 @@ func TestTelemetry(t *testing.T) {
 	}
 	attrs := attribute.NewSet(ended[0].Attributes()...)
 	for k, want := range map[attribute.Key]string{"loom.model": "churn", "loom.model_version": "7", "loom.route": "champion", "http.response.status_code": "200"} {
-		if v, ok := attrs.Value(k); !ok || v.Emit() != want {
-			t.Errorf("span attribute %s = %q; want %q", k, v.Emit(), want)
+		if v, ok := attrs.Value(k); !ok || v.String() != want {
+			t.Errorf("span attribute %s = %q; want %q", k, v.String(), want)
 		}
 	}
 	var rm metricdata.ResourceMetrics
@@ -163,12 +163,12 @@ func TestTelemetry(t *testing.T) {
 			case metricdata.Sum[int64]:
 				for _, dp := range d.DataPoints {
 					st, _ := dp.Attributes.Value("http.response.status_code")
-					got[fmt.Sprint(m.Name, "/", st.Emit())] = fmt.Sprint(dp.Value)
+					got[fmt.Sprint(m.Name, "/", st.String())] = fmt.Sprint(dp.Value)
 				}
 			case metricdata.Histogram[float64]:
 				for _, dp := range d.DataPoints {
 					st, _ := dp.Attributes.Value("http.response.status_code")
-					got[fmt.Sprint(m.Name, "/", st.Emit())] = fmt.Sprint(dp.Count)
+					got[fmt.Sprint(m.Name, "/", st.String())] = fmt.Sprint(dp.Count)
 				}
 			}
 		}
