@@ -62,7 +62,7 @@
 //
 // Each request is a server span ("loom.serve predict") with the model
 // name, version, route and status; metrics loom.serve.duration (seconds),
-// loom.serve.requests (by endpoint and status), loom.serve.inflight and
+// loom.serve.requests (by endpoint, route and status), loom.serve.inflight and
 // loom.serve.panics go through the global OpenTelemetry providers unless
 // Options says otherwise.
 //

@@ -286,17 +286,17 @@ func (h *Handler[T]) route(r *http.Request, requestID string) (*Scorer[T], strin
 
 // admit applies the concurrency limit, the body limit and the timeout, and
 // recovers panics; it calls serve with everything in place.
-func (h *Handler[T]) admit(w http.ResponseWriter, r *http.Request, endpoint string, serve func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string) int) {
+func (h *Handler[T]) admit(w http.ResponseWriter, r *http.Request, endpoint string, serve func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string, route *string) int) {
 	start := time.Now()
 	requestID := h.requestID(r)
 	w.Header().Set("X-Request-Id", requestID)
 	ctx, span := h.tel.tracer.Start(r.Context(), "loom.serve "+endpoint, trace.WithSpanKind(trace.SpanKindServer))
 	defer span.End()
-	status := http.StatusOK
+	status, route := http.StatusOK, ""
 	h.tel.inflight.Add(ctx, 1)
 	defer func() {
 		h.tel.inflight.Add(ctx, -1)
-		h.tel.request(ctx, span, endpoint, status, time.Since(start))
+		h.tel.request(ctx, span, endpoint, route, status, time.Since(start))
 	}()
 	defer func() {
 		if v := recover(); v != nil {
@@ -341,7 +341,7 @@ func (h *Handler[T]) admit(w http.ResponseWriter, r *http.Request, endpoint stri
 		writeProblem(w, status, problemInvalid, "reading the request body: "+err.Error(), requestID, nil)
 		return
 	}
-	status = serve(ctx, w, body, requestID)
+	status = serve(ctx, w, body, requestID, &route)
 }
 
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {

@@ -52,8 +52,9 @@ func (s *Scorer[T]) decodeInstances(body []byte, maxBatch int, strict bool) ([]T
 }
 
 func (h *Handler[T]) predict(w http.ResponseWriter, r *http.Request) {
-	h.admit(w, r, "predict", func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string) int {
+	h.admit(w, r, "predict", func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string, routeOut *string) int {
 		s, route := h.route(r, requestID)
+		*routeOut = route
 		if s == nil {
 			writeProblem(w, http.StatusServiceUnavailable, problemNotReady, "no model has been loaded yet", requestID, nil)
 			return http.StatusServiceUnavailable

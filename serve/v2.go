@@ -101,7 +101,8 @@ func writeV2Error(w http.ResponseWriter, status int, typ, detail, requestID stri
 }
 
 func (h *Handler[T]) v2Infer(w http.ResponseWriter, r *http.Request) {
-	h.admit(w, r, "v2.infer", func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string) int {
+	h.admit(w, r, "v2.infer", func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string, route *string) int {
+		*route = "champion"
 		s := h.v2Model(w, r)
 		if s == nil {
 			return http.StatusNotFound
