@@ -53,18 +53,11 @@ func CalibrationCurve(yTrue []int, p []float64, bins int, strategy Binning) (*Re
 	edges := make([]float64, bins+1)
 	switch strategy {
 	case Uniform:
-		for i := range edges {
-			edges[i] = float64(i) / float64(bins)
-		}
+		copy(edges, uniformEdges(bins))
 	case Quantile:
 		sorted := slices.Clone(p)
 		slices.Sort(sorted)
-		step := 1 / float64(bins)
-		for i := range edges {
-			q := float64(i) * step // numpy.linspace(0, 1, bins+1)
-			if i == bins {
-				q = 1
-			}
+		for i, q := range uniformEdges(bins) {
 			edges[i] = percentile(sorted, q*100/100) // as sklearn: np.percentile(p, q*100)
 		}
 	default:
@@ -103,6 +96,20 @@ func (r *Reliability) ECE() float64 {
 		n += c
 	}
 	return s / float64(n)
+}
+
+// uniformEdges returns numpy.linspace(0, 1, bins+1) with numpy's
+// arithmetic, i × (1/bins) and exactly 1 at the end, so that predictions
+// lying on an edge fall in the same bin as with scikit-learn (3 × 0.1 is
+// 0.30000000000000004, not 0.3).
+func uniformEdges(bins int) []float64 {
+	e := make([]float64, bins+1)
+	step := 1 / float64(bins)
+	for i := range e {
+		e[i] = float64(i) * step
+	}
+	e[bins] = 1
+	return e
 }
 
 // percentile of sorted data at q in [0, 1], interpolating linearly between

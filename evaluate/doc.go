@@ -106,6 +106,6 @@
 // of 1,000,000 scores takes about 100 ms on a shared 2-core machine
 // (BenchmarkROCAUC). A bootstrap replicate of a ranking metric reuses that
 // order and costs O(n): 1,000 resamples of AUC on 100,000 examples take
-// about 2 s with both cores (BenchmarkBootstrapAUC). Metric functions
+// about 2 s with both cores (BenchmarkBootstrap). Metric functions
 // allocate their outputs and O(n) scratch space.
 package evaluate

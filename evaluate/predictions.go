@@ -200,10 +200,7 @@ func evalMetric(pr *prepared, m metricDef, w []float64) (float64, error) {
 func weightedECE(y []int, p, w []float64, bins int) (float64, error) {
 	sumP := make([]float64, bins)
 	sumY := make([]float64, bins)
-	edges := make([]float64, bins-1)
-	for i := range edges {
-		edges[i] = float64(i+1) / float64(bins)
-	}
+	edges := uniformEdges(bins)[1:bins]
 	var total float64
 	for i, v := range p {
 		wt := weight(w, i)

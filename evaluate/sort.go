@@ -27,20 +27,21 @@ type entry struct {
 	label int32
 }
 
+// radixBelow is the size below which an insertion sort is used, and
+// radixWide the size from which digits are 16 bits wide rather than 8:
+// wide digits halve the passes but cost 2 MB of counts to clear.
 const (
-	radixBits  = 16
-	radixSize  = 1 << radixBits
-	radixMask  = radixSize - 1
-	radixPass  = (64 + radixBits - 1) / radixBits
-	radixBelow = 256 // below this many examples, insertion sort
+	radixBelow = 256
+	radixWide  = 1 << 17
 )
 
 // sortDescending returns the examples ordered by decreasing score. The
 // order among equal scores is unspecified: every curve in this package
 // groups tied scores into one point, so it does not matter. It is an LSD
-// radix sort on 16-bit digits (four passes), O(n), with
-// all digit histograms built in one read and digits that are the same for
-// every key skipped; below 256 examples it is an insertion sort.
+// radix sort, O(n), on 16-bit digits (four passes) from 131,072 examples
+// and 8-bit digits below, with all digit histograms built in one read and
+// digits that are the same for every key skipped; below 256 examples it is
+// an insertion sort.
 func sortDescending(labels []int, scores []float64) []entry {
 	n := len(scores)
 	if n > math.MaxInt32 {
@@ -61,18 +62,25 @@ func sortDescending(labels []int, scores []float64) []entry {
 		}
 		return a
 	}
-	var count [radixPass][radixSize]int
+	bits := 8
+	if n >= radixWide {
+		bits = 16
+	}
+	size := 1 << bits
+	mask := uint64(size - 1)
+	passes := 64 / bits
+	count := make([]int, passes*size)
 	for _, e := range a {
 		k := e.key
-		for p := range radixPass {
-			count[p][(k>>(p*radixBits))&radixMask]++
+		for p := range passes {
+			count[p*size+int((k>>(p*bits))&mask)]++
 		}
 	}
 	b := make([]entry, n)
-	for p := range radixPass {
-		shift := uint(p * radixBits)
-		c := &count[p]
-		if c[(a[0].key>>shift)&radixMask] == n {
+	for p := range passes {
+		shift := uint(p * bits)
+		c := count[p*size : (p+1)*size]
+		if c[(a[0].key>>shift)&mask] == n {
 			continue // every key has this digit: the pass would not move anything
 		}
 		pos := 0
@@ -81,7 +89,7 @@ func sortDescending(labels []int, scores []float64) []entry {
 			pos += k
 		}
 		for _, e := range a {
-			d := (e.key >> shift) & radixMask
+			d := (e.key >> shift) & mask
 			b[c[d]] = e
 			c[d]++
 		}

@@ -215,6 +215,8 @@ def main():
     cases.append(binary_case("all_predicted_positive", [0, 1, 0, 1, 0, 0], [0.6, 0.9, 0.7, 0.8, 0.55, 0.95]))
     cases.append(binary_case("all_negative_none_predicted", [0] * 5, [0.1, 0.2, 0.3, 0.2, 0.1]))
     cases.append(binary_case("edges", [0, 1, 0, 1, 1, 0, 1, 0, 1, 1], [0.0, 0.2, 0.2, 0.4, 0.4, 0.6, 0.6, 0.8, 1.0, 1.0]))
+    cases.append(binary_case("tenths", [0, 1, 0, 1, 1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 0, 1, 1, 0, 1, 1, 0],
+                             [k / 10 for k in range(11)] + [k * 0.1 for k in range(11)]))
     cases.append(binary_case("zero_weights", [0, 1, 0, 1, 1, 0], [0.3, 0.8, 0.6, 0.2, 0.9, 0.1], [0, 1, 2, 0, 1, 1]))
     for k, n in [(3, 60), (4, 300), (3, 500)]:
         y = rng.randint(0, k, n)
