@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unsafe"
 )
 
 // Type is the Loom type of a field.
@@ -293,7 +292,3 @@ func (m *Map[T]) Names() []string {
 	}
 	return out
 }
-
-// addr returns the address of field f's storage in *p; for a pointer field,
-// the address of the pointer.
-func (f *Field) addr(p unsafe.Pointer) unsafe.Pointer { return unsafe.Add(p, f.off) }
