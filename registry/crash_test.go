@@ -133,7 +133,7 @@ func TestCrashSafety(t *testing.T) {
 	}
 	n := verifyStore(t, dir)
 	t.Logf("%d kills in %v, %d of them during a file write; %d versions survived", kills, time.Since(start).Round(time.Millisecond), midWrite, n)
-	if n < kills/4 {
+	if n < 10 {
 		t.Fatalf("only %d versions registered in %d runs; the children barely ran", n, kills)
 	}
 }

@@ -219,7 +219,7 @@ func (s *FileStore) Update(ctx context.Context, model string, fn func(cur Head, 
 	}
 	if st, err := fileStamp(hp); err == nil {
 		s.mu.Lock()
-		s.heads[model] = cachedHead{stamp: st, head: c.Head.clone(), auditBytes: auditBytes}
+		s.heads[model] = cachedHead{stamp: st, head: c.Head, auditBytes: auditBytes}
 		s.mu.Unlock()
 	} else {
 		s.forget(model)
@@ -243,7 +243,7 @@ func (s *FileStore) lockedHead(model string) (Head, int64, error) {
 		c, ok := s.heads[model]
 		s.mu.Unlock()
 		if ok && c.stamp == st {
-			return c.head.clone(), c.auditBytes, nil
+			return c.head, c.auditBytes, nil
 		}
 	}
 	h, ab, err := s.readHead(model)
@@ -253,7 +253,7 @@ func (s *FileStore) lockedHead(model string) (Head, int64, error) {
 	}
 	if st2, err := fileStamp(hp); err == nil && st2 == st {
 		s.mu.Lock()
-		s.heads[model] = cachedHead{stamp: st, head: h.clone(), auditBytes: ab}
+		s.heads[model] = cachedHead{stamp: st, head: h, auditBytes: ab}
 		s.mu.Unlock()
 	}
 	return h, ab, nil

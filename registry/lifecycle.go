@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -114,10 +115,12 @@ func (r *Registry) SetTag(ctx context.Context, model string, number int, key, va
 			return nil, &NotFoundError{Model: model, Version: number}
 		}
 		before := tagString(h.Versions[i].Tags)
-		if h.Versions[i].Tags == nil {
-			h.Versions[i].Tags = map[string]string{}
+		tags := maps.Clone(h.Versions[i].Tags) // shared with the old head
+		if tags == nil {
+			tags = map[string]string{}
 		}
-		h.Versions[i].Tags[key] = value
+		tags[key] = value
+		h.Versions[i].Tags = tags
 		return []Entry{{Action: ActionSetTag, Version: number, Reason: reason, Before: before, After: tagString(h.Versions[i].Tags)}}, nil
 	})
 }
@@ -137,7 +140,9 @@ func (r *Registry) DeleteTag(ctx context.Context, model string, number int, key,
 			return nil, fmt.Errorf("registry: %s v%d tag %q: %w", model, number, key, ErrNotFound)
 		}
 		before := tagString(h.Versions[i].Tags)
-		delete(h.Versions[i].Tags, key)
+		tags := maps.Clone(h.Versions[i].Tags) // shared with the old head
+		delete(tags, key)
+		h.Versions[i].Tags = tags
 		return []Entry{{Action: ActionDeleteTag, Version: number, Reason: reason, Before: before, After: tagString(h.Versions[i].Tags)}}, nil
 	})
 }

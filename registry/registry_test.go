@@ -66,8 +66,9 @@ func TestCacheTTL(t *testing.T) {
 		t.Fatal(err)
 	}
 	strict, _ := registry.Open(dir)
-	cached, _ := registry.Open(dir, registry.WithCacheTTL(200*time.Millisecond))
-	for _, r := range []*registry.Registry{strict, cached} {
+	cached, _ := registry.Open(dir, registry.WithCacheTTL(time.Hour))
+	short, _ := registry.Open(dir, registry.WithCacheTTL(20*time.Millisecond))
+	for _, r := range []*registry.Registry{strict, cached, short} {
 		if v, err := r.Resolve(ctx, "m", "champion"); err != nil || v.Number != 1 {
 			t.Fatalf("Resolve = %d, %v; want 1", v.Number, err)
 		}
@@ -81,8 +82,8 @@ func TestCacheTTL(t *testing.T) {
 	if v, _ := cached.Resolve(ctx, "m", "champion"); v.Number != 1 {
 		t.Fatalf("cached Resolve within the TTL = %d; want the cached 1", v.Number)
 	}
-	time.Sleep(250 * time.Millisecond)
-	if v, _ := cached.Resolve(ctx, "m", "champion"); v.Number != 2 {
+	time.Sleep(50 * time.Millisecond)
+	if v, _ := short.Resolve(ctx, "m", "champion"); v.Number != 2 {
 		t.Fatalf("cached Resolve after the TTL = %d; want 2", v.Number)
 	}
 	if err := cached.Promote(ctx, "m", "champion", 1, "own write", nil); err != nil {

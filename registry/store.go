@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"slices"
 )
 
@@ -27,6 +26,8 @@ type Store interface {
 	// error, none of it. Updates of one model are serialized, across
 	// processes for stores that can be shared; fn may run more than once
 	// and must not have side effects. fn returning nil commits nothing.
+	// fn must not modify cur, and the caller must not modify the Commit
+	// after returning it: the store may keep both.
 	Update(ctx context.Context, model string, fn func(cur Head, exists bool) (*Commit, error)) error
 	// Blob returns the bytes stored under hash for model, or an error
 	// wrapping ErrNotFound. The caller verifies the hash.
@@ -83,11 +84,11 @@ type Commit struct {
 	Garbage []string          // blob hashes the new head no longer needs; the store may delete them after committing
 }
 
+// clone returns a copy of h that can be changed without changing h: the
+// version list, the alias map and alias histories are copied; the Tags maps
+// are shared, so a change of tags replaces the map (see withTag).
 func (h Head) clone() Head {
 	h.Versions = slices.Clone(h.Versions)
-	for i := range h.Versions {
-		h.Versions[i].Tags = maps.Clone(h.Versions[i].Tags)
-	}
 	a := make(map[string]AliasTarget, len(h.Aliases))
 	for k, v := range h.Aliases {
 		v.History = slices.Clone(v.History)
