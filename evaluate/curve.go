@@ -4,21 +4,23 @@ package evaluate
 // computed once and shared by every curve, AUC and bootstrap replicate over
 // the same examples.
 type sortedBinary struct {
-	order  []entry   // examples by decreasing score
-	bounds []int32   // end (exclusive) in order of each run of tied scores
+	order  []entry   // examples by decreasing score; tied scores are adjacent
 	scores []float64 // scores in original order
 }
 
 func newSortedBinary(yTrue []int, scores []float64) *sortedBinary {
-	order := sortDescending(yTrue, scores)
-	bounds := make([]int32, 0, 64)
-	for i := 1; i < len(order); i++ {
-		if order[i].key != order[i-1].key {
-			bounds = append(bounds, int32(i))
-		}
+	return &sortedBinary{order: sortDescending(yTrue, scores), scores: scores}
+}
+
+// runEnd returns the end (exclusive) of the run of tied scores that starts
+// at start.
+func (s *sortedBinary) runEnd(start int) int {
+	k := s.order[start].key
+	end := start + 1
+	for end < len(s.order) && s.order[end].key == k {
+		end++
 	}
-	bounds = append(bounds, int32(len(order)))
-	return &sortedBinary{order: order, bounds: bounds, scores: scores}
+	return end
 }
 
 // clfCurve is scikit-learn's _binary_clf_curve: for each distinct score,
@@ -33,11 +35,10 @@ type clfCurve struct {
 // score held only by such examples is no threshold. It returns
 // ErrUndefined when every weight is zero.
 func (s *sortedBinary) curve(w []float64) (clfCurve, error) {
-	m := len(s.bounds)
-	c := clfCurve{fps: make([]float64, 0, m), tps: make([]float64, 0, m), thresholds: make([]float64, 0, m)}
+	var c clfCurve
 	var fp, tp float64
-	start := int32(0)
-	for _, end := range s.bounds {
+	for start := 0; start < len(s.order); {
+		end := s.runEnd(start)
 		seen := w == nil
 		for _, e := range s.order[start:end] {
 			wt := weight(w, int(e.idx))
@@ -69,9 +70,9 @@ func (s *sortedBinary) curve(w []float64) (clfCurve, error) {
 // ErrSingleClass when the weighted positives or negatives are zero.
 func (s *sortedBinary) auc(w []float64) (float64, error) {
 	var fp, tp, area float64
-	start := int32(0)
 	order := s.order
-	for _, end := range s.bounds {
+	for start := 0; start < len(order); {
+		end := s.runEnd(start)
 		var dfp, dtp float64
 		if w == nil {
 			for _, e := range order[start:end] {

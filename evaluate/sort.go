@@ -2,6 +2,7 @@ package evaluate
 
 import (
 	"math"
+	"sync"
 )
 
 // floatKey maps a finite float64 to a uint64 whose unsigned order is the
@@ -27,21 +28,21 @@ type entry struct {
 	label int32
 }
 
-// radixBelow is the size below which an insertion sort is used, and
-// radixWide the size from which digits are 16 bits wide rather than 8:
-// wide digits halve the passes but cost 2 MB of counts to clear.
+// radixBelow is the size below which an insertion sort is used;
+// radixBits the width of a digit: 2048 counts per digit fit in L1 cache
+// and keep the scatter's write positions few.
 const (
 	radixBelow = 256
-	radixWide  = 1 << 17
+	radixBits  = 11
 )
 
 // sortDescending returns the examples ordered by decreasing score. The
 // order among equal scores is unspecified: every curve in this package
 // groups tied scores into one point, so it does not matter. It is an LSD
-// radix sort, O(n), on 16-bit digits (four passes) from 131,072 examples
-// and 8-bit digits below, with all digit histograms built in one read and
-// digits that are the same for every key skipped; below 256 examples it is
-// an insertion sort.
+// radix sort, O(n), on 11-bit digits (six passes), with all digit
+// histograms built in one read and digits that are the same for every key
+// skipped, its scratch buffer pooled; below 256 examples it is an
+// insertion sort.
 func sortDescending(labels []int, scores []float64) []entry {
 	n := len(scores)
 	if n > math.MaxInt32 {
@@ -62,13 +63,10 @@ func sortDescending(labels []int, scores []float64) []entry {
 		}
 		return a
 	}
-	bits := 8
-	if n >= radixWide {
-		bits = 16
-	}
+	const bits = radixBits
 	size := 1 << bits
 	mask := uint64(size - 1)
-	passes := 64 / bits
+	const passes = (64 + bits - 1) / bits
 	count := make([]int, passes*size)
 	for _, e := range a {
 		k := e.key
@@ -76,7 +74,12 @@ func sortDescending(labels []int, scores []float64) []entry {
 			count[p*size+int((k>>(p*bits))&mask)]++
 		}
 	}
-	b := make([]entry, n)
+	bp := scratch.Get().(*[]entry)
+	if cap(*bp) < n {
+		*bp = make([]entry, n)
+	}
+	b := (*bp)[:n]
+	first := a
 	for p := range passes {
 		shift := uint(p * bits)
 		c := count[p*size : (p+1)*size]
@@ -95,5 +98,17 @@ func sortDescending(labels []int, scores []float64) []entry {
 		}
 		a, b = b, a
 	}
+	// Give back whichever buffer is not the result.
+	if &b[0] == &first[0] {
+		*bp = b
+	} else {
+		*bp = first
+	}
+	scratch.Put(bp)
 	return a
 }
+
+// scratch holds radix-sort buffers between calls, sparing a large
+// allocation per sort; bootstrap workers and concurrent callers each take
+// their own.
+var scratch = sync.Pool{New: func() any { return new([]entry) }}
