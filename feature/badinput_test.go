@@ -20,7 +20,7 @@ func TestBadInput(t *testing.T) {
 	color := func(it *item) string { return it.Color }
 	size := func(it *item) *string { return it.Size }
 	day := time.Date(2025, 2, 3, 4, 5, 6, 0, time.UTC)
-	train := []item{{X: 1, Y: f64(2), Color: "red", Size: str("S"), When: day}, {X: 3, Y: nil, Color: "blue", Size: nil, When: day}, {X: 5, Y: f64(4), Color: "red", Size: str("M"), When: day}}
+	train := []item{{X: 1, Y: f64(2), Color: "red", Size: str("S"), When: &day}, {X: 3, Y: nil, Color: "blue", Size: nil, When: &day}, {X: 5, Y: f64(4), Color: "red", Size: str("M"), When: &day}}
 	tests := []struct {
 		name    string
 		set     *feature.Set[item]
@@ -68,7 +68,7 @@ func TestBadInput(t *testing.T) {
 			item{X: 3}, nil, feature.ErrMissing},
 		{"product overflow", feature.NewSet[item](nil).Num("x", x).Product("xx", "x", "x"),
 			item{X: 1e200}, nil, feature.ErrInfinite},
-		{"missing time", feature.NewSet[item](nil).Time("t", func(it *item) (t timeT) { return it.When }, feature.Month),
+		{"missing time", feature.NewSet[item](nil).Time("t", when, feature.Month),
 			item{}, nil, feature.ErrMissing},
 	}
 	for _, tc := range tests {
@@ -195,7 +195,7 @@ func TestDefinitionPanics(t *testing.T) {
 		{"bad hash", func() { feature.Hash(0) }},
 		{"bad one-hot", func() { feature.OneHot(feature.OneHotOptions{MaxCategories: 1}) }},
 		{"zero transform", func() { feature.NewSet[item](nil).Num("a", x, feature.NumTransform{}) }},
-		{"no time parts", func() { feature.NewSet[item](nil).Time("t", func(it *item) timeT { return it.When }) }},
+		{"no time parts", func() { feature.NewSet[item](nil).Time("t", when) }},
 		{"add after fit", func() {
 			s := feature.NewSet[item](nil).Num("a", x)
 			s.Fit(context.Background(), []item{{}}) //nolint:errcheck

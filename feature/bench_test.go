@@ -15,10 +15,15 @@ var large = flag.Bool("large", false, "also run the 1,000,000-row Matrix benchma
 // benchRow is the benchmark's row type: 6 numeric fields (3 nullable) and
 // 3 categorical ones (3, 7 and 12 levels, one nullable).
 type benchRow struct {
-	Age, Score, Hours       float64
-	Income, Balance, Tenure *float64
-	Segment, Region         string
-	Channel                 *string
+	Age     float64  `loom:"age"`
+	Score   float64  `loom:"score"`
+	Hours   float64  `loom:"hours"`
+	Income  *float64 `loom:"income"`
+	Balance *float64 `loom:"balance"`
+	Tenure  *float64 `loom:"tenure"`
+	Segment string   `loom:"segment"`
+	Region  string   `loom:"region"`
+	Channel *string  `loom:"channel"`
 }
 
 var (

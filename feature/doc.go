@@ -35,6 +35,10 @@
 //     or a row-major slice, computed in parallel over blocks of rows;
 //     TrainingMatrix is the same for the fitted rows themselves, with
 //     target encodings cross-fitted;
+//   - MatrixArrow and DecodeArrow: Arrow record batches in, for batch
+//     scoring: columns are decoded into T by its `loom:"name"` struct tags
+//     (the mapping that contracts and sources share, internal/rowmap), then
+//     the matrix path runs, so no feature is defined a second time;
 //   - Names(): the output columns, for example age, income_missing,
 //     city=Paris, city=<missing>, city=<infrequent>, page#3, at.hour_sin;
 //   - MarshalJSON and Set.Decode: versioned JSON of the fitted state, exact
@@ -42,8 +46,9 @@
 //   - NewStats: per-column count, missing, mean, std, min and max of
 //     training matrices and of live vectors, to compare them (skew).
 //
-// CheckParity asserts that all these paths and an encode/decode round trip
-// agree bit for bit; the package's tests run it over every transform.
+// CheckParity asserts that all these paths (Vector, Transform, Matrix, an
+// Arrow round trip) and an encode/decode round trip agree bit for bit; the
+// package's tests run it over every transform.
 //
 // The numeric definitions are scikit-learn 1.2's: the state and outputs of
 // Standardize, MinMax, Robust, MaxAbs, Impute, OneHot, Ordinal and Bins

@@ -19,6 +19,7 @@ type Fitted[T any] struct {
 	width     int
 	names     []string
 	blockRows int
+	arrow     arrowState[T]
 }
 
 // fitFeat is one feature with its fitted transforms and its place in the

@@ -11,18 +11,28 @@ import (
 
 // item is the test row type with every kind of field.
 type item struct {
-	X      float64   `loom:"x"`
-	Y      *float64  `loom:"y"`
-	Z      float64   `loom:"z"`
-	Color  string    `loom:"color"`
-	Size   *string   `loom:"size"`
-	Brand  string    `loom:"brand"`
-	When   time.Time `loom:"when"`
-	Weight float64   `loom:"weight"`
+	X      float64    `loom:"x"`
+	Y      *float64   `loom:"y"`
+	Z      float64    `loom:"z"`
+	Color  string     `loom:"color"`
+	Size   *string    `loom:"size"`
+	Brand  string     `loom:"brand"`
+	When   *time.Time `loom:"when"`
+	Weight float64    `loom:"weight"`
 }
 
 func f64(x float64) *float64 { return &x }
 func str(s string) *string   { return &s }
+
+func tptr(t time.Time) *time.Time { return &t }
+
+// when reads item.When; nil is the zero (missing) time.
+func when(it *item) time.Time {
+	if it.When == nil {
+		return time.Time{}
+	}
+	return *it.When
+}
 
 // items returns n seeded rows: y missing 10%, size missing 5%, colours with
 // a long tail.
@@ -38,7 +48,7 @@ func items(n int, seed uint64) []item {
 			Z:      math.Floor(r.Float64() * 5),
 			Color:  colors[min(r.IntN(12), len(colors)-1)],
 			Brand:  "b" + strconv.Itoa(r.IntN(40)),
-			When:   t0.Add(time.Duration(r.Int64N(int64(365 * 24 * time.Hour)))),
+			When:   tptr(t0.Add(time.Duration(r.Int64N(int64(365 * 24 * time.Hour))))),
 			Weight: r.ExpFloat64() * 3,
 		}
 		if r.Float64() >= 0.1 {
@@ -51,8 +61,6 @@ func items(n int, seed uint64) []item {
 	}
 	return out
 }
-
-type timeT = time.Time
 
 type scaleBy float64
 
@@ -118,7 +126,7 @@ func fullSetV(opts *feature.Options, v variant) *feature.Set[item] {
 		Cat("brand_target", func(it *item) string { return it.Brand }, feature.TargetEncode(feature.TargetOptions{Seed: 3})).
 		CatPtr("size_target", func(it *item) *string { return it.Size }, feature.CatImpute(feature.MostFrequent), feature.TargetEncode(feature.TargetOptions{Folds: 3, Smoothing: -1})).
 		Label(func(it *item) float64 { return it.Weight }).
-		Time("when", func(it *item) time.Time { return it.When }, v.parts...)
+		Time("when", when, v.parts...)
 }
 
 // badItems are rows with values that have no defined output in some
@@ -127,10 +135,10 @@ func fullSetV(opts *feature.Options, v variant) *feature.Set[item] {
 func badItems() []item {
 	t := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 	return []item{
-		{X: math.NaN(), Color: "mauve", Brand: "zzz", When: t},
-		{X: math.Inf(1), Y: f64(math.Inf(-1)), Color: "red", Size: str("XXL"), Brand: "b1", When: t},
-		{X: 1, Y: f64(1e308), Z: math.NaN(), Color: "", Brand: "", Weight: -2, When: t},
+		{X: math.NaN(), Color: "mauve", Brand: "zzz", When: &t},
+		{X: math.Inf(1), Y: f64(math.Inf(-1)), Color: "red", Size: str("XXL"), Brand: "b1", When: &t},
+		{X: 1, Y: f64(1e308), Z: math.NaN(), Color: "", Brand: "", Weight: -2, When: &t},
 		{X: 1e308, Weight: math.Inf(1), Color: "red", Brand: "b2"},
-		{X: -1e308, Weight: -1, Color: "plum", Brand: "b3", When: t},
+		{X: -1e308, Weight: -1, Color: "plum", Brand: "b3", When: &t},
 	}
 }

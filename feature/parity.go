@@ -22,10 +22,13 @@ func (e *ParityError) Error() string {
 }
 
 // CheckParity asserts that the serving path (Vector), the checked serving
-// path (Transform) and the training path (Matrix, in parallel blocks) agree
-// bit for bit on rows, and that the fitted state survives an encode/decode
+// path (Transform), the training path (Matrix, in parallel blocks) and the
+// batch path (rows encoded as an Arrow record batch, decoded back into T by
+// DecodeArrow, then Matrix) agree bit for bit on rows, and that the fitted state survives an encode/decode
 // round trip through set with the same fingerprint and the same values.
-// Pass a nil set to skip the round trip. Rows whose values have no defined
+// Pass a nil set to skip the round trip. The Arrow path is checked when T
+// has `loom:"name"` struct tags; it finds accessors that read fields the
+// tags do not carry, and times in a location other than UTC. Rows whose values have no defined
 // output are compared too: every path gives NaN there (Transform and Matrix
 // also return an error, which CheckParity ignores). It returns a
 // *ParityError for the first difference.
@@ -59,6 +62,20 @@ func CheckParity[T any](ctx context.Context, set *Set[T], f *Fitted[T], rows []T
 	}
 	if err := compare("Matrix", got); err != nil {
 		return err
+	}
+	if rec, err := arrowOf(rows); err == nil {
+		decoded, err := f.DecodeArrow(nil, rec, 0)
+		rec.Release()
+		if err != nil {
+			return fmt.Errorf("feature: parity: decoding the rows from Arrow: %w", err)
+		}
+		clear(got)
+		if err := f.MatrixTo(ctx, got, decoded); err != nil && ctx.Err() != nil {
+			return err
+		}
+		if err := compare("Arrow", got); err != nil {
+			return err
+		}
 	}
 	if set == nil {
 		return nil
