@@ -3,101 +3,50 @@ package serve
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
-	"reflect"
 	"strconv"
-	"time"
-	"unsafe"
+
+	"github.com/loomml/loom/internal/rowmap"
 )
 
-// This file decodes one JSON instance into a row of type T. The struct's
-// `loom:"name"` tags are read once, when the decoder is built; decoding
-// writes each field through its offset, without reflection per row.
+// This file decodes one JSON instance into a row of type T, through the
+// row mapping shared with contracts and sources (internal/rowmap): the
+// struct's `loom:"name"` tags are read once; decoding scans the request
+// bytes and writes each field through its offset, without reflection or a
+// token allocation per value.
 //
-// Rules (the request signature): a non-pointer field is required and may
-// not be null; a pointer field is optional, and null or absent leaves it
-// nil. Only safe numeric widening is allowed: an integer literal where a
-// float is expected is fine; a number with a fraction or an exponent where
-// an integer is expected is an error, as is an integer that overflows the
-// field. Timestamps are RFC 3339 strings. A key given twice is an error.
-// Unknown keys are ignored, or rejected in strict mode.
+// Rules (the request signature): a non-nullable field is required and may
+// not be null; a nullable field (a pointer or sql.Null*) is optional, and
+// null or absent leaves it missing. Only safe numeric widening is allowed:
+// an integer literal where a float is expected is fine; a number with a
+// fraction or an exponent where an integer is expected is an error, as is
+// an integer that overflows the field. Timestamps are strings in RFC 3339
+// (or "2006-01-02 15:04:05", or "2006-01-02"). A key given twice is an
+// error. Unknown keys are ignored, or rejected in strict mode.
 
-type fieldKind uint8
-
-const (
-	kindFloat fieldKind = iota
-	kindInt
-	kindString
-	kindBool
-	kindTime
-)
-
-type fieldCodec struct {
-	name   string
-	kind   fieldKind
-	ptr    bool         // *V: optional
-	offset uintptr      // of the field in T
-	bits   int          // size of an int or float kind, in bits
-	typ    reflect.Type // the value type V (for allocating *V)
+type rowDecoder[T any] struct {
+	m *rowmap.Map[T]
 }
 
-type rowDecoder struct {
-	fields []fieldCodec
-	index  map[string]int
+func newRowDecoder[T any]() (*rowDecoder[T], error) {
+	m, err := rowmap.Of[T]()
+	if err != nil {
+		return nil, err
+	}
+	return &rowDecoder[T]{m: m}, nil
 }
 
-var timeType = reflect.TypeFor[time.Time]()
-
-// newRowDecoder builds the decoder of struct type t from its loom tags.
-func newRowDecoder(t reflect.Type) (*rowDecoder, error) {
-	if t.Kind() != reflect.Struct {
-		return nil, fmt.Errorf("serve: row type %v is not a struct", t)
+// inputs describes the request fields.
+func (d *rowDecoder[T]) inputs() []Field {
+	var out []Field
+	for _, f := range d.m.Fields() {
+		out = append(out, Field{Name: f.Name, Type: f.Type.String(), Required: !f.Nullable})
 	}
-	d := &rowDecoder{index: map[string]int{}}
-	for i := range t.NumField() {
-		sf := t.Field(i)
-		name, ok := sf.Tag.Lookup("loom")
-		if !ok || name == "-" {
-			continue
-		}
-		if !sf.IsExported() {
-			return nil, fmt.Errorf("serve: field %s of %v has a loom tag but is not exported", sf.Name, t)
-		}
-		if _, dup := d.index[name]; dup {
-			return nil, fmt.Errorf("serve: two fields of %v are tagged %q", t, name)
-		}
-		fc := fieldCodec{name: name, offset: sf.Offset}
-		vt := sf.Type
-		if vt.Kind() == reflect.Pointer {
-			fc.ptr, vt = true, vt.Elem()
-		}
-		fc.typ = vt
-		switch {
-		case vt == timeType:
-			fc.kind = kindTime
-		case vt.Kind() == reflect.Float64 || vt.Kind() == reflect.Float32:
-			fc.kind, fc.bits = kindFloat, vt.Bits()
-		case vt.Kind() >= reflect.Int && vt.Kind() <= reflect.Int64:
-			fc.kind, fc.bits = kindInt, vt.Bits()
-		case vt.Kind() == reflect.String:
-			fc.kind = kindString
-		case vt.Kind() == reflect.Bool:
-			fc.kind = kindBool
-		default:
-			return nil, fmt.Errorf("serve: field %s (%q) of %v has type %v; want a number, string, bool or time.Time, or a pointer to one", sf.Name, name, t, sf.Type)
-		}
-		d.index[name] = len(d.fields)
-		d.fields = append(d.fields, fc)
-	}
-	if len(d.fields) == 0 {
-		return nil, fmt.Errorf("serve: row type %v has no field tagged loom", t)
-	}
-	return d, nil
+	return out
 }
 
-// decode decodes the JSON object data into *row (a *T as an unsafe
-// pointer), appending one FieldError per problem.
-func (d *rowDecoder) decode(data []byte, row unsafe.Pointer, strict bool, inst int, errs []FieldError) []FieldError {
+// decode decodes the JSON object data into *row, appending one FieldError
+// per problem.
+func (d *rowDecoder[T]) decode(data []byte, row *T, strict bool, inst int, errs []FieldError) []FieldError {
 	if !json.Valid(data) {
 		return append(errs, FieldError{Instance: inst, Field: "", Reason: "malformed JSON"})
 	}
@@ -106,12 +55,13 @@ func (d *rowDecoder) decode(data []byte, row unsafe.Pointer, strict bool, inst i
 	if !sc.consume('{') {
 		return append(errs, FieldError{Instance: inst, Reason: errNotObject.Error()})
 	}
+	n := d.m.Len()
 	var seenBuf [64]bool
 	var seen []bool
-	if len(d.fields) <= len(seenBuf) {
-		seen = seenBuf[:len(d.fields)]
+	if n <= len(seenBuf) {
+		seen = seenBuf[:n]
 	} else {
-		seen = make([]bool, len(d.fields))
+		seen = make([]bool, n)
 	}
 	sc.skipSpace()
 	if !sc.consume('}') {
@@ -124,11 +74,11 @@ func (d *rowDecoder) decode(data []byte, row unsafe.Pointer, strict bool, inst i
 			start := sc.pos
 			sc.skipValue()
 			val := data[start:sc.pos]
-			if i, ok := d.index[string(key)]; ok {
+			if i := d.m.Index(string(key)); i >= 0 {
 				if seen[i] {
-					errs = append(errs, FieldError{Instance: inst, Field: d.fields[i].name, Reason: "given twice"})
-				} else if reason := d.fields[i].set(row, val); reason != "" {
-					errs = append(errs, FieldError{Instance: inst, Field: d.fields[i].name, Reason: reason})
+					errs = append(errs, FieldError{Instance: inst, Field: d.m.Field(i).Name, Reason: "given twice"})
+				} else if reason := d.set(row, i, val); reason != "" {
+					errs = append(errs, FieldError{Instance: inst, Field: d.m.Field(i).Name, Reason: reason})
 				}
 				seen[i] = true
 			} else if strict {
@@ -142,8 +92,8 @@ func (d *rowDecoder) decode(data []byte, row unsafe.Pointer, strict bool, inst i
 		}
 	}
 	for i, ok := range seen {
-		if !ok && !d.fields[i].ptr {
-			errs = append(errs, FieldError{Instance: inst, Field: d.fields[i].name, Reason: "required field is missing"})
+		if !ok && !d.m.Field(i).Nullable {
+			errs = append(errs, FieldError{Instance: inst, Field: d.m.Field(i).Name, Reason: "required field is missing"})
 		}
 	}
 	return errs
@@ -157,86 +107,65 @@ func unquote(raw []byte) string {
 	return s
 }
 
-// set decodes the JSON value v into the field, or says why it cannot.
-func (f *fieldCodec) set(row unsafe.Pointer, v []byte) string {
-	p := unsafe.Add(row, f.offset)
+// set decodes the JSON value v into field i of row, or says why it cannot.
+func (d *rowDecoder[T]) set(row *T, i int, v []byte) string {
+	f := d.m.Field(i)
 	if string(v) == "null" {
-		if !f.ptr {
+		if !f.Nullable {
 			return "required field is null"
 		}
-		*(*unsafe.Pointer)(p) = nil
+		d.m.SetNull(row, i)
 		return ""
 	}
-	if f.ptr {
-		q := reflect.New(f.typ).UnsafePointer()
-		if reason := f.setValue(q, v); reason != "" {
-			return reason
-		}
-		*(*unsafe.Pointer)(p) = q
-		return ""
-	}
-	return f.setValue(p, v)
-}
-
-func (f *fieldCodec) setValue(p unsafe.Pointer, v []byte) string {
-	switch f.kind {
-	case kindFloat:
+	switch f.Kind {
+	case rowmap.KindFloat:
 		if !isNumber(v) {
 			return "want a number, got " + describeJSON(v)
 		}
-		x, err := strconv.ParseFloat(string(v), f.bits)
+		x, err := strconv.ParseFloat(string(v), 64)
+		if err == nil {
+			err = d.m.SetFloat(row, i, x)
+		}
 		if err != nil {
 			return "number " + string(v) + " is out of range"
 		}
-		if f.bits == 32 {
-			*(*float32)(p) = float32(x)
-		} else {
-			*(*float64)(p) = x
-		}
-	case kindInt:
+	case rowmap.KindInt:
 		if !isNumber(v) {
 			return "want an integer, got " + describeJSON(v)
 		}
 		if bytes.ContainsAny(v, ".eE") {
 			return "want an integer, got the non-integer number " + string(v)
 		}
-		x, err := strconv.ParseInt(string(v), 10, f.bits)
+		x, err := strconv.ParseInt(string(v), 10, 64)
+		if err == nil {
+			err = d.m.SetInt(row, i, x)
+		}
 		if err != nil {
-			return "integer " + string(v) + " overflows " + strconv.Itoa(f.bits) + " bits"
+			return "integer " + string(v) + " is out of range"
 		}
-		switch f.bits {
-		case 8:
-			*(*int8)(p) = int8(x)
-		case 16:
-			*(*int16)(p) = int16(x)
-		case 32:
-			*(*int32)(p) = int32(x)
-		default:
-			*(*int64)(p) = x
-		}
-	case kindString:
-		if len(v) == 0 || v[0] != '"' {
+	case rowmap.KindString:
+		if v[0] != '"' {
 			return "want a string, got " + describeJSON(v)
 		}
-		*(*string)(p) = jsonString(v)
-	case kindBool:
+		d.m.SetStr(row, i, jsonString(v))
+	case rowmap.KindBool:
 		switch string(v) {
 		case "true":
-			*(*bool)(p) = true
+			d.m.SetBool(row, i, true)
 		case "false":
-			*(*bool)(p) = false
+			d.m.SetBool(row, i, false)
 		default:
 			return "want true or false, got " + describeJSON(v)
 		}
-	case kindTime:
-		if len(v) == 0 || v[0] != '"' {
-			return "want an RFC 3339 timestamp string, got " + describeJSON(v)
+	case rowmap.KindTime:
+		if v[0] != '"' {
+			return "want a timestamp string, got " + describeJSON(v)
 		}
-		t, err := time.Parse(time.RFC3339Nano, jsonString(v))
+		t, err := rowmap.ParseTime(jsonString(v))
 		if err != nil {
 			return "want an RFC 3339 timestamp, got " + string(v)
 		}
-		*(*time.Time)(p) = t
+		d.m.SetTime(row, i, t)
 	}
 	return ""
 }

@@ -3,10 +3,8 @@ package serve
 import (
 	"net/http"
 	"net/http/httptest"
-	"reflect"
 	"strings"
 	"testing"
-	"unsafe"
 )
 
 // FuzzDecodeInstance feeds arbitrary bytes to the JSON instance decoder:
@@ -21,13 +19,13 @@ func FuzzDecodeInstance(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
-	d, err := newRowDecoder(reflect.TypeFor[customer]())
+	d, err := newRowDecoder[customer]()
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var c customer
-		errs := d.decode(data, unsafe.Pointer(&c), true, 0, nil)
+		errs := d.decode(data, &c, true, 0, nil)
 		for _, e := range errs {
 			if e.Reason == "" {
 				t.Fatalf("field error without a reason: %+v", e)

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
 	"sync"
-	"unsafe"
 
 	"github.com/loomml/loom/feature"
 	"github.com/loomml/loom/train"
@@ -28,7 +26,7 @@ type Scorer[T any] struct {
 	model    train.Model
 	clf      train.Classifier // model as a classifier; nil for a regressor
 	classes  []float64
-	dec      *rowDecoder
+	dec      *rowDecoder[T]
 	bufs     sync.Pool // *scratch
 }
 
@@ -63,7 +61,7 @@ func NewScorer[T any](p Parts[T]) (*Scorer[T], error) {
 	if err := train.Verify(p.Model, p.Features.Width(), p.Features.Fingerprint()); err != nil {
 		return nil, fmt.Errorf("serve: model %q does not match its features: %w", p.Name, err)
 	}
-	dec, err := newRowDecoder(reflect.TypeFor[T]())
+	dec, err := newRowDecoder[T]()
 	if err != nil {
 		return nil, err
 	}
@@ -74,9 +72,7 @@ func NewScorer[T any](p Parts[T]) (*Scorer[T], error) {
 	}
 	inputs := p.Inputs
 	if inputs == nil {
-		for _, f := range dec.fields {
-			inputs = append(inputs, Field{Name: f.name, Type: [...]string{"float", "int", "string", "bool", "timestamp"}[f.kind], Required: !f.ptr})
-		}
+		inputs = dec.inputs()
 	}
 	s.info = Info{Name: p.Name, Version: p.Version, Kind: mi.Kind, Inputs: inputs, Features: p.Features.Names(), Classes: s.classes, Metadata: p.Metadata}
 	width := p.Features.Width()
@@ -170,7 +166,7 @@ func (s *Scorer[T]) score(row *T, p *Prediction, sc *scratch) error {
 
 // decode decodes one JSON instance into row.
 func (s *Scorer[T]) decode(data []byte, row *T, strict bool, inst int, errs []FieldError) []FieldError {
-	return s.dec.decode(data, unsafe.Pointer(row), strict, inst, errs)
+	return s.dec.decode(data, row, strict, inst, errs)
 }
 
 // ScoreBatch scores rows in parallel over the available cores and returns
