@@ -250,8 +250,10 @@ func compareColumn(rc, cc *ColumnProfile, refRows uint64, o CompareOptions) Colu
 		r.MissingDrifted = p < o.MissingAlpha && math.Abs(r.CurMissingShare-r.RefMissingShare) >= o.MissingMinChange
 	}
 	var vals valueTable
+	var rv, cv *sortedView
 	if rc.Kind == Numeric {
-		vals = numericValues(rc, cc)
+		rv, cv = rc.sorted(true), cc.sorted(false)
+		vals = numericValues(rv, cv)
 		r.Approx = !rc.sketch.Exact() || !cc.sketch.Exact()
 	} else {
 		vals = categoricalValues(rc, cc)
@@ -267,7 +269,7 @@ func compareColumn(rc, cc *ColumnProfile, refRows uint64, o CompareOptions) Colu
 		r.Threshold = t
 	}
 	if rc.Kind == Numeric {
-		r.Bins, r.RefHist, r.CurHist = numericHist(rc, cc)
+		r.Bins, r.RefHist, r.CurHist = numericHist(rc, rv, cv)
 	} else {
 		r.Bins, r.RefHist, r.CurHist = vals.labels, proportions(vals.ref), proportions(vals.cur)
 	}
@@ -279,9 +281,7 @@ func compareColumn(rc, cc *ColumnProfile, refRows uint64, o CompareOptions) Colu
 	switch m {
 	case KSTest:
 		if rc.Kind == Numeric {
-			a, wa := rc.sketch.SortedView(nil, nil)
-			b, wb := cc.sketch.SortedView(nil, nil)
-			r.Score, r.PValue = ksWeighted(a, wa, b, wb)
+			r.Score, r.PValue = ksWeighted(rv.vals, rv.wts, cv.vals, cv.wts)
 		} else {
 			r.Score, r.PValue = 0, 1 // KS needs an order; categorical columns never drift by KS
 		}
@@ -299,9 +299,7 @@ func compareColumn(rc, cc *ColumnProfile, refRows uint64, o CompareOptions) Colu
 			r.Score = 0
 			break
 		}
-		a, wa := rc.sketch.SortedView(nil, nil)
-		b, wb := cc.sketch.SortedView(nil, nil)
-		r.Score = wassersteinWeighted(a, wa, b, wb)
+		r.Score = wassersteinWeighted(rv.vals, rv.wts, cv.vals, cv.wts)
 		if m == WassersteinN {
 			r.Score /= math.Max(rc.Std, 0.001)
 		}
@@ -334,9 +332,8 @@ type valueTable struct {
 
 // numericValues counts distinct held values over both sketches; only used
 // as a table when there are at most 5.
-func numericValues(rc, cc *ColumnProfile) valueTable {
-	a, wa := rc.sketch.SortedView(nil, nil)
-	b, wb := cc.sketch.SortedView(nil, nil)
+func numericValues(rv, cv *sortedView) valueTable {
+	a, wa, b, wb := rv.vals, rv.wts, cv.vals, cv.wts
 	var t valueTable
 	i, j := 0, 0
 	for i < len(a) || j < len(b) {
@@ -407,10 +404,10 @@ func categoricalValues(rc, cc *ColumnProfile) valueTable {
 const otherLabel = "(other)"
 
 // numericHist bins both sketches by the reference edges.
-func numericHist(rc, cc *ColumnProfile) ([]string, []float64, []float64) {
+func numericHist(rc *ColumnProfile, rv, cv *sortedView) ([]string, []float64, []float64) {
 	n := len(rc.Edges) + 1
-	ref := histogram(rc.sketch, rc.Edges, make([]uint64, n))
-	cur := histogram(cc.sketch, rc.Edges, make([]uint64, n))
+	ref := histView(rv, rc.Edges, make([]uint64, n))
+	cur := histView(cv, rc.Edges, make([]uint64, n))
 	labels := make([]string, n)
 	for i := range labels {
 		lo, hi := "−∞", "+∞"
@@ -454,4 +451,12 @@ func (r ColumnResult) MarshalJSON() ([]byte, error) {
 		MissingPValue *float64 `json:"missing_p_value"`
 		Severity      float64  `json:"severity"`
 	}{plain(r), finite(r.Score), finite(r.PValue), finite(r.MissingPValue), r.Severity()})
+}
+
+// histView counts a sorted view into dst by edges.
+func histView(v *sortedView, edges []float64, dst []uint64) []uint64 {
+	for i, x := range v.vals {
+		dst[binOf(edges, x)] += v.wts[i]
+	}
+	return dst
 }

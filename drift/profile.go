@@ -6,6 +6,7 @@ import (
 	"iter"
 	"math"
 	"slices"
+	"sync/atomic"
 
 	"github.com/loomml/loom/internal/sketch"
 )
@@ -68,7 +69,28 @@ type ColumnProfile struct {
 
 	m2     float64
 	sketch *sketch.KLL
-	freq   map[string]uint64 // while building
+	freq   map[string]uint64         // while building
+	view   atomic.Pointer[sortedView] // cached sorted view of a finished reference sketch
+}
+
+// sortedView is a sketch's items in ascending order with their weights.
+type sortedView struct {
+	vals []float64
+	wts  []uint64
+}
+
+// sorted returns the sketch's sorted view, cached when cache is set (for
+// reference profiles, which do not change after finish).
+func (c *ColumnProfile) sorted(cache bool) *sortedView {
+	if v := c.view.Load(); v != nil {
+		return v
+	}
+	v := &sortedView{}
+	v.vals, v.wts = c.sketch.SortedView(nil, nil)
+	if cache {
+		c.view.Store(v)
+	}
+	return v
 }
 
 // MissingShare returns Missing / (Count + Missing), 0 for an empty column.
@@ -204,6 +226,7 @@ func (b *ProfileBuilder) Profile() *Profile {
 
 // finish derives the published fields from the accumulated state.
 func (c *ColumnProfile) finish(o ProfileOptions) {
+	c.view.Store(nil)
 	if c.Kind == Numeric {
 		c.Min, c.Max, c.Std = c.sketch.Min(), c.sketch.Max(), math.NaN()
 		if c.Count > 0 {
