@@ -69,7 +69,7 @@ type ColumnProfile struct {
 
 	m2     float64
 	sketch *sketch.KLL
-	freq   map[string]uint64         // while building
+	freq   map[string]uint64          // while building
 	view   atomic.Pointer[sortedView] // cached sorted view of a finished reference sketch
 }
 
