@@ -1,0 +1,72 @@
+// Package contract declares what a data set must look like, checks rows
+// against it, and keeps every rejected row with its reasons.
+//
+// # Overview
+//
+// A Contract names fields, each with a Type (bool, int, float, string,
+// timestamp, category), nullability and checks: range, allowed set, regular
+// expression, string length, not-null ratio, unique, monotonic and custom
+// predicates. Dataset checks cover the whole input: row count, freshness,
+// completeness, mean and standard deviation bounds. Every check has a
+// Severity: Error rejects the row (or fails the run) and Warn is recorded
+// only.
+//
+//	c := contract.New("customers",
+//		contract.FloatField("age").Range(18, 100),
+//		contract.FloatField("income").Optional().AtLeast(0).NotNullRatio(0.9),
+//		contract.CategoryField("segment").OneOf("low", "mid", "high"),
+//	).With(contract.RowCount(1000, -1))
+//
+// Bind matches the contract to the user's row type T by `loom:"name"`
+// struct tags, once: a contract field with no struct field, or of an
+// incompatible Go type, is an error then, not at row time. The Bound value
+// validates []T (Validate), streams (ValidateSeq, in bounded memory), and
+// Arrow record batches matched by column name (ValidateRecords,
+// Validator.Record); each returns a Report with per-check counts, the first
+// failing examples (row, value, reason), dataset results and a Verdict. A
+// Report encodes to JSON and prints as text.
+//
+// Quarantine, QuarantineSeq and Validator.QuarantineRecord split rows into
+// valid ones and Rejected ones, each with its row number and every reason.
+// As stages: QuarantineStage ([]T → Split[T]), Enforce ([]T → []T, failing
+// with a *ViolationError) and Check (T → T, per row, for streaming
+// pipelines). CheckRow is the serving path: one row, row-local checks, no
+// allocation when the row is valid.
+//
+// Infer proposes a contract from a sample; Marshal and Parse give its
+// versioned JSON form (see Parse for the layout), which round-trips
+// exactly; Compare lists breaking and compatible changes between versions.
+//
+// # Invariants
+//
+// For every validation and split: rows in = valid + rejected (Report.Rows =
+// Report.Valid + Report.Rejected; len(Split.Valid) + len(Split.Rejected) =
+// rows in). A row is rejected when it fails at least one error-severity
+// check. Nulls of nullable fields pass every value check; a null in a
+// non-nullable field fails its implicit "not null" check. Unique and
+// monotonic checks depend on earlier rows and are applied by validators
+// only, not by CheckRow.
+//
+// # Errors
+//
+// Malformed contracts wrap ErrInvalid; binding problems ErrBind; failed
+// rows (*RowError) and failed runs (*ViolationError) unwrap to
+// ErrViolation. A *RowError names the row, and each Reason the field, the
+// check and the value. Programmer mistakes (a nil predicate, Warn with no
+// check) panic.
+//
+// # Concurrency
+//
+// Contracts are plain data; a Bound is immutable and safe for concurrent
+// use, and so are the stages it makes. A Validator is not safe for
+// concurrent use; make one per goroutine.
+//
+// # Performance
+//
+// Values are read through precomputed field offsets (internal/rowmap): no
+// reflection and no allocation per row. Validation costs one pass per row
+// over the fields and their checks, a few nanoseconds per numeric check;
+// regular expressions and unique checks cost what regexp and a map lookup
+// cost. Arrow batches are decoded by column name into a reused buffer of T.
+// Failures allocate (their examples and reasons), valid rows do not.
+package contract
