@@ -32,6 +32,11 @@ func ROCAUC(yTrue []int, scores []float64, w []float64) (float64, error) {
 	if err := checkBinary(yTrue, scores, w); err != nil {
 		return 0, err
 	}
+	if w == nil {
+		if auc, ok, err := aucPacked(yTrue, scores); ok {
+			return auc, err
+		}
+	}
 	return newSortedBinary(yTrue, scores).auc(w)
 }
 

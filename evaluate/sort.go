@@ -2,6 +2,7 @@ package evaluate
 
 import (
 	"math"
+	"slices"
 	"sync"
 )
 
@@ -112,3 +113,97 @@ func sortDescending(labels []int, scores []float64) []entry {
 // allocation per sort; bootstrap workers and concurrent callers each take
 // their own.
 var scratch = sync.Pool{New: func() any { return new([]entry) }}
+
+// sortKeys sorts a ascending, as sortDescending sorts entries.
+func sortKeys(a []uint64) []uint64 {
+	n := len(a)
+	if n < radixBelow {
+		slices.Sort(a)
+		return a
+	}
+	const bits = radixBits
+	const size = 1 << bits
+	const mask = uint64(size - 1)
+	const passes = (64 + bits - 1) / bits
+	count := make([]int, passes*size)
+	for _, k := range a {
+		for p := range passes {
+			count[p*size+int((k>>(p*bits))&mask)]++
+		}
+	}
+	bp := keyScratch.Get().(*[]uint64)
+	if cap(*bp) < n {
+		*bp = make([]uint64, n)
+	}
+	b := (*bp)[:n]
+	first := a
+	for p := range passes {
+		shift := uint(p * bits)
+		c := count[p*size : (p+1)*size]
+		if c[(a[0]>>shift)&mask] == n {
+			continue
+		}
+		pos := 0
+		for d, k := range c {
+			c[d] = pos
+			pos += k
+		}
+		for _, k := range a {
+			d := (k >> shift) & mask
+			b[c[d]] = k
+			c[d]++
+		}
+		a, b = b, a
+	}
+	if &b[0] == &first[0] {
+		*bp = b
+	} else {
+		*bp = first
+		copy(first, a) // the caller owns first: leave the result there
+		a = first
+	}
+	keyScratch.Put(bp)
+	return a
+}
+
+var keyScratch = sync.Pool{New: func() any { return new([]uint64) }}
+
+// aucPacked computes the unweighted ROC AUC from 8-byte sort keys that
+// carry the label in their lowest bit: half the memory traffic of sorting
+// entries. It applies when every score has the same sign (always so for
+// probabilities), since the key's top bit is then free; ok is false
+// otherwise.
+func aucPacked(labels []int, scores []float64) (auc float64, ok bool, err error) {
+	n := len(scores)
+	keys := make([]uint64, n)
+	var top uint64
+	for i, s := range scores {
+		k := ^floatKey(s)
+		if i == 0 {
+			top = k >> 63
+		} else if k>>63 != top {
+			return 0, false, nil
+		}
+		keys[i] = k<<1 | uint64(labels[i])
+	}
+	keys = sortKeys(keys)
+	var fp, tp, area float64
+	for start := 0; start < n; {
+		k := keys[start] >> 1
+		end := start
+		var dtp float64
+		for end < n && keys[end]>>1 == k {
+			dtp += float64(keys[end] & 1)
+			end++
+		}
+		dfp := float64(end-start) - dtp
+		area += dfp * (2*tp + dtp)
+		fp += dfp
+		tp += dtp
+		start = end
+	}
+	if fp == 0 || tp == 0 {
+		return 0, true, ErrSingleClass
+	}
+	return area / (2 * fp * tp), true, nil
+}

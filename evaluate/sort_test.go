@@ -66,6 +66,12 @@ func TestAUCEqualsPairCount(t *testing.T) {
 		for i := range n {
 			y[i] = rng.IntN(2)
 			s[i] = float64(rng.IntN(1 + trial*5))
+			switch trial % 3 {
+			case 1:
+				s[i] -= 1000 // all negative: packed keys
+			case 2:
+				s[i] -= float64(trial * 2) // mixed signs: sorted entries
+			}
 		}
 		y[0], y[1] = 0, 1
 		var num, den float64
@@ -88,6 +94,31 @@ func TestAUCEqualsPairCount(t *testing.T) {
 		}
 		if math.Abs(got-num/den) > 1e-12 {
 			t.Errorf("trial %d: ROCAUC = %v; want %v", trial, got, num/den)
+		}
+	}
+}
+
+// TestAUCPaths checks that the packed-key AUC and the entry-sort AUC agree
+// on inputs large enough for the radix sorts.
+func TestAUCPaths(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{300, 5000, 70000} {
+		y := make([]int, n)
+		s := make([]float64, n)
+		for i := range n {
+			y[i] = rng.IntN(2)
+			s[i] = math.Round(rng.Float64()*1000) / 1000 // many ties
+		}
+		packed, ok, err := aucPacked(y, s)
+		if !ok || err != nil {
+			t.Fatalf("n=%d: aucPacked: ok %v, err %v", n, ok, err)
+		}
+		general, err := newSortedBinary(y, s).auc(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(packed-general) > 1e-12 {
+			t.Errorf("n=%d: packed AUC %v, entry AUC %v", n, packed, general)
 		}
 	}
 }
