@@ -41,15 +41,14 @@ type Bound[T any] struct {
 }
 
 type bfield struct {
-	name     string
-	idx      int // field index in the rowmap
-	typ      Type
-	kind     rowmap.Kind
-	notNull  int // rule index of the implicit not-null check, -1 when nullable
-	rules    []int
-	stats    bool // mean / std wanted
-	newest   bool // freshness wanted
-	ratioIdx []int
+	name    string
+	idx     int // field index in the rowmap
+	typ     Type
+	kind    rowmap.Kind
+	notNull int // rule index of the implicit not-null check, -1 when nullable
+	rules   []int
+	stats   bool // mean / std wanted
+	newest  bool // freshness wanted
 }
 
 const (

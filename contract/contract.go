@@ -207,7 +207,7 @@ func (c *Contract) Marshal() ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// Newf declares a field of type t.
+// newField declares a field of type t.
 func newField(name string, t Type) Field { return Field{Name: name, Type: t} }
 
 // FloatField declares a float field.

@@ -25,7 +25,7 @@ type InferOptions struct {
 // null, a range from the observed minimum and maximum widened by Margin
 // (rounded outwards to integers for int fields), and, for fields with
 // observed nulls, a warn-severity not-null ratio just below the observed
-// one. It returns an error when T has no tagged fields or the sample is
+// one (two points lower, rounded down to a percent, when above zero). It returns an error when T has no tagged fields or the sample is
 // empty.
 func Infer[T any](name string, sample []T, opts *InferOptions) (*Contract, error) {
 	m, err := rowmap.Of[T]()
@@ -94,8 +94,9 @@ func Infer[T any](name string, sample []T, opts *InferOptions) (*Contract, error
 		}
 		if nulls > 0 {
 			ratio := float64(len(sample)-nulls) / float64(len(sample))
-			r := math.Floor((ratio-0.02)*100) / 100
-			f = f.NotNullRatio(max(r, 0)).Warn()
+			if r := math.Floor((ratio-0.02)*100) / 100; r > 0 {
+				f = f.NotNullRatio(r).Warn()
+			}
 		}
 		c.Fields = append(c.Fields, f)
 	}
