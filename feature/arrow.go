@@ -55,7 +55,8 @@ func (f *Fitted[T]) DecodeArrow(dst []T, rec arrow.RecordBatch, firstRow int64) 
 
 // MatrixArrow is the batch-scoring path: it decodes rec into rows of T
 // (DecodeArrow) and computes their matrix with Matrix, so every feature is
-// defined once, over T. It does not retain rec.
+// defined once, over T. It does not retain rec. To reuse buffers across
+// batches, call DecodeArrow with the previous rows[:0] and then MatrixTo.
 func (f *Fitted[T]) MatrixArrow(ctx context.Context, rec arrow.RecordBatch) (*mat.Dense, error) {
 	rows, err := f.DecodeArrow(nil, rec, 0)
 	if err != nil {
