@@ -12,15 +12,25 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
 var screenshot = flag.Bool("screenshot", false, "save the headless-Chromium screenshot of the HTML report under testdata/")
 
+// sampleReport is built once and shared by the report tests.
 func sampleReport(t testing.TB) *Report {
 	t.Helper()
-	labels, cand, champ, groups := synthetic(4000, 7)
+	r, err := sampleReportOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+var sampleReportOnce = sync.OnceValues(func() (*Report, error) {
+	labels, cand, champ, groups := synthetic(3000, 7)
 	gates, err := ParseGates([]byte(`[
 		{"metric": "roc_auc", "kind": "absolute", "op": ">=", "value": 0.85},
 		{"metric": "log_loss", "kind": "relative", "op": "<=", "value": 0.01},
@@ -28,23 +38,19 @@ func sampleReport(t testing.TB) *Report {
 		{"metric": "ece", "kind": "absolute", "op": "<=", "value": 0.05}
 	]`))
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	r, err := NewReport(context.Background(), &Predictions{Labels: labels, Scores: cand}, &ReportOptions{
+	return NewReport(context.Background(), &Predictions{Labels: labels, Scores: cand}, &ReportOptions{
 		Title:        "Churn model evaluation",
 		Model:        "challenger",
-		Bootstrap:    &BootstrapOptions{Resamples: 200, Seed: 1},
+		Bootstrap:    &BootstrapOptions{Resamples: 100, Seed: 1},
 		Groups:       groups,
 		GroupName:    "region",
 		Baseline:     &Predictions{Labels: labels, Scores: champ},
 		BaselineName: "champion",
 		Gates:        gates,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
+})
 
 func TestReportHTML(t *testing.T) {
 	r := sampleReport(t)

@@ -80,7 +80,6 @@ func sortDescending(labels []int, scores []float64) []entry {
 		*bp = make([]entry, n)
 	}
 	b := (*bp)[:n]
-	first := a
 	for p := range passes {
 		shift := uint(p * bits)
 		c := count[p*size : (p+1)*size]
@@ -99,12 +98,9 @@ func sortDescending(labels []int, scores []float64) []entry {
 		}
 		a, b = b, a
 	}
-	// Give back whichever buffer is not the result.
-	if &b[0] == &first[0] {
-		*bp = b
-	} else {
-		*bp = first
-	}
+	// b is whichever buffer is not the result: the pooled one, or the
+	// caller's first buffer when an odd number of passes ran.
+	*bp = b
 	scratch.Put(bp)
 	return a
 }
@@ -136,7 +132,6 @@ func sortKeys(a []uint64) []uint64 {
 		*bp = make([]uint64, n)
 	}
 	b := (*bp)[:n]
-	first := a
 	for p := range passes {
 		shift := uint(p * bits)
 		c := count[p*size : (p+1)*size]
@@ -155,13 +150,7 @@ func sortKeys(a []uint64) []uint64 {
 		}
 		a, b = b, a
 	}
-	if &b[0] == &first[0] {
-		*bp = b
-	} else {
-		*bp = first
-		copy(first, a) // the caller owns first: leave the result there
-		a = first
-	}
+	*bp = b // whichever buffer is not the result
 	keyScratch.Put(bp)
 	return a
 }

@@ -122,3 +122,43 @@ func TestAUCPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestSortResultsKeepTheirOwnMemory checks that a sorted result is never
+// handed back to the scratch pool: sorting again must not change an
+// earlier result.
+func TestSortResultsKeepTheirOwnMemory(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	const n = 5000
+	mk := func() ([]int, []float64) {
+		y := make([]int, n)
+		s := make([]float64, n)
+		for i := range s {
+			y[i], s[i] = rng.IntN(2), rng.Float64()
+		}
+		return y, s
+	}
+	y1, s1 := mk()
+	first := sortDescending(y1, s1)
+	kept := slices.Clone(first)
+	keys1 := make([]uint64, n)
+	for i := range keys1 {
+		keys1[i] = rng.Uint64()
+	}
+	k1 := sortKeys(keys1)
+	keptKeys := slices.Clone(k1)
+	for range 4 {
+		y, s := mk()
+		_ = sortDescending(y, s)
+		ks := make([]uint64, n)
+		for i := range ks {
+			ks[i] = rng.Uint64()
+		}
+		_ = sortKeys(ks)
+	}
+	if !slices.Equal(first, kept) {
+		t.Error("a later sortDescending changed an earlier result")
+	}
+	if !slices.Equal(k1, keptKeys) {
+		t.Error("a later sortKeys changed an earlier result")
+	}
+}
