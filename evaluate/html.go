@@ -29,7 +29,11 @@ var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 		return ""
 	},
 	"lossnote": func(name string) string {
-		if m, err := lookupMetric(name); err == nil && !m.higher {
+		m, err := lookupMetric(name)
+		switch {
+		case err == nil && m.neutral():
+			return "descriptive"
+		case err == nil && !m.higher:
 			return "lower is better"
 		}
 		return "higher is better"

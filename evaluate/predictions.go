@@ -134,7 +134,7 @@ var metricDefs = []metricDef{
 	{"f1", true, "harmonic mean of precision and recall", fromConfusion(func(c *Confusion) float64 { return c.F1(Binary, 0) })},
 	{"mcc", true, "Matthews correlation coefficient", fromConfusion((*Confusion).MCC)},
 	{"kappa", true, "Cohen's kappa", fromConfusion((*Confusion).CohenKappa)},
-	{"selection_rate", true, "fraction predicted positive (neither better nor worse)", fromConfusion(func(c *Confusion) float64 { return c.colSum(1) / c.Total() })},
+	{"selection_rate", true, "fraction predicted positive", fromConfusion(func(c *Confusion) float64 { return c.colSum(1) / c.Total() })},
 }
 
 func lookupMetric(name string) (metricDef, error) {
