@@ -1,0 +1,190 @@
+package source
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+	"slices"
+	"unicode/utf8"
+
+	"github.com/loomml/loom/internal/rowmap"
+)
+
+// CSVOptions configures CSV reading and writing; nil means the defaults.
+type CSVOptions struct {
+	// Name labels errors (ReadCSVFile sets it to the path).
+	Name string
+	// Comma is the field delimiter; 0 means ','.
+	Comma rune
+	// NullTokens are the cell texts that mean null; nil means only the
+	// empty cell. The writer writes the first one for nulls.
+	NullTokens []string
+	// MaxFieldBytes is the largest accepted cell, in bytes; 0 means 1 MiB.
+	// A longer cell is an ErrTooLong error for its row. The record is read
+	// whole before the check, so a record may take up to its size in memory.
+	MaxFieldBytes int
+}
+
+func (o *CSVOptions) norm() CSVOptions {
+	var c CSVOptions
+	if o != nil {
+		c = *o
+	}
+	if c.Comma == 0 {
+		c.Comma = ','
+	}
+	if c.NullTokens == nil {
+		c.NullTokens = []string{""}
+	}
+	if c.MaxFieldBytes == 0 {
+		c.MaxFieldBytes = 1 << 20
+	}
+	return c
+}
+
+// ReadCSV streams the rows of CSV text into T. The first record is the
+// header: each column whose name matches a loom tag fills that field,
+// other columns are ignored, and a non-nullable field with no column stops
+// the read with an ErrMissingColumn error (a nullable one is left null).
+// Quoted fields follow RFC 4180. Cells equal to a null token are null.
+// Every decoding error is an *Error naming the input, the line, the data
+// row, the column and the raw value: a bad cell (ErrType, ErrRange,
+// ErrNull, ErrEncoding for invalid UTF-8 in a string field, ErrTooLong) or
+// a malformed record (ErrSyntax) yields the error for its row and reading
+// goes on; an I/O error stops it. Memory is bounded by one record.
+//
+// It is a single-use iterator; it stops reading when the consumer stops or
+// ctx is done (yielding ctx's error).
+func ReadCSV[T any](ctx context.Context, r io.Reader, opts *CSVOptions) iter.Seq2[T, error] {
+	o := opts.norm()
+	return func(yield func(T, error) bool) {
+		var zero T
+		m, err := rowmap.Of[T]()
+		if err != nil {
+			yield(zero, &Error{File: o.Name, Row: -1, Err: err})
+			return
+		}
+		cr := csv.NewReader(r)
+		cr.Comma = o.Comma
+		cr.FieldsPerRecord = -1
+		cr.ReuseRecord = true
+		header, err := cr.Read()
+		if err != nil {
+			if err == io.EOF {
+				err = fmt.Errorf("%w: no header", ErrSyntax)
+			}
+			yield(zero, &Error{File: o.Name, Line: 1, Row: -1, Err: err})
+			return
+		}
+		cols := make([]int, m.Len()) // column of each field, -1 when absent
+		var missing []error
+		for i, f := range m.Fields() {
+			cols[i] = slices.Index(header, f.Name)
+			if cols[i] < 0 && !f.Nullable {
+				missing = append(missing, &Error{File: o.Name, Line: 1, Row: -1, Column: f.Name, Err: ErrMissingColumn})
+			}
+		}
+		if len(missing) > 0 {
+			yield(zero, errors.Join(missing...))
+			return
+		}
+		fields := m.Fields()
+		var arena rowmap.Arena
+		isNull := func(s string) bool { return slices.Contains(o.NullTokens, s) }
+		if len(o.NullTokens) == 1 && o.NullTokens[0] == "" {
+			isNull = func(s string) bool { return s == "" }
+		}
+		for row := int64(0); ; row++ {
+			if row&1023 == 0 && ctx.Err() != nil {
+				yield(zero, ctx.Err())
+				return
+			}
+			rec, err := cr.Read()
+			if err == io.EOF {
+				return
+			}
+			line, _ := cr.FieldPos(0)
+			if err != nil {
+				var pe *csv.ParseError
+				if errors.As(err, &pe) {
+					if !yield(zero, &Error{File: o.Name, Line: int64(pe.Line), Row: row, Err: fmt.Errorf("%w: %v", ErrSyntax, pe.Err)}) {
+						return
+					}
+					continue
+				}
+				yield(zero, &Error{File: o.Name, Line: int64(line), Row: row, Err: err})
+				return
+			}
+			var t T
+			var rowErr error
+			for i := range fields {
+				c := cols[i]
+				if c < 0 {
+					continue
+				}
+				f := &fields[i]
+				cell := ""
+				if c < len(rec) {
+					cell = rec[c]
+				}
+				var e error
+				switch {
+				case len(cell) > o.MaxFieldBytes:
+					e = fmt.Errorf("%w: %d bytes, limit %d", ErrTooLong, len(cell), o.MaxFieldBytes)
+				case isNull(cell):
+					if !f.Nullable {
+						e = ErrNull
+					}
+				case f.Kind == rowmap.KindString && !utf8.ValidString(cell):
+					e = ErrEncoding
+				default:
+					if err := m.SetText(&t, i, cell, &arena); err != nil {
+						e = sentinel(err)
+					}
+				}
+				if e != nil {
+					l, _ := cr.FieldPos(min(c, len(rec)-1))
+					rowErr = &Error{File: o.Name, Line: int64(l), Row: row, Column: f.Name, Value: cell, Err: e}
+					break
+				}
+			}
+			if rowErr != nil {
+				if !yield(zero, rowErr) {
+					return
+				}
+				continue
+			}
+			if !yield(t, nil) {
+				return
+			}
+		}
+	}
+}
+
+// ReadCSVFile is ReadCSV over the file at path, which names its errors. The
+// file is opened when iteration starts and closed when it ends, early or
+// not.
+func ReadCSVFile[T any](ctx context.Context, path string, opts *CSVOptions) iter.Seq2[T, error] {
+	o := opts.norm()
+	if o.Name == "" {
+		o.Name = path
+	}
+	return func(yield func(T, error) bool) {
+		f, err := os.Open(path)
+		if err != nil {
+			var zero T
+			yield(zero, &Error{File: path, Row: -1, Err: err})
+			return
+		}
+		defer f.Close()
+		for t, err := range ReadCSV[T](ctx, f, &o) {
+			if !yield(t, err) {
+				return
+			}
+		}
+	}
+}
