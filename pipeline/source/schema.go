@@ -89,4 +89,3 @@ func Record[T any](mem memory.Allocator, rows []T) (arrow.RecordBatch, error) {
 	}
 	return b.NewRecordBatch(), nil
 }
-

@@ -1,0 +1,251 @@
+package source
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	_ "modernc.org/sqlite"
+)
+
+func sampleRecs(n int) []rec {
+	rows := make([]rec, n)
+	segs := []string{"low", "mid", "high"}
+	for i := range rows {
+		r := &rows[i]
+		r.Age = float64(i) + 0.5
+		if i%3 != 0 {
+			v := float64(i * 10)
+			r.Income = &v
+		}
+		r.N = i
+		r.Segment = segs[i%3]
+		if i%4 != 0 {
+			c := "ch" + segs[i%3]
+			r.Channel = &c
+		}
+		r.OK = i%2 == 0
+		if i%5 != 0 {
+			w := time.Date(2026, 1, 1, 0, 0, i, 1000*i, time.UTC)
+			r.When = &w
+		}
+	}
+	return rows
+}
+
+func equalRecs(t *testing.T, got, want []rec) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%d rows; want %d", len(got), len(want))
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		same := g.Age == w.Age && g.N == w.N && g.Segment == w.Segment && g.OK == w.OK &&
+			(g.Income == nil) == (w.Income == nil) && (g.Income == nil || *g.Income == *w.Income) &&
+			(g.Channel == nil) == (w.Channel == nil) && (g.Channel == nil || *g.Channel == *w.Channel) &&
+			(g.When == nil) == (w.When == nil) && (g.When == nil || g.When.Equal(*w.When))
+		if !same {
+			t.Fatalf("row %d = %+v; want %+v", i, g, w)
+		}
+	}
+}
+
+func TestParquetRoundTrip(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rows := sampleRecs(2500)
+	path := filepath.Join(t.TempDir(), "rows.parquet")
+	var buf bytes.Buffer
+	if err := WriteParquet(&buf, rows, &ParquetOptions{BatchRows: 1000, Allocator: mem}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, serial := range []bool{false, true} {
+		got, errs := collect(ReadParquetFile[rec](context.Background(), path, &ParquetOptions{BatchRows: 700, Allocator: mem, Serial: serial}))
+		if len(errs) != 0 {
+			t.Fatal(errs)
+		}
+		equalRecs(t, got, rows)
+	}
+	// Early stop releases everything (checked by the allocator).
+	n := 0
+	for _, err := range ReadParquet[rec](context.Background(), bytes.NewReader(buf.Bytes()), &ParquetOptions{Allocator: mem}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n++; n == 5 {
+			break
+		}
+	}
+}
+
+func TestParquetTruncated(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	var buf bytes.Buffer
+	if err := WriteParquet(&buf, sampleRecs(300), &ParquetOptions{Allocator: mem}); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	for _, cut := range []int{0, 4, len(data) / 2, len(data) - 9, len(data) - 1} {
+		_, errs := collect(ReadParquet[rec](context.Background(), bytes.NewReader(data[:cut]), &ParquetOptions{Name: "cut.parquet", Allocator: mem}))
+		if len(errs) == 0 || !errors.Is(errs[0], ErrSyntax) || !strings.Contains(errs[0].Error(), "cut.parquet") {
+			t.Errorf("truncated at %d: errors %v; want ErrSyntax naming the file", cut, errs)
+		}
+	}
+}
+
+func TestParquetWrongTypes(t *testing.T) {
+	type wrong struct {
+		Age     string `loom:"age"` // float64 in the file
+		Segment string `loom:"segment"`
+	}
+	type missing struct {
+		Age   float64 `loom:"age"`
+		Other int     `loom:"other"`
+	}
+	var buf bytes.Buffer
+	if err := WriteParquet(&buf, sampleRecs(10), nil); err != nil {
+		t.Fatal(err)
+	}
+	_, errs := collect(ReadParquet[wrong](context.Background(), bytes.NewReader(buf.Bytes()), &ParquetOptions{Name: "w.parquet"}))
+	var e *Error
+	if len(errs) != 1 || !errors.As(errs[0], &e) || e.Column != "age" || !errors.Is(errs[0], ErrType) {
+		t.Errorf("wrong type: %v", errs)
+	}
+	_, errs = collect(ReadParquet[missing](context.Background(), bytes.NewReader(buf.Bytes()), nil))
+	if len(errs) != 1 || !errors.Is(errs[0], ErrMissingColumn) || !strings.Contains(errs[0].Error(), `"other"`) {
+		t.Errorf("missing column: %v", errs)
+	}
+}
+
+// A null in a non-nullable field costs its row only: earlier and later
+// rows are kept.
+func TestRowsResumeAfterBadRow(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	type strict struct {
+		Income float64 `loom:"income"`
+	}
+	schema := arrow.NewSchema([]arrow.Field{{Name: "income", Type: arrow.PrimitiveTypes.Float64, Nullable: true}}, nil)
+	b := array.NewRecordBuilder(mem, schema)
+	b.Field(0).(*array.Float64Builder).AppendValues([]float64{1, 0, 3, 0, 5}, []bool{true, false, true, false, true})
+	r := b.NewRecordBatch()
+	b.Release()
+	defer r.Release()
+	seq := func(yield func(arrow.RecordBatch, error) bool) { yield(r, nil) }
+	rows, errs := collect(Rows[strict]("mem", seq))
+	if len(rows) != 3 || rows[2].Income != 5 || len(errs) != 2 {
+		t.Fatalf("rows %+v errs %v", rows, errs)
+	}
+	var e *Error
+	if !errors.As(errs[1], &e) || e.Row != 3 || e.RowNumber() != 3 || !errors.Is(e, ErrNull) {
+		t.Errorf("second error %v; want row 3 null", errs[1])
+	}
+}
+
+func TestIPCRoundTrip(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rows := sampleRecs(1200)
+	var file, stream bytes.Buffer
+	schema, err := Schema[rec]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw, err := ipc.NewFileWriter(&file, ipc.WithSchema(schema), ipc.WithAllocator(mem))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sw := ipc.NewWriter(&stream, ipc.WithSchema(schema), ipc.WithAllocator(mem))
+	for lo := 0; lo < len(rows); lo += 500 {
+		r, err := Record(mem, rows[lo:min(lo+500, len(rows))])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := fw.Write(r); err != nil {
+			t.Fatal(err)
+		}
+		if err := sw.Write(r); err != nil {
+			t.Fatal(err)
+		}
+		r.Release()
+	}
+	if err := fw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := sw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got, errs := collect(ReadIPCFile[rec](context.Background(), "f.arrow", bytes.NewReader(file.Bytes()), mem))
+	if len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	equalRecs(t, got, rows)
+	got, errs = collect(ReadIPCStream[rec](context.Background(), "s.arrows", bytes.NewReader(stream.Bytes()), mem))
+	if len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	equalRecs(t, got, rows)
+	_, errs = collect(ReadIPCFile[rec](context.Background(), "bad.arrow", bytes.NewReader([]byte("not arrow")), mem))
+	if len(errs) != 1 || !errors.Is(errs[0], ErrSyntax) {
+		t.Errorf("bad IPC file: %v", errs)
+	}
+	_, errs = collect(ReadIPCStream[rec](context.Background(), "bad.arrows", bytes.NewReader(stream.Bytes()[:stream.Len()/2]), mem))
+	if len(errs) == 0 || !errors.Is(errs[len(errs)-1], ErrSyntax) {
+		t.Errorf("truncated IPC stream: %v", errs)
+	}
+}
+
+func TestQuerySQLite(t *testing.T) {
+	db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	if _, err := db.ExecContext(ctx, `CREATE TABLE c (age REAL, income REAL, n INTEGER, segment TEXT, channel TEXT, ok INTEGER, "when" TEXT, extra TEXT);
+		INSERT INTO c VALUES (41.5, 1000, 3, 'mid', 'web', 1, '2026-01-02T03:04:05Z', 'x');
+		INSERT INTO c VALUES (22, NULL, 4, 'high', NULL, 0, NULL, 'y');
+		INSERT INTO c VALUES (23, 5, 4.5, 'low', NULL, 0, NULL, 'y');
+		INSERT INTO c VALUES (NULL, 5, 4, 'low', NULL, 0, NULL, 'y');
+		INSERT INTO c VALUES (25, 5, 4, 'low', NULL, 0, NULL, 'z');`); err != nil {
+		t.Fatal(err)
+	}
+	rows, errs := collect(Query[rec](ctx, db, `SELECT * FROM c ORDER BY rowid`))
+	if len(rows) != 3 || len(errs) != 2 {
+		t.Fatalf("rows %+v errs %v", rows, errs)
+	}
+	if rows[0].Age != 41.5 || *rows[0].Income != 1000 || rows[0].N != 3 || !rows[0].OK || !rows[0].When.Equal(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)) ||
+		rows[1].Income != nil || rows[1].Channel != nil || rows[2].Age != 25 {
+		t.Errorf("rows %+v", rows)
+	}
+	var e *Error
+	if !errors.As(errs[0], &e) || e.Row != 2 || e.Column != "n" || e.Value != "4.5" || !errors.Is(errs[0], ErrType) {
+		t.Errorf("error 0 = %v", errs[0])
+	}
+	if !errors.As(errs[1], &e) || e.Row != 3 || e.Column != "age" || !errors.Is(errs[1], ErrNull) {
+		t.Errorf("error 1 = %v", errs[1])
+	}
+	_, errs = collect(Query[rec](ctx, db, `SELECT segment FROM c`))
+	if len(errs) != 1 || !errors.Is(errs[0], ErrMissingColumn) {
+		t.Errorf("missing column: %v", errs)
+	}
+	_, errs = collect(Query[rec](ctx, db, `SELECT nonsense FROM`))
+	if len(errs) != 1 {
+		t.Errorf("bad query: %v", errs)
+	}
+}
+
