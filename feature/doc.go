@@ -134,14 +134,18 @@
 //
 // # Performance
 //
-// Measured on the shared 2-core machine (see the benchmarks in
-// bench_test.go: six numeric features with Impute and Standardize, three
-// one-hot features with 3, 7 and 12 levels, 28 output columns): Vector
-// takes about 150–220 ns per row with no allocation; Matrix computes about
-// 5 million rows per second on both cores when the machine is otherwise
-// idle, fewer under load since it writes 224 bytes per row; Fit of one
-// million rows takes well under a second. Chains of an imputer and affine
-// scalers run on a fused path; categories are found by a short scan for
-// vocabularies up to 16 and a map above. Matrix allocates per block, never
-// per row.
+// The benchmarks in bench_test.go use six numeric features with Impute and
+// Standardize and three one-hot features with 3, 7 and 12 levels (28
+// output columns). On the shared 2-core machine, with a load average of 6
+// to 12 from other work, they measured (CPU time per row from user time,
+// which the load inflates least; wall medians of 5 runs in parentheses):
+// Vector about 170–200 ns of CPU per row (wall 190–450 ns) with no
+// allocation; Matrix of 1,000,000 rows about 240 ns of CPU per row, that is
+// some 8 million rows/s if both cores were free (wall 1.5 million rows/s
+// under that load); Fit of 1,000,000 rows 0.37 s of CPU (wall 0.6–0.9 s).
+// Chains of an imputer and affine scalers run on a fused path; categories
+// are found by a short scan for vocabularies up to 16 and a map above.
+// Matrix writes 8 bytes per column per row and allocates per block, never
+// per row; Fit keeps every value of a quantile statistic unless
+// Options.SketchK is set.
 package feature
