@@ -248,4 +248,3 @@ func TestQuerySQLite(t *testing.T) {
 		t.Errorf("bad query: %v", errs)
 	}
 }
-

@@ -1,0 +1,234 @@
+package source
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	arrowcsv "github.com/apache/arrow-go/v18/arrow/csv"
+)
+
+// wide is the 12-column row of the read benchmarks.
+type wide struct {
+	A, B, C, D, E float64  `loom:"-"`
+	F1            float64  `loom:"f1"`
+	F2            float64  `loom:"f2"`
+	F3            float64  `loom:"f3"`
+	F4            float64  `loom:"f4"`
+	F5            float64  `loom:"f5"`
+	N1            *float64 `loom:"n1"`
+	N2            *float64 `loom:"n2"`
+	N3            *float64 `loom:"n3"`
+	S1            string   `loom:"s1"`
+	S2            string   `loom:"s2"`
+	S3            *string  `loom:"s3"`
+	I1            int64    `loom:"i1"`
+}
+
+const benchRows = 1_000_000
+
+var (
+	benchOnce sync.Once
+	benchDir  string
+	benchErr  error
+)
+
+// benchFiles writes the 1M-row CSV and Parquet inputs once per process.
+func benchFiles(b *testing.B) (csvPath, pqPath string) {
+	benchOnce.Do(func() {
+		benchDir, benchErr = os.MkdirTemp("", "loom-source-bench")
+		if benchErr != nil {
+			return
+		}
+		rng := rand.New(rand.NewPCG(1, 1))
+		words := []string{"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta"}
+		rows := make([]wide, benchRows)
+		f, err := os.Create(filepath.Join(benchDir, "wide.csv"))
+		if err != nil {
+			benchErr = err
+			return
+		}
+		w := bufio.NewWriterSize(f, 1<<20)
+		w.WriteString("f1,f2,f3,f4,f5,n1,n2,n3,s1,s2,s3,i1\n")
+		var buf []byte
+		for i := range rows {
+			r := &rows[i]
+			r.F1, r.F2, r.F3, r.F4, r.F5 = rng.NormFloat64(), rng.Float64()*100, float64(rng.IntN(1000)), rng.ExpFloat64(), rng.NormFloat64()*1e4
+			buf = buf[:0]
+			for _, x := range []float64{r.F1, r.F2, r.F3, r.F4, r.F5} {
+				buf = strconv.AppendFloat(buf, x, 'g', -1, 64)
+				buf = append(buf, ',')
+			}
+			for _, p := range []**float64{&r.N1, &r.N2, &r.N3} {
+				if rng.IntN(20) > 0 {
+					v := rng.Float64()
+					*p = &v
+					buf = strconv.AppendFloat(buf, v, 'g', -1, 64)
+				}
+				buf = append(buf, ',')
+			}
+			r.S1, r.S2 = words[rng.IntN(7)], words[rng.IntN(7)]+"-"+strconv.Itoa(rng.IntN(100))
+			buf = append(buf, r.S1...)
+			buf = append(buf, ',')
+			buf = append(buf, r.S2...)
+			buf = append(buf, ',')
+			if rng.IntN(10) > 0 {
+				r.S3 = &words[rng.IntN(7)]
+				buf = append(buf, *r.S3...)
+			}
+			buf = append(buf, ',')
+			r.I1 = rng.Int64N(1 << 40)
+			buf = strconv.AppendInt(buf, r.I1, 10)
+			buf = append(buf, '\n')
+			w.Write(buf)
+		}
+		if benchErr = w.Flush(); benchErr != nil {
+			return
+		}
+		f.Close()
+		pf, err := os.Create(filepath.Join(benchDir, "wide.parquet"))
+		if err != nil {
+			benchErr = err
+			return
+		}
+		defer pf.Close()
+		pw := bufio.NewWriterSize(pf, 1<<20)
+		if benchErr = WriteParquet(pw, rows, nil); benchErr == nil {
+			benchErr = pw.Flush()
+		}
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return filepath.Join(benchDir, "wide.csv"), filepath.Join(benchDir, "wide.parquet")
+}
+
+// peak samples the live heap every 65,536 rows.
+type peak struct {
+	base, max uint64
+	ms        runtime.MemStats
+}
+
+func newPeak() *peak {
+	runtime.GC()
+	p := &peak{}
+	runtime.ReadMemStats(&p.ms)
+	p.base = p.ms.HeapAlloc
+	return p
+}
+
+func (p *peak) sample(n int) {
+	if n&0xFFFF == 0 {
+		runtime.ReadMemStats(&p.ms)
+		p.max = max(p.max, p.ms.HeapAlloc-min(p.base, p.ms.HeapAlloc))
+	}
+}
+
+func (p *peak) report(b *testing.B, rows int) {
+	b.ReportMetric(float64(p.max)/(1<<20), "peak-heap-MiB")
+	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+}
+
+func drain[T any](b *testing.B, seq func(func(T, error) bool), p *peak) int {
+	n := 0
+	for _, err := range seq {
+		if err != nil {
+			b.Fatal(err)
+		}
+		n++
+		p.sample(n)
+	}
+	if n != benchRows {
+		b.Fatalf("read %d rows; want %d", n, benchRows)
+	}
+	return n
+}
+
+// BenchmarkReadCSV reads a 1,000,000-row CSV of 12 columns (5 float, 3
+// nullable float, 2 string, 1 nullable string, 1 int) into T: with this
+// package's encoding/csv reader (streamed and collected into []T), and with
+// arrow-go's CSV reader given the schema, its batches decoded into T.
+func BenchmarkReadCSV(b *testing.B) {
+	csvPath, _ := benchFiles(b)
+	ctx := context.Background()
+	b.Run("encoding_csv/stream/rows=1M", func(b *testing.B) {
+		b.ReportAllocs()
+		rows := 0
+		p := newPeak()
+		for b.Loop() {
+			rows += drain(b, ReadCSVFile[wide](ctx, csvPath, nil), p)
+		}
+		p.report(b, rows)
+	})
+	b.Run("encoding_csv/slice/rows=1M", func(b *testing.B) {
+		b.ReportAllocs()
+		rows := 0
+		for b.Loop() {
+			out := make([]wide, 0, 1024)
+			for r, err := range ReadCSVFile[wide](ctx, csvPath, nil) {
+				if err != nil {
+					b.Fatal(err)
+				}
+				out = append(out, r)
+			}
+			rows += len(out)
+		}
+		b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+	})
+	b.Run("arrow_csv/stream/rows=1M", func(b *testing.B) {
+		b.ReportAllocs()
+		schema, err := Schema[wide]()
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows := 0
+		p := newPeak()
+		for b.Loop() {
+			f, err := os.Open(csvPath)
+			if err != nil {
+				b.Fatal(err)
+			}
+			r := arrowcsv.NewReader(f, schema, arrowcsv.WithHeader(true), arrowcsv.WithChunk(1<<16), arrowcsv.WithNullReader(true, ""))
+			recs := func(yield func(arrow.RecordBatch, error) bool) {
+				for r.Next() {
+					if !yield(r.RecordBatch(), nil) {
+						return
+					}
+				}
+				if err := r.Err(); err != nil {
+					yield(nil, err)
+				}
+			}
+			rows += drain(b, Rows[wide]("wide.csv", recs), p)
+			r.Release()
+			f.Close()
+		}
+		p.report(b, rows)
+	})
+}
+
+// BenchmarkReadParquet reads the same 1,000,000 rows from Parquet
+// (Snappy, 16 row groups of 65,536 rows), streamed into T.
+func BenchmarkReadParquet(b *testing.B) {
+	_, pqPath := benchFiles(b)
+	ctx := context.Background()
+	for _, serial := range []bool{false, true} {
+		b.Run(fmt.Sprintf("serial=%v/rows=1M", serial), func(b *testing.B) {
+			b.ReportAllocs()
+			rows := 0
+			p := newPeak()
+			for b.Loop() {
+				rows += drain(b, ReadParquetFile[wide](ctx, pqPath, &ParquetOptions{Serial: serial}), p)
+			}
+			p.report(b, rows)
+		})
+	}
+}
