@@ -1,0 +1,134 @@
+package serve
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+)
+
+// customerBatch builds an Arrow batch of rows, with an "id" column, and a
+// null age (a required field) at row bad.
+func customerBatch(t *testing.T, mem memory.Allocator, rows []customer, bad int) arrow.RecordBatch {
+	t.Helper()
+	f64 := func(name string) arrow.Field { return arrow.Field{Name: name, Type: arrow.PrimitiveTypes.Float64, Nullable: true} }
+	str := func(name string) arrow.Field { return arrow.Field{Name: name, Type: arrow.BinaryTypes.String, Nullable: true} }
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "id", Type: arrow.PrimitiveTypes.Int64}, f64("age"), f64("income"), f64("hours_per_week"), f64("score"),
+		f64("balance"), f64("tenure_years"), str("segment"), str("region"), str("channel"),
+		{Name: "target", Type: arrow.PrimitiveTypes.Int64},
+	}, nil)
+	b := array.NewRecordBuilder(mem, schema)
+	defer b.Release()
+	opt := func(fb *array.Float64Builder, v *float64) {
+		if v == nil {
+			fb.AppendNull()
+		} else {
+			fb.Append(*v)
+		}
+	}
+	for i, c := range rows {
+		b.Field(0).(*array.Int64Builder).Append(int64(1000 + i))
+		if i == bad {
+			b.Field(1).(*array.Float64Builder).AppendNull()
+		} else {
+			b.Field(1).(*array.Float64Builder).Append(c.Age)
+		}
+		opt(b.Field(2).(*array.Float64Builder), c.Income)
+		opt(b.Field(3).(*array.Float64Builder), c.HoursPerWeek)
+		b.Field(4).(*array.Float64Builder).Append(c.Score)
+		opt(b.Field(5).(*array.Float64Builder), c.Balance)
+		opt(b.Field(6).(*array.Float64Builder), c.TenureYears)
+		b.Field(7).(*array.StringBuilder).Append(c.Segment)
+		b.Field(8).(*array.StringBuilder).Append(c.Region)
+		if c.Channel == nil {
+			b.Field(9).(*array.StringBuilder).AppendNull()
+		} else {
+			b.Field(9).(*array.StringBuilder).Append(*c.Channel)
+		}
+		b.Field(10).(*array.Int64Builder).Append(int64(c.Target))
+	}
+	return b.NewRecordBatch()
+}
+
+func TestScoreArrow(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rows, _, _ := fixture(t)
+	s := newTestScorer(t, 1)
+	in := customerBatch(t, mem, rows[:600], 300)
+	defer in.Release()
+	out, err := s.ScoreArrow(context.Background(), in, &BatchOptions{Keep: []string{"id"}, Allocator: mem})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Release()
+	if out.NumRows() != 600 || out.Schema().Field(0).Name != "id" || out.ColumnName(1) != "prediction" || out.ColumnName(3) != "probability_0" {
+		t.Fatalf("output schema %v, %d rows", out.Schema(), out.NumRows())
+	}
+	ids := out.Column(0).(*array.Int64)
+	pred := out.Column(1).(*array.Float64)
+	p1 := out.Column(4).(*array.Float64)
+	errs := out.Column(5).(*array.String)
+	for i := range 600 {
+		if ids.Value(i) != int64(1000+i) {
+			t.Fatalf("row %d: id %d", i, ids.Value(i))
+		}
+		if i == 300 {
+			if !pred.IsNull(i) || errs.IsNull(i) {
+				t.Fatalf("bad row 300: prediction null %v, error %q", pred.IsNull(i), errs.Value(i))
+			}
+			continue
+		}
+		want, err := s.Score(context.Background(), &rows[i])
+		if err != nil || errs.IsValid(i) || pred.Value(i) != want.Value || math.Abs(p1.Value(i)-want.Probabilities()[1]) != 0 {
+			t.Fatalf("row %d: batch %v/%v (err %q); Score %+v, %v", i, pred.Value(i), p1.Value(i), errs.Value(i), want, err)
+		}
+	}
+}
+
+func TestScoreParquet(t *testing.T) {
+	rows, _, _ := fixture(t)
+	s := newTestScorer(t, 1)
+	mem := memory.NewGoAllocator()
+	in := customerBatch(t, mem, rows, 10)
+	defer in.Release()
+	var src bytes.Buffer
+	w, err := pqarrow.NewFileWriter(in.Schema(), &src, parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(1000)), pqarrow.DefaultWriterProps())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(in); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var dst bytes.Buffer
+	n, failed, err := s.ScoreParquet(context.Background(), bytes.NewReader(src.Bytes()), &dst, &BatchOptions{Keep: []string{"id"}, BatchRows: 700})
+	if err != nil || n != int64(len(rows)) || failed != 1 {
+		t.Fatalf("ScoreParquet = %d rows, %d failed, %v; want %d, 1", n, failed, err, len(rows))
+	}
+	pf, err := file.NewParquetReader(bytes.NewReader(dst.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pf.Close()
+	if pf.NumRows() != int64(len(rows)) {
+		t.Fatalf("output has %d rows", pf.NumRows())
+	}
+	if _, _, err := s.ScoreParquet(context.Background(), bytes.NewReader([]byte("not parquet at all")), &dst, nil); err == nil {
+		t.Fatal("ScoreParquet of garbage succeeded")
+	}
+	truncated := src.Bytes()[:src.Len()/2]
+	if _, _, err := s.ScoreParquet(context.Background(), bytes.NewReader(truncated), &bytes.Buffer{}, nil); err == nil {
+		t.Fatal("ScoreParquet of a truncated file succeeded")
+	}
+}
