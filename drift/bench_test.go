@@ -33,7 +33,8 @@ func BenchmarkObserve(b *testing.B) {
 	b.Run("goroutines=2", func(b *testing.B) {
 		m := benchMonitor(b, 100_000)
 		b.ReportAllocs()
-		b.SetParallelism(2 / runtime.GOMAXPROCS(0))
+		b.SetParallelism(max(1, 2/runtime.GOMAXPROCS(0)))
+		b.ResetTimer()
 		b.RunParallel(func(pb *testing.PB) {
 			i := 0
 			for pb.Next() {
@@ -44,10 +45,10 @@ func BenchmarkObserve(b *testing.B) {
 	})
 }
 
-// BenchmarkObserveFlatHeap observes 10 million values (500,000 rows of 20
+// BenchmarkMonitorHeap10M observes 10 million values (500,000 rows of 20
 // numeric columns) per iteration into one never-closing window and reports
 // the live heap after a GC: it stays flat whatever the number of values.
-func BenchmarkObserveFlatHeap(b *testing.B) {
+func BenchmarkMonitorHeap10M(b *testing.B) {
 	m, err := NewMonitor(wideProfile(5000, 1), wideColumns(), &MonitorOptions{
 		Window: Window{Rows: 1 << 40}, MeterProvider: noop.NewMeterProvider(),
 	})

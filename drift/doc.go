@@ -97,7 +97,7 @@
 // and a KLL sketch of the profile's SketchK (default 1,024) for numeric
 // columns, and one counter per reference category (plus "other" and
 // missing) for categorical columns: memory per column is fixed, whatever
-// the number of observations (BenchmarkObserveFlatHeap observes 10 million
+// the number of observations (BenchmarkMonitorHeap10M observes 10 million
 // values). While a window holds at most SketchK values of a column its
 // statistics are exact; beyond, the sketch's rank error is at most 3/k
 // (0.3% for k = 1,024), which bounds the error of the KS statistic by twice
