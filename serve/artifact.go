@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/loomml/loom/contract"
 	"github.com/loomml/loom/drift"
 	"github.com/loomml/loom/feature"
 	"github.com/loomml/loom/registry"
@@ -15,6 +16,7 @@ import (
 
 // The names of the parts of a model artifact in the registry.
 const (
+	PartContract = "contract" // the data contract, contract JSON
 	PartFeatures = "features" // the fitted feature state, feature.Fitted JSON
 	PartModel    = "model"    // the model, train.Encode's checksummed layout
 	PartProfile  = "profile"  // the reference profile for drift, drift.Profile JSON
@@ -25,11 +27,12 @@ const (
 // together. It arrives wrapped with the version and part.
 var ErrArtifact = errors.New("serve: invalid model artifact")
 
-// Artifact is a trained pipeline as one deployable unit: the fitted
-// features and the model fitted on them, with an optional reference
-// profile for drift monitoring. Register stores it as one registry version;
-// Load brings it back as a Scorer.
+// Artifact is a trained pipeline as one deployable unit: the data contract
+// requests must meet, the fitted features and the model fitted on them,
+// with an optional reference profile for drift monitoring. Register stores
+// it as one registry version; Load brings it back as a Scorer.
 type Artifact[T any] struct {
+	Contract *contract.Contract // optional, recommended
 	Features *feature.Fitted[T]
 	Model    train.Model
 	Profile  *drift.Profile // optional
@@ -55,6 +58,11 @@ func Register[T any](ctx context.Context, reg *registry.Registry, name string, a
 		return registry.Version{}, fmt.Errorf("serve: encoding model: %w", err)
 	}
 	parts := map[string][]byte{PartFeatures: feats, PartModel: model}
+	if a.Contract != nil {
+		if parts[PartContract], err = a.Contract.Marshal(); err != nil {
+			return registry.Version{}, fmt.Errorf("%w: %w", ErrArtifact, err)
+		}
+	}
 	if a.Profile != nil {
 		if parts[PartProfile], err = json.Marshal(a.Profile); err != nil {
 			return registry.Version{}, fmt.Errorf("serve: encoding profile: %w", err)
@@ -76,14 +84,22 @@ type Loaded[T any] struct {
 	Profile *drift.Profile // nil when the artifact has none
 }
 
-// Load reads version v of its model from reg and binds it to set, the
+// Definition is the part of a model that is Go code rather than data: the
+// feature set the model was trained with and the predicates of the
+// contract's custom checks. Load binds stored state to it.
+type Definition[T any] struct {
+	Features   *feature.Set[T]
+	Predicates []contract.Predicate[T]
+}
+
+// Load reads version v of its model from reg and binds it to def, the
 // feature definitions in Go code the model was trained with. Every part is
 // verified against its hash by the registry; the fitted state must match
 // set's definitions, and the model must have been fitted on exactly these
 // features (its fingerprint): any mismatch is an error wrapping
 // ErrArtifact, never a silently mis-scoring scorer. Loading runs no code
 // from the artifact: parts are data only.
-func Load[T any](ctx context.Context, reg *registry.Registry, v registry.Version, set *feature.Set[T]) (*Loaded[T], error) {
+func Load[T any](ctx context.Context, reg *registry.Registry, v registry.Version, def Definition[T]) (*Loaded[T], error) {
 	parts, err := reg.ReadParts(ctx, v)
 	if err != nil {
 		return nil, err
@@ -100,7 +116,10 @@ func Load[T any](ctx context.Context, reg *registry.Registry, v registry.Version
 	if err != nil {
 		return nil, err
 	}
-	fitted, err := set.Decode(fb)
+	if def.Features == nil {
+		panic("serve: Load needs the feature set in Definition.Features")
+	}
+	fitted, err := def.Features.Decode(fb)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: part %q: %w", ErrArtifact, where, PartFeatures, err)
 	}
@@ -111,6 +130,16 @@ func Load[T any](ctx context.Context, reg *registry.Registry, v registry.Version
 	model, err := train.Decode(mb)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: part %q: %w", ErrArtifact, where, PartModel, err)
+	}
+	var bound *contract.Bound[T]
+	if cb, ok := parts[PartContract]; ok {
+		c, err := contract.Parse(cb)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: part %q: %w", ErrArtifact, where, PartContract, err)
+		}
+		if bound, err = contract.Bind(c, def.Predicates...); err != nil {
+			return nil, fmt.Errorf("%w: %s: part %q: %w", ErrArtifact, where, PartContract, err)
+		}
 	}
 	out := &Loaded[T]{Version: v}
 	if pb, ok := parts[PartProfile]; ok {
@@ -126,7 +155,7 @@ func Load[T any](ctx context.Context, reg *registry.Registry, v registry.Version
 	for k, val := range v.Metadata.Metrics {
 		meta["metric."+k] = strconv.FormatFloat(val, 'g', -1, 64)
 	}
-	out.Scorer, err = NewScorer(Parts[T]{Name: v.Model, Version: v.Number, Features: fitted, Model: model, Metadata: meta})
+	out.Scorer, err = NewScorer(Parts[T]{Name: v.Model, Version: v.Number, Contract: bound, Features: fitted, Model: model, Metadata: meta})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrArtifact, where, err)
 	}
@@ -134,12 +163,12 @@ func Load[T any](ctx context.Context, reg *registry.Registry, v registry.Version
 }
 
 // LoadAlias loads the version that alias of model points at.
-func LoadAlias[T any](ctx context.Context, reg *registry.Registry, model, alias string, set *feature.Set[T]) (*Loaded[T], error) {
+func LoadAlias[T any](ctx context.Context, reg *registry.Registry, model, alias string, def Definition[T]) (*Loaded[T], error) {
 	v, err := reg.Resolve(ctx, model, alias)
 	if err != nil {
 		return nil, err
 	}
-	return Load(ctx, reg, v, set)
+	return Load(ctx, reg, v, def)
 }
 
 // Follow keeps w serving the version that alias of model points at: it
@@ -149,8 +178,8 @@ func LoadAlias[T any](ctx context.Context, reg *registry.Registry, model, alias 
 // finish on the scorer they started with. A version that fails to load is
 // reported to onError (if set) and the current scorer keeps serving;
 // nothing half-loaded is ever served.
-func Follow[T any](ctx context.Context, reg *registry.Registry, model, alias string, set *feature.Set[T], w *Swap[T], onError func(error)) error {
-	l, err := LoadAlias(ctx, reg, model, alias, set)
+func Follow[T any](ctx context.Context, reg *registry.Registry, model, alias string, def Definition[T], w *Swap[T], onError func(error)) error {
+	l, err := LoadAlias(ctx, reg, model, alias, def)
 	if err != nil {
 		return err
 	}
@@ -167,7 +196,7 @@ func Follow[T any](ctx context.Context, reg *registry.Registry, model, alias str
 			}
 			v, err := reg.Get(ctx, model, c.Version)
 			if err == nil {
-				l, err = Load(ctx, reg, v, set)
+				l, err = Load(ctx, reg, v, def)
 			}
 			if err != nil {
 				if onError != nil && ctx.Err() == nil {

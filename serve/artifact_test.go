@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/loomml/loom/contract"
 	"github.com/loomml/loom/registry"
 	"github.com/loomml/loom/train"
 	"gonum.org/v1/gonum/mat"
@@ -19,7 +20,7 @@ func registerFixture(t *testing.T, reg *registry.Registry, n int) []registry.Ver
 	_, fitted, m := fixture(t)
 	var vs []registry.Version
 	for range n {
-		v, err := Register(context.Background(), reg, "churn", Artifact[customer]{Features: fitted, Model: m},
+		v, err := Register(context.Background(), reg, "churn", Artifact[customer]{Contract: customerContract(), Features: fitted, Model: m},
 			registry.Metadata{Metrics: map[string]float64{"auc": 0.8}, Description: "test"})
 		if err != nil {
 			t.Fatal(err)
@@ -40,7 +41,7 @@ func TestRegisterAndLoad(t *testing.T) {
 	if v.Metadata.Tags["feature_fingerprint"] == "" || v.Metadata.Tags["model_kind"] == "" {
 		t.Fatalf("tags = %v", v.Metadata.Tags)
 	}
-	l, err := Load(context.Background(), reg, v, customerFeatures())
+	l, err := Load(context.Background(), reg, v, Definition[customer]{Features: customerFeatures()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,6 +52,9 @@ func TestRegisterAndLoad(t *testing.T) {
 		if a.Value != b.Value || a.Probabilities()[1] != b.Probabilities()[1] {
 			t.Fatalf("row %d: loaded scorer %+v, original %+v", i, a, b)
 		}
+	}
+	if _, err := l.Scorer.Score(context.Background(), &customer{Age: 150, Score: 0.5, Segment: "low", Region: "north"}); !errors.Is(err, contract.ErrViolation) {
+		t.Fatalf("loaded scorer accepted a row outside the contract: %v", err)
 	}
 	if l.Scorer.Info().Metadata["metric.auc"] != "0.8" || l.Scorer.Info().Version != 1 {
 		t.Fatalf("info = %+v", l.Scorer.Info())
@@ -82,6 +86,8 @@ func TestLoadRejectsMismatchedParts(t *testing.T) {
 		{"corrupt model", map[string][]byte{PartFeatures: feats, PartModel: []byte("not a model")}},
 		{"model of other features", map[string][]byte{PartFeatures: feats, PartModel: otherModel}},
 		{"features of another set", map[string][]byte{PartFeatures: []byte(`{"format":"loom.feature","version":1,"features":[]}`), PartModel: model}},
+		{"contract of another row type", map[string][]byte{PartFeatures: feats, PartModel: model, PartContract: []byte(`{"version":1,"name":"x","fields":[{"name":"nope","type":"float"}]}`)}},
+		{"malformed contract", map[string][]byte{PartFeatures: feats, PartModel: model, PartContract: []byte(`{"version":99}`)}},
 		{"bad profile", map[string][]byte{PartFeatures: feats, PartModel: model, PartProfile: []byte("{")}},
 	}
 	for _, tt := range tests {
@@ -90,7 +96,7 @@ func TestLoadRejectsMismatchedParts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := Load(ctx, reg, v, customerFeatures()); !errors.Is(err, ErrArtifact) {
+			if _, err := Load(ctx, reg, v, Definition[customer]{Features: customerFeatures()}); !errors.Is(err, ErrArtifact) {
 				t.Fatalf("Load = %v; want ErrArtifact", err)
 			}
 		})
@@ -114,7 +120,7 @@ func TestHotSwapUnderLoad(t *testing.T) {
 	}
 	swap := NewSwap[customer](nil)
 	var loadErrs atomic.Int64
-	if err := Follow(ctx, reg, "churn", "champion", customerFeatures(), swap, func(error) { loadErrs.Add(1) }); err != nil {
+	if err := Follow(ctx, reg, "churn", "champion", Definition[customer]{Features: customerFeatures()}, swap, func(error) { loadErrs.Add(1) }); err != nil {
 		t.Fatal(err)
 	}
 	h := NewHandler[customer](swap, &Options[customer]{MaxConcurrent: -1})

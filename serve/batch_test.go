@@ -18,8 +18,12 @@ import (
 // null age (a required field) at row bad.
 func customerBatch(t *testing.T, mem memory.Allocator, rows []customer, bad int) arrow.RecordBatch {
 	t.Helper()
-	f64 := func(name string) arrow.Field { return arrow.Field{Name: name, Type: arrow.PrimitiveTypes.Float64, Nullable: true} }
-	str := func(name string) arrow.Field { return arrow.Field{Name: name, Type: arrow.BinaryTypes.String, Nullable: true} }
+	f64 := func(name string) arrow.Field {
+		return arrow.Field{Name: name, Type: arrow.PrimitiveTypes.Float64, Nullable: true}
+	}
+	str := func(name string) arrow.Field {
+		return arrow.Field{Name: name, Type: arrow.BinaryTypes.String, Nullable: true}
+	}
 	schema := arrow.NewSchema([]arrow.Field{
 		{Name: "id", Type: arrow.PrimitiveTypes.Int64}, f64("age"), f64("income"), f64("hours_per_week"), f64("score"),
 		f64("balance"), f64("tenure_years"), str("segment"), str("region"), str("channel"),

@@ -6,14 +6,20 @@
 //
 // # Overview
 //
-// Train with packages feature and train, then store the result as one
-// registry version with Register (parts "features", "model" and, for drift
-// monitoring, "profile"). A service loads it with Load or LoadAlias, giving
-// the same feature definitions (Go code) the model was trained with; the
-// fitted state must match them and the model's feature fingerprint must
-// match the fitted state, or loading fails with ErrArtifact: a model is
-// never paired with the wrong transforms. Loading runs no code from the
-// artifact.
+// Train with packages contract, feature and train, then store the result
+// as one registry version with Register (parts "contract", "features",
+// "model" and, for drift monitoring, "profile"). A service loads it with
+// Load or LoadAlias, giving the Definition that is Go code: the feature
+// definitions the model was trained with and the contract's custom
+// predicates. The fitted state must match the definitions, the model's
+// feature fingerprint must match the fitted state and the contract must
+// bind to T, or loading fails with ErrArtifact: a model is never paired
+// with the wrong transforms. Loading runs no code from the artifact.
+//
+// Score checks each row against the contract's row-local checks
+// (contract.Bound.CheckRow) before computing its features: a row outside
+// the contract gets an error naming each bad field and never reaches the
+// model.
 //
 //	s := loaded.Scorer
 //	p, err := s.Score(ctx, &row)        // in process

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/loomml/loom/contract"
 	"github.com/loomml/loom/feature"
 	"github.com/loomml/loom/train"
 )
@@ -118,10 +119,30 @@ func fixture(tb testing.TB) ([]customer, *feature.Fitted[customer], train.Model)
 	return fixtureRows, fixtureFit, fixtureLR
 }
 
+// customerContract is the data contract of the test rows.
+func customerContract() *contract.Contract {
+	return contract.New("customers",
+		contract.FloatField("age").Range(16, 100),
+		contract.FloatField("income").Optional().AtLeast(0),
+		contract.FloatField("hours_per_week").Optional().Range(0, 100),
+		contract.FloatField("score").Range(0, 1),
+		contract.FloatField("balance").Optional(),
+		contract.FloatField("tenure_years").Optional().AtLeast(0),
+		contract.CategoryField("segment").OneOf("low", "mid", "high"),
+		contract.CategoryField("region"),
+		contract.CategoryField("channel").Optional().Match(`^ch[0-9]{2}$`),
+		contract.IntField("target").Range(0, 1),
+	)
+}
+
 func newTestScorer(tb testing.TB, version int) *Scorer[customer] {
 	tb.Helper()
 	_, fitted, m := fixture(tb)
-	s, err := NewScorer(Parts[customer]{Name: "churn", Version: version, Features: fitted, Model: m})
+	bound, err := contract.Bind[customer](customerContract())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s, err := NewScorer(Parts[customer]{Name: "churn", Version: version, Contract: bound, Features: fitted, Model: m})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -96,6 +96,7 @@ func TestPredictEndpoint(t *testing.T) {
 		{"two bad fields", `{"age": true, "score": "x", "segment": "high", "region": "north", "target": 0}`, 400, []string{`"field":"age"`, `"field":"score"`}},
 		{"bad field in batch names the instance", `{"instances": [` + goodInstance + `, {"age": 1}]}`, 400, []string{`"instance":1`}},
 		{"empty batch", `{"instances": []}`, 400, []string{`empty`}},
+		{"outside the contract", `{"age": 150, "score": 0.4, "segment": "vip", "region": "north", "target": 0}`, 400, []string{`"field":"age"`, `range`, `"field":"segment"`, `breaks the contract`}},
 		{"duplicate key", `{"age": 41, "age": 42, "score": 0.4, "segment": "high", "region": "north", "target": 0}`, 400, []string{`given twice`}},
 	}
 	for _, tt := range tests {
@@ -176,7 +177,7 @@ func TestHealthAndMetadata(t *testing.T) {
 	if err := json.Unmarshal(w.Body.Bytes(), &info); err != nil || info.Name != "churn" || info.Version != 4 || len(info.Inputs) != 10 || len(info.Classes) != 2 {
 		t.Fatalf("metadata = %s (%v)", w.Body, err)
 	}
-	if info.Inputs[0] != (Field{Name: "age", Type: "float", Required: true}) || info.Inputs[1].Required {
+	if info.Inputs[0] != (Field{Name: "age", Type: "float", Required: true}) || info.Inputs[1].Required || info.Inputs[6].Type != "category" {
 		t.Fatalf("inputs = %+v", info.Inputs)
 	}
 }

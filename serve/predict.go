@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/loomml/loom/contract"
 	"github.com/loomml/loom/feature"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -188,13 +189,12 @@ func describeFieldErrors(errs []FieldError) string {
 // appendRowErrors turns the error of scoring row inst into field errors:
 // one per bad field when the error names fields, else one for the row.
 func appendRowErrors(errs []FieldError, inst int, err error) []FieldError {
-	var fe interface{ FieldErrors() []FieldError }
+	var re *contract.RowError
 	var ve *feature.ValueError
 	switch {
-	case errors.As(err, &fe):
-		for _, e := range fe.FieldErrors() {
-			e.Instance = inst
-			errs = append(errs, e)
+	case errors.As(err, &re):
+		for _, r := range re.Reasons {
+			errs = append(errs, FieldError{Instance: inst, Field: r.Field, Reason: fmt.Sprintf("value %s breaks the contract: %s", strconv.Quote(r.Value), r.Check)})
 		}
 	case errors.As(err, &ve):
 		errs = append(errs, FieldError{Instance: inst, Field: ve.Feature, Reason: fmt.Sprintf("value %s: %v", ve.Value, ve.Err)})

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/loomml/loom/contract"
 	"github.com/loomml/loom/feature"
 	"github.com/loomml/loom/train"
 
@@ -21,7 +22,8 @@ import (
 // A Scorer is immutable and safe for concurrent use.
 type Scorer[T any] struct {
 	info     Info
-	check    func(*T) error // the contract's row check; nil: none
+	contract *contract.Bound[T] // nil: no contract
+	check    func(*T) error     // an extra row check; nil: none
 	features *feature.Fitted[T]
 	model    train.Model
 	clf      train.Classifier // model as a classifier; nil for a regressor
@@ -40,12 +42,15 @@ type scratch struct {
 type Parts[T any] struct {
 	Name    string // the model's name, as registered
 	Version int    // the registry version
-	// Check is the data contract's check of one row: nil or an error naming
-	// the bad fields. It must not allocate on a valid row.
-	Check func(*T) error
-	// Inputs describes the request fields; nil means derived from T's
-	// loom tags (pointer fields optional, others required).
-	Inputs   []Field
+	// Contract is the data contract bound to T: every row is checked
+	// against its row-local checks (CheckRow) before scoring, and its
+	// fields describe the request. Nil means no contract: the request is
+	// described by T's loom tags (nullable fields optional, others
+	// required).
+	Contract *contract.Bound[T]
+	// Check, if set, is an extra check of one row after the contract's:
+	// nil or an error. It must not allocate on a valid row.
+	Check    func(*T) error
 	Features *feature.Fitted[T]
 	Model    train.Model
 	Metadata map[string]string
@@ -66,13 +71,16 @@ func NewScorer[T any](p Parts[T]) (*Scorer[T], error) {
 		return nil, err
 	}
 	mi := p.Model.Info()
-	s := &Scorer[T]{check: p.Check, features: p.Features, model: p.Model, dec: dec}
+	s := &Scorer[T]{contract: p.Contract, check: p.Check, features: p.Features, model: p.Model, dec: dec}
 	if c, ok := p.Model.(train.Classifier); ok && len(mi.Classes) > 0 {
 		s.clf, s.classes = c, mi.Classes
 	}
-	inputs := p.Inputs
-	if inputs == nil {
-		inputs = dec.inputs()
+	inputs := dec.inputs()
+	if p.Contract != nil {
+		inputs = inputs[:0]
+		for _, f := range p.Contract.Contract().Fields {
+			inputs = append(inputs, Field{Name: f.Name, Type: f.Type.String(), Required: !f.Nullable})
+		}
 	}
 	s.info = Info{Name: p.Name, Version: p.Version, Kind: mi.Kind, Inputs: inputs, Features: p.Features.Names(), Classes: s.classes, Metadata: p.Metadata}
 	width := p.Features.Width()
@@ -86,7 +94,7 @@ type Info struct {
 	Name     string            `json:"name"`
 	Version  int               `json:"version"`
 	Kind     string            `json:"kind"`              // the model kind, e.g. "logistic"
-	Inputs   []Field           `json:"inputs"`            // the request fields, from the contract
+	Inputs   []Field           `json:"inputs"`            // the request fields, from the contract (or T's tags)
 	Features []string          `json:"features"`          // the feature vector's column names
 	Classes  []float64         `json:"classes,omitempty"` // class labels of a classifier
 	Metadata map[string]string `json:"metadata,omitempty"`
@@ -140,6 +148,11 @@ func (s *Scorer[T]) ScoreInto(ctx context.Context, row *T, probs []float64) (Pre
 
 // score predicts row into p, the class probabilities into sc.probs.
 func (s *Scorer[T]) score(row *T, p *Prediction, sc *scratch) error {
+	if s.contract != nil {
+		if err := s.contract.CheckRow(row); err != nil {
+			return err
+		}
+	}
 	if s.check != nil {
 		if err := s.check(row); err != nil {
 			return err

@@ -2,7 +2,9 @@
 // repository ships (20,000 customers, 6 numeric and 3 categorical columns
 // with missing values, a binary target):
 //
-//  1. stream the CSV through a pipeline of typed stages, with a run record;
+//  1. stream the CSV into typed rows through a pipeline with a run record,
+//     and check them against a data contract, quarantining bad rows with
+//     their reasons;
 //  2. split it, fit the feature set on the training rows and train a
 //     logistic regression;
 //  3. evaluate it on the test rows, with bootstrap intervals, gates and an
@@ -22,16 +24,21 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"github.com/loomml/loom/contract"
 	"github.com/loomml/loom/examples/internal/customers"
 	"github.com/loomml/loom/pipeline"
+	"github.com/loomml/loom/pipeline/source"
 	"github.com/loomml/loom/stage"
 )
 
@@ -55,14 +62,10 @@ func run(ctx context.Context, w io.Writer, outDir string) error {
 	}
 	step := func(n int, title string) { fmt.Fprintf(w, "\n%d. %s\n", n, title) }
 
-	step(1, "Ingest: stream the CSV through a pipeline")
-	rows, rec, err := ingest(ctx)
+	step(1, "Ingest: read the CSV through a pipeline and a data contract")
+	rows, err := ingest(ctx, w, outDir)
 	if err != nil {
 		return err
-	}
-	fmt.Fprintf(w, "   run %s: %s, %d rows in, %d out\n", rec.ID[:8], rec.Status, rec.ItemsIn, rec.ItemsOut)
-	for _, s := range rec.Stages {
-		fmt.Fprintf(w, "   stage %-6s %6d in %6d out %d errors\n", s.Name, s.ItemsIn, s.ItemsOut, s.Errors)
 	}
 
 	step(2, "Train: fit features and a logistic regression")
@@ -93,31 +96,55 @@ func run(ctx context.Context, w io.Writer, outDir string) error {
 	return checkDrift(ctx, w, m, outDir)
 }
 
-// ingest reads the embedded CSV through a pipeline: parse each record into
-// a Customer, then check it.
-func ingest(ctx context.Context) ([]Customer, pipeline.Record, error) {
-	var rec pipeline.Record
-	records, err := customers.Records()
+// ingest streams the embedded CSV into Customers through a pipeline that
+// normalises the categories, then splits the rows with the data contract
+// into valid ones and quarantined ones, which it writes to a CSV file with
+// their reasons.
+func ingest(ctx context.Context, w io.Writer, outDir string) ([]Customer, error) {
+	normalize := stage.Map("normalize", func(c Customer) Customer {
+		c.Segment, c.Region = strings.ToLower(strings.TrimSpace(c.Segment)), strings.ToLower(strings.TrimSpace(c.Region))
+		return c
+	})
+	bound, err := contract.Bind(customers.Contract(), customers.Predicates()...)
 	if err != nil {
-		return nil, rec, err
+		return nil, err
 	}
-	p := pipeline.Then(pipeline.New("ingest", stage.Func("parse", customers.Parse)), stage.Func("check", checkCustomer))
+	p := pipeline.New("ingest", normalize)
+	var rec pipeline.Record
+	src := source.ReadCSV[Customer](ctx, bytes.NewReader(customers.CSV), &source.CSVOptions{Name: "mixed.csv"})
 	var rows []Customer
-	for c, err := range p.Stream(ctx, records, pipeline.WithParams(map[string]string{"dataset": "mixed.csv"}), pipeline.WithRecord(&rec)) {
+	for c, err := range p.StreamErrors(ctx, src, pipeline.WithParams(map[string]string{"dataset": "mixed.csv"}), pipeline.WithRecord(&rec)) {
 		if err != nil {
-			return nil, rec, err
+			return nil, err
 		}
 		rows = append(rows, c)
 	}
-	return rows, rec, nil
-}
+	fmt.Fprintf(w, "   run %s of pipeline %q: %s, %d rows read, %d out, %d source errors\n", rec.ID[:8], rec.Pipeline, rec.Status, rec.ItemsIn, rec.ItemsOut, rec.SourceErrors)
 
-func checkCustomer(_ context.Context, c Customer) (Customer, error) {
-	if c.Target != 0 && c.Target != 1 {
-		return c, fmt.Errorf("target %d is not 0 or 1", c.Target)
+	split, err := pipeline.New("validate", bound.QuarantineStage("contract")).Run(ctx, rows)
+	if err != nil {
+		return nil, err
 	}
-	if c.Age < 0 || c.Age > 130 {
-		return c, fmt.Errorf("age %v out of range", c.Age)
+	rep := split.Report
+	fmt.Fprintf(w, "   contract %q: %s; %d rows = %d valid + %d quarantined\n", rep.Contract, rep.Verdict, rep.Rows, rep.Valid, rep.Rejected)
+	if len(split.Rejected) > 0 {
+		r := split.Rejected[0]
+		fmt.Fprintf(w, "   first quarantined: row %d, %s\n", r.Row, r.Reasons[0])
+		q, err := os.Create(filepath.Join(outDir, "quarantine.csv"))
+		if err != nil {
+			return nil, err
+		}
+		err = source.WriteCSV(q, func(yield func(Customer) bool) {
+			for _, r := range split.Rejected {
+				if !yield(r.Value) {
+					return
+				}
+			}
+		}, nil)
+		if err := errors.Join(err, q.Close()); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(w, "   quarantined rows written to %s\n", q.Name())
 	}
-	return c, nil
+	return split.Valid, nil
 }

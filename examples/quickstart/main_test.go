@@ -18,7 +18,7 @@ func TestQuickstart(t *testing.T) {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
 	for _, want := range []string{
-		"run ", "20000 rows in, 20000 out",
+		"20000 rows read, 20000 out", "20000 rows = 19162 valid + 838 quarantined",
 		"features:", "cross-validated accuracy",
 		"roc_auc", "gates: pass=true",
 		"registered churn v1", "promoted to champion",
@@ -29,7 +29,7 @@ func TestQuickstart(t *testing.T) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
-	for _, f := range []string{"evaluation.html", "drift.html", "registry"} {
+	for _, f := range []string{"evaluation.html", "drift.html", "registry", "quarantine.csv"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("missing output: %v", err)
 		}

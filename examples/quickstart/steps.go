@@ -137,7 +137,7 @@ func registerAndPromote(ctx context.Context, w io.Writer, m *trained, rep *evalu
 			metrics[mv.Metric] = mv.Value
 		}
 	}
-	v, err := serve.Register(ctx, reg, "churn", serve.Artifact[Customer]{Features: m.fitted, Model: m.model, Profile: m.profile},
+	v, err := serve.Register(ctx, reg, "churn", serve.Artifact[Customer]{Contract: customers.Contract(), Features: m.fitted, Model: m.model, Profile: m.profile},
 		registry.Metadata{Metrics: metrics, Description: "quickstart logistic regression", Params: map[string]string{"C": "1", "split_seed": "42"}})
 	if err != nil {
 		reg.Close()
@@ -167,7 +167,7 @@ func serveModel(ctx context.Context, w io.Writer, reg *registry.Registry, v regi
 	swap := serve.NewSwap[Customer](nil)
 	fctx, stop := context.WithCancel(ctx)
 	defer stop()
-	if err := serve.Follow(fctx, reg, "churn", "champion", customers.Features(), swap, nil); err != nil {
+	if err := serve.Follow(fctx, reg, "churn", "champion", customers.Definition(), swap, nil); err != nil {
 		return err
 	}
 	h := serve.NewHandler(serve.Source[Customer](swap), &serve.Options[Customer]{RejectUnknownFields: true})

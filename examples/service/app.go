@@ -32,7 +32,7 @@ func newApp(ctx context.Context, reg *registry.Registry, model, alias string) (*
 	ctx, stop := context.WithCancel(ctx)
 	a := &app{mux: http.NewServeMux(), model: serve.NewSwap[Customer](nil), stop: stop}
 	// The drift reference travels with the model artifact.
-	loaded, err := serve.LoadAlias(ctx, reg, model, alias, customers.Features())
+	loaded, err := serve.LoadAlias(ctx, reg, model, alias, customers.Definition())
 	if err != nil {
 		stop()
 		return nil, err
@@ -48,7 +48,7 @@ func newApp(ctx context.Context, reg *registry.Registry, model, alias string) (*
 		}
 	}
 	// Follow the alias: a promotion swaps the model, in flight requests finish on the old one.
-	err = serve.Follow(ctx, reg, model, alias, customers.Features(), a.model, func(err error) { log.Print(err) })
+	err = serve.Follow(ctx, reg, model, alias, customers.Definition(), a.model, func(err error) { log.Print(err) })
 	if err != nil {
 		stop()
 		return nil, err

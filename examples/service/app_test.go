@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -13,10 +14,9 @@ import (
 
 	"github.com/loomml/loom/drift"
 	"github.com/loomml/loom/examples/internal/customers"
-	"github.com/loomml/loom/pipeline"
+	"github.com/loomml/loom/pipeline/source"
 	"github.com/loomml/loom/registry"
 	"github.com/loomml/loom/serve"
-	"github.com/loomml/loom/stage"
 	"github.com/loomml/loom/train"
 )
 
@@ -25,13 +25,8 @@ import (
 func trainAndRegister(t *testing.T, reg *registry.Registry, n int, c float64) registry.Version {
 	t.Helper()
 	ctx := context.Background()
-	records, err := customers.Records()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := pipeline.New("load", stage.Func("parse", customers.Parse))
 	var rows []Customer
-	for c, err := range p.Stream(ctx, records) {
+	for c, err := range source.ReadCSV[Customer](ctx, bytes.NewReader(customers.CSV), nil) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,7 +48,7 @@ func trainAndRegister(t *testing.T, reg *registry.Registry, n int, c float64) re
 		t.Fatal(err)
 	}
 	prof := drift.BuildProfile(slices.Values(rows), customers.DriftColumns(), nil)
-	v, err := serve.Register(ctx, reg, "churn", serve.Artifact[Customer]{Features: fitted, Model: m, Profile: prof}, registry.Metadata{})
+	v, err := serve.Register(ctx, reg, "churn", serve.Artifact[Customer]{Contract: customers.Contract(), Features: fitted, Model: m, Profile: prof}, registry.Metadata{})
 	if err != nil {
 		t.Fatal(err)
 	}
