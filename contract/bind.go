@@ -157,7 +157,7 @@ func Bind[T any](c *Contract, preds ...Predicate[T]) (*Bound[T], error) {
 		for _, ck := range f.Checks {
 			if ck.Kind == KindNotNullRatio {
 				d := DatasetCheck{Kind: KindCompleteness, Severity: ck.Severity, Field: f.Name, Ratio: ck.Ratio}
-				b.dataset = append(b.dataset, dataRule{check: d, field: b.fieldIndex(f.Name), desc: "not_null_ratio ≥ " + fmtNum(ck.Ratio)})
+				b.dataset = append(b.dataset, dataRule{check: d, field: b.fieldIndex(f.Name), desc: "not_null_ratio of " + f.Name + " ≥ " + fmtNum(ck.Ratio)})
 			}
 		}
 	}

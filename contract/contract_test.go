@@ -190,7 +190,7 @@ func TestValidate(t *testing.T) {
 	}
 	for k, w := range map[string]bool{
 		"row_count in [2, 1000]": true, "freshness of seen ≤ 48h0m0s": true, "completeness of channel ≥ 0.5": true,
-		"mean of age in [20, 80]": true, "std of age in [0, 50]": false, "not_null_ratio ≥ 0.5": true,
+		"mean of age in [20, 80]": true, "std of age in [0, 50]": false, "not_null_ratio of income ≥ 0.5": true,
 	} {
 		if got, ok := ds[k]; !ok || got != w {
 			t.Errorf("dataset %q ok=%v (present %v); want %v; all %v", k, got, ok, w, ds)

@@ -52,7 +52,7 @@ func Example() {
 	//   ok   channel          regex "ch[0-9]{2}"           failed 0
 	//   ok   target           not null                     failed 0
 	//   FAIL target           set {0, 1}                   failed 1  e.g. row 2="2"
-	//   warn not_null_ratio ≥ 0.9: 2 of 3 rows present (0.6667)
+	//   warn not_null_ratio of income ≥ 0.9: 2 of 3 rows present (0.6667)
 	//   ok   row_count in [3, +inf]: 3 rows
 }
 

@@ -42,6 +42,22 @@ func Parse(data []byte) (*Contract, error) {
 	if err := c.Err(); err != nil {
 		return nil, err
 	}
+	// Empty lists are omitted by Marshal: read them as nil so that a
+	// parsed contract equals its re-parsed JSON.
+	for i := range c.Fields {
+		f := &c.Fields[i]
+		if len(f.Checks) == 0 {
+			f.Checks = nil
+		}
+		for j := range f.Checks {
+			if len(f.Checks[j].Values) == 0 {
+				f.Checks[j].Values = nil
+			}
+		}
+	}
+	if len(c.Dataset) == 0 {
+		c.Dataset = nil
+	}
 	return &c, nil
 }
 

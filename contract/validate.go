@@ -483,7 +483,7 @@ func (v *Validator[T]) dataset(d dataRule) DatasetResult {
 			res.Observed = math.Sqrt(max(vr, 0))
 		}
 		res.OK = within(res.Observed, c.Min, c.Max)
-		res.Detail = c.Kind + " " + fmtNum(res.Observed)
+		res.Detail = c.Kind + " " + strconv.FormatFloat(res.Observed, 'g', 6, 64)
 	case KindFreshness:
 		t := v.newest[d.field]
 		if t.IsZero() {
