@@ -140,8 +140,16 @@
 // # Performance
 //
 // Observe of a row of 20 numeric and 5 categorical columns does not
-// allocate (TestObserveAllocs, BenchmarkObserve); see the Loom BENCHMARKS
-// file for measured times.
+// allocate (TestObserveAllocs, BenchmarkObserve). Measured on a shared
+// 2-core machine (medians of 5, windows of 100,000 rows, evaluation
+// included): 2.3 µs per row from one goroutine; from two goroutines at once
+// (b.RunParallel) 1.8 µs per row of combined throughput, so observers do
+// not serialise. The target of 1 µs is not met: about 70% of the time is the
+// KLL sketches' compactions (sorting), 60–100 ns per numeric value; a
+// profile built with ProfileOptions.SketchK = 128 brings a row to about
+// 1.4 µs, at the price of exactness beyond 128 values per shard. Memory is
+// flat: after 30 million values the live heap is 0.44 MiB
+// (BenchmarkMonitorHeap10M).
 //
 // # Reference agreement and detection power
 //

@@ -486,12 +486,11 @@ func (m *Monitor[T]) Evaluate() (*Report, error) {
 	c.closeMu.Lock()
 	defer c.closeMu.Unlock()
 	tmp := c.newAccs()
-	rows := c.collect(&tmp, false)
+	c.collect(&tmp, false)
 	keep := len(c.panes) - 1 // the open pane replaces the oldest one
 	for j := max(0, c.filled-keep); j < c.filled; j++ {
 		i := (c.next - c.filled + j + len(c.panes)) % len(c.panes)
 		tmp.merge(&c.panes[i])
-		rows += c.paneRows[i]
 	}
 	return Compare(c.ref, c.snapshot(&tmp), c.opts.Compare)
 }
