@@ -107,7 +107,6 @@ func ReadCSV[T any](ctx context.Context, r io.Reader, opts *CSVOptions) iter.Seq
 			if err == io.EOF {
 				return
 			}
-			line, _ := cr.FieldPos(0)
 			if err != nil {
 				var pe *csv.ParseError
 				if errors.As(err, &pe) {
@@ -116,7 +115,7 @@ func ReadCSV[T any](ctx context.Context, r io.Reader, opts *CSVOptions) iter.Seq
 					}
 					continue
 				}
-				yield(zero, &Error{File: o.Name, Line: int64(line), Row: row, Err: err})
+				yield(zero, &Error{File: o.Name, Row: row, Err: err})
 				return
 			}
 			var t T
