@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"runtime"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -324,7 +325,9 @@ func (h *Handler[T]) admit(w http.ResponseWriter, r *http.Request, endpoint stri
 	ctx, cancel := context.WithTimeout(ctx, h.o.Timeout)
 	defer cancel()
 
-	body, err := readBody(w, r, h.o.MaxBodyBytes)
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer putBuf(buf)
+	body, err := readBody(w, r, h.o.MaxBodyBytes, buf)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -344,13 +347,23 @@ func (h *Handler[T]) admit(w http.ResponseWriter, r *http.Request, endpoint stri
 	status = serve(ctx, w, body, requestID, &route)
 }
 
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+// bufPool holds request body buffers. Decoded rows copy what they keep,
+// so a buffer is reused once its request is answered.
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putBuf(b *bytes.Buffer) {
+	if b.Cap() <= 64<<10 { // let the odd big body go to the collector
+		b.Reset()
+		bufPool.Put(b)
+	}
+}
+
+func readBody(w http.ResponseWriter, r *http.Request, limit int64, buf *bytes.Buffer) ([]byte, error) {
 	if r.ContentLength > limit {
 		return nil, &http.MaxBytesError{Limit: limit}
 	}
-	var buf bytes.Buffer
 	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength))
+		buf.Grow(int(r.ContentLength) + bytes.MinRead)
 	}
 	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
 	return buf.Bytes(), err

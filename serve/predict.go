@@ -19,27 +19,21 @@ import (
 var errNotObject = errors.New("an instance must be a JSON object")
 
 // decodeInstances reads a predict body: one instance as a JSON object, or
-// {"instances": [object, ...]}.
+// {"instances": [object, ...]}. It scans the body in place, without
+// building a generic JSON value.
 func (s *Scorer[T]) decodeInstances(body []byte, maxBatch int, strict bool) ([]T, []FieldError, error) {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 || body[0] != '{' {
 		return nil, nil, errors.New(`the body must be a JSON object: one instance, or {"instances": [...]}`)
 	}
-	var probe struct {
-		Instances json.RawMessage `json:"instances"`
-	}
-	if err := json.Unmarshal(body, &probe); err != nil {
+	if !json.Valid(body) {
+		var v any
+		err := json.Unmarshal(body, &v) // for the position of the syntax error
 		return nil, nil, fmt.Errorf("malformed JSON: %w", err)
 	}
-	raws := []json.RawMessage{body}
-	if probe.Instances != nil {
-		raws = raws[:0]
-		if err := json.Unmarshal(probe.Instances, &raws); err != nil {
-			return nil, nil, fmt.Errorf(`"instances" must be an array of objects: %w`, err)
-		}
-		if len(raws) == 0 {
-			return nil, nil, errors.New(`"instances" is empty`)
-		}
+	raws, err := instances(body)
+	if err != nil {
+		return nil, nil, err
 	}
 	if len(raws) > maxBatch {
 		return nil, nil, fmt.Errorf("%d instances exceed the limit of %d per request", len(raws), maxBatch)
@@ -50,6 +44,51 @@ func (s *Scorer[T]) decodeInstances(body []byte, maxBatch int, strict bool) ([]T
 		ferrs = s.decode(raw, &rows[i], strict, i, ferrs)
 	}
 	return rows, ferrs, nil
+}
+
+// instances returns the instances of a valid JSON object: the elements of
+// its "instances" array, or the object itself.
+func instances(body []byte) ([][]byte, error) {
+	sc := scanner{data: body}
+	sc.consume('{')
+	for {
+		sc.skipSpace()
+		if sc.consume('}') {
+			break
+		}
+		key := sc.str()
+		sc.skipSpace()
+		sc.consume(':')
+		sc.skipSpace()
+		start := sc.pos
+		sc.skipValue()
+		if string(key) == "instances" {
+			val := body[start:sc.pos]
+			if val[0] != '[' {
+				return nil, errors.New(`"instances" must be an array of objects`)
+			}
+			var out [][]byte
+			in := scanner{data: val, pos: 1}
+			for {
+				in.skipSpace()
+				if in.consume(']') {
+					break
+				}
+				s := in.pos
+				in.skipValue()
+				out = append(out, val[s:in.pos])
+				in.skipSpace()
+				in.consume(',')
+			}
+			if len(out) == 0 {
+				return nil, errors.New(`"instances" is empty`)
+			}
+			return out, nil
+		}
+		sc.skipSpace()
+		sc.consume(',')
+	}
+	return [][]byte{body}, nil
 }
 
 func (h *Handler[T]) predict(w http.ResponseWriter, r *http.Request) {
@@ -89,10 +128,13 @@ func (h *Handler[T]) predict(w http.ResponseWriter, r *http.Request) {
 			writeProblem(w, http.StatusServiceUnavailable, problemTimeout, "scoring took longer than the request timeout", requestID, nil)
 			return http.StatusServiceUnavailable
 		}
-		out := appendPredictResponse(make([]byte, 0, 128+64*len(preds)), s, route, requestID, preds)
+		ob := bufPool.Get().(*bytes.Buffer)
+		out := appendPredictResponse(ob.AvailableBuffer(), s, route, requestID, preds)
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Content-Length", strconv.Itoa(len(out)))
 		w.Write(out)
+		ob.Write(out) // keep the grown storage for the next response
+		putBuf(ob)
 		h.after(ctx, requestID, route, s, rows, preds)
 		return http.StatusOK
 	})
