@@ -231,44 +231,133 @@ func (v *Validator[T]) row(p *T, rowNum int64, reasons *[]Reason) bool {
 	ok := true
 	for fi := range b.fields {
 		f := &b.fields[fi]
-		val := b.read(p, f)
-		if val.null {
-			if f.notNull >= 0 {
-				v.fail(f.notNull, rowNum, f, &val, reasons)
-				ok = false
+		switch f.kind {
+		case rowmap.KindFloat, rowmap.KindInt:
+			// Fast path for numbers: no value struct, range checks inline.
+			var x float64
+			var n int64
+			var present bool
+			if f.kind == rowmap.KindFloat {
+				x, present = b.m.Float(p, f.idx)
+			} else {
+				n, present = b.m.Int(p, f.idx)
+				x = float64(n)
 			}
-			continue
-		}
-		c := v.nonNull[fi]
-		v.nonNull[fi] = c + 1
-		if f.stats {
-			if c == 0 {
-				v.shift[fi] = val.x
-			}
-			d := val.x - v.shift[fi]
-			v.sum[fi] += d
-			v.sumSq[fi] += d * d
-		}
-		if f.newest && val.t.After(v.newest[fi]) {
-			v.newest[fi] = val.t
-		}
-		for _, ri := range f.rules {
-			r := &b.rules[ri]
-			var pass bool
-			switch r.kind {
-			case rUnique:
-				pass = v.unique(ri, f, &val)
-			case rMonotonic:
-				pass = !v.hasPrev[ri] || val.x > v.prev[ri] || (!r.strict && val.x == v.prev[ri])
-				v.prev[ri], v.hasPrev[ri] = val.x, true
-			default:
-				pass = b.passLocal(r, f, &val, p)
-			}
-			if !pass {
-				v.fail(ri, rowNum, f, &val, reasons)
-				if r.sev == Error {
+			if !present {
+				if f.notNull >= 0 {
+					v.fail(f.notNull, rowNum, f, &value{null: true}, reasons)
 					ok = false
 				}
+				continue
+			}
+			v.count(fi, f, x)
+			for _, ri := range f.rules {
+				r := &b.rules[ri]
+				var pass bool
+				switch r.kind {
+				case rRange:
+					pass = (!r.hasMin || x > r.min || (!r.minEx && x == r.min)) &&
+						(!r.hasMax || x < r.max || (!r.maxEx && x == r.max))
+				case rSet:
+					_, pass = r.ints[n]
+				case rUnique:
+					pass = v.unique(ri, f, &value{x: x, n: n})
+				case rMonotonic:
+					pass = !v.hasPrev[ri] || x > v.prev[ri] || (!r.strict && x == v.prev[ri])
+					v.prev[ri], v.hasPrev[ri] = x, true
+				case rCustom:
+					pass = r.pred(p)
+				}
+				if !pass {
+					v.fail(ri, rowNum, f, &value{x: x, n: n}, reasons)
+					if r.sev == Error {
+						ok = false
+					}
+				}
+			}
+		case rowmap.KindString:
+			s, present := b.m.Str(p, f.idx)
+			if !present {
+				if f.notNull >= 0 {
+					v.fail(f.notNull, rowNum, f, &value{null: true}, reasons)
+					ok = false
+				}
+				continue
+			}
+			v.nonNull[fi]++
+			for _, ri := range f.rules {
+				r := &b.rules[ri]
+				var pass bool
+				switch r.kind {
+				case rUnique:
+					pass = v.unique(ri, f, &value{s: s})
+				case rCustom:
+					pass = r.pred(p)
+				default:
+					pass = r.passStr(s)
+				}
+				if !pass {
+					v.fail(ri, rowNum, f, &value{s: s}, reasons)
+					if r.sev == Error {
+						ok = false
+					}
+				}
+			}
+		default:
+			if !v.rowOther(p, fi, f, rowNum, reasons) {
+				ok = false
+			}
+		}
+	}
+	return ok
+}
+
+// count updates the statistics of numeric field fi with x.
+func (v *Validator[T]) count(fi int, f *bfield, x float64) {
+	c := v.nonNull[fi]
+	v.nonNull[fi] = c + 1
+	if f.stats {
+		if c == 0 {
+			v.shift[fi] = x
+		}
+		d := x - v.shift[fi]
+		v.sum[fi] += d
+		v.sumSq[fi] += d * d
+	}
+}
+
+// rowOther evaluates the rules of a bool or time field.
+func (v *Validator[T]) rowOther(p *T, fi int, f *bfield, rowNum int64, reasons *[]Reason) bool {
+	b := v.b
+	val := b.read(p, f)
+	if val.null {
+		if f.notNull >= 0 {
+			v.fail(f.notNull, rowNum, f, &val, reasons)
+			return false
+		}
+		return true
+	}
+	v.nonNull[fi]++
+	if f.newest && val.t.After(v.newest[fi]) {
+		v.newest[fi] = val.t
+	}
+	ok := true
+	for _, ri := range f.rules {
+		r := &b.rules[ri]
+		var pass bool
+		switch r.kind {
+		case rUnique:
+			pass = v.unique(ri, f, &val)
+		case rMonotonic:
+			pass = !v.hasPrev[ri] || val.x > v.prev[ri] || (!r.strict && val.x == v.prev[ri])
+			v.prev[ri], v.hasPrev[ri] = val.x, true
+		default:
+			pass = b.passLocal(r, f, &val, p)
+		}
+		if !pass {
+			v.fail(ri, rowNum, f, &val, reasons)
+			if r.sev == Error {
+				ok = false
 			}
 		}
 	}
