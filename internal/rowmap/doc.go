@@ -33,8 +33,8 @@
 // value and whether it is present: Float also reads Int fields, so numeric
 // code can treat both alike. Setters convert with range checks and return an
 // error for a value the field cannot hold; setting a pointer field allocates
-// the pointee (SetFloatPtr and friends let batch decoders carve pointees out
-// of one slab). Calling a getter or setter of the wrong kind is a programmer
+// the pointee (SetText and Plan.Decode take them from an Arena, one slab of
+// 1024 per type, instead). Calling a getter or setter of the wrong kind is a programmer
 // mistake and panics.
 //
 // Three decoders build on the accessors:
