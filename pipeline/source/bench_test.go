@@ -216,19 +216,22 @@ func BenchmarkReadCSV(b *testing.B) {
 }
 
 // BenchmarkReadParquet reads the same 1,000,000 rows from Parquet
-// (Snappy, 16 row groups of 65,536 rows), streamed into T.
+// (Snappy, 16 row groups of 65,536 rows), streamed into T, in batches of
+// 16,384 and 65,536 rows, columns decoded in parallel or serially.
 func BenchmarkReadParquet(b *testing.B) {
 	_, pqPath := benchFiles(b)
 	ctx := context.Background()
-	for _, serial := range []bool{false, true} {
-		b.Run(fmt.Sprintf("serial=%v/rows=1M", serial), func(b *testing.B) {
-			b.ReportAllocs()
-			rows := 0
-			p := newPeak()
-			for b.Loop() {
-				rows += drain(b, ReadParquetFile[wide](ctx, pqPath, &ParquetOptions{Serial: serial}), p)
-			}
-			p.report(b, rows)
-		})
+	for _, batch := range []int{16384, 65536} {
+		for _, serial := range []bool{false, true} {
+			b.Run(fmt.Sprintf("batch=%d/serial=%v/rows=1M", batch, serial), func(b *testing.B) {
+				b.ReportAllocs()
+				rows := 0
+				p := newPeak()
+				for b.Loop() {
+					rows += drain(b, ReadParquetFile[wide](ctx, pqPath, &ParquetOptions{Serial: serial, BatchRows: batch}), p)
+				}
+				p.report(b, rows)
+			})
+		}
 	}
 }

@@ -42,8 +42,9 @@
 //
 // # Memory
 //
-// Readers hold one CSV record or one Arrow batch per column (65,536 rows by
-// default) at a time, whatever the file size; rows own their data (strings
+// Readers hold one CSV record, or one Arrow batch (16,384 rows by default
+// for Parquet) and the Parquet column chunks it comes from, at a time,
+// whatever the file size; rows own their data (strings
 // are copied out of Arrow buffers, one allocation per column per batch), so
 // nothing refers to a released batch. Record-batch iterators yield batches
 // valid until the next iteration: Retain what you keep. Pointer fields get
