@@ -22,7 +22,7 @@ func TestQuickstart(t *testing.T) {
 		"features:", "cross-validated accuracy",
 		"roc_auc", "gates: pass=true",
 		"registered churn v1", "promoted to champion",
-		"POST /predict -> 200", "POST /predict -> 400", "in process: test row 0",
+		"POST /predict -> 200", "POST /predict -> 400", "breaks the contract: range [16, 100]", "in process: test row 0",
 		"held-out rows: dataset drift false", "shifted copy:", "income",
 	} {
 		if !strings.Contains(out.String(), want) {

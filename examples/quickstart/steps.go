@@ -179,6 +179,7 @@ func serveModel(ctx context.Context, w io.Writer, reg *registry.Registry, v regi
 		`{"age": 52, "income": 61000, "hours_per_week": 45, "score": 0.31, "balance": 1200, "tenure_years": 2.5, "segment": "high", "region": "coastal", "channel": "ch05", "target": 0}`,
 		`{"age": 29, "income": null, "score": 0.87, "segment": "low", "region": "north", "target": 0}`,
 		`{"age": "thirty", "score": 0.5, "segment": "low", "region": "north", "target": 0}`,
+		`{"age": 130, "score": 0.5, "segment": "vip", "region": "north", "target": 0}`,
 	} {
 		resp, err := http.Post(srv.URL+"/predict", "application/json", strings.NewReader(body))
 		if err != nil {
