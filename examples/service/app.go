@@ -28,7 +28,7 @@ type app struct {
 	alerts []drift.Alert
 }
 
-func newApp(ctx context.Context, reg *registry.Registry, model, alias string) (*app, error) {
+func newApp(ctx context.Context, reg *registry.Registry, model, alias string, monitor bool) (*app, error) {
 	ctx, stop := context.WithCancel(ctx)
 	a := &app{mux: http.NewServeMux(), model: serve.NewSwap[Customer](nil), stop: stop}
 	// The drift reference travels with the model artifact.
@@ -37,9 +37,9 @@ func newApp(ctx context.Context, reg *registry.Registry, model, alias string) (*
 		stop()
 		return nil, err
 	}
-	if loaded.Profile != nil {
+	if monitor && loaded.Profile != nil {
 		a.monitor, err = drift.NewMonitor(loaded.Profile, customers.DriftColumns(), &drift.MonitorOptions{
-			Window:  drift.Window{Rows: 500},
+			Window:  drift.Window{Rows: 10000},
 			OnAlert: func(al drift.Alert) { a.mu.Lock(); a.alerts = append(a.alerts, al); a.mu.Unlock() },
 		})
 		if err != nil {

@@ -68,7 +68,7 @@ func TestService(t *testing.T) {
 	if err := reg.Promote(ctx, "churn", "champion", v1.Number, "first", nil); err != nil {
 		t.Fatal(err)
 	}
-	a, err := newApp(ctx, reg, "churn", "champion")
+	a, err := newApp(ctx, reg, "churn", "champion", true)
 	if err != nil {
 		t.Fatal(err)
 	}

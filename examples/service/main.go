@@ -36,6 +36,7 @@ func main() {
 	log.SetFlags(0)
 	dir := flag.String("registry", filepath.Join(os.TempDir(), "loom-quickstart", "registry"), "registry directory")
 	addr := flag.String("addr", "localhost:8080", "address to listen on")
+	monitor := flag.Bool("monitor", true, "watch the traffic for drift (evaluated every 10,000 rows, on the request that closes the window)")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -45,7 +46,7 @@ func main() {
 		log.Fatal(err)
 	}
 	defer reg.Close()
-	a, err := newApp(ctx, reg, "churn", "champion")
+	a, err := newApp(ctx, reg, "churn", "champion", *monitor)
 	if err != nil {
 		log.Fatalf("service: %v (run `go run ./examples/quickstart` first to train and register a model)", err)
 	}
