@@ -76,6 +76,7 @@ type catOp struct {
 	index      map[string]int32      // category -> column (one-hot) or code (ordinal)
 	keys       []string              // for small vocabularies: the categories of index...
 	cols       []int32               // ...and their columns, scanned instead of hashing
+	tab        perfectTab            // for small vocabularies: a collision-free table
 	n          int64                 // values seen in fitting
 	values     []float64             // target: encoding of each of cats
 	prior      float64               // target: mean label, for unknown and missing
@@ -298,14 +299,19 @@ func (o *catOp) buildIndex() {
 			o.cols = append(o.cols, o.index[c])
 		}
 	}
+	o.tab.build(o.index)
 }
 
 // smallVocab is the vocabulary size up to which a linear scan (comparing
-// length and last byte first) beats hashing the string.
+// length and last byte first) beats hashing the string; it is the fallback
+// for vocabularies the perfect table cannot separate.
 const smallVocab = 16
 
 // lookup returns the column or code of category s.
 func (o *catOp) lookup(s string) (int32, bool) {
+	if o.tab.cols != nil {
+		return o.tab.lookup(s)
+	}
 	if o.keys == nil {
 		i, ok := o.index[s]
 		return i, ok
@@ -324,6 +330,109 @@ func (o *catOp) lookup(s string) (int32, bool) {
 		if len(k) == n && k[n-1] == last && k == s {
 			return o.cols[i], true
 		}
+	}
+	return 0, false
+}
+
+// perfectTab is a collision-free hash table over a small vocabulary: a
+// category's slot is a multiplicative hash of its length and five of its
+// bytes (first two, middle, last two), so a lookup is a few byte loads, a
+// multiplication and one string comparison. build looks for a multiplier
+// and size that separate every category, deterministically; when none does
+// (two categories agree on all those bytes) the table stays empty and
+// lookup falls back to a scan or the map. It is derived from the
+// vocabulary, never encoded.
+type perfectTab struct {
+	mul   uint64
+	shift uint8
+	keys  []string // per slot: its category...
+	cols  []int32  // ...and column, -1 for an empty slot
+}
+
+// maxPerfect is the largest vocabulary given a perfect table.
+const maxPerfect = 64
+
+// perfectKey packs the length and five bytes of s into one word.
+func perfectKey(s string) uint64 {
+	n := len(s)
+	if n == 0 {
+		return 0
+	}
+	k := uint64(n) | uint64(s[0])<<16 | uint64(s[n-1])<<24 | uint64(s[n>>1])<<32
+	if n > 1 {
+		k |= uint64(s[1])<<40 | uint64(s[n-2])<<48
+	}
+	return k
+}
+
+func (t *perfectTab) build(index map[string]int32) {
+	*t = perfectTab{}
+	n := len(index)
+	if n == 0 || n > maxPerfect {
+		return
+	}
+	bits := uint8(1)
+	for 1<<bits < 2*n {
+		bits++
+	}
+	keys := make([]uint64, 0, n)
+	for s := range index {
+		keys = append(keys, perfectKey(s))
+	}
+	seen := make(map[uint64]bool, n)
+	for _, k := range keys {
+		if seen[k] {
+			return // indistinguishable by the sampled bytes
+		}
+		seen[k] = true
+	}
+	used := make([]bool, 1<<(bits+4))
+	state := uint64(0x9e3779b97f4a7c15)
+	for ; bits <= 12; bits++ {
+		for try := 0; try < 64; try++ {
+			// splitmix64: a fixed sequence of odd multipliers
+			state += 0x9e3779b97f4a7c15
+			mul := state
+			mul = (mul ^ mul>>30) * 0xbf58476d1ce4e5b9
+			mul = (mul ^ mul>>27) * 0x94d049bb133111eb
+			mul = (mul ^ mul>>31) | 1
+			shift := 64 - bits
+			slots := used[:1<<bits]
+			clear(slots)
+			ok := true
+			for _, k := range keys {
+				j := (k * mul) >> shift
+				if slots[j] {
+					ok = false
+					break
+				}
+				slots[j] = true
+			}
+			if !ok {
+				continue
+			}
+			t.mul, t.shift = mul, shift
+			t.keys = make([]string, 1<<bits)
+			t.cols = make([]int32, 1<<bits)
+			for j := range t.cols {
+				t.cols[j] = -1
+			}
+			for s, c := range index {
+				j := (perfectKey(s) * mul) >> shift
+				t.keys[j], t.cols[j] = s, c
+			}
+			return
+		}
+		if len(used) < 1<<(bits+1) {
+			used = make([]bool, 1<<(bits+1))
+		}
+	}
+}
+
+func (t *perfectTab) lookup(s string) (int32, bool) {
+	j := (perfectKey(s) * t.mul) >> t.shift
+	if c := t.cols[j]; c >= 0 && t.keys[j] == s {
+		return c, true
 	}
 	return 0, false
 }

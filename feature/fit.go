@@ -398,6 +398,7 @@ func newFitted[T any](feats []fitFeat[T], blockRows int) *Fitted[T] {
 			}
 		}
 		ff.width = len(f.names) - ff.off
+		f.zero = f.zero || ff.kernel == kernelOneHot || ff.kernel == kernelHash
 	}
 	f.width = len(f.names)
 	return f

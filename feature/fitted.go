@@ -1,14 +1,8 @@
 package feature
 
 import (
-	"context"
-	"fmt"
 	"math"
-	"runtime"
 	"strconv"
-
-	"golang.org/x/sync/errgroup"
-	"gonum.org/v1/gonum/mat"
 )
 
 // Fitted is a fitted feature set: the Set's definitions with the state
@@ -19,6 +13,7 @@ type Fitted[T any] struct {
 	width     int
 	names     []string
 	blockRows int
+	zero      bool // the matrix path clears each chunk first (one-hot, hash)
 	arrow     arrowState[T]
 }
 
@@ -41,6 +36,7 @@ type fitFeat[T any] struct {
 	ofA, ofB   int  // product: the columns multiplied
 	clipFirst  bool // the chain starts with Clip, which accepts ±Inf
 	fast       fastChain
+	kernel     kernel // how the matrix path evaluates the feature over a chunk
 }
 
 // fastChain is a numeric chain of an optional imputer and affine scalers
@@ -128,6 +124,17 @@ func (f *fitFeat[T]) link() {
 	f.fast.build(f.nums)
 	if len(f.cats) > 0 {
 		f.enc = &f.cats[len(f.cats)-1]
+	}
+	f.kernel = kernelRow
+	switch {
+	case f.typ == typeNum && f.fast.ok:
+		f.kernel = kernelFast
+	case f.typ == typeNum:
+		f.kernel = kernelNum
+	case f.typ == typeCat && f.enc.kind == catOneHot:
+		f.kernel = kernelOneHot
+	case f.typ == typeCat && f.enc.kind == catHash:
+		f.kernel = kernelHash
 	}
 }
 
@@ -395,61 +402,4 @@ func grow(dst []float64, n int) []float64 {
 		return dst[:n]
 	}
 	return make([]float64, n)
-}
-
-// Matrix computes the training matrix of rows (len(rows) × Width()) in
-// parallel over blocks of rows. The first row (in row order) with a value
-// without a defined output gives a *ValueError naming it; no rows give an
-// error wrapping ErrEmpty, since a gonum matrix cannot be empty.
-func (f *Fitted[T]) Matrix(ctx context.Context, rows []T) (*mat.Dense, error) {
-	if len(rows) == 0 || f.width == 0 {
-		return nil, &StateError{Reason: fmt.Sprintf("matrix of %d rows × %d columns", len(rows), f.width), Err: ErrEmpty}
-	}
-	data := make([]float64, len(rows)*f.width)
-	if err := f.MatrixTo(ctx, data, rows); err != nil {
-		return nil, err
-	}
-	return mat.NewDense(len(rows), f.width, data), nil
-}
-
-// MatrixTo is Matrix into the row-major slice dst, which must hold
-// len(rows)*Width() values (it panics otherwise). Row i is
-// dst[i*Width():(i+1)*Width()]. It allocates only per block, never per row.
-func (f *Fitted[T]) MatrixTo(ctx context.Context, dst []float64, rows []T) error {
-	w := f.width
-	if len(dst) < len(rows)*w {
-		panic(fmt.Sprintf("feature: MatrixTo needs len(dst) >= %d, got %d", len(rows)*w, len(dst)))
-	}
-	bs := f.blockRows
-	nb := (len(rows) + bs - 1) / bs
-	errs := make([]error, nb)
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for b := range nb {
-		g.Go(func() error {
-			if err := gctx.Err(); err != nil {
-				return err
-			}
-			lo, hi := b*bs, min((b+1)*bs, len(rows))
-			for i := lo; i < hi; i++ {
-				out := dst[i*w : (i+1)*w]
-				for j := range f.feats {
-					ff := &f.feats[j]
-					if code := ff.put(&rows[i], out); code != codeOK && errs[b] == nil {
-						errs[b] = ff.explain(&rows[i], i, code)
-					}
-				}
-			}
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
