@@ -22,13 +22,14 @@ const (
 	JSDistance     Method = "jensenshannon"   // Jensen–Shannon distance on histograms; drift when ≥ threshold
 	PSIMethod      Method = "psi"             // population stability index on histograms; drift when ≥ threshold
 	LInf           Method = "linf"            // L-infinity distance on histograms; drift when ≥ threshold
+	AndersonTest   Method = "anderson"        // k-sample Anderson–Darling (k = 2); drift when p < threshold
 )
 
 // DefaultThreshold returns the threshold a method uses unless overridden:
 // 0.05 for the p-value tests, 0.1 for the distances.
 func DefaultThreshold(m Method) float64 {
 	switch m {
-	case KSTest, ChiSquareTest, ZTestMethod:
+	case KSTest, ChiSquareTest, ZTestMethod, AndersonTest:
 		return 0.05
 	case WassersteinAbs:
 		return 0.1
@@ -38,13 +39,15 @@ func DefaultThreshold(m Method) float64 {
 
 func (m Method) known() bool {
 	switch m {
-	case KSTest, ChiSquareTest, ZTestMethod, WassersteinN, WassersteinAbs, JSDistance, PSIMethod, LInf:
+	case KSTest, ChiSquareTest, ZTestMethod, WassersteinN, WassersteinAbs, JSDistance, PSIMethod, LInf, AndersonTest:
 		return true
 	}
 	return false
 }
 
-func (m Method) hasPValue() bool { return m == KSTest || m == ChiSquareTest || m == ZTestMethod }
+func (m Method) hasPValue() bool {
+	return m == KSTest || m == ChiSquareTest || m == ZTestMethod || m == AndersonTest
+}
 
 // CompareOptions configures a comparison. A nil *CompareOptions, or a zero
 // field, means the default.
@@ -286,6 +289,8 @@ func compareColumn(rc, cc *ColumnProfile, refRows uint64, o CompareOptions) Colu
 			r.Score, r.PValue = 0, 1 // KS needs an order; categorical columns never drift by KS
 		}
 		r.Drifted = r.PValue <= r.Threshold
+	case AndersonTest:
+		andersonColumn(&r, rc.Kind, rv, cv, vals.unique)
 	case ChiSquareTest:
 		r.Score, r.PValue, _ = ChiSquare(vals.ref, vals.cur)
 		r.Drifted = r.PValue < r.Threshold

@@ -58,8 +58,21 @@
 //     p < 0.05.
 //   - L-infinity distance between the normalised histograms, as TensorFlow
 //     Data Validation uses for categorical features. Drift when ≥ 0.1.
-//
-// The Anderson–Darling k-sample test is not implemented.
+//   - Anderson–Darling k-sample test ("anderson", on request), as
+//     scipy.stats.anderson_ksamp(midrank=True) of SciPy 1.10: the midrank
+//     statistic A²akN of Scholz and Stephens (1987), valid with ties,
+//     normalised as (A²akN − (k − 1)) / σ, on the reference and current
+//     samples (the sketches' values, exact while they hold at most SketchK
+//     values, like KS). The p-value is interpolated from the table of
+//     critical values (significance levels 25% to 0.1%) by a quadratic fit
+//     of log(level) and, as in SciPy, floored / capped at 0.1% / 25%: a
+//     statistic below the 25% critical value gives 0.25 and one above the
+//     0.1% critical value gives 0.001, so thresholds are meaningful only
+//     inside (0.001, 0.25]. Drift when p < 0.05. It weighs the tails more
+//     than KS does. Like KS it needs an order: categorical columns, and two
+//     samples of one same value, get score 0 and p = 1. AndersonDarling
+//     runs the test on k ≥ 2 raw samples and also returns the critical
+//     values.
 //
 // # Default method
 //
@@ -155,7 +168,12 @@
 //
 // KS (statistic and exact p-value), Wasserstein, Jensen–Shannon and
 // chi-square agree with SciPy 1.10 to 1e-9 on the seeded cases of
-// testdata/reference.json (testdata/gen_reference.py). PSI is checked
+// testdata/reference.json (testdata/gen_reference.py). The Anderson–Darling
+// statistic, critical values and p-value agree with
+// scipy.stats.anderson_ksamp to 1e-9 (largest relative error 1.2e-14) on
+// the 14 cases of testdata/anderson.json: two samples of equal and unequal
+// sizes (5 to 1,000 values), k = 3 and 4, with and without ties, p-values
+// interpolated, capped and floored. PSI is checked
 // against its formula computed independently.
 //
 // Detection rate at the default thresholds over 200 seeded trials per cell
