@@ -3,6 +3,7 @@ package contract
 import (
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -82,6 +83,12 @@ type rule[T any] struct {
 	maxLen int // -1: none
 	strict bool
 	pred   func(*T) bool
+
+	// Compiled forms for the block evaluator (block.go).
+	lo, hi     float64 // range bounds, ±Inf when absent
+	loEx, hiEx bool    // exclusive bounds (false when absent)
+	iset       intSet  // int allowed set
+	sset       strSet  // text allowed set
 }
 
 type dataRule struct {
@@ -263,6 +270,13 @@ func compile[T any](fi int, f *Field, ck *Check, preds map[string]func(*T) bool)
 			r.hasMax, r.max = true, *ck.Max
 		}
 		r.minEx, r.maxEx = ck.MinExclusive, ck.MaxExclusive
+		r.lo, r.hi = math.Inf(-1), math.Inf(1)
+		if r.hasMin {
+			r.lo, r.loEx = r.min, r.minEx
+		}
+		if r.hasMax {
+			r.hi, r.hiEx = r.max, r.maxEx
+		}
 	case KindSet:
 		r.kind = rSet
 		r.strs, r.ints, _ = parseSet(f.Type, ck.Values)
@@ -274,6 +288,12 @@ func compile[T any](fi int, f *Field, ck *Check, preds map[string]func(*T) bool)
 					r.bools[0] = true
 				}
 			}
+		}
+		if f.Type == Int {
+			r.iset = newIntSet(r.ints)
+		}
+		if f.Type.text() {
+			r.sset = newStrSet(ck.Values)
 		}
 		if len(ck.Values) <= 8 && f.Type.text() {
 			r.small, r.strs = ck.Values, nil

@@ -32,15 +32,13 @@ type Split[T any] struct {
 func (b *Bound[T]) Quarantine(rows []T) Split[T] {
 	v := b.NewValidator()
 	out := Split[T]{Valid: make([]T, 0, len(rows))}
-	var reasons []Reason
-	for i := range rows {
-		reasons = reasons[:0]
-		if v.check(&rows[i], &reasons) {
-			out.Valid = append(out.Valid, rows[i])
+	v.rowsBlocks(rows, func(p *T, row int64, ok bool, reasons []Reason) {
+		if ok {
+			out.Valid = append(out.Valid, *p)
 		} else {
-			out.Rejected = append(out.Rejected, Rejected[T]{Row: int64(i), Value: rows[i], Reasons: append([]Reason(nil), reasons...)})
+			out.Rejected = append(out.Rejected, Rejected[T]{Row: row, Value: *p, Reasons: append([]Reason(nil), reasons...)})
 		}
-	}
+	})
 	out.Report = v.Report()
 	return out
 }

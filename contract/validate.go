@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -185,6 +186,9 @@ type Validator[T any] struct {
 	plan     *rowmap.Plan[T]
 	buf      []T
 	now      func() time.Time
+	bs       blockState
+	ac       *arrowCols
+	custom   bool // some check is a custom predicate, which needs T
 }
 
 // Failure is one failing example in a Report.
@@ -203,6 +207,9 @@ func (b *Bound[T]) NewValidator() *Validator[T] {
 		newest: make([]time.Time, nf), uniqS: make([]map[string]struct{}, n), uniqN: make([]map[float64]struct{}, n),
 		prev: make([]float64, n), hasPrev: make([]bool, n), now: time.Now,
 	}
+	for i := range b.rules {
+		v.custom = v.custom || b.rules[i].kind == rCustom
+	}
 	return v
 }
 
@@ -217,11 +224,10 @@ func (v *Validator[T]) Row(p *T) bool {
 	return ok
 }
 
-// Rows validates rows in order.
+// Rows validates rows in order, numbering them on from the rows seen so
+// far. It evaluates the checks field by field over blocks of rows.
 func (v *Validator[T]) Rows(rows []T) {
-	for i := range rows {
-		v.Row(&rows[i])
-	}
+	v.rowsBlocks(rows, nil)
 }
 
 // row evaluates all rules on *p; when reasons is not nil it collects every
@@ -374,6 +380,10 @@ func (v *Validator[T]) unique(ri int, f *bfield, val *value) bool {
 		if _, dup := m[val.s]; dup {
 			return false
 		}
+		if v.bs.cloneKey {
+			m[strings.Clone(val.s)] = struct{}{}
+			return true
+		}
 		m[val.s] = struct{}{}
 		return true
 	}
@@ -432,21 +442,43 @@ func (v *Validator[T]) failDecode(e *rowmap.Error, reasons *[]Reason) Reason {
 }
 
 // Record validates the rows of an Arrow record batch, matched to the
-// contract by column name (decoded into T through a reused buffer). A null
-// in a column whose field is not nullable counts as a failed not-null check;
-// a value that cannot be decoded rejects its row. The error is non-nil only
-// when the batch's schema cannot fill T (a missing column, a wrong type).
+// contract by column name. The checks run on the Arrow arrays, column by
+// column, without decoding rows into T (unless a check is a custom
+// predicate, which needs the row: then the batch is decoded into a reused
+// buffer of T), and the result is the same as validating the decoded rows.
+// A null in a column whose field is not nullable counts as a failed
+// not-null check; a value that cannot be decoded into T (a null in a
+// non-pointer field, a number outside its Go type's range) rejects its row.
+// The error is non-nil only when the batch's schema cannot fill T (a
+// missing column, a wrong type).
 func (v *Validator[T]) Record(rec arrow.RecordBatch) error {
-	return v.record(rec, nil)
+	if err := v.planFor(rec.Schema()); err != nil {
+		return err
+	}
+	if v.custom {
+		return v.record(rec, nil)
+	}
+	v.recordColumnar(rec)
+	return nil
 }
 
-func (v *Validator[T]) record(rec arrow.RecordBatch, each func(p *T, row int64, ok bool, reasons []Reason)) error {
-	if v.plan == nil || !v.plan.Schema().Equal(rec.Schema()) {
-		pl, err := v.b.m.Plan(rec.Schema())
+// planFor checks that schema can fill T, as decoding needs.
+func (v *Validator[T]) planFor(schema *arrow.Schema) error {
+	if v.plan == nil || (v.plan.Schema() != schema && !v.plan.Schema().Equal(schema)) {
+		pl, err := v.b.m.Plan(schema)
 		if err != nil {
 			return fmt.Errorf("%w: %v", ErrBind, err)
 		}
 		v.plan = pl
+	}
+	return nil
+}
+
+// record validates rec by decoding it into T; when each is not nil it is
+// called for every row with its reasons.
+func (v *Validator[T]) record(rec arrow.RecordBatch, each func(p *T, row int64, ok bool, reasons []Reason)) error {
+	if err := v.planFor(rec.Schema()); err != nil {
+		return err
 	}
 	var reasons []Reason
 	var rp *[]Reason
@@ -459,18 +491,7 @@ func (v *Validator[T]) record(rec arrow.RecordBatch, each func(p *T, row int64, 
 	cur := rec
 	for start < n {
 		v.buf, err = v.plan.Decode(v.buf[:0], cur, v.rows)
-		for i := range v.buf {
-			reasons = reasons[:0]
-			row := v.rows
-			ok := v.row(&v.buf[i], row, rp)
-			v.rows++
-			if !ok {
-				v.rejected++
-			}
-			if each != nil {
-				each(&v.buf[i], row, ok, reasons)
-			}
-		}
+		v.rowsBlocks(v.buf, each)
 		start += int64(len(v.buf))
 		if cur != rec {
 			cur.Release()
@@ -599,13 +620,19 @@ func (b *Bound[T]) Validate(rows []T) *Report {
 // done.
 func (b *Bound[T]) ValidateSeq(ctx context.Context, seq iter.Seq[T]) (*Report, error) {
 	v := b.NewValidator()
+	buf := make([]T, 0, blockRows)
 	for r := range seq {
-		if v.rows&1023 == 0 && ctx.Err() != nil {
-			return v.Report(), ctx.Err()
+		buf = append(buf, r)
+		if len(buf) == blockRows {
+			v.Rows(buf)
+			buf = buf[:0]
+			if err := ctx.Err(); err != nil {
+				return v.Report(), err
+			}
 		}
-		v.Row(&r)
 	}
-	return v.Report(), nil
+	v.Rows(buf)
+	return v.Report(), ctx.Err()
 }
 
 // ValidateRecords validates a stream of Arrow record batches, columns
