@@ -31,7 +31,7 @@ func ExampleNewMonitor() {
 		mon.Observe(c)
 	}
 	// Output:
-	// window 2: column alert on "age" (wasserstein = 0.513 ≥ 0.1)
+	// window 2: column alert on "age" (wasserstein = 0.514 ≥ 0.1)
 }
 
 // Rows can also be given as raw named values.

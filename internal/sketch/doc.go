@@ -8,8 +8,11 @@
 // 2^h inputs. When the sketch outgrows its capacity, the lowest full level is
 // sorted and halved: every other item (offset 0 or 1) moves up one level with
 // twice the weight. Level capacities shrink geometrically with depth below
-// the top level (factor 2/3, at least 8 items), so a sketch with parameter k
-// holds at most about 3k items whatever the number of inputs.
+// the top level (factor 2/3, at least 8 items), except level 0, which takes
+// every input and always has room for k items; a sketch with parameter k
+// holds at most about 4k items whatever the number of inputs. (A large level
+// 0 only lowers the error: it is compacted less often than the KLL schedule
+// requires.)
 //
 // The sketch is exact while Count() ≤ k: no compaction has happened, every
 // input is kept with weight 1, and Quantile and Rank return the empirical

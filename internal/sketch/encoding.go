@@ -28,7 +28,11 @@ func (s *KLL) MarshalBinary() ([]byte, error) {
 	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(s.max))
 	b = binary.LittleEndian.AppendUint64(b, s.rng)
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(s.levels)))
-	for _, lv := range s.levels {
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(s.l0)))
+	for _, k := range s.l0 {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(unkey(k)))
+	}
+	for _, lv := range s.levels[1:] {
 		b = binary.LittleEndian.AppendUint32(b, uint32(len(lv)))
 		for _, x := range lv {
 			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(x))
@@ -113,7 +117,12 @@ func (s *KLL) UnmarshalBinary(data []byte) error {
 	if n == 0 {
 		mn, mx = math.Inf(1), math.Inf(-1)
 	}
-	*s = KLL{k: k, n: n, min: mn, max: mx, rng: rng, size: size, levels: levels, caps: make([]int, 0, maxLevel)}
+	l0 := make([]uint64, len(levels[0]))
+	for i, x := range levels[0] {
+		l0[i] = key(x)
+	}
+	levels[0] = nil
+	*s = KLL{k: k, n: n, min: mn, max: mx, rng: rng, size: size, l0: l0, levels: levels, caps: make([]int, 0, maxLevel)}
 	s.total = s.capacitySum()
 	if s.size > s.total {
 		s.compress()

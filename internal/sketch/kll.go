@@ -7,7 +7,8 @@ import (
 )
 
 // DefaultK is the accuracy parameter used by New when k is 0: a rank error
-// of at most 1% (see the package documentation) with about 600 items kept.
+// of at most 1.5% (see the package documentation) with at most about 800
+// items kept.
 const DefaultK = 200
 
 const (
@@ -16,20 +17,42 @@ const (
 	maxLevel = 60
 	minWidth = 8
 	seed0    = 0x5eed_6b6c_6c5f_4c4d // default seed
+	// radixMin is the level-0 length from which compaction sorts by radix
+	// rather than by comparison.
+	radixMin = 128
 )
 
 // KLL is a mergeable quantile sketch. The zero value is not usable; create
 // one with New or NewSeeded.
 type KLL struct {
-	k      int
-	n      uint64
-	min    float64
-	max    float64
-	rng    uint64
-	size   int         // items held over all levels
-	total  int         // sum of level capacities
-	levels [][]float64 // levels[h] holds items of weight 2^h, sorted for h ≥ 1
-	caps   []int       // caps[h] is the capacity of level h for len(levels)
+	k     int
+	n     uint64
+	min   float64
+	max   float64
+	rng   uint64
+	size  int // items held over all levels
+	total int // sum of level capacities
+	// l0 is level 0 (weight 1, unsorted), held as order-preserving keys
+	// (see key) so that compaction sorts it by radix.
+	l0  []uint64
+	tmp []uint64 // radix sort scratch, as long as l0 when used
+	// levels[h] for h ≥ 1 holds items of weight 2^h, sorted; levels[0] is
+	// an unused placeholder so that len(levels) is the number of levels.
+	levels [][]float64
+	caps   []int // caps[h] is the capacity of level h for len(levels)
+}
+
+// key maps a float64 other than NaN to a uint64 in the same order (−0
+// just below +0): positive values get the sign bit set, negative values all
+// bits flipped.
+func key(x float64) uint64 {
+	b := math.Float64bits(x)
+	return b ^ (uint64(int64(b)>>63) | 1<<63)
+}
+
+// unkey inverts key.
+func unkey(k uint64) float64 {
+	return math.Float64frombits(k ^ (uint64(int64(^k)>>63) | 1<<63))
 }
 
 // New returns an empty sketch with accuracy parameter k (0 means DefaultK).
@@ -44,7 +67,8 @@ func NewSeeded(k int, seed uint64) *KLL {
 	if k < minK || k > maxK {
 		panic(fmt.Sprintf("sketch: k must be in [%d, %d], got %d", minK, maxK, k))
 	}
-	s := &KLL{k: k, rng: seed, levels: make([][]float64, 0, 8), caps: make([]int, 0, maxLevel)}
+	s := &KLL{k: k, rng: seed, levels: make([][]float64, 1, 8), caps: make([]int, 0, maxLevel)}
+	s.l0 = make([]uint64, 0, k+1)
 	s.Reset()
 	return s
 }
@@ -57,9 +81,7 @@ func (s *KLL) Reset() {
 	for h := range s.levels {
 		s.levels[h] = s.levels[h][:0]
 	}
-	if len(s.levels) == 0 {
-		s.levels = append(s.levels, make([]float64, 0, s.k+1))
-	}
+	s.l0 = s.l0[:0]
 	s.levels = s.levels[:1]
 	s.n, s.size = 0, 0
 	s.min, s.max = math.Inf(1), math.Inf(-1)
@@ -111,15 +133,20 @@ func (s *KLL) Add(x float64) {
 	if x > s.max {
 		s.max = x
 	}
-	s.levels[0] = append(s.levels[0], x)
+	s.l0 = append(s.l0, key(x))
 	s.size++
 	if s.size > s.total {
 		s.compress()
 	}
 }
 
-// capacity returns the capacity of level h when there are H levels.
+// capacity returns the capacity of level h when there are H levels: k
+// shrunk by 2/3 per level below the top, at least minWidth, and never
+// below k for level 0, which takes every input.
 func (s *KLL) capacity(h, H int) int {
+	if h == 0 {
+		return s.k
+	}
 	c := int(math.Ceil(float64(s.k) * math.Pow(2.0/3.0, float64(H-1-h))))
 	return max(c, minWidth)
 }
@@ -135,6 +162,14 @@ func (s *KLL) capacitySum() int {
 		t += c
 	}
 	return t
+}
+
+// levelLen returns the number of items held at level h.
+func (s *KLL) levelLen(h int) int {
+	if h == 0 {
+		return len(s.l0)
+	}
+	return len(s.levels[h])
 }
 
 func (s *KLL) grow() {
@@ -157,7 +192,7 @@ func (s *KLL) compress() {
 	// items), so every pass compacts at least one level and makes progress.
 	for s.size > s.total {
 		for h := 0; h < len(s.levels); h++ {
-			if len(s.levels[h]) >= s.caps[h] {
+			if s.levelLen(h) >= s.caps[h] {
 				s.compact(h)
 				if s.size <= s.total {
 					return
@@ -175,16 +210,18 @@ func (s *KLL) next() uint64 {
 	return z ^ z>>31
 }
 
-// compact halves level h into level h+1. Levels above 0 are kept sorted, so
-// only level 0 is sorted here; the halved run is merged into level h+1.
+// compact halves level h into level h+1: every other item of the sorted
+// level, starting at a random offset, moves up with twice the weight.
+// Levels above 0 are kept sorted; level 0 is sorted here.
 func (s *KLL) compact(h int) {
 	if h+1 == len(s.levels) {
 		s.grow()
 	}
-	buf := s.levels[h]
 	if h == 0 {
-		slices.Sort(buf)
+		s.compact0()
+		return
 	}
+	buf := s.levels[h]
 	start := len(buf) & 1 // an odd item (the smallest) stays behind
 	off := int(s.next() & 1)
 	j := start
@@ -196,6 +233,87 @@ func (s *KLL) compact(h int) {
 	s.levels[h+1] = mergeSorted(s.levels[h+1], run)
 	s.levels[h] = buf[:start]
 	s.size -= len(buf) - start - len(run)
+}
+
+// compact0 is compact(0): it sorts the keys of level 0, halves them in
+// place and merges the halved run, decoded, into level 1.
+func (s *KLL) compact0() {
+	buf := s.l0
+	if len(buf) >= radixMin {
+		if cap(s.tmp) < len(buf) {
+			s.tmp = make([]uint64, len(buf), cap(buf))
+		}
+		radixSort(buf, s.tmp[:len(buf)])
+	} else {
+		slices.Sort(buf)
+	}
+	start := len(buf) & 1
+	off := int(s.next() & 1)
+	j := start
+	for i := start + off; i < len(buf); i += 2 {
+		buf[j] = buf[i]
+		j++
+	}
+	run := buf[start:j]
+	s.levels[1] = mergeKeys(s.levels[1], run)
+	s.l0 = buf[:start]
+	s.size -= len(buf) - start - len(run)
+}
+
+// radixSort sorts keys ascending, using tmp (as long as keys) as scratch,
+// without allocating. A least-significant-digit radix sort orders the keys
+// by their high 32 bits (four stable passes of 8 bits; a digit on which all
+// keys agree is skipped), then runs of equal high halves are sorted by
+// their low halves: such runs are rare and short for continuous data (their
+// values agree to about 6 significant digits), and equal keys need no work.
+func radixSort(keys, tmp []uint64) {
+	var counts [4][256]uint32
+	for _, k := range keys {
+		counts[0][k>>32&0xff]++
+		counts[1][k>>40&0xff]++
+		counts[2][k>>48&0xff]++
+		counts[3][k>>56]++
+	}
+	n := uint32(len(keys))
+	src, dst := keys, tmp
+	for d := range 4 {
+		c := &counts[d]
+		shift := uint(32 + 8*d)
+		if c[src[0]>>shift&0xff] == n {
+			continue // every key has this digit: the pass would not move anything
+		}
+		var sum uint32
+		for i, v := range c {
+			c[i] = sum
+			sum += v
+		}
+		for _, k := range src {
+			b := k >> shift & 0xff
+			dst[c[b]] = k
+			c[b]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &keys[0] {
+		copy(keys, src)
+	}
+	// Sort runs of equal high halves by the full key.
+	for i := 1; i < len(keys); {
+		if keys[i] >= keys[i-1] || keys[i]>>32 != keys[i-1]>>32 {
+			i++
+			continue
+		}
+		lo := i - 1
+		for lo > 0 && keys[lo-1]>>32 == keys[i]>>32 {
+			lo--
+		}
+		hi := i + 1
+		for hi < len(keys) && keys[hi]>>32 == keys[i]>>32 {
+			hi++
+		}
+		slices.Sort(keys[lo:hi])
+		i = hi
+	}
 }
 
 // mergeSorted merges the sorted run into the sorted slice a, from the back,
@@ -217,6 +335,25 @@ func mergeSorted(a, run []float64) []float64 {
 	return a
 }
 
+// mergeKeys merges the sorted keys run, decoded, into the sorted slice a,
+// from the back, and returns the grown slice.
+func mergeKeys(a []float64, run []uint64) []float64 {
+	m := len(a)
+	a = slices.Grow(a, len(run))[:m+len(run)]
+	i, w := m-1, len(a)-1
+	for j := len(run) - 1; j >= 0; j-- {
+		y := unkey(run[j])
+		for i >= 0 && a[i] > y {
+			a[w] = a[i]
+			i--
+			w--
+		}
+		a[w] = y
+		w--
+	}
+	return a
+}
+
 // Merge adds every value summarised by other into s. other is unchanged; the
 // result's error bound is that of a sketch with s's k over all inputs.
 func (s *KLL) Merge(other *KLL) {
@@ -226,12 +363,11 @@ func (s *KLL) Merge(other *KLL) {
 	for len(s.levels) < len(other.levels) {
 		s.grow()
 	}
-	for h, lv := range other.levels {
-		if h == 0 {
-			s.levels[0] = append(s.levels[0], lv...)
-		} else {
-			s.levels[h] = mergeSorted(s.levels[h], lv)
-		}
+	s.l0 = append(s.l0, other.l0...)
+	s.size += len(other.l0)
+	for h := 1; h < len(other.levels); h++ {
+		lv := other.levels[h]
+		s.levels[h] = mergeSorted(s.levels[h], lv)
 		s.size += len(lv)
 	}
 	s.n += other.n
@@ -246,56 +382,57 @@ func (s *KLL) Merge(other *KLL) {
 func (s *KLL) Clone() *KLL {
 	c := *s
 	c.caps = append(make([]int, 0, maxLevel), s.caps...)
+	c.l0 = append(make([]uint64, 0, max(cap(s.l0), s.k+1)), s.l0...)
+	c.tmp = nil
 	c.levels = make([][]float64, len(s.levels), max(cap(s.levels), len(s.levels)))
-	for h, lv := range s.levels {
+	for h := 1; h < len(s.levels); h++ {
+		lv := s.levels[h]
 		c.levels[h] = append(make([]float64, 0, max(cap(lv), s.k+1)), lv...)
 	}
 	return &c
 }
 
 // SortedView appends the held items in ascending order to vals and their
-// weights to wts, and returns both. The weights sum to Count().
+// weights to wts, and returns both. The weights sum to Count(). It sorts
+// level 0 and merges the sorted levels into it, in time linear in the
+// number of held items per level.
 func (s *KLL) SortedView(vals []float64, wts []uint64) ([]float64, []uint64) {
 	base := len(vals)
-	for h, lv := range s.levels {
-		for _, x := range lv {
-			vals = append(vals, x)
-			wts = append(wts, 1<<uint(h))
-		}
+	keys := slices.Clone(s.l0)
+	if len(keys) >= radixMin {
+		radixSort(keys, make([]uint64, len(keys)))
+	} else {
+		slices.Sort(keys)
 	}
-	sortPairs(vals[base:], wts[base:])
+	for _, k := range keys {
+		vals = append(vals, unkey(k))
+		wts = append(wts, 1)
+	}
+	for h := 1; h < len(s.levels); h++ {
+		vals, wts = mergeWeighted(vals, wts, base, s.levels[h], 1<<uint(h))
+	}
 	return vals, wts
 }
 
-// sortPairs sorts vals ascending, permuting wts alike, with a heap sort that
-// does not allocate.
-func sortPairs(vals []float64, wts []uint64) {
-	n := len(vals)
-	down := func(i, n int) {
-		for {
-			c := 2*i + 1
-			if c >= n {
-				return
-			}
-			if c+1 < n && vals[c+1] > vals[c] {
-				c++
-			}
-			if vals[c] <= vals[i] {
-				return
-			}
-			vals[i], vals[c] = vals[c], vals[i]
-			wts[i], wts[c] = wts[c], wts[i]
-			i = c
+// mergeWeighted merges the sorted run, each item of weight w, into the
+// sorted tail vals[base:] (weights in wts[base:]), from the back, and
+// returns the grown slices. Among equal values the run's items come last.
+func mergeWeighted(vals []float64, wts []uint64, base int, run []float64, w uint64) ([]float64, []uint64) {
+	m := len(vals)
+	vals = slices.Grow(vals, len(run))[:m+len(run)]
+	wts = slices.Grow(wts, len(run))[:m+len(run)]
+	i, o := m-1, len(vals)-1
+	for j := len(run) - 1; j >= 0; j-- {
+		y := run[j]
+		for i >= base && vals[i] > y {
+			vals[o], wts[o] = vals[i], wts[i]
+			i--
+			o--
 		}
+		vals[o], wts[o] = y, w
+		o--
 	}
-	for i := n/2 - 1; i >= 0; i-- {
-		down(i, n)
-	}
-	for end := n - 1; end > 0; end-- {
-		vals[0], vals[end] = vals[end], vals[0]
-		wts[0], wts[end] = wts[end], wts[0]
-		down(0, end)
-	}
+	return vals, wts
 }
 
 // Rank returns the estimated fraction of values ≤ x, in [0, 1]; 0 for an
@@ -305,8 +442,13 @@ func (s *KLL) Rank(x float64) float64 {
 		return 0
 	}
 	var w uint64
-	for h, lv := range s.levels {
-		for _, v := range lv {
+	for _, k := range s.l0 {
+		if unkey(k) <= x {
+			w++
+		}
+	}
+	for h := 1; h < len(s.levels); h++ {
+		for _, v := range s.levels[h] {
 			if v <= x {
 				w += 1 << uint(h)
 			}

@@ -96,8 +96,8 @@ func TestMemoryBounded(t *testing.T) {
 	for i := range 2_000_000 {
 		s.Add(float64(i % 1000))
 	}
-	if s.size > 3*DefaultK+2*len(s.levels) {
-		t.Errorf("size = %d items for k = %d, want ≤ ~3k", s.size, DefaultK)
+	if s.size > 4*DefaultK+2*len(s.levels) {
+		t.Errorf("size = %d items for k = %d, want ≤ ~4k", s.size, DefaultK)
 	}
 }
 
@@ -328,6 +328,75 @@ func TestSeedFiles(t *testing.T) {
 		var s KLL
 		if err := s.UnmarshalBinary(b); err != nil || s.Count() != uint64(n) {
 			t.Errorf("%s: count %d, err %v", name, s.Count(), err)
+		}
+	}
+}
+
+func TestRadixSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	gen := map[string]func(i int) float64{
+		"normal":    func(int) float64 { return r.NormFloat64() },
+		"signs":     func(i int) float64 { return []float64{math.Copysign(0, -1), 0, -1, 1, math.Inf(1), math.Inf(-1)}[i%6] },
+		"subnormal": func(int) float64 { return float64(r.IntN(1000)-500) * 5e-324 },
+		"lowbits":   func(int) float64 { return math.Float64frombits(math.Float64bits(1.5) + uint64(r.IntN(1<<20))) },
+		"constant":  func(int) float64 { return 42 },
+		"reversed":  func(i int) float64 { return float64(-i) },
+		"wide":      func(int) float64 { return math.Ldexp(r.Float64()-0.5, r.IntN(2000)-1000) },
+	}
+	for name, f := range gen {
+		for _, n := range []int{1, 2, radixMin, 1000, 4099} {
+			keys := make([]uint64, n)
+			for i := range keys {
+				keys[i] = key(f(i))
+			}
+			want := slices.Clone(keys)
+			slices.Sort(want)
+			radixSort(keys, make([]uint64, n))
+			if !slices.Equal(keys, want) {
+				t.Errorf("%s n=%d: radixSort differs from slices.Sort", name, n)
+			}
+			for i := 1; i < n; i++ {
+				if a, b := unkey(keys[i-1]), unkey(keys[i]); a > b {
+					t.Fatalf("%s n=%d: %v before %v", name, n, a, b)
+				}
+			}
+		}
+	}
+	for _, x := range []float64{0, math.Copysign(0, -1), 1, -1, math.MaxFloat64, -math.SmallestNonzeroFloat64, math.Inf(-1)} {
+		if got := unkey(key(x)); math.Float64bits(got) != math.Float64bits(x) {
+			t.Errorf("unkey(key(%v)) = %v", x, got)
+		}
+	}
+}
+
+func TestSortedView(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	for _, kind := range []string{"sorted", "reversed", "normal", "dups", "zigzag"} {
+		for _, n := range []int{0, 50, 5000, 300_000} {
+			s := New(0)
+			for _, x := range inputs(kind, n, r) {
+				s.Add(x)
+			}
+			vals, wts := s.SortedView([]float64{-1}, []uint64{7}) // appends after existing items
+			if vals[0] != -1 || wts[0] != 7 || len(vals) != s.size+1 || len(wts) != len(vals) {
+				t.Fatalf("%s n=%d: view of %d items, sketch holds %d", kind, n, len(vals)-1, s.size)
+			}
+			var sum uint64
+			for i, x := range vals[1:] {
+				sum += wts[i+1]
+				if i > 0 && vals[i] > x {
+					t.Fatalf("%s n=%d: view not sorted at %d", kind, n, i)
+				}
+				if i+2 < len(vals) && vals[i+2] == x {
+					continue
+				}
+				if got := float64(sum) / float64(s.Count()); got != s.Rank(x) {
+					t.Fatalf("%s n=%d: cumulative weight at %v is %v, Rank %v", kind, n, x, got, s.Rank(x))
+				}
+			}
+			if sum != s.Count() {
+				t.Errorf("%s n=%d: weights sum to %d, Count() = %d", kind, n, sum, s.Count())
+			}
 		}
 	}
 }
