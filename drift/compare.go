@@ -145,6 +145,10 @@ type Report struct {
 	Share          float64        `json:"drift_share"`     // Drifted / Tested (0 when none tested)
 	ShareThreshold float64        `json:"share_threshold"`
 	DatasetDrift   bool           `json:"dataset_drift"` // Share ≥ ShareThreshold with at least one column tested
+
+	// Performance, when set, is the last window of a PerformanceMonitor;
+	// Compare leaves it nil.
+	Performance *PerformanceResult `json:"performance,omitempty"`
 }
 
 // Column returns the result for the named column, or nil.
