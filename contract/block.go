@@ -20,7 +20,8 @@ const blockRows = 512
 
 // column is one field of a block: its values by kind and its nulls.
 type column struct {
-	nulls bool      // some row of the block is null (null is valid)
+	nulls bool      // some row of the block may be null (null is valid)
+	nullN int       // how many rows are null
 	null  []bool    // per row
 	x     []float64 // float fields (may alias an Arrow buffer)
 	n     []int64   // int fields (may alias an Arrow buffer)
@@ -30,6 +31,18 @@ type column struct {
 
 	xbuf []float64 // owned storage behind x and n
 	nbuf []int64
+}
+
+// setNull marks row r of a block of n rows null.
+func (c *column) setNull(r, n int) {
+	if !c.nulls {
+		clear(c.null[:n])
+		c.nulls, c.nullN = true, 0
+	}
+	if !c.null[r] {
+		c.null[r] = true
+		c.nullN++
+	}
 }
 
 func (c *column) text(k rowmap.Kind, r int) string {
@@ -132,17 +145,18 @@ func (v *Validator[T]) gatherRows(rows []T) {
 		switch f.kind {
 		case rowmap.KindFloat:
 			c.x = c.xbuf[:len(rows)]
-			c.nulls = m.GatherFloat(rows, f.idx, c.x, c.null)
+			c.nullN = m.GatherFloat(rows, f.idx, c.x, c.null)
 		case rowmap.KindInt:
 			c.n = c.nbuf[:len(rows)]
-			c.nulls = m.GatherInt(rows, f.idx, c.n, c.null)
+			c.nullN = m.GatherInt(rows, f.idx, c.n, c.null)
 		case rowmap.KindString:
-			c.nulls = m.GatherStr(rows, f.idx, c.s, c.null)
+			c.nullN = m.GatherStr(rows, f.idx, c.s, c.null)
 		case rowmap.KindBool:
-			c.nulls = m.GatherBool(rows, f.idx, c.b, c.null)
+			c.nullN = m.GatherBool(rows, f.idx, c.b, c.null)
 		case rowmap.KindTime:
-			c.nulls = m.GatherTime(rows, f.idx, c.t, c.null)
+			c.nullN = m.GatherTime(rows, f.idx, c.t, c.null)
 		}
+		c.nulls = c.nullN > 0
 	}
 	v.bs.skipAny = false
 }
@@ -202,13 +216,7 @@ func present(c *column, n int) int64 {
 	if !c.nulls {
 		return int64(n)
 	}
-	k := int64(0)
-	for _, isNull := range c.null[:n] {
-		if !isNull {
-			k++
-		}
-	}
-	return k
+	return int64(n - c.nullN)
 }
 
 // failAt records that row r of the block (number first+r) fails rule ri of
@@ -278,8 +286,28 @@ func (v *Validator[T]) evalFloat(fi int, f *bfield, c *column, rows []T, n int, 
 	}
 	v.nonNull[fi] += present(c, n)
 	null := c.null[:n]
-	for _, ri := range f.rules {
+	for k := 0; k < len(f.rules); k++ {
+		ri := f.rules[k]
 		r := &v.b.rules[ri]
+		if k+1 < len(f.rules) && r.kind == rRange && v.b.rules[f.rules[k+1]].kind == rRange {
+			// Two ranges in one pass.
+			rj := f.rules[k+1]
+			a, b := r, &v.b.rules[rj]
+			for i, x := range xs {
+				p1 := (x > a.lo || !a.loEx && x == a.lo) && (x < a.hi || !a.hiEx && x == a.hi)
+				p2 := (x > b.lo || !b.loEx && x == b.lo) && (x < b.hi || !b.hiEx && x == b.hi)
+				if !(p1 && p2) && !(c.nulls && null[i]) {
+					if !p1 {
+						v.failAt(ri, first, i, f, c)
+					}
+					if !p2 {
+						v.failAt(rj, first, i, f, c)
+					}
+				}
+			}
+			k++
+			continue
+		}
 		switch r.kind {
 		case rRange:
 			lo, hi := r.lo, r.hi

@@ -118,15 +118,6 @@ func dictWords(d arrow.Array, words []string, null []bool) ([]string, []bool) {
 	return words, null
 }
 
-// setNull marks row r of a block of n rows null.
-func (c *column) setNull(r, n int) {
-	if !c.nulls {
-		clear(c.null[:n])
-		c.nulls = true
-	}
-	c.null[r] = true
-}
-
 // scanUndecodable marks the rows in [lo, hi) that decoding into T would
 // reject, each by the first field of T (in struct order) that rejects it.
 func (v *Validator[T]) scanUndecodable(rec arrow.RecordBatch, ac *arrowCols, lo, hi int) {
@@ -256,7 +247,7 @@ func (v *Validator[T]) gatherArrow(fi int, col arrow.Array, ac *arrowCols, lo, h
 	f := &v.b.fields[fi]
 	c := &v.bs.cols[fi]
 	n := hi - lo
-	c.nulls = false
+	c.nulls, c.nullN = false, 0
 	switch f.kind {
 	case rowmap.KindFloat:
 		c.x = c.xbuf[:n]
@@ -270,10 +261,15 @@ func (v *Validator[T]) gatherArrow(fi int, col arrow.Array, ac *arrowCols, lo, h
 		return
 	}
 	if col.NullN() > 0 {
-		c.nulls = true
+		k := 0
 		for r := range n {
-			c.null[r] = col.IsNull(lo + r)
+			isNull := col.IsNull(lo + r)
+			c.null[r] = isNull
+			if isNull {
+				k++
+			}
 		}
+		c.nulls, c.nullN = true, k
 	}
 	tf := v.b.m.Field(f.idx)
 	switch f.kind {

@@ -10,12 +10,12 @@ import (
 // rows into a dense slice, so that checks can run field by field over many
 // rows with no per-row indirection. dst and null must have room for
 // len(rows) values. null[:len(rows)] is written only when the field is
-// nullable (a pointer or sql.Null* field); the result reports whether any
-// value was missing. A missing value leaves the zero value in dst.
+// nullable (a pointer or sql.Null* field); the result is the number of
+// missing values, each of which leaves the zero value in dst.
 
 // GatherFloat copies float or int field i of rows into dst as float64; other
 // kinds panic.
-func (m *Map[T]) GatherFloat(rows []T, i int, dst []float64, null []bool) bool {
+func (m *Map[T]) GatherFloat(rows []T, i int, dst []float64, null []bool) int {
 	f := &m.fields[i]
 	if f.Kind != KindFloat && f.Kind != KindInt {
 		f.kindPanic("GatherFloat")
@@ -27,14 +27,15 @@ func (m *Map[T]) GatherFloat(rows []T, i int, dst []float64, null []bool) bool {
 			for r := range rows {
 				dst[r] = *(*float64)(unsafe.Add(unsafe.Pointer(&rows[r]), f.off))
 			}
-			return false
+			return 0
 		case nPtr:
 			null = null[:len(rows)]
-			missing := false
+			missing := 0
 			for r := range rows {
 				q := *(*unsafe.Pointer)(unsafe.Add(unsafe.Pointer(&rows[r]), f.off))
 				if q == nil {
-					dst[r], null[r], missing = 0, true, true
+					dst[r], null[r] = 0, true
+					missing++
 					continue
 				}
 				dst[r], null[r] = *(*float64)(q), false
@@ -42,20 +43,22 @@ func (m *Map[T]) GatherFloat(rows []T, i int, dst []float64, null []bool) bool {
 			return missing
 		}
 	}
-	missing := false
+	missing := 0
 	for r := range rows {
 		x, ok := m.Float(&rows[r], i)
 		dst[r] = x
 		if f.nl != nNone {
 			null[r] = !ok
-			missing = missing || !ok
+			if !ok {
+				missing++
+			}
 		}
 	}
 	return missing
 }
 
 // GatherInt copies int field i of rows into dst; other kinds panic.
-func (m *Map[T]) GatherInt(rows []T, i int, dst []int64, null []bool) bool {
+func (m *Map[T]) GatherInt(rows []T, i int, dst []int64, null []bool) int {
 	f := &m.fields[i]
 	if f.Kind != KindInt {
 		f.kindPanic("GatherInt")
@@ -65,15 +68,17 @@ func (m *Map[T]) GatherInt(rows []T, i int, dst []int64, null []bool) bool {
 		for r := range rows {
 			dst[r] = *(*int64)(unsafe.Add(unsafe.Pointer(&rows[r]), f.off))
 		}
-		return false
+		return 0
 	}
-	missing := false
+	missing := 0
 	for r := range rows {
 		n, ok := m.Int(&rows[r], i)
 		dst[r] = n
 		if f.nl != nNone {
 			null[r] = !ok
-			missing = missing || !ok
+			if !ok {
+				missing++
+			}
 		}
 	}
 	return missing
@@ -81,7 +86,7 @@ func (m *Map[T]) GatherInt(rows []T, i int, dst []int64, null []bool) bool {
 
 // GatherStr copies string field i of rows into dst (sharing the strings);
 // other kinds panic.
-func (m *Map[T]) GatherStr(rows []T, i int, dst []string, null []bool) bool {
+func (m *Map[T]) GatherStr(rows []T, i int, dst []string, null []bool) int {
 	f := &m.fields[i]
 	if f.Kind != KindString {
 		f.kindPanic("GatherStr")
@@ -92,62 +97,69 @@ func (m *Map[T]) GatherStr(rows []T, i int, dst []string, null []bool) bool {
 		for r := range rows {
 			dst[r] = *(*string)(unsafe.Add(unsafe.Pointer(&rows[r]), f.off))
 		}
-		return false
+		return 0
 	case nPtr:
 		null = null[:len(rows)]
-		missing := false
+		missing := 0
 		for r := range rows {
 			q := *(*unsafe.Pointer)(unsafe.Add(unsafe.Pointer(&rows[r]), f.off))
 			if q == nil {
-				dst[r], null[r], missing = "", true, true
+				dst[r], null[r] = "", true
+				missing++
 				continue
 			}
 			dst[r], null[r] = *(*string)(q), false
 		}
 		return missing
 	}
-	missing := false
+	missing := 0
 	for r := range rows {
 		s, ok := m.Str(&rows[r], i)
 		dst[r], null[r] = s, !ok
-		missing = missing || !ok
+		if !ok {
+			missing++
+		}
 	}
 	return missing
 }
 
 // GatherBool copies bool field i of rows into dst; other kinds panic.
-func (m *Map[T]) GatherBool(rows []T, i int, dst []bool, null []bool) bool {
+func (m *Map[T]) GatherBool(rows []T, i int, dst []bool, null []bool) int {
 	f := &m.fields[i]
 	if f.Kind != KindBool {
 		f.kindPanic("GatherBool")
 	}
 	dst = dst[:len(rows)]
-	missing := false
+	missing := 0
 	for r := range rows {
 		b, ok := m.Bool(&rows[r], i)
 		dst[r] = b
 		if f.nl != nNone {
 			null[r] = !ok
-			missing = missing || !ok
+			if !ok {
+				missing++
+			}
 		}
 	}
 	return missing
 }
 
 // GatherTime copies time field i of rows into dst; other kinds panic.
-func (m *Map[T]) GatherTime(rows []T, i int, dst []time.Time, null []bool) bool {
+func (m *Map[T]) GatherTime(rows []T, i int, dst []time.Time, null []bool) int {
 	f := &m.fields[i]
 	if f.Kind != KindTime {
 		f.kindPanic("GatherTime")
 	}
 	dst = dst[:len(rows)]
-	missing := false
+	missing := 0
 	for r := range rows {
 		t, ok := m.Time(&rows[r], i)
 		dst[r] = t
 		if f.nl != nNone {
 			null[r] = !ok
-			missing = missing || !ok
+			if !ok {
+				missing++
+			}
 		}
 	}
 	return missing
