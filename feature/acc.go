@@ -25,7 +25,7 @@ type numAcc struct {
 // statistics in a KLL sketch.
 func newNumAcc(o *numOp, sketchK int) *numAcc {
 	a := &numAcc{min: math.Inf(1), max: math.Inf(-1), keepVals: o.needsValues()}
-	if a.keepVals && sketchK > 0 && o.kind != opYeoJohnson {
+	if a.keepVals && sketchK > 0 && o.kind != opYeoJohnson && o.kind != opBoxCox {
 		a.keepVals, a.sk = false, sketch.New(sketchK)
 	}
 	if o.needsCounts() {
@@ -183,6 +183,8 @@ func (o *numOp) fit(a *numAcc) {
 		o.edges = binEdges(o.bins, o.uniform, a)
 	case opYeoJohnson:
 		o.a = yeoJohnsonLambda(a.values)
+	case opBoxCox:
+		o.a = boxCoxLambda(a.values)
 	}
 }
 

@@ -70,6 +70,12 @@ func TestBadInput(t *testing.T) {
 			item{X: 1e200}, nil, feature.ErrInfinite},
 		{"missing time", feature.NewSet[item](nil).Time("t", when, feature.Month),
 			item{}, nil, feature.ErrMissing},
+		{"box-cox of 0", feature.NewSet[item](nil).Num("x", x, feature.BoxCox()),
+			item{X: 0}, nil, feature.ErrDomain},
+		{"box-cox of a negative value", feature.NewSet[item](nil).Num("x", x, feature.BoxCox(), feature.Standardize()),
+			item{X: -3}, nil, feature.ErrDomain},
+		{"box-cox of a missing value, imputed after", feature.NewSet[item](nil).NumPtr("y", y, feature.BoxCox(), feature.ImputeConstant(-7, true)),
+			item{}, []float64{-7, 1}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -114,6 +120,10 @@ func TestFitErrors(t *testing.T) {
 		{"all missing categories", feature.NewSet[item](nil).CatPtr("s", func(it *item) *string { return it.Size }, feature.CatImpute(feature.MostFrequent), feature.OneHot(feature.OneHotOptions{})), []item{{}, {}}, feature.ErrEmpty},
 		{"Inf in training", feature.NewSet[item](nil).Num("x", x, feature.Standardize()), []item{{X: 1}, {X: math.Inf(1)}}, feature.ErrInfinite},
 		{"domain in training", feature.NewSet[item](nil).Num("x", x, feature.Log1p(), feature.Standardize()), []item{{X: 1}, {X: -3}}, feature.ErrDomain},
+		{"box-cox of 0 in training", feature.NewSet[item](nil).Num("x", x, feature.BoxCox()), []item{{X: 1}, {X: 0}}, feature.ErrDomain},
+		{"box-cox of a negative value in training, after a scaler", feature.NewSet[item](nil).Num("x", x, feature.Standardize(), feature.BoxCox()), []item{{X: 1}, {X: 2}}, feature.ErrDomain},
+		{"box-cox of a constant column", feature.NewSet[item](nil).Num("x", x, feature.BoxCox()), []item{{X: 2}, {X: 2}, {X: math.NaN()}}, feature.ErrDomain},
+		{"box-cox of no value", feature.NewSet[item](nil).Num("x", x, feature.BoxCox()), []item{{X: math.NaN()}}, feature.ErrEmpty},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -130,6 +140,10 @@ func TestFitErrors(t *testing.T) {
 	_, err := feature.NewSet[item](nil).Num("x", x, feature.Standardize()).Fit(ctx, []item{{X: 1}, {X: 2}, {X: math.Inf(-1)}})
 	if !errors.As(err, &ve) || ve.Row != 2 || ve.Feature != "x" || ve.Value != "-Inf" {
 		t.Fatalf("Fit error = %#v; want row 2, feature x, value -Inf", err)
+	}
+	_, err = feature.NewSet[item](nil).Num("x", x, feature.BoxCox()).Fit(ctx, []item{{X: 1}, {X: 2}, {X: -0.5}})
+	if !errors.As(err, &ve) || ve.Row != 2 || ve.Feature != "x" || ve.Value != "-0.5" || !strings.Contains(err.Error(), "Box-Cox needs values > 0") {
+		t.Fatalf("Fit error = %v; want row 2, feature x, value -0.5, saying Box-Cox needs values > 0", err)
 	}
 }
 

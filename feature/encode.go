@@ -135,7 +135,7 @@ func (o *numOp) stateKeys() []string {
 		return []string{"center", "scale"}
 	case opMaxAbs:
 		return []string{"scale"}
-	case opYeoJohnson:
+	case opYeoJohnson, opBoxCox:
 		return []string{"lambda"}
 	}
 	return nil

@@ -139,6 +139,17 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"format":"loom.feature","version":1,"width":0,"names":[],"features":[]}`))
 	f.Add(bytes.Replace(golden, []byte(`"edges":[`), []byte(`"edges":[1e308,`), 1))
 	f.Add(bytes.Replace(golden, []byte(`"categories":[`), []byte(`"categories":["~",`), 1))
+	boxCox := bytes.Index(golden, []byte(`"kind":"box_cox"`))
+	if boxCox < 0 {
+		f.Fatal("no box_cox transform in the golden state")
+	}
+	for _, lambda := range []string{`"NaN"`, `"+Inf"`, `1e308`, `-1e308`, `5e-324`, `0`, `"x"`} {
+		// the λ of the Box-Cox transform, replaced
+		head, tail := golden[:boxCox], golden[boxCox:]
+		i := bytes.Index(tail, []byte(`"lambda":`)) + len(`"lambda":`)
+		j := i + bytes.IndexAny(tail[i:], ",}")
+		f.Add(append(append(append([]byte(nil), head...), tail[:i]...), append([]byte(lambda), tail[j:]...)...))
+	}
 	rows := append(items(20, 9), badItems()...)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		set := fullSet(nil)

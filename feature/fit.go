@@ -226,9 +226,12 @@ func (p *Pass[T]) Add(row *T) error {
 			raw := ff.readNum(row)
 			x, code := through(ff.nums[:fz.levels[i][p.level]], ff.clipFirst, raw, nil)
 			if code == codeOK && x == x {
-				if x-x != 0 { // ±Inf
+				switch {
+				case x-x != 0: // ±Inf
 					code = codeInfinite
-				} else {
+				case x <= 0 && ff.nums[fz.levels[i][p.level]].kind == opBoxCox:
+					code = codeNotPositive
+				default:
 					a.add(x)
 				}
 			}
@@ -305,6 +308,9 @@ func (fz *Fitting[T]) Apply(p *Pass[T]) error {
 			op := &ff.nums[fz.levels[i][p.level]]
 			if a.n == 0 {
 				return &StateError{Feature: ff.def.name, Transform: op.name(), Reason: fmt.Sprintf("no non-missing value in %d rows", p.rows), Err: ErrEmpty}
+			}
+			if op.kind == opBoxCox && a.min == a.max {
+				return &StateError{Feature: ff.def.name, Transform: op.name(), Reason: fmt.Sprintf("constant column (every value %v): λ is undefined", a.min), Err: ErrDomain}
 			}
 			op.fit(a)
 		}

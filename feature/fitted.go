@@ -1,6 +1,7 @@
 package feature
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 )
@@ -146,9 +147,13 @@ const (
 	codeInfinite
 	codeDomain
 	codeUnknown
+	codeNotPositive
 )
 
-var codeErrs = [...]error{codeMissing: ErrMissing, codeInfinite: ErrInfinite, codeDomain: ErrDomain, codeUnknown: ErrUnknownCategory}
+var codeErrs = [...]error{codeMissing: ErrMissing, codeInfinite: ErrInfinite, codeDomain: ErrDomain, codeUnknown: ErrUnknownCategory, codeNotPositive: errNotPositive}
+
+// errNotPositive is the ErrDomain of Box-Cox.
+var errNotPositive = fmt.Errorf("%w: Box-Cox needs values > 0", ErrDomain)
 
 var nan = math.NaN()
 
@@ -205,6 +210,9 @@ func through(ops []numOp, clipFirst bool, raw float64, out []float64) (float64, 
 		}
 		y := op.apply(x)
 		if y != y && x == x {
+			if op.kind == opBoxCox && x <= 0 {
+				return y, codeNotPositive
+			}
 			return y, codeDomain
 		}
 		x = y

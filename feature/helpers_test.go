@@ -112,6 +112,7 @@ func fullSetV(opts *feature.Options, v variant) *feature.Set[item] {
 		NumPtr("y_raw", y, feature.Clip(-100, 100), feature.Impute(feature.MostFrequent, false)).
 		Num("z_mode", z, feature.Impute(feature.MostFrequent, true), feature.MinMax(0, 1), feature.Bins(3, true)).
 		Num("w_power", w, feature.YeoJohnson(), feature.Standardize()).
+		Num("w_boxcox", w, feature.BoxCox(), feature.Standardize()).
 		Num("w_log", w, feature.Clip(0, 1e6), feature.Log1p(), feature.Standardize()).
 		Num("w_custom", w, feature.Transform(scaleBy(v.scale)), feature.Transform(feature.CustomFunc{Name: "sqrt", Fn: math.Sqrt}), feature.Standardize()).
 		Product("x_y", "x_minmax", "y_mean").

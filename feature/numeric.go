@@ -40,7 +40,7 @@ func (s ImputeStrategy) String() string {
 
 // NumTransform is one step in the chain of a numeric feature. Values come
 // from Impute, ImputeConstant, Standardize, MinMax, Robust, MaxAbs, Clip,
-// Log1p, Bins and Custom; the zero value is not valid.
+// Log1p, YeoJohnson, BoxCox, Bins and Custom; the zero value is not valid.
 type NumTransform struct{ op numOp }
 
 type opKind uint8
@@ -56,6 +56,7 @@ const (
 	opBins
 	opCustom
 	opYeoJohnson
+	opBoxCox
 )
 
 var opNames = [...]string{
@@ -69,6 +70,7 @@ var opNames = [...]string{
 	opBins:        "bins",
 	opCustom:      "custom",
 	opYeoJohnson:  "yeo_johnson",
+	opBoxCox:      "box_cox",
 }
 
 // numOp is a numeric transform: its configuration and, once fitted, its
@@ -96,7 +98,7 @@ func (o *numOp) stateful() bool {
 	switch o.kind {
 	case opImpute:
 		return o.strategy != Constant
-	case opStandardize, opMinMax, opRobust, opMaxAbs, opBins, opYeoJohnson:
+	case opStandardize, opMinMax, opRobust, opMaxAbs, opBins, opYeoJohnson, opBoxCox:
 		return true
 	}
 	return false
@@ -108,7 +110,7 @@ func (o *numOp) needsValues() bool {
 	switch o.kind {
 	case opImpute:
 		return o.strategy == Median
-	case opRobust, opYeoJohnson:
+	case opRobust, opYeoJohnson, opBoxCox:
 		return true
 	case opBins:
 		return !o.uniform
@@ -170,6 +172,11 @@ func (o *numOp) apply(x float64) float64 {
 			return x
 		}
 		return yeoJohnson(x, o.a)
+	case opBoxCox:
+		if x != x {
+			return x
+		}
+		return boxCox(x, o.a)
 	}
 	panic("feature: unknown numeric transform")
 }

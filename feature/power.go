@@ -11,6 +11,78 @@ import "math"
 // Options.SketchK. A result that overflows is an ErrInfinite error.
 func YeoJohnson() NumTransform { return NumTransform{numOp{kind: opYeoJohnson}} }
 
+// BoxCox is the Box-Cox power transform, as scikit-learn's
+// PowerTransformer(method="box-cox", standardize=False): x ↦ (x^λ - 1)/λ,
+// or log x for λ = 0, computed as scipy.special.boxcox. λ maximises the
+// log-likelihood of scipy.stats.boxcox_llf over the training values, found
+// with Brent's method from the bracket (-2, 2) as scipy.stats.boxcox_normmax
+// (method "mle") does, with tolerance 1.48e-8. Follow it with Standardize
+// for standardize=True. Fitting keeps every training value (the likelihood
+// needs them), even with Options.SketchK.
+//
+// Box-Cox is defined for x > 0 only. In fitting, a value <= 0 reaching the
+// transform is a *ValueError wrapping ErrDomain that names the feature and
+// the value (scikit-learn raises there too), and so is a constant column,
+// whose λ is undefined (a *StateError wrapping ErrDomain). In transforming,
+// a value <= 0 has no defined output: Transform and Matrix return a
+// *ValueError wrapping ErrDomain and Vector writes NaN, as for any value
+// outside a transform's domain. A result that overflows is an ErrInfinite
+// error. Missing values pass through to a later imputer.
+func BoxCox() NumTransform { return NumTransform{numOp{kind: opBoxCox}} }
+
+// boxCox is scipy.special.boxcox(x, λ) for x > 0; NaN otherwise.
+func boxCox(x, lambda float64) float64 {
+	if !(x > 0) {
+		return nan
+	}
+	if math.Abs(lambda) < 1e-19 {
+		return math.Log(x)
+	}
+	return math.Expm1(lambda*math.Log(x)) / lambda
+}
+
+// boxCoxLambda maximises scipy.stats.boxcox_llf over λ for the values x,
+// all > 0 and not all equal.
+func boxCoxLambda(x []float64) float64 {
+	n := float64(len(x))
+	// As for Yeo-Johnson, the sums are numpy's (pairwise, two-pass
+	// variance) so that the optimiser follows scipy's path.
+	logx := make([]float64, len(x))
+	for i, v := range x {
+		logx[i] = math.Log(v)
+	}
+	logs := pairwiseSum(logx)
+	t := make([]float64, len(x))
+	negLL := func(lambda float64) float64 {
+		src := logx
+		if lambda != 0 {
+			// without the offset -1/λ, which leaves the variance alone
+			for i, v := range x {
+				t[i] = math.Pow(v, lambda) / lambda
+			}
+			src = t
+		}
+		variance := variance(src, t)
+		if !(variance > 0) || variance-variance != 0 {
+			return math.Inf(1) // degenerate: never the optimum
+		}
+		return -(float64((lambda-1)*logs) - float64(n/2*math.Log(variance)))
+	}
+	return brent(negLL, -2, 2)
+}
+
+// variance is numpy.var(a) (ddof 0: pairwise mean, then the pairwise sum of
+// squared deviations), using tmp (len(a)) as scratch; a may be tmp.
+func variance(a, tmp []float64) float64 {
+	n := float64(len(a))
+	mean := pairwiseSum(a) / n
+	for i, v := range a {
+		d := v - mean
+		tmp[i] = d * d
+	}
+	return pairwiseSum(tmp[:len(a)]) / n
+}
+
 // yeoJohnson is ψ(λ, x).
 func yeoJohnson(x, lambda float64) float64 {
 	const spacing = 2.220446049250313e-16 // numpy.spacing(1.0)
