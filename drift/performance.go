@@ -150,6 +150,7 @@ func (r PerformanceResult) MarshalJSON() ([]byte, error) {
 // from oldest to newest.
 type pendingEntry struct {
 	id         string
+	hash       uint64
 	at         int64 // prediction time, unix nanoseconds
 	score      float64
 	class      int64
@@ -159,7 +160,7 @@ type pendingEntry struct {
 // perfShard holds a share of the pending predictions, by hash of the id.
 type perfShard struct {
 	mu         sync.Mutex
-	idx        map[string]int32
+	idx        idTable
 	ents       []pendingEntry
 	head, tail int32 // oldest and newest entry, −1 when empty
 	free       int32 // free list, −1 when full
@@ -267,7 +268,7 @@ func NewPerformanceMonitor(opts *PerformanceOptions) (*PerformanceMonitor, error
 			n++
 		}
 		s := &p.shards[i]
-		s.idx = make(map[string]int32, n)
+		s.idx = newIDTable(n)
 		s.ents = make([]pendingEntry, n)
 		for j := range s.ents {
 			s.ents[j].next = int32(j + 1)
@@ -303,8 +304,13 @@ func (p *PerformanceMonitor) newMetrics() error {
 	return err
 }
 
-func (p *PerformanceMonitor) shard(id string) *perfShard {
-	return &p.shards[maphash.String(p.seed, id)%uint64(len(p.shards))]
+// shard returns the shard of id and the id's hash.
+func (p *PerformanceMonitor) shard(id string) (*perfShard, uint64) {
+	h := maphash.String(p.seed, id)
+	if h == 0 {
+		h = 1 // 0 marks an empty place of an idTable
+	}
+	return &p.shards[(h>>32)%uint64(len(p.shards))], h
 }
 
 // Predict records the prediction for request id: for binary metrics the
@@ -336,7 +342,7 @@ func (p *PerformanceMonitor) PredictClass(id string, class int) error {
 }
 
 func (p *PerformanceMonitor) invalid(id string, err error) error {
-	s := p.shard(id)
+	s, _ := p.shard(id)
 	s.mu.Lock()
 	s.stats.Invalid++
 	s.mu.Unlock()
@@ -345,11 +351,11 @@ func (p *PerformanceMonitor) invalid(id string, err error) error {
 
 func (p *PerformanceMonitor) add(id string, score float64, class int64) error {
 	now := p.o.Now().UnixNano()
-	s := p.shard(id)
+	s, h := p.shard(id)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p.expire(s, now)
-	if _, dup := s.idx[id]; dup {
+	if _, dup := s.idx.find(h, id, s.ents); dup {
 		s.stats.Duplicates++
 		return ErrDuplicateID
 	}
@@ -360,14 +366,15 @@ func (p *PerformanceMonitor) add(id string, score float64, class int64) error {
 	i := s.free
 	e := &s.ents[i]
 	s.free = e.next
-	*e = pendingEntry{id: id, at: now, score: score, class: class, prev: s.tail, next: -1}
+	*e = pendingEntry{id: id, hash: h, at: now, score: score, class: class, prev: s.tail, next: -1}
 	if s.tail >= 0 {
 		s.ents[s.tail].next = i
 	} else {
 		s.head = i
 	}
 	s.tail = i
-	s.idx[id] = i
+	pos, _ := s.idx.find(h, id, s.ents) // where the id goes
+	s.idx.keys[pos], s.idx.vals[pos] = h, i
 	s.stats.Predictions++
 	s.stats.Pending++
 	return nil
@@ -394,7 +401,9 @@ func (s *perfShard) remove(i int32) {
 	} else {
 		s.tail = e.prev
 	}
-	delete(s.idx, e.id)
+	if pos, ok := s.idx.find(e.hash, e.id, s.ents); ok {
+		s.idx.delete(pos)
+	}
 	*e = pendingEntry{next: s.free}
 	s.free = i
 	s.stats.Pending--
@@ -417,16 +426,17 @@ func (p *PerformanceMonitor) Label(id string, label float64) error {
 		return p.invalid(id, fmt.Errorf("drift: label %q: value %v: %w", id, label, ErrBadValue))
 	}
 	now := p.o.Now()
-	s := p.shard(id)
+	s, h := p.shard(id)
 	s.mu.Lock()
 	p.expire(s, now.UnixNano())
-	i, ok := s.idx[id]
+	pos, ok := s.idx.find(h, id, s.ents)
 	if !ok {
 		s.stats.Labels++
 		s.stats.Unmatched++
 		s.mu.Unlock()
 		return ErrNoPrediction
 	}
+	i := s.idx.vals[pos]
 	e := &s.ents[i]
 	pair := joinedPair{score: e.score, class: e.class, label: label}
 	s.remove(i)
@@ -529,4 +539,48 @@ func (p *PerformanceMonitor) closeWindow(now time.Time) {
 	if p.o.Retrain != nil && p.alerts.allow(alertKey{"retrain", p.o.Name}, now) {
 		p.o.Retrain(r)
 	}
+}
+
+// idTable maps request ids to entries of a shard: open addressing with
+// linear probing at a load of at most 1/2, deletion by backward shift (no
+// tombstones), so that its size is fixed and churn costs nothing.
+type idTable struct {
+	mask uint64
+	keys []uint64 // id hashes; 0 is an empty place
+	vals []int32  // entry indices
+}
+
+func newIDTable(n int) idTable {
+	size := uint64(2)
+	for size < 2*uint64(n) {
+		size *= 2
+	}
+	return idTable{mask: size - 1, keys: make([]uint64, size), vals: make([]int32, size)}
+}
+
+// find returns the place of id (hash h) and true, or the empty place where
+// it would go and false.
+func (t *idTable) find(h uint64, id string, ents []pendingEntry) (uint64, bool) {
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		switch k := t.keys[i]; {
+		case k == 0:
+			return i, false
+		case k == h && ents[t.vals[i]].id == id:
+			return i, true
+		}
+	}
+}
+
+// delete empties place i and shifts back the entries of its probe run.
+func (t *idTable) delete(i uint64) {
+	for j := (i + 1) & t.mask; t.keys[j] != 0; j = (j + 1) & t.mask {
+		home := t.keys[j] & t.mask
+		// The entry at j may move to i unless its home lies in (i, j].
+		if (i < j && i < home && home <= j) || (i > j && (i < home || home <= j)) {
+			continue
+		}
+		t.keys[i], t.vals[i] = t.keys[j], t.vals[j]
+		i = j
+	}
+	t.keys[i] = 0
 }

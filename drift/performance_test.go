@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -251,8 +252,14 @@ func TestPerformanceBoundedWithShards(t *testing.T) {
 	total := 0
 	for i := range p.shards {
 		total += len(p.shards[i].ents)
-		if n := len(p.shards[i].idx); n > len(p.shards[i].ents) {
-			t.Errorf("shard %d: %d ids for %d places", i, n, len(p.shards[i].ents))
+		n := 0
+		for _, k := range p.shards[i].idx.keys {
+			if k != 0 {
+				n++
+			}
+		}
+		if uint64(n) != p.shards[i].stats.Pending {
+			t.Errorf("shard %d: %d ids for %d pending", i, n, p.shards[i].stats.Pending)
 		}
 	}
 	if total != 100 {
@@ -581,4 +588,59 @@ func TestPerformanceRecordAllocs(t *testing.T) {
 	}); a != 0 {
 		t.Errorf("Predict and Label allocate %v times", a)
 	}
+}
+
+// BenchmarkPerformanceRecord measures a prediction and its label (ROC AUC
+// over windows of 1,000 pairs, the window evaluation included), from one
+// goroutine and from GOMAXPROCS goroutines at once.
+func BenchmarkPerformanceRecord(b *testing.B) {
+	const stride = 1 << 14
+	ids := make([]string, 8*stride)
+	for i := range ids {
+		ids[i] = "req-" + strconv.Itoa(i)
+	}
+	newMon := func(b *testing.B) *PerformanceMonitor {
+		p, err := NewPerformanceMonitor(&PerformanceOptions{Metric: ROCAUC, Reference: 0.8, Window: 1000,
+			MeterProvider: noop.NewMeterProvider()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return p
+	}
+	b.Run("predict", func(b *testing.B) {
+		p := newMon(b) // the pending set fills, then evicts the oldest
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			_ = p.Predict(ids[i%len(ids)], 0.7)
+			i++
+		}
+	})
+	b.Run("predict+label", func(b *testing.B) {
+		p := newMon(b)
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			id := ids[i%len(ids)]
+			_ = p.Predict(id, float64(i%10)/10)
+			_ = p.Label(id, float64(i%2))
+			i++
+		}
+	})
+	b.Run("predict+label/parallel", func(b *testing.B) {
+		p := newMon(b)
+		var next atomic.Int64
+		b.ReportAllocs()
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			base := int(next.Add(1)-1) % 8 * stride
+			i := 0
+			for pb.Next() {
+				id := ids[base+i%stride]
+				_ = p.Predict(id, float64(i%10)/10)
+				_ = p.Label(id, float64(i%2))
+				i++
+			}
+		})
+	})
 }
