@@ -60,17 +60,16 @@ type WindowInfo struct {
 }
 
 // numAcc accumulates one numeric column: counts, shifted sums (shift is the
-// reference mean, for accuracy) and a quantile sketch.
+// reference mean, for accuracy) and a quantile sketch, which also keeps the
+// minimum and maximum.
 type numAcc struct {
 	count, missing uint64
 	s1, s2         float64
-	min, max       float64
 	sk             *sketch.KLL
 }
 
 func (a *numAcc) reset() {
 	a.count, a.missing, a.s1, a.s2 = 0, 0, 0, 0
-	a.min, a.max = math.Inf(1), math.Inf(-1)
 	a.sk.Reset()
 }
 
@@ -79,7 +78,6 @@ func (a *numAcc) merge(b *numAcc) {
 	a.missing += b.missing
 	a.s1 += b.s1
 	a.s2 += b.s2
-	a.min, a.max = math.Min(a.min, b.min), math.Max(a.max, b.max)
 	a.sk.Merge(b.sk)
 }
 
@@ -114,7 +112,7 @@ func (m *monitorCore) newAccs() accs {
 		if c.kind == Numeric {
 			a.num = append(a.num, numAcc{sk: sketch.NewSeeded(m.k, uint64(len(a.num))+1)})
 		} else {
-			a.cat = append(a.cat, catAcc{counts: make([]uint64, len(m.vocab[c.slot])+1)})
+			a.cat = append(a.cat, catAcc{counts: make([]uint64, len(c.ref.Categories)+1)})
 		}
 	}
 	a.reset()
@@ -161,12 +159,16 @@ type monitorCore struct {
 	cmp    CompareOptions
 	cols   []colInfo
 	byName map[string]int
-	vocab  []map[string]int32 // per categorical slot
+	vocab  []*vocab // per categorical slot
 	k      int
 
-	shards  []shard
-	rows    atomic.Uint64 // rows in the open pane (count windows)
-	paneEnd atomic.Int64  // unix nanos (time windows)
+	shards   []shard
+	recent   sync.Pool    // *shard last used on each P
+	paneSize uint64       // rows per pane (count windows)
+	paneEnd  atomic.Int64 // unix nanos (time windows)
+	_        [64]byte
+	rows     atomic.Uint64 // rows observed (count windows), on its own cache line
+	_        [56]byte
 
 	closeMu   sync.Mutex // one pane close or evaluation at a time
 	panes     []accs     // ring of closed panes
@@ -244,11 +246,7 @@ func NewMonitor[T any](ref *Profile, cols []Column[T], opts *MonitorOptions) (*M
 			nNum++
 		} else {
 			ci.slot = nCat
-			v := make(map[string]int32, len(rc.Categories))
-			for i, cat := range rc.Categories {
-				v[cat.Value] = int32(i)
-			}
-			c.vocab = append(c.vocab, v)
+			c.vocab = append(c.vocab, newVocab(rc.Categories))
 			nCat++
 		}
 		c.byName[col.name] = len(c.cols)
@@ -274,6 +272,9 @@ func NewMonitor[T any](ref *Profile, cols []Column[T], opts *MonitorOptions) (*M
 	}
 	c.win = c.newAccs()
 	c.openedAt = o.Now()
+	if w.Rows != 0 {
+		c.paneSize = uint64(w.Rows / w.Panes)
+	}
 	if w.Duration != 0 {
 		c.paneEnd.Store(c.openedAt.Add(w.Duration / time.Duration(w.Panes)).UnixNano())
 	}
@@ -286,9 +287,16 @@ func NewMonitor[T any](ref *Profile, cols []Column[T], opts *MonitorOptions) (*M
 	return &Monitor[T]{core: c, cols: cols}, nil
 }
 
-// lockShard picks a shard at random (per-thread generator, no shared
-// state) and locks it, trying the others before waiting.
+// lockShard locks a shard for one observation. It first tries the shard
+// last used on this P (logical processor), kept in a sync.Pool, which is
+// per P: a goroutine then keeps writing to accumulators in its own core's
+// cache instead of pulling another core's. Failing that, it picks a shard
+// at random (per-thread generator, no shared state), trying the others
+// before waiting.
 func (m *monitorCore) lockShard() *shard {
+	if s, _ := m.recent.Get().(*shard); s != nil && s.mu.TryLock() {
+		return s
+	}
 	n := uint32(len(m.shards))
 	i := rand.Uint32N(n)
 	for range n {
@@ -304,6 +312,12 @@ func (m *monitorCore) lockShard() *shard {
 	s := &m.shards[i]
 	s.mu.Lock()
 	return s
+}
+
+// unlockShard unlocks s and remembers it as this P's shard.
+func (m *monitorCore) unlockShard(s *shard) {
+	s.mu.Unlock()
+	m.recent.Put(s)
 }
 
 // Observe records one row. It does not allocate; the call that completes a
@@ -323,13 +337,13 @@ func (m *Monitor[T]) Observe(row T) {
 		}
 	}
 	s.rows++
-	s.mu.Unlock()
+	c.unlockShard(s)
 	c.tick()
 }
 
 func (a *accs) addNum(ci *colInfo, x float64, ok bool) {
 	n := &a.num[ci.slot]
-	if !ok || math.IsNaN(x) || math.IsInf(x, 0) {
+	if !ok || x-x != 0 { // x−x is NaN for NaN and ±Inf
 		n.missing++
 		return
 	}
@@ -337,12 +351,6 @@ func (a *accs) addNum(ci *colInfo, x float64, ok bool) {
 	d := x - ci.shift
 	n.s1 += d
 	n.s2 += d * d
-	if x < n.min {
-		n.min = x
-	}
-	if x > n.max {
-		n.max = x
-	}
 	n.sk.Add(x)
 }
 
@@ -352,7 +360,7 @@ func (a *accs) addCat(c *monitorCore, ci *colInfo, v string, ok bool) {
 		ct.missing++
 		return
 	}
-	if i, found := c.vocab[ci.slot][v]; found {
+	if i := c.vocab[ci.slot].index(v); i >= 0 {
 		ct.counts[i]++
 	} else {
 		ct.counts[len(ct.counts)-1]++
@@ -395,20 +403,20 @@ func (m *Monitor[T]) ObserveValues(nums map[string]float64, cats map[string]stri
 		}
 	}
 	s.rows++
-	s.mu.Unlock()
+	c.unlockShard(s)
 	c.tick()
 	return nil
 }
 
 // tick closes the open pane when it is full or its time is up.
 func (c *monitorCore) tick() {
-	w := c.opts.Window
-	if w.Rows != 0 {
-		if c.rows.Add(1)%uint64(w.Rows/w.Panes) == 0 {
+	if c.paneSize != 0 {
+		if c.rows.Add(1)%c.paneSize == 0 {
 			c.closePane()
 		}
 		return
 	}
+	w := c.opts.Window
 	if c.opts.Now().UnixNano() >= c.paneEnd.Load() {
 		c.closeMu.Lock()
 		now := c.opts.Now()
@@ -508,7 +516,7 @@ func (c *monitorCore) snapshot(a *accs) *Profile {
 				mu := n.s1 / float64(n.count)
 				cp.Mean = ci.shift + mu
 				cp.Std = math.Sqrt(math.Max(n.s2/float64(n.count)-mu*mu, 0))
-				cp.Min, cp.Max = n.min, n.max
+				cp.Min, cp.Max = n.sk.Min(), n.sk.Max()
 			}
 		} else {
 			ct := &a.cat[ci.slot]
