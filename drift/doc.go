@@ -18,7 +18,10 @@
 // values (ObserveValues), cuts the stream into windows and compares each
 // window with the reference (Compare). Predictions are monitored as one
 // more column (for example Float("prediction", …)), both in the profile and
-// in the monitor: prediction drift is column drift of that column.
+// in the monitor: prediction drift is column drift of that column. When
+// labels arrive later, a PerformanceMonitor joins them to the predictions
+// by request id and watches a metric for performance drift (see Delayed
+// labels and performance drift).
 //
 //	ref := drift.BuildProfile(slices.Values(train), cols, nil)
 //	mon, err := drift.NewMonitor(ref, cols, &drift.MonitorOptions{
@@ -131,8 +134,54 @@
 // and counters loom.drift.drifted per column, loom.drift.dataset_drifted and
 // loom.drift.windows.
 //
-// Performance drift (labels joined to predictions by request id) is not
-// implemented; monitor the prediction column for prediction drift.
+// # Delayed labels and performance drift
+//
+// A PerformanceMonitor (NewPerformanceMonitor, PerformanceOptions) records
+// each prediction by request id (Predict: the probability of class 1, or a
+// score turned into a class by DecisionThreshold, or a predicted value;
+// PredictClass for a multi-class prediction) and joins the label when it
+// arrives (Label). The wait is bounded twice: a prediction whose label has
+// not come within MaxWait (default 1 hour) is expired, and when MaxPending
+// (default 100,000) predictions wait, the oldest is evicted. The pending
+// predictions are split over Shards by hash of the id, each shard with
+// its own lock, list from oldest to newest and fixed-size id table: memory
+// is fixed at construction, 80 to 104 bytes a pending place (plus the id
+// strings, which are kept, not copied), whatever the traffic. Expiry
+// happens as records reach a shard, and on Stats.
+//
+// Labels must follow their predictions: a label with no pending prediction
+// — never seen, already labelled, expired, evicted, or arriving before its
+// prediction — is not kept but counted as unmatched (ErrNoPrediction). A
+// second prediction for an id still pending is dropped and counted
+// (ErrDuplicateID); once joined, an id may be used again. Values the metric
+// cannot use (non-finite scores or labels, labels other than 0 and 1 for
+// the binary metrics, probabilities outside [0, 1] for log loss, an empty
+// id) are errors wrapping ErrBadValue, counted as invalid. Nothing is lost
+// silently: PerformanceStats has Predictions = Joined + Pending + Expired +
+// Evicted and Labels = Joined + Unmatched.
+//
+// Every Window (default 1,000) joined pairs form a tumbling window, on
+// which the chosen PerformanceMetric is computed: Accuracy, ROCAUC (ties
+// counted half, as scikit-learn), LogLoss (probabilities clipped to
+// [1e-15, 1 − 1e-15]), MAE or RMSE. The window drifts when the metric is
+// worse than its Limit: Reference (the value at evaluation) less, for
+// metrics where higher is better, or plus the allowed degradation, the
+// tighter of MaxDegradation (absolute) and MaxRelativeDegradation × |Reference|,
+// 10% of the reference when neither is set. A window whose metric is
+// undefined (ROC AUC over one class) is "not enough data", never drift.
+// The Label call that completes a window evaluates it: OnReport, then,
+// on drift, an Alert of kind AlertPerformance (Column the output's Name,
+// Method the metric, Score its value, Threshold the limit) through OnAlert
+// and Retrain, with the same per-key Cooldown as column alerts, so one
+// alert callback can serve a Monitor and a PerformanceMonitor. Metrics:
+// gauge loom.drift.performance, counters loom.drift.performance_drifted and
+// loom.drift.unjoined (reason expired or evicted). Evaluate computes the
+// open window on demand without alerts; Last returns the last window's
+// PerformanceResult, which Report.Performance carries into the JSON report
+// (set it in MonitorOptions.OnReport: r.Performance = perf.Last()).
+//
+// Predict and Label do not allocate (TestPerformanceRecordAllocs,
+// BenchmarkPerformanceRecord), except the Label that closes a window.
 //
 // # Reports
 //

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -643,4 +644,45 @@ func BenchmarkPerformanceRecord(b *testing.B) {
 			}
 		})
 	})
+}
+
+// TestIDTableAgainstMap runs random inserts and deletes with colliding
+// hashes against a Go map, so that backward-shift deletion is exercised
+// across wrap-around.
+func TestIDTableAgainstMap(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 1))
+	hashOf := map[string]uint64{}
+	const n = 12
+	tab := newIDTable(n) // 32 places
+	ents := make([]pendingEntry, n)
+	ref := map[string]int32{}
+	free := []int32{}
+	for i := range n {
+		free = append(free, int32(i))
+	}
+	for step := range 20000 {
+		id := "k" + strconv.Itoa(r.IntN(40))
+		h, ok := hashOf[id]
+		if !ok { // few homes (25, 0, 7, …, 28 of 32 places): long runs that wrap around
+			h = uint64(r.IntN(6))*7 + 25
+			hashOf[id] = h
+		}
+		pos, found := tab.find(h, id, ents)
+		slot, inRef := ref[id]
+		if found != inRef || (found && tab.vals[pos] != slot) {
+			t.Fatalf("step %d: find(%s) = %v, %v; map has %v, %v", step, id, pos, found, slot, inRef)
+		}
+		switch {
+		case found:
+			tab.delete(pos)
+			delete(ref, id)
+			free = append(free, slot)
+		case len(free) > 0:
+			s := free[len(free)-1]
+			free = free[:len(free)-1]
+			ents[s] = pendingEntry{id: id, hash: h}
+			tab.keys[pos], tab.vals[pos] = h, s
+			ref[id] = s
+		}
+	}
 }
