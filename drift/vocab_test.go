@@ -20,6 +20,7 @@ func TestVocab(t *testing.T) {
 		{"small", []Category{{Value: "a"}, {Value: "b"}, {Value: "ab"}, {Value: "ba"}}},
 		{"repeated", []Category{{Value: "x"}, {Value: "y"}, {Value: "x"}}},
 		{"many", many},
+		{"lengths", []Category{{Value: "a"}, {Value: "a\x00"}, {Value: "a\x00\x00\x00\x00\x00\x00\x00"}, {Value: "12345678"}, {Value: "123456789"}, {Value: "a much longer category label"}}},
 	}
 	for _, tt := range tests {
 		v := newVocab(tt.cats)
@@ -34,7 +35,7 @@ func TestVocab(t *testing.T) {
 				t.Errorf("%s: index(%q) = %d; want %d", tt.name, s, got, want)
 			}
 		}
-		for _, s := range []string{"zz", "a ", "v300", "v00", "\x00"} {
+		for _, s := range []string{"zz", "a ", "v300", "v00", "\x00", "a\x00\x00", "1234567", "12345679", "a much longer category label!"} {
 			if _, ok := first[s]; !ok && v.index(s) != -1 {
 				t.Errorf("%s: index(%q) = %d; want -1", tt.name, s, v.index(s))
 			}
