@@ -117,7 +117,10 @@ func (pl *Plan[T]) Decode(dst []T, rec arrow.RecordBatch, firstRow int64) ([]T, 
 		}
 		f := &pl.m.fields[i]
 		col := rec.Column(c)
-		bad, err := decodeColumn(f, col, base, size, limit, &arena)
+		ok, bad, err := fastColumn(f, col, base, size, limit)
+		if !ok {
+			bad, err = decodeColumn(f, col, base, size, limit, &arena)
+		}
 		if err != nil && bad < limit {
 			limit = bad
 			first = &Error{Row: firstRow + int64(bad), Column: f.Name, Value: valueStr(col, bad), Err: err}
