@@ -159,7 +159,8 @@ type monitorCore struct {
 	cmp    CompareOptions
 	cols   []colInfo
 	byName map[string]int
-	vocab  []*vocab // per categorical slot
+	vocab  []*vocab  // per categorical slot
+	shifts []float64 // per numeric slot, colInfo.shift
 	k      int
 
 	shards   []shard
@@ -188,7 +189,8 @@ type monitorCore struct {
 // window. Create one with NewMonitor; it is safe for concurrent use.
 type Monitor[T any] struct {
 	core *monitorCore
-	cols []Column[T]
+	nums []func(T) (float64, bool) // accessors of the numeric columns, by slot
+	cats []func(T) (string, bool)  // accessors of the categorical columns, by slot
 }
 
 // NewMonitor returns a monitor of cols against ref. Every column must be
@@ -284,7 +286,16 @@ func NewMonitor[T any](ref *Profile, cols []Column[T], opts *MonitorOptions) (*M
 		return nil, err
 	}
 	c.metrics = met
-	return &Monitor[T]{core: c, cols: cols}, nil
+	m := &Monitor[T]{core: c}
+	for _, col := range cols {
+		if col.kind == Numeric {
+			m.nums = append(m.nums, col.num)
+			c.shifts = append(c.shifts, c.cols[c.byName[col.name]].shift)
+		} else {
+			m.cats = append(m.cats, col.cat)
+		}
+	}
+	return m, nil
 }
 
 // lockShard locks a shard for one observation. It first tries the shard
@@ -325,15 +336,33 @@ func (m *monitorCore) unlockShard(s *shard) {
 func (m *Monitor[T]) Observe(row T) {
 	c := m.core
 	s := c.lockShard()
-	for i := range m.cols {
-		col := &m.cols[i]
-		ci := &c.cols[i]
-		if col.kind == Numeric {
-			x, ok := col.num(row)
-			s.acc.addNum(ci, x, ok)
+	// addNum and addCat, inlined by hand over the columns by slot.
+	num, shifts := s.acc.num[:len(m.nums)], c.shifts[:len(m.nums)]
+	for j, get := range m.nums {
+		x, ok := get(row)
+		n := &num[j]
+		if !ok || x-x != 0 { // x−x is NaN for NaN and ±Inf
+			n.missing++
+			continue
+		}
+		n.count++
+		d := x - shifts[j]
+		n.s1 += d
+		n.s2 += d * d
+		n.sk.Add(x)
+	}
+	cat, voc := s.acc.cat[:len(m.cats)], c.vocab[:len(m.cats)]
+	for j, get := range m.cats {
+		v, ok := get(row)
+		ct := &cat[j]
+		if !ok {
+			ct.missing++
+			continue
+		}
+		if i := voc[j].index(v); i >= 0 {
+			ct.counts[i]++
 		} else {
-			v, ok := col.cat(row)
-			s.acc.addCat(c, ci, v, ok)
+			ct.counts[len(ct.counts)-1]++
 		}
 	}
 	s.rows++

@@ -24,12 +24,13 @@ func (s *KLL) MarshalBinary() ([]byte, error) {
 	b = append(b, magic...)
 	b = binary.LittleEndian.AppendUint32(b, uint32(s.k))
 	b = binary.LittleEndian.AppendUint64(b, s.n)
-	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(s.min))
-	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(s.max))
+	mn, mx := s.bounds()
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(mn))
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(mx))
 	b = binary.LittleEndian.AppendUint64(b, s.rng)
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(s.levels)))
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(s.l0)))
-	for _, k := range s.l0 {
+	b = binary.LittleEndian.AppendUint32(b, uint32(s.n0))
+	for _, k := range s.level0() {
 		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(unkey(k)))
 	}
 	for _, lv := range s.levels[1:] {
@@ -122,7 +123,8 @@ func (s *KLL) UnmarshalBinary(data []byte) error {
 		l0[i] = key(x)
 	}
 	levels[0] = nil
-	*s = KLL{k: k, n: n, min: mn, max: mx, rng: rng, size: size, l0: l0, levels: levels, caps: make([]int, 0, maxLevel)}
+	*s = KLL{k: k, n: n, min: mn, max: mx, rng: rng, size: size, levels: levels, caps: make([]int, 0, maxLevel)}
+	s.setLevel0(l0)
 	s.total = s.capacitySum()
 	if s.size > s.total {
 		s.compress()

@@ -25,17 +25,22 @@ const (
 // KLL is a mergeable quantile sketch. The zero value is not usable; create
 // one with New or NewSeeded.
 type KLL struct {
-	k     int
-	n     uint64
+	k int
+	n uint64
+	// min and max bound the values that left level 0 (or came from a
+	// merged sketch); bounds adds those still in level 0, so that Add
+	// does not compare.
 	min   float64
 	max   float64
 	rng   uint64
 	size  int // items held over all levels
 	total int // sum of level capacities
-	// l0 is level 0 (weight 1, unsorted), held as order-preserving keys
-	// (see key) so that compaction sorts it by radix.
-	l0  []uint64
-	tmp []uint64 // radix sort scratch, as long as l0 when used
+	// Level 0 (weight 1, unsorted) is buf0[:n0], held as order-preserving
+	// keys (see key) so that compaction sorts it by radix; buf0 is used to
+	// its capacity, so that Add writes no slice header.
+	buf0 []uint64
+	n0   int
+	tmp  []uint64 // radix sort scratch, as long as level 0 when used
 	// levels[h] for h ≥ 1 holds items of weight 2^h, sorted; levels[0] is
 	// an unused placeholder so that len(levels) is the number of levels.
 	levels [][]float64
@@ -68,7 +73,7 @@ func NewSeeded(k int, seed uint64) *KLL {
 		panic(fmt.Sprintf("sketch: k must be in [%d, %d], got %d", minK, maxK, k))
 	}
 	s := &KLL{k: k, rng: seed, levels: make([][]float64, 1, 8), caps: make([]int, 0, maxLevel)}
-	s.l0 = make([]uint64, 0, k+1)
+	s.setLevel0(make([]uint64, 0, k+1))
 	s.Reset()
 	return s
 }
@@ -81,7 +86,7 @@ func (s *KLL) Reset() {
 	for h := range s.levels {
 		s.levels[h] = s.levels[h][:0]
 	}
-	s.l0 = s.l0[:0]
+	s.n0 = 0
 	s.levels = s.levels[:1]
 	s.n, s.size = 0, 0
 	s.min, s.max = math.Inf(1), math.Inf(-1)
@@ -96,7 +101,8 @@ func (s *KLL) Min() float64 {
 	if s.n == 0 {
 		return math.NaN()
 	}
-	return s.min
+	mn, _ := s.bounds()
+	return mn
 }
 
 // Max returns the largest value added, or NaN when the sketch is empty.
@@ -104,7 +110,22 @@ func (s *KLL) Max() float64 {
 	if s.n == 0 {
 		return math.NaN()
 	}
-	return s.max
+	_, mx := s.bounds()
+	return mx
+}
+
+// bounds returns the smallest and largest values added (+Inf and −Inf for
+// an empty sketch), scanning level 0.
+func (s *KLL) bounds() (float64, float64) {
+	l0 := s.level0()
+	if len(l0) == 0 {
+		return s.min, s.max
+	}
+	lo, hi := l0[0], l0[0]
+	for _, k := range l0[1:] {
+		lo, hi = min(lo, k), max(hi, k)
+	}
+	return math.Min(s.min, unkey(lo)), math.Max(s.max, unkey(hi))
 }
 
 // Exact reports whether every value added is still held with weight 1, so
@@ -123,17 +144,24 @@ func (s *KLL) Epsilon() float64 {
 // Add adds one value. NaN is ignored (callers count missing values
 // themselves); ±Inf are ordinary values.
 func (s *KLL) Add(x float64) {
+	// Small enough to be inlined; the rare cases go to addSlow.
+	if x != x || s.size >= s.total || s.n0 >= len(s.buf0) {
+		s.addSlow(x)
+		return
+	}
+	s.buf0[s.n0] = key(x)
+	s.n0++
+	s.n++
+	s.size++
+}
+
+// addSlow is Add for NaN, a full level 0 buffer or a full sketch.
+func (s *KLL) addSlow(x float64) {
 	if x != x {
 		return
 	}
 	s.n++
-	if x < s.min {
-		s.min = x
-	}
-	if x > s.max {
-		s.max = x
-	}
-	s.l0 = append(s.l0, key(x))
+	s.setLevel0(append(s.level0(), key(x)))
 	s.size++
 	if s.size > s.total {
 		s.compress()
@@ -164,10 +192,16 @@ func (s *KLL) capacitySum() int {
 	return t
 }
 
+// level0 returns the items of level 0.
+func (s *KLL) level0() []uint64 { return s.buf0[:s.n0] }
+
+// setLevel0 makes l level 0, using its whole capacity.
+func (s *KLL) setLevel0(l []uint64) { s.buf0, s.n0 = l[:cap(l)], len(l) }
+
 // levelLen returns the number of items held at level h.
 func (s *KLL) levelLen(h int) int {
 	if h == 0 {
-		return len(s.l0)
+		return s.n0
 	}
 	return len(s.levels[h])
 }
@@ -238,7 +272,7 @@ func (s *KLL) compact(h int) {
 // compact0 is compact(0): it sorts the keys of level 0, halves them in
 // place and merges the halved run, decoded, into level 1.
 func (s *KLL) compact0() {
-	buf := s.l0
+	buf := s.level0()
 	if len(buf) >= radixMin {
 		if cap(s.tmp) < len(buf) {
 			s.tmp = make([]uint64, len(buf), cap(buf))
@@ -247,6 +281,8 @@ func (s *KLL) compact0() {
 	} else {
 		slices.Sort(buf)
 	}
+	s.min = math.Min(s.min, unkey(buf[0]))
+	s.max = math.Max(s.max, unkey(buf[len(buf)-1]))
 	start := len(buf) & 1
 	off := int(s.next() & 1)
 	j := start
@@ -256,7 +292,7 @@ func (s *KLL) compact0() {
 	}
 	run := buf[start:j]
 	s.levels[1] = mergeKeys(s.levels[1], run)
-	s.l0 = buf[:start]
+	s.n0 = start
 	s.size -= len(buf) - start - len(run)
 }
 
@@ -363,16 +399,17 @@ func (s *KLL) Merge(other *KLL) {
 	for len(s.levels) < len(other.levels) {
 		s.grow()
 	}
-	s.l0 = append(s.l0, other.l0...)
-	s.size += len(other.l0)
+	s.setLevel0(append(s.level0(), other.level0()...))
+	s.size += other.n0
 	for h := 1; h < len(other.levels); h++ {
 		lv := other.levels[h]
 		s.levels[h] = mergeSorted(s.levels[h], lv)
 		s.size += len(lv)
 	}
 	s.n += other.n
-	s.min = math.Min(s.min, other.min)
-	s.max = math.Max(s.max, other.max)
+	mn, mx := other.bounds()
+	s.min = math.Min(s.min, mn)
+	s.max = math.Max(s.max, mx)
 	if s.size > s.total {
 		s.compress()
 	}
@@ -382,7 +419,7 @@ func (s *KLL) Merge(other *KLL) {
 func (s *KLL) Clone() *KLL {
 	c := *s
 	c.caps = append(make([]int, 0, maxLevel), s.caps...)
-	c.l0 = append(make([]uint64, 0, max(cap(s.l0), s.k+1)), s.l0...)
+	c.setLevel0(append(make([]uint64, 0, max(len(s.buf0), s.k+1)), s.level0()...))
 	c.tmp = nil
 	c.levels = make([][]float64, len(s.levels), max(cap(s.levels), len(s.levels)))
 	for h := 1; h < len(s.levels); h++ {
@@ -398,7 +435,7 @@ func (s *KLL) Clone() *KLL {
 // number of held items per level.
 func (s *KLL) SortedView(vals []float64, wts []uint64) ([]float64, []uint64) {
 	base := len(vals)
-	keys := slices.Clone(s.l0)
+	keys := slices.Clone(s.level0())
 	if len(keys) >= radixMin {
 		radixSort(keys, make([]uint64, len(keys)))
 	} else {
@@ -442,7 +479,7 @@ func (s *KLL) Rank(x float64) float64 {
 		return 0
 	}
 	var w uint64
-	for _, k := range s.l0 {
+	for _, k := range s.level0() {
 		if unkey(k) <= x {
 			w++
 		}
@@ -467,11 +504,12 @@ func (s *KLL) Quantile(q float64) float64 {
 	if s.n == 0 {
 		return math.NaN()
 	}
+	mn, mx := s.bounds()
 	if q <= 0 {
-		return s.min
+		return mn
 	}
 	if q >= 1 {
-		return s.max
+		return mx
 	}
 	vals, wts := s.SortedView(nil, nil)
 	target := q * float64(s.n)
@@ -482,7 +520,7 @@ func (s *KLL) Quantile(q float64) float64 {
 			return v
 		}
 	}
-	return s.max
+	return mx
 }
 
 // Quantiles writes Quantile(q) for each q in qs into dst (grown as needed)
@@ -496,21 +534,22 @@ func (s *KLL) Quantiles(dst []float64, qs []float64) []float64 {
 		return dst
 	}
 	vals, wts := s.SortedView(nil, nil)
+	mn, mx := s.bounds()
 	for _, q := range qs {
 		if q != q {
 			panic("sketch: quantile must not be NaN, got NaN")
 		}
 		switch {
 		case q <= 0:
-			dst = append(dst, s.min)
+			dst = append(dst, mn)
 			continue
 		case q >= 1:
-			dst = append(dst, s.max)
+			dst = append(dst, mx)
 			continue
 		}
 		target := q * float64(s.n)
 		var cum uint64
-		r := s.max
+		r := mx
 		for i, v := range vals {
 			cum += wts[i]
 			if float64(cum) >= target {
