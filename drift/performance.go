@@ -75,7 +75,10 @@ type PerformanceOptions struct {
 	// DecisionThreshold turns a score into a class for Accuracy: class 1
 	// when score ≥ DecisionThreshold, else 0 (default 0.5).
 	DecisionThreshold float64
-	// OnReport, if set, receives every window's result.
+	// OnReport, if set, receives every window's result. OnReport, OnAlert
+	// and Retrain run on the goroutine of the Label call that completes a
+	// window, with the window locked: they may call Predict, Stats and Last
+	// but not Label or Evaluate.
 	OnReport func(*PerformanceResult)
 	// OnAlert, if set, receives performance alerts, at most one per
 	// Cooldown; it may be the function a Monitor alerts through.
@@ -335,8 +338,11 @@ func (p *PerformanceMonitor) Predict(id string, score float64) error {
 // (multi-class included); labels are then compared with it. With another
 // metric, or an empty id, it is an error wrapping ErrBadValue.
 func (p *PerformanceMonitor) PredictClass(id string, class int) error {
-	if p.o.Metric != Accuracy || id == "" {
+	if p.o.Metric != Accuracy {
 		return p.invalid(id, fmt.Errorf("drift: prediction %q: a class needs the accuracy metric, not %s: %w", id, p.o.Metric, ErrBadValue))
+	}
+	if id == "" {
+		return p.invalid(id, fmt.Errorf("drift: prediction with an empty request id: %w", ErrBadValue))
 	}
 	return p.add(id, float64(class), int64(class))
 }
