@@ -75,6 +75,7 @@ type blockState struct {
 	skipAny  bool
 	skip     []bool
 	skipNull []int // bound field whose not-null check the row fails, or -1
+	scratch  []bool
 }
 
 func (v *Validator[T]) initBlock() {
@@ -102,6 +103,7 @@ func (v *Validator[T]) initBlock() {
 	bs.bad = make([]bool, blockRows)
 	bs.skip = make([]bool, blockRows)
 	bs.skipNull = make([]int, blockRows)
+	bs.scratch = make([]bool, blockRows)
 }
 
 // rowsBlocks validates rows in blocks. When each is not nil, reasons are

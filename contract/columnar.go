@@ -118,6 +118,34 @@ func dictWords(d arrow.Array, words []string, null []bool) ([]string, []bool) {
 	return words, null
 }
 
+// nullsOf sets null[r] to whether row lo+r of col is null, reading the
+// validity bitmap directly, and returns how many are.
+func nullsOf(col arrow.Array, lo int, null []bool) int {
+	bm := col.NullBitmapBytes()
+	if len(bm) == 0 {
+		k := 0
+		for r := range null {
+			null[r] = col.IsNull(lo + r)
+			if null[r] {
+				k++
+			}
+		}
+		return k
+	}
+	off := col.Data().Offset() + lo
+	bm = bm[:(off+len(null)+7)/8]
+	k := 0
+	for r := range null {
+		i := off + r
+		isNull := bm[i>>3]>>(i&7)&1 == 0
+		null[r] = isNull
+		if isNull {
+			k++
+		}
+	}
+	return k
+}
+
 // scanUndecodable marks the rows in [lo, hi) that decoding into T would
 // reject, each by the first field of T (in struct order) that rejects it.
 func (v *Validator[T]) scanUndecodable(rec arrow.RecordBatch, ac *arrowCols, lo, hi int) {
@@ -146,9 +174,9 @@ func (v *Validator[T]) scanUndecodable(rec arrow.RecordBatch, ac *arrowCols, lo,
 		}
 		tf := &tfs[ti]
 		col := rec.Column(c)
-		if !tf.Nullable && col.NullN() > 0 {
-			for r := range n {
-				if col.IsNull(lo + r) {
+		if !tf.Nullable && col.NullN() > 0 && nullsOf(col, lo, bs.scratch[:n]) > 0 {
+			for r, isNull := range bs.scratch[:n] {
+				if isNull {
 					mark(ti, r, true)
 				}
 			}
@@ -261,15 +289,7 @@ func (v *Validator[T]) gatherArrow(fi int, col arrow.Array, ac *arrowCols, lo, h
 		return
 	}
 	if col.NullN() > 0 {
-		k := 0
-		for r := range n {
-			isNull := col.IsNull(lo + r)
-			c.null[r] = isNull
-			if isNull {
-				k++
-			}
-		}
-		c.nulls, c.nullN = true, k
+		c.nulls, c.nullN = true, nullsOf(col, lo, c.null[:n])
 	}
 	tf := v.b.m.Field(f.idx)
 	switch f.kind {

@@ -1,5 +1,10 @@
 package contract
 
+import (
+	"encoding/binary"
+	"unsafe"
+)
+
 // Allowed-value sets compiled at Bind time for the block evaluator.
 
 // intSet is an allowed set of integers: a 64-bit mask when every value
@@ -41,22 +46,42 @@ func (s *intSet) has(n int64) bool {
 	return d < 64 && s.mask>>d&1 != 0
 }
 
-// strSet is an allowed set of strings: a collision-free hash table keyed
-// by length and three bytes when one is found at Bind time (one string
-// comparison per lookup), else a map.
+// strSet is an allowed set of strings: a collision-free hash table found
+// at Bind time, keyed by a word made of the string's bytes (all of them
+// for strings of up to 8 bytes, which then need no string comparison),
+// else a map.
 type strSet struct {
-	tab   []string // slot -> member; "" in empty slots
-	mul   uint32
-	shift uint32
+	tab   []strSlot
+	mul   uint64
+	shift uint64
 	empty bool                // "" is a member
 	m     map[string]struct{} // fallback when tab is nil
 }
 
-func strKey(s string) uint32 {
-	return uint32(len(s)) | uint32(s[0])<<8 | uint32(s[len(s)/2])<<16 | uint32(s[len(s)-1])<<24
+type strSlot struct {
+	word uint64
+	n    int    // length; 0 in an empty slot
+	s    string // the member, compared when longer than 8 bytes
 }
 
-var strSetMuls = [...]uint32{0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1, 0xD3A2646C | 1, 0xFD7046C5, 0xB55A4F09}
+// strWord packs the bytes of a non-empty s into a word: exactly for up to
+// 8 bytes (with the length, it identifies s), its ends beyond.
+func strWord(s string) uint64 {
+	n := len(s)
+	b := unsafe.Slice(unsafe.StringData(s), n)
+	switch {
+	case n >= 4:
+		return uint64(binary.LittleEndian.Uint32(b)) | uint64(binary.LittleEndian.Uint32(b[n-4:]))<<32
+	default:
+		return uint64(b[0]) | uint64(b[n/2])<<8 | uint64(b[n-1])<<16
+	}
+}
+
+func (s *strSet) slot(w uint64, n int) uint64 {
+	return ((w ^ uint64(n)<<58) * s.mul) >> s.shift
+}
+
+var strSetMuls = [...]uint64{0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9}
 
 func newStrSet(vals []string) strSet {
 	var s strSet
@@ -73,27 +98,26 @@ func newStrSet(vals []string) strSet {
 		}
 		members = append(members, v)
 	}
-	if len(members) <= 64 {
-		bits := uint32(1)
+	if len(members) <= 256 {
+		bits := uint64(1)
 		for 1<<bits < 2*len(members) {
 			bits++
 		}
-		for extra := uint32(0); extra < 4; extra++ {
+		for extra := uint64(0); extra < 4; extra++ {
 			b := bits + extra
 			for _, mul := range strSetMuls {
-				tab := make([]string, 1<<b)
+				t := strSet{tab: make([]strSlot, 1<<b), mul: mul, shift: 64 - b, empty: s.empty}
 				ok := true
 				for _, v := range members {
-					i := (strKey(v) * mul) >> (32 - b)
-					if tab[i] != "" {
+					sl := &t.tab[t.slot(strWord(v), len(v))]
+					if sl.n != 0 {
 						ok = false
 						break
 					}
-					tab[i] = v
+					*sl = strSlot{word: strWord(v), n: len(v), s: v}
 				}
 				if ok {
-					s.tab, s.mul, s.shift = tab, mul, 32-b
-					return s
+					return t
 				}
 			}
 		}
@@ -107,8 +131,11 @@ func (s *strSet) has(x string) bool {
 		_, ok := s.m[x]
 		return ok
 	}
-	if len(x) == 0 {
+	n := len(x)
+	if n == 0 {
 		return s.empty
 	}
-	return s.tab[(strKey(x)*s.mul)>>s.shift] == x
+	w := strWord(x)
+	sl := &s.tab[s.slot(w, n)]
+	return sl.n == n && sl.word == w && (n <= 8 || sl.s == x)
 }

@@ -165,9 +165,12 @@ func addReason(e *RowError, r Reason) *RowError {
 }
 
 // Validator validates rows incrementally and builds a Report: feed it rows
-// with Row, Rows or Record, then call Report. Memory stays bounded by the
-// number of fields and examples, except for unique checks, which remember
-// every distinct value. A Validator is not safe for concurrent use.
+// with Row, Rows or Record, then call Report. Rows and Record evaluate the
+// checks field by field over blocks of 512 rows; Row checks one row at a
+// time; all give the same Report for the same rows. Memory stays bounded by
+// the number of fields and examples, except for unique checks, which
+// remember every distinct value. A Validator is not safe for concurrent
+// use.
 type Validator[T any] struct {
 	b        *Bound[T]
 	rows     int64
@@ -615,9 +618,10 @@ func (b *Bound[T]) Validate(rows []T) *Report {
 	return v.Report()
 }
 
-// ValidateSeq validates a stream of rows in bounded memory (see Validator)
-// and returns the report; it stops early, with ctx's error, when ctx is
-// done.
+// ValidateSeq validates a stream of rows in bounded memory (see Validator;
+// rows are buffered in blocks of 512) and returns the report; it stops
+// early, with ctx's error, when ctx is done (checked after every block and
+// at the end).
 func (b *Bound[T]) ValidateSeq(ctx context.Context, seq iter.Seq[T]) (*Report, error) {
 	v := b.NewValidator()
 	buf := make([]T, 0, blockRows)
