@@ -35,8 +35,8 @@ func (s *KLL) MarshalBinary() ([]byte, error) {
 	}
 	for _, lv := range s.levels[1:] {
 		b = binary.LittleEndian.AppendUint32(b, uint32(len(lv)))
-		for _, x := range lv {
-			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(x))
+		for _, k := range lv {
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(unkey(k)))
 		}
 	}
 	return b, nil
@@ -71,7 +71,7 @@ func (s *KLL) UnmarshalBinary(data []byte) error {
 		return corrupt("%d levels, want 1 to %d", H, maxLevel)
 	}
 	rest := data[head:]
-	levels := make([][]float64, H)
+	levels := make([][]uint64, H)
 	var weight uint64
 	size := 0
 	for h := range H {
@@ -83,7 +83,7 @@ func (s *KLL) UnmarshalBinary(data []byte) error {
 		if c > len(rest)/8 {
 			return corrupt("level %d: %d items but %d bytes left", h, c, len(rest))
 		}
-		lv := make([]float64, c) // no capacity from the header: hostile k cannot force a large allocation
+		lv := make([]uint64, c) // no capacity from the header: hostile k cannot force a large allocation
 		for i := range c {
 			x := math.Float64frombits(le.Uint64(rest[8*i:]))
 			if x != x {
@@ -92,7 +92,7 @@ func (s *KLL) UnmarshalBinary(data []byte) error {
 			if x < mn || x > mx {
 				return corrupt("level %d item %d = %v outside [min, max] = [%v, %v]", h, i, x, mn, mx)
 			}
-			lv[i] = x
+			lv[i] = key(x)
 		}
 		if h > 0 {
 			slices.Sort(lv) // the sketch keeps levels above 0 sorted
@@ -118,10 +118,7 @@ func (s *KLL) UnmarshalBinary(data []byte) error {
 	if n == 0 {
 		mn, mx = math.Inf(1), math.Inf(-1)
 	}
-	l0 := make([]uint64, len(levels[0]))
-	for i, x := range levels[0] {
-		l0[i] = key(x)
-	}
+	l0 := levels[0]
 	levels[0] = nil
 	*s = KLL{k: k, n: n, min: mn, max: mx, rng: rng, size: size, levels: levels, caps: make([]int, 0, maxLevel)}
 	s.setLevel0(l0)

@@ -41,9 +41,10 @@ type KLL struct {
 	buf0 []uint64
 	n0   int
 	tmp  []uint64 // radix sort scratch, as long as level 0 when used
-	// levels[h] for h ≥ 1 holds items of weight 2^h, sorted; levels[0] is
-	// an unused placeholder so that len(levels) is the number of levels.
-	levels [][]float64
+	// levels[h] for h ≥ 1 holds the keys of items of weight 2^h, sorted;
+	// levels[0] is an unused placeholder so that len(levels) is the number
+	// of levels.
+	levels [][]uint64
 	caps   []int // caps[h] is the capacity of level h for len(levels)
 }
 
@@ -72,7 +73,7 @@ func NewSeeded(k int, seed uint64) *KLL {
 	if k < minK || k > maxK {
 		panic(fmt.Sprintf("sketch: k must be in [%d, %d], got %d", minK, maxK, k))
 	}
-	s := &KLL{k: k, rng: seed, levels: make([][]float64, 1, 8), caps: make([]int, 0, maxLevel)}
+	s := &KLL{k: k, rng: seed, levels: make([][]uint64, 1, 8), caps: make([]int, 0, maxLevel)}
 	s.setLevel0(make([]uint64, 0, k+1))
 	s.Reset()
 	return s
@@ -211,11 +212,11 @@ func (s *KLL) grow() {
 	if h < cap(s.levels) {
 		s.levels = s.levels[:h+1]
 		if s.levels[h] == nil {
-			s.levels[h] = make([]float64, 0, s.k+1)
+			s.levels[h] = make([]uint64, 0, s.k+1)
 		}
 		s.levels[h] = s.levels[h][:0]
 	} else {
-		s.levels = append(s.levels, make([]float64, 0, s.k+1))
+		s.levels = append(s.levels, make([]uint64, 0, s.k+1))
 	}
 	s.total = s.capacitySum()
 }
@@ -264,7 +265,7 @@ func (s *KLL) compact(h int) {
 		j++
 	}
 	run := buf[start:j]
-	s.levels[h+1] = mergeSorted(s.levels[h+1], run)
+	s.levels[h+1] = mergeKeys(s.levels[h+1], run)
 	s.levels[h] = buf[:start]
 	s.size -= len(buf) - start - len(run)
 }
@@ -352,41 +353,26 @@ func radixSort(keys, tmp []uint64) {
 	}
 }
 
-// mergeSorted merges the sorted run into the sorted slice a, from the back,
-// and returns the grown slice.
-func mergeSorted(a, run []float64) []float64 {
-	m := len(a)
-	a = append(a, run...)
-	i, j, w := m-1, len(run)-1, len(a)-1
-	for j >= 0 {
-		if i >= 0 && a[i] > run[j] {
-			a[w] = a[i]
-			i--
-		} else {
-			a[w] = run[j]
-			j--
-		}
-		w--
-	}
-	return a
-}
-
-// mergeKeys merges the sorted keys run, decoded, into the sorted slice a,
-// from the back, and returns the grown slice.
-func mergeKeys(a []float64, run []uint64) []float64 {
+// mergeKeys merges the sorted keys run into the sorted keys a, from the
+// back, and returns the grown slice. The loop has no data-dependent branch
+// (the comparison selects by conditional moves), since sketch inputs make
+// the order of the next two items a coin flip.
+func mergeKeys(a, run []uint64) []uint64 {
 	m := len(a)
 	a = slices.Grow(a, len(run))[:m+len(run)]
-	i, w := m-1, len(a)-1
-	for j := len(run) - 1; j >= 0; j-- {
-		y := unkey(run[j])
-		for i >= 0 && a[i] > y {
-			a[w] = a[i]
-			i--
-			w--
+	i, j, w := m-1, len(run)-1, len(a)-1
+	for i >= 0 && j >= 0 {
+		x, y := a[i], run[j]
+		v, di, dj := y, 0, 1
+		if x > y {
+			v, di, dj = x, 1, 0
 		}
-		a[w] = y
+		a[w] = v
+		i -= di
+		j -= dj
 		w--
 	}
+	copy(a[:j+1], run[:j+1]) // a's items are used up: w == j
 	return a
 }
 
@@ -403,7 +389,7 @@ func (s *KLL) Merge(other *KLL) {
 	s.size += other.n0
 	for h := 1; h < len(other.levels); h++ {
 		lv := other.levels[h]
-		s.levels[h] = mergeSorted(s.levels[h], lv)
+		s.levels[h] = mergeKeys(s.levels[h], lv)
 		s.size += len(lv)
 	}
 	s.n += other.n
@@ -421,10 +407,10 @@ func (s *KLL) Clone() *KLL {
 	c.caps = append(make([]int, 0, maxLevel), s.caps...)
 	c.setLevel0(append(make([]uint64, 0, max(len(s.buf0), s.k+1)), s.level0()...))
 	c.tmp = nil
-	c.levels = make([][]float64, len(s.levels), max(cap(s.levels), len(s.levels)))
+	c.levels = make([][]uint64, len(s.levels), max(cap(s.levels), len(s.levels)))
 	for h := 1; h < len(s.levels); h++ {
 		lv := s.levels[h]
-		c.levels[h] = append(make([]float64, 0, max(cap(lv), s.k+1)), lv...)
+		c.levels[h] = append(make([]uint64, 0, max(cap(lv), s.k+1)), lv...)
 	}
 	return &c
 }
@@ -451,16 +437,17 @@ func (s *KLL) SortedView(vals []float64, wts []uint64) ([]float64, []uint64) {
 	return vals, wts
 }
 
-// mergeWeighted merges the sorted run, each item of weight w, into the
-// sorted tail vals[base:] (weights in wts[base:]), from the back, and
-// returns the grown slices. Among equal values the run's items come last.
-func mergeWeighted(vals []float64, wts []uint64, base int, run []float64, w uint64) ([]float64, []uint64) {
+// mergeWeighted merges the sorted keys run, decoded, each item of weight
+// w, into the sorted tail vals[base:] (weights in wts[base:]), from the
+// back, and returns the grown slices. Among equal values the run's items
+// come last.
+func mergeWeighted(vals []float64, wts []uint64, base int, run []uint64, w uint64) ([]float64, []uint64) {
 	m := len(vals)
 	vals = slices.Grow(vals, len(run))[:m+len(run)]
 	wts = slices.Grow(wts, len(run))[:m+len(run)]
 	i, o := m-1, len(vals)-1
 	for j := len(run) - 1; j >= 0; j-- {
-		y := run[j]
+		y := unkey(run[j])
 		for i >= base && vals[i] > y {
 			vals[o], wts[o] = vals[i], wts[i]
 			i--
@@ -485,8 +472,8 @@ func (s *KLL) Rank(x float64) float64 {
 		}
 	}
 	for h := 1; h < len(s.levels); h++ {
-		for _, v := range s.levels[h] {
-			if v <= x {
+		for _, k := range s.levels[h] {
+			if unkey(k) <= x {
 				w += 1 << uint(h)
 			}
 		}
