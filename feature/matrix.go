@@ -260,6 +260,9 @@ func (f *fitFeat[T]) readCats(rows []T, s []string, ok []bool) {
 // same length, and row i's output columns start at out[i*w]. It returns the
 // first row without a defined output (-1 for none) and its code.
 func (c *fastChain) column(x, y, out []float64, w int) (int, uint8) {
+	if c.n == 1 && !c.indicator && (c.ops[0].kind == opStandardize || c.ops[0].kind == opRobust) {
+		return c.centre(x, out, w)
+	}
 	src := x
 	for k := 0; k < c.n; k++ {
 		op := &c.ops[k]
@@ -307,6 +310,36 @@ func (c *fastChain) column(x, y, out []float64, w int) (int, uint8) {
 	}
 	for i, v := range x {
 		switch r := src[i]; {
+		case v != v && miss == miss:
+			out[k] = miss
+		case v != v:
+			out[k] = nan
+			if bad < 0 {
+				bad, code = i, codeMissing
+			}
+		case r-r != 0:
+			out[k] = nan
+			if bad < 0 {
+				bad, code = i, codeInfinite
+			}
+		default:
+			out[k] = r
+		}
+		k += w
+	}
+	return bad, code
+}
+
+// centre is column for the commonest chain, an optional imputer without
+// indicator and one Standardize or Robust, in one pass.
+func (c *fastChain) centre(x, out []float64, w int) (int, uint8) {
+	bad, code := -1, codeOK
+	miss := c.missing
+	a, b := c.ops[0].a, c.ops[0].b
+	k := 0
+	for i, v := range x {
+		r := (v - a) / b
+		switch {
 		case v != v && miss == miss:
 			out[k] = miss
 		case v != v:
