@@ -345,14 +345,20 @@ func (o *catOp) lookup(s string) (int32, bool) {
 type perfectTab struct {
 	mul   uint64
 	shift uint8
-	keys  []string // per slot: its category...
-	cols  []int32  // ...and column, -1 for an empty slot
+	keys  []string // per slot: its category,
+	hkeys []uint64 // its perfectKey,
+	cols  []int32  // and its column, -1 for an empty slot
 }
 
 // maxPerfect is the largest vocabulary given a perfect table.
 const maxPerfect = 64
 
-// perfectKey packs the length and five bytes of s into one word.
+// keyBytes is the longest string that perfectKey captures whole.
+const keyBytes = 5
+
+// perfectKey packs the length and five bytes of s into one word; for
+// strings of up to keyBytes bytes these are all of its bytes, so equal keys
+// mean equal strings.
 func perfectKey(s string) uint64 {
 	n := len(s)
 	if n == 0 {
@@ -413,13 +419,15 @@ func (t *perfectTab) build(index map[string]int32) {
 			}
 			t.mul, t.shift = mul, shift
 			t.keys = make([]string, 1<<bits)
+			t.hkeys = make([]uint64, 1<<bits)
 			t.cols = make([]int32, 1<<bits)
 			for j := range t.cols {
 				t.cols[j] = -1
 			}
 			for s, c := range index {
-				j := (perfectKey(s) * mul) >> shift
-				t.keys[j], t.cols[j] = s, c
+				k := perfectKey(s)
+				j := (k * mul) >> shift
+				t.keys[j], t.hkeys[j], t.cols[j] = s, k, c
 			}
 			return
 		}
@@ -430,8 +438,9 @@ func (t *perfectTab) build(index map[string]int32) {
 }
 
 func (t *perfectTab) lookup(s string) (int32, bool) {
-	j := (perfectKey(s) * t.mul) >> t.shift
-	if c := t.cols[j]; c >= 0 && t.keys[j] == s {
+	k := perfectKey(s)
+	j := (k * t.mul) >> t.shift
+	if c := t.cols[j]; c >= 0 && t.hkeys[j] == k && (len(s) <= keyBytes || t.keys[j] == s) {
 		return c, true
 	}
 	return 0, false
