@@ -24,10 +24,11 @@ type Set[T any] struct {
 
 // Options configures a Set; nil means the defaults.
 type Options struct {
-	// BlockRows is the number of rows per block when fitting and building
-	// matrices in parallel; 0 means 8192. It fixes the order in which
-	// statistics are merged, so the fitted state does not depend on the
-	// number of CPUs.
+	// BlockRows is the number of rows per block when fitting in parallel,
+	// and the most per block when building matrices; 0 means 8192. It
+	// fixes the order in which statistics are merged, so the fitted state
+	// does not depend on the number of CPUs. (Matrix values never depend
+	// on it.)
 	BlockRows int
 	// SketchK, when > 0, makes the quantile statistics (Median imputation,
 	// Robust, quantile Bins) approximate: each is kept in a mergeable KLL
