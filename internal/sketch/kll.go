@@ -3,6 +3,7 @@ package sketch
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -298,24 +299,37 @@ func (s *KLL) compact0() {
 }
 
 // radixSort sorts keys ascending, using tmp (as long as keys) as scratch,
-// without allocating. A least-significant-digit radix sort orders the keys
-// by their high 32 bits (four stable passes of 8 bits; a digit on which all
-// keys agree is skipped), then runs of equal high halves are sorted by
-// their low halves: such runs are rare and short for continuous data (their
-// values agree to about 6 significant digits), and equal keys need no work.
+// without allocating. Bits above the highest one on which the smallest and
+// largest key differ are common to all keys; a least-significant-digit
+// radix sort orders the keys by the 24 bits below and including that one
+// (three stable passes of 8 bits; a digit on which all keys agree is
+// skipped), then runs of keys equal in those bits are sorted by the full
+// key. For continuous data such runs are rare and short (their values
+// agree to 1 part in 2^24 of the data's range, in key space); a range
+// dominated by an outlier makes them long, and the sort then costs what a
+// comparison sort costs.
 func radixSort(keys, tmp []uint64) {
-	var counts [4][256]uint32
+	lo, hi := keys[0], keys[0]
+	for _, k := range keys[1:] {
+		lo, hi = min(lo, k), max(hi, k)
+	}
+	if lo == hi {
+		return
+	}
+	const width = 24
+	low := uint(max(0, 64-bits.LeadingZeros64(lo^hi)-width)) // lowest bit sorted by radix
+	var counts [width / 8][256]uint32
 	for _, k := range keys {
-		counts[0][k>>32&0xff]++
-		counts[1][k>>40&0xff]++
-		counts[2][k>>48&0xff]++
-		counts[3][k>>56]++
+		k >>= low
+		counts[0][k&0xff]++
+		counts[1][k>>8&0xff]++
+		counts[2][k>>16&0xff]++
 	}
 	n := uint32(len(keys))
 	src, dst := keys, tmp
-	for d := range 4 {
+	for d := range counts {
 		c := &counts[d]
-		shift := uint(32 + 8*d)
+		shift := low + uint(8*d)
 		if c[src[0]>>shift&0xff] == n {
 			continue // every key has this digit: the pass would not move anything
 		}
@@ -334,22 +348,26 @@ func radixSort(keys, tmp []uint64) {
 	if &src[0] != &keys[0] {
 		copy(keys, src)
 	}
-	// Sort runs of equal high halves by the full key.
+	if low == 0 {
+		return
+	}
+	// Sort runs of keys equal in the sorted bits by the full key.
 	for i := 1; i < len(keys); {
-		if keys[i] >= keys[i-1] || keys[i]>>32 != keys[i-1]>>32 {
+		if keys[i] >= keys[i-1] || keys[i]>>low != keys[i-1]>>low {
 			i++
 			continue
 		}
-		lo := i - 1
-		for lo > 0 && keys[lo-1]>>32 == keys[i]>>32 {
-			lo--
+		top := keys[i] >> low
+		first := i - 1
+		for first > 0 && keys[first-1]>>low == top {
+			first--
 		}
-		hi := i + 1
-		for hi < len(keys) && keys[hi]>>32 == keys[i]>>32 {
-			hi++
+		end := i + 1
+		for end < len(keys) && keys[end]>>low == top {
+			end++
 		}
-		slices.Sort(keys[lo:hi])
-		i = hi
+		slices.Sort(keys[first:end])
+		i = end
 	}
 }
 

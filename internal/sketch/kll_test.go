@@ -342,6 +342,13 @@ func TestRadixSort(t *testing.T) {
 		"constant":  func(int) float64 { return 42 },
 		"reversed":  func(i int) float64 { return float64(-i) },
 		"wide":      func(int) float64 { return math.Ldexp(r.Float64()-0.5, r.IntN(2000)-1000) },
+		"outlier": func(i int) float64 { // long runs equal in the radix-sorted bits
+			if i == 3 {
+				return -1
+			}
+			return 1000 + r.Float64()*1e-6
+		},
+		"narrow": func(int) float64 { return 1000 + r.NormFloat64()*0.1 },
 	}
 	for name, f := range gen {
 		for _, n := range []int{1, 2, radixMin, 1000, 4099} {
