@@ -63,10 +63,38 @@
 //
 // # Performance
 //
-// Values are read through precomputed field offsets (internal/rowmap): no
-// reflection and no allocation per row. Validation costs one pass per row
-// over the fields and their checks, a few nanoseconds per numeric check;
-// regular expressions and unique checks cost what regexp and a map lookup
-// cost. Arrow batches are decoded by column name into a reused buffer of T.
-// Failures allocate (their examples and reasons), valid rows do not.
+// Rows, Validate, Quarantine, ValidateSeq and Validator.Record evaluate
+// the checks field by field over blocks of 512 rows. Each field of a block
+// is first gathered into a dense column: from []T through precomputed field
+// offsets (internal/rowmap), from an Arrow array by reading its values
+// buffer and validity bitmap in place (float64 and int64 columns are not
+// even copied). Each check is then one loop over that column, compiled at
+// Bind time: a range is two comparisons (two ranges on one field share a
+// pass), an allowed set is a 64-bit mask (ints) or a collision-free table
+// that compares short strings as machine words. There is no reflection, no
+// interface call and no allocation per row; failures allocate (their
+// examples and reasons), valid rows do not. Regular expressions and unique
+// checks cost what regexp and a map cost.
+//
+// Arrow batches are validated by columns, never decoded into T, unless a
+// check is a custom predicate (it needs the row): then the batch is decoded
+// into a reused buffer of T and validated as []T. Both give the Report that
+// validating the decoded rows gives; Validator.QuarantineRecord decodes,
+// since it returns rows. CheckRow and Validator.Row check one row at a
+// time.
+//
+// BenchmarkValidate: 1,000,000 rows of 10 fields with 3 checks each, 10,000
+// rows per operation, on one core (the benchmark sets GOMAXPROCS to 1),
+// measured on a shared 2-core Xeon under load (medians of 10 runs, old and
+// new binaries alternating; figures vary ±20% with the load):
+//
+//	                    before (row by row,        now (blocks,
+//	                    Arrow decoded into T)      Arrow by columns)
+//	[]T                 2.3 M rows/s, 0 allocs     10.2 M rows/s, 0 allocs
+//	Arrow batches       1.8 M rows/s, 41 allocs    9.0 M rows/s, 0 allocs
+//	CheckRow, one row   400 ns, 0 allocs           330 ns, 0 allocs
+//
+//	go test -c -o /tmp/contract.test ./contract
+//	cd contract && /tmp/contract.test -test.run '^$' -test.bench Validate \
+//		-test.benchtime 300x -test.cpu 1 -test.benchmem -test.count 5
 package contract
