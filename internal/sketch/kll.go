@@ -439,6 +439,7 @@ func (s *KLL) Clone() *KLL {
 // number of held items per level.
 func (s *KLL) SortedView(vals []float64, wts []uint64) ([]float64, []uint64) {
 	base := len(vals)
+	vals, wts = slices.Grow(vals, s.size), slices.Grow(wts, s.size)
 	keys := slices.Clone(s.level0())
 	if len(keys) >= radixMin {
 		radixSort(keys, make([]uint64, len(keys)))
