@@ -19,6 +19,9 @@ type Arena struct {
 	str []string
 	bl  []bool
 	tm  []time.Time
+	// text is the current block of String; its bytes up to len are
+	// referenced by strings and never written again.
+	text []byte
 }
 
 func take[V any](s *[]V) unsafe.Pointer {

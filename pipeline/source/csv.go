@@ -61,6 +61,20 @@ func (o *CSVOptions) norm() CSVOptions {
 // ctx is done (yielding ctx's error).
 func ReadCSV[T any](ctx context.Context, r io.Reader, opts *CSVOptions) iter.Seq2[T, error] {
 	o := opts.norm()
+	if o.Comma < utf8.RuneSelf && validDelim(o.Comma) {
+		return scanCSV[T](ctx, r, o)
+	}
+	return readCSVStd[T](ctx, r, o)
+}
+
+// validDelim reports whether encoding/csv accepts r as a delimiter.
+func validDelim(r rune) bool {
+	return r != 0 && r != '"' && r != '\r' && r != '\n' && utf8.ValidRune(r) && r != utf8.RuneError
+}
+
+// readCSVStd is ReadCSV through encoding/csv, for delimiters that are not
+// ASCII (and invalid ones, which encoding/csv reports).
+func readCSVStd[T any](ctx context.Context, r io.Reader, o CSVOptions) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		m, err := rowmap.Of[T]()
