@@ -3,7 +3,6 @@ package drift
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -301,15 +300,15 @@ func NewMonitor[T any](ref *Profile, cols []Column[T], opts *MonitorOptions) (*M
 // lockShard locks a shard for one observation. It first tries the shard
 // last used on this P (logical processor), kept in a sync.Pool, which is
 // per P: a goroutine then keeps writing to accumulators in its own core's
-// cache instead of pulling another core's. Failing that, it picks a shard
-// at random (per-thread generator, no shared state), trying the others
-// before waiting.
+// cache instead of pulling another core's. Failing that, it tries the
+// shards in order, from the first, before waiting; so a single goroutine
+// always observes into the first shard.
 func (m *monitorCore) lockShard() *shard {
 	if s, _ := m.recent.Get().(*shard); s != nil && s.mu.TryLock() {
 		return s
 	}
 	n := uint32(len(m.shards))
-	i := rand.Uint32N(n)
+	var i uint32
 	for range n {
 		s := &m.shards[i]
 		if s.mu.TryLock() {
@@ -472,16 +471,27 @@ func (c *monitorCore) closePane() {
 	c.closeMu.Unlock()
 }
 
-// collect moves every shard's accumulators into dst (and resets them).
+// collect merges every shard's accumulators into dst. With reset, dst
+// must be empty, and the shards are emptied: the first shard with rows
+// trades its accumulators for dst's empty ones instead of being merged, so
+// that the rows of a single goroutine (which all land in one shard) are
+// moved, not copied, and give the same sketches as one accumulator would.
 func (c *monitorCore) collect(dst *accs, reset bool) uint64 {
 	var rows uint64
 	for i := range c.shards {
 		s := &c.shards[i]
 		s.mu.Lock()
-		dst.merge(&s.acc)
+		switch {
+		case reset && rows == 0 && s.rows > 0:
+			*dst, s.acc = s.acc, *dst
+		case reset:
+			dst.merge(&s.acc)
+			s.acc.reset()
+		default:
+			dst.merge(&s.acc)
+		}
 		rows += s.rows
 		if reset {
-			s.acc.reset()
 			s.rows = 0
 		}
 		s.mu.Unlock()
@@ -497,13 +507,20 @@ func (c *monitorCore) closePaneLocked(now time.Time) {
 	c.openedAt = now
 	c.next = (c.next + 1) % len(c.panes)
 	c.filled = min(c.filled+1, len(c.panes))
-	// Evaluate over the closed panes, oldest first.
-	c.win.reset()
+	// Evaluate over the closed panes, oldest first; a single pane (tumbling
+	// windows) is evaluated as it is.
+	win := p
+	if c.filled > 1 {
+		win = &c.win
+		win.reset()
+	}
 	var rows uint64
 	start := now
 	for j := range c.filled {
 		i := (c.next - c.filled + j + len(c.panes)) % len(c.panes)
-		c.win.merge(&c.panes[i])
+		if win == &c.win {
+			win.merge(&c.panes[i])
+		}
 		rows += c.paneRows[i]
 		if j == 0 {
 			start = c.paneStart[i]
@@ -511,7 +528,7 @@ func (c *monitorCore) closePaneLocked(now time.Time) {
 	}
 	c.seq++
 	info := WindowInfo{Seq: c.seq, Start: start, End: now, Rows: rows}
-	c.evaluate(info, &c.win)
+	c.evaluate(info, win)
 }
 
 // Evaluate compares the current window — the closed panes of the sliding

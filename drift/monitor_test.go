@@ -1,7 +1,9 @@
 package drift
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"slices"
@@ -334,5 +336,42 @@ func TestObserveAllocs(t *testing.T) {
 	i := 0
 	if a := testing.AllocsPerRun(1000, func() { m.Observe(rows[i%64]); i++ }); a != 0 {
 		t.Errorf("Observe allocates %v times per row", a)
+	}
+}
+
+// TestMonitorDeterministic feeds the same rows from one goroutine to
+// monitors with different shard counts: windows larger than the sketches'
+// k (so that the sketches compact) give identical reports.
+func TestMonitorDeterministic(t *testing.T) {
+	ref := wideProfile(3000, 1)
+	rows := wideRows(6000, 5, 0.05)
+	run := func(shards, panes int) []byte {
+		var got []*Report
+		var infos []WindowInfo
+		o := collectReports(&got, &infos)
+		o.Shards, o.Window = shards, Window{Rows: 3000, Panes: panes}
+		m, err := NewMonitor(ref, wideColumns(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			m.Observe(r)
+		}
+		if len(got) == 0 || !got[len(got)-1].Column("x00").Approx {
+			t.Fatalf("shards=%d panes=%d: %d reports, want compacted sketches", shards, panes, len(got))
+		}
+		b, err := json.Marshal(got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	for _, panes := range []int{1, 3} {
+		want := run(1, panes)
+		for _, shards := range []int{1, 2, 5} {
+			if got := run(shards, panes); !bytes.Equal(got, want) {
+				t.Errorf("panes=%d: reports with %d shards differ from 1 shard", panes, shards)
+			}
+		}
 	}
 }
