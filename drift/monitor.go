@@ -58,22 +58,21 @@ type WindowInfo struct {
 	Rows  uint64    `json:"rows"`  // rows in the window
 }
 
-// numAcc accumulates one numeric column: counts, shifted sums (shift is the
-// reference mean, for accuracy) and a quantile sketch, which also keeps the
-// minimum and maximum.
+// numAcc accumulates one numeric column: missing values, shifted sums
+// (shift is the reference mean, for accuracy) and a quantile sketch, which
+// also keeps the count of present values, the minimum and the maximum.
 type numAcc struct {
-	count, missing uint64
-	s1, s2         float64
-	sk             *sketch.KLL
+	missing uint64
+	s1, s2  float64
+	sk      *sketch.KLL
 }
 
 func (a *numAcc) reset() {
-	a.count, a.missing, a.s1, a.s2 = 0, 0, 0, 0
+	a.missing, a.s1, a.s2 = 0, 0, 0
 	a.sk.Reset()
 }
 
 func (a *numAcc) merge(b *numAcc) {
-	a.count += b.count
 	a.missing += b.missing
 	a.s1 += b.s1
 	a.s2 += b.s2
@@ -344,7 +343,6 @@ func (m *Monitor[T]) Observe(row T) {
 			n.missing++
 			continue
 		}
-		n.count++
 		d := x - shifts[j]
 		n.s1 += d
 		n.s2 += d * d
@@ -375,7 +373,6 @@ func (a *accs) addNum(ci *colInfo, x float64, ok bool) {
 		n.missing++
 		return
 	}
-	n.count++
 	d := x - ci.shift
 	n.s1 += d
 	n.s2 += d * d
@@ -556,12 +553,12 @@ func (c *monitorCore) snapshot(a *accs) *Profile {
 		cp := &ColumnProfile{Name: ci.name, Kind: ci.kind}
 		if ci.kind == Numeric {
 			n := &a.num[ci.slot]
-			cp.Count, cp.Missing, cp.sketch = n.count, n.missing, n.sk
+			cp.Count, cp.Missing, cp.sketch = n.sk.Count(), n.missing, n.sk
 			cp.Mean, cp.Std, cp.Min, cp.Max = math.NaN(), math.NaN(), math.NaN(), math.NaN()
-			if n.count > 0 {
-				mu := n.s1 / float64(n.count)
+			if cp.Count > 0 {
+				mu := n.s1 / float64(cp.Count)
 				cp.Mean = ci.shift + mu
-				cp.Std = math.Sqrt(math.Max(n.s2/float64(n.count)-mu*mu, 0))
+				cp.Std = math.Sqrt(math.Max(n.s2/float64(cp.Count)-mu*mu, 0))
 				cp.Min, cp.Max = n.sk.Min(), n.sk.Max()
 			}
 		} else {

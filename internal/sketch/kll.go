@@ -275,24 +275,26 @@ func (s *KLL) compact(h int) {
 // place and merges the halved run, decoded, into level 1.
 func (s *KLL) compact0() {
 	buf := s.level0()
+	sorted := buf
 	if len(buf) >= radixMin {
 		if cap(s.tmp) < len(buf) {
 			s.tmp = make([]uint64, len(buf), cap(buf))
 		}
-		radixSort(buf, s.tmp[:len(buf)])
+		sorted = radixSortTo(buf, s.tmp[:len(buf)])
 	} else {
 		slices.Sort(buf)
 	}
-	s.min = math.Min(s.min, unkey(buf[0]))
-	s.max = math.Max(s.max, unkey(buf[len(buf)-1]))
+	s.min = math.Min(s.min, unkey(sorted[0]))
+	s.max = math.Max(s.max, unkey(sorted[len(sorted)-1]))
 	start := len(buf) & 1
+	buf[0] = sorted[0] // an odd item (the smallest) stays behind
 	off := int(s.next() & 1)
 	j := start
-	for i := start + off; i < len(buf); i += 2 {
-		buf[j] = buf[i]
+	for i := start + off; i < len(sorted); i += 2 {
+		sorted[j] = sorted[i]
 		j++
 	}
-	run := buf[start:j]
+	run := sorted[start:j]
 	s.levels[1] = mergeKeys(s.levels[1], run)
 	s.n0 = start
 	s.size -= len(buf) - start - len(run)
@@ -309,12 +311,20 @@ func (s *KLL) compact0() {
 // dominated by an outlier makes them long, and the sort then costs what a
 // comparison sort costs.
 func radixSort(keys, tmp []uint64) {
+	if r := radixSortTo(keys, tmp); &r[0] != &keys[0] {
+		copy(keys, r)
+	}
+}
+
+// radixSortTo is radixSort leaving the sorted keys in keys or in tmp, and
+// returning that one; the other holds no meaning.
+func radixSortTo(keys, tmp []uint64) []uint64 {
 	lo, hi := keys[0], keys[0]
 	for _, k := range keys[1:] {
 		lo, hi = min(lo, k), max(hi, k)
 	}
 	if lo == hi {
-		return
+		return keys
 	}
 	const width = 24
 	low := uint(max(0, 64-bits.LeadingZeros64(lo^hi)-width)) // lowest bit sorted by radix
@@ -345,11 +355,9 @@ func radixSort(keys, tmp []uint64) {
 		}
 		src, dst = dst, src
 	}
-	if &src[0] != &keys[0] {
-		copy(keys, src)
-	}
+	keys = src
 	if low == 0 {
-		return
+		return keys
 	}
 	// Sort runs of keys equal in the sorted bits by the full key.
 	for i := 1; i < len(keys); {
@@ -369,6 +377,7 @@ func radixSort(keys, tmp []uint64) {
 		slices.Sort(keys[first:end])
 		i = end
 	}
+	return keys
 }
 
 // mergeKeys merges the sorted keys run into the sorted keys a, from the
