@@ -179,7 +179,6 @@ func (f *Fitted[T]) chunk(dst []float64, rows []T, lo, hi int, sc *scratch, e *f
 			} else {
 				bad, code = ff.enc.hashColumn(s, ok, out[ff.off:], w, ff.width)
 			}
-			clear(s) // drop the strings for the collector
 		default:
 			for i := range rs {
 				if c := ff.put(&rs[i], out[i*w:(i+1)*w]); c != codeOK && bad < 0 {
