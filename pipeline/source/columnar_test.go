@@ -5,16 +5,19 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/google/go-cmp/cmp"
 	_ "modernc.org/sqlite"
 )
 
@@ -246,5 +249,87 @@ func TestQuerySQLite(t *testing.T) {
 	_, errs = collect(Query[rec](ctx, db, `SELECT nonsense FROM`))
 	if len(errs) != 1 {
 		t.Errorf("bad query: %v", errs)
+	}
+}
+
+// TestParquetPooledBuffers reads a multi-row-group file with nulls,
+// strings and small batches through the recycling allocator and through
+// Go's, and requires the same rows: no batch's buffers are reused while
+// still in use.
+func TestParquetPooledBuffers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	words := []string{"a", "bb", "ccc", "dddd", ""}
+	rows := make([]wide, 20000)
+	for i := range rows {
+		r := &rows[i]
+		r.F1, r.F2, r.F3, r.F4, r.F5 = rng.NormFloat64(), float64(i), rng.Float64(), -1, 1e300
+		if i%3 > 0 {
+			v := rng.Float64()
+			r.N1 = &v
+		}
+		if i%7 == 0 {
+			v := float64(i)
+			r.N3 = &v
+		}
+		r.S1, r.S2 = words[i%5], strings.Repeat("x", i%50)
+		if i%4 > 0 {
+			r.S3 = &words[rng.IntN(5)]
+		}
+		r.I1 = int64(i) * 7919
+	}
+	var buf bytes.Buffer
+	if err := WriteParquet(&buf, rows, &ParquetOptions{BatchRows: 3000}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, o := range []*ParquetOptions{nil, {BatchRows: 1000}, {BatchRows: 777, Serial: true}} {
+		pooled, errs := collect(ReadParquet[wide](ctx, bytes.NewReader(buf.Bytes()), o))
+		if len(errs) != 0 {
+			t.Fatal(errs)
+		}
+		var plain ParquetOptions
+		if o != nil {
+			plain = *o
+		}
+		plain.Allocator = memory.NewGoAllocator()
+		want, errs := collect(ReadParquet[wide](ctx, bytes.NewReader(buf.Bytes()), &plain))
+		if len(errs) != 0 {
+			t.Fatal(errs)
+		}
+		if d := cmp.Diff(rows, pooled); d != "" {
+			t.Fatalf("options %+v: pooled read differs from the written rows:\n%s", o, d)
+		}
+		if d := cmp.Diff(want, pooled); d != "" {
+			t.Fatalf("options %+v: pooled read differs from a Go-allocator read:\n%s", o, d)
+		}
+	}
+}
+
+func TestPoolAllocator(t *testing.T) {
+	var a poolAllocator
+	b := a.Allocate(100)
+	if len(b) != 100 || cap(b) != 128 {
+		t.Fatalf("Allocate(100): len %d cap %d", len(b), cap(b))
+	}
+	for i := range b {
+		b[i] = 0xAA
+	}
+	b = a.Reallocate(120, b)
+	if len(b) != 120 || b[99] != 0xAA || b[100] != 0 || b[119] != 0 {
+		t.Fatalf("Reallocate kept %x, extended with %x %x", b[99], b[100], b[119])
+	}
+	b = a.Reallocate(1000, b)
+	if len(b) != 1000 || b[0] != 0xAA || b[500] != 0 {
+		t.Fatal("Reallocate to a larger class lost or dirtied bytes")
+	}
+	a.Free(b)
+	c := a.Allocate(1000)
+	for i, x := range c {
+		if x != 0 {
+			t.Fatalf("reused buffer not zeroed at %d", i)
+		}
+	}
+	if uintptr(unsafe.Pointer(unsafe.SliceData(c)))%64 != 0 {
+		t.Fatal("buffer not 64-byte aligned")
 	}
 }

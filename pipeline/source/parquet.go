@@ -74,15 +74,25 @@ func ParquetRecords[T any](ctx context.Context, r parquet.ReaderAtSeeker, opts *
 
 // ReadParquet streams the rows of a Parquet file into T, matched by column
 // name (see Rows). Memory is bounded by one record batch per column read.
+// Unless opts names an Allocator, the Arrow buffers of a batch are recycled
+// for the next one once its rows are decoded.
 func ReadParquet[T any](ctx context.Context, r parquet.ReaderAtSeeker, opts *ParquetOptions) iter.Seq2[T, error] {
 	o := opts.norm()
+	if opts == nil || opts.Allocator == nil {
+		// Rows copy everything out of the batches, so their buffers can be
+		// recycled from one batch to the next.
+		o.Allocator = new(poolAllocator)
+	}
 	return Rows[T](o.Name, ParquetRecords[T](ctx, r, &o))
 }
 
 // ReadParquetFile is ReadParquet over the file at path, opened when
 // iteration starts and closed when it ends.
 func ReadParquetFile[T any](ctx context.Context, path string, opts *ParquetOptions) iter.Seq2[T, error] {
-	o := opts.norm()
+	var o ParquetOptions // not normalised: ReadParquet must see a nil Allocator
+	if opts != nil {
+		o = *opts
+	}
 	if o.Name == "" {
 		o.Name = path
 	}

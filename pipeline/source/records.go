@@ -68,7 +68,6 @@ func decodeInto[T any](name string, plan *rowmap.Plan[T], rec arrow.RecordBatch,
 			}
 		}
 		start += int64(len(*buf))
-		clear(*buf)
 		if err == nil {
 			return true
 		}
