@@ -257,8 +257,14 @@ func (s *csvScanner) parse(d []byte, atEOF bool) (parseResult, int, int64) {
 					if !atEOF {
 						return more(len(s.fields), fieldStart)
 					}
-					// Unterminated quoted field.
-					return parseResult{kind: resSyntax, line: s.line + lines + int64(bytes.Count(d[p:], nl)), err: csv.ErrQuote}, len(d), lines + int64(bytes.Count(d[p:], nl))
+					// Unterminated quoted field, reported (as encoding/csv
+					// does) on the last line that is not empty.
+					k := int64(bytes.Count(d[p:], nl))
+					errLine := s.line + lines + k
+					if k > 0 && d[len(d)-1] == '\n' {
+						errLine--
+					}
+					return parseResult{kind: resSyntax, line: errLine, err: csv.ErrQuote}, len(d), lines + k
 				}
 				if k := int64(bytes.Count(d[p:p+i], nl)); k > 0 {
 					lines += k

@@ -1,0 +1,190 @@
+package source
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// outcome renders what a CSV reader yielded, field by field for errors.
+func outcomes(seq func(func(rec, error) bool)) []string {
+	var out []string
+	for r, err := range seq {
+		if err == nil {
+			out = append(out, fmt.Sprintf("row %v %v %d %q %v %v %v", r.Age, deref(r.Income), r.N, r.Segment, deref(r.Channel), r.OK, deref(r.When)))
+			continue
+		}
+		var e *Error
+		if !errors.As(err, &e) {
+			out = append(out, "error "+err.Error())
+			continue
+		}
+		out = append(out, fmt.Sprintf("error %s line %d row %d column %q value %q: %v", e.File, e.Line, e.Row, e.Column, e.Value, e.Err))
+	}
+	return out
+}
+
+func deref[V any](p *V) any {
+	if p == nil {
+		return "null"
+	}
+	return *p
+}
+
+// randomCSV returns CSV text for rec with good and bad cells, quoted
+// fields with delimiters, quotes and newlines, CRLF line ends, empty
+// lines and malformed quoting.
+func randomCSV(rng *rand.Rand, rows int) string {
+	cells := [][]string{
+		{"41.5", "-0", "1e3", "abc", "", "1e400", `"7"`, "0x10", " 3"},                       // age
+		{"1000", "", "NA", "-2.5", "x"},                                                       // income
+		{"3", "-9", "99999999999999999999", "1.5", "", `"4"`},                                 // n
+		{"mid", `"high, quoted"`, "\"multi\nline\"", `"a ""q"" b"`, "bad\xff", "", "ünï", "é"}, // segment
+		{"web", "", `"app"`, "\"x\r\ny\""},                                                    // channel
+		{"true", "false", "1", "maybe", ""},                                                   // ok
+		{"2026-01-02T03:04:05Z", "", "2026-01-02", "2026-13-01", "2026-01-02 10:11:12.5"},    // when
+	}
+	var b strings.Builder
+	b.WriteString("segment,age,extra,income,n,channel,ok,when\r\n")
+	order := []int{3, 0, -1, 1, 2, 4, 5, 6}
+	for range rows {
+		switch rng.IntN(40) {
+		case 0:
+			b.WriteString("\n") // empty line
+		case 1:
+			b.WriteString("x,1,\"bad\"quote,2,3,,true,\n")
+			continue
+		case 2:
+			b.WriteString("a\"b,1,x,2,3,,true,\n")
+			continue
+		case 3:
+			b.WriteString("short,5\n")
+			continue
+		}
+		for k, c := range order {
+			if k > 0 {
+				b.WriteByte(',')
+			}
+			if c < 0 {
+				b.WriteString("extra")
+				continue
+			}
+			v := cells[c][0]
+			if rng.IntN(3) == 0 {
+				v = cells[c][rng.IntN(len(cells[c]))]
+			}
+			b.WriteString(v)
+		}
+		if rng.IntN(5) == 0 {
+			b.WriteString("\r\n")
+		} else {
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+// TestReadCSVMatchesEncodingCSV reads random CSV with the scanner (with
+// and without decoding workers, across block boundaries) and with the
+// encoding/csv reader, and requires the same rows and the same errors, each
+// naming the same line, row, column and value.
+func TestReadCSVMatchesEncodingCSV(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	ctx := context.Background()
+	for iter := range 12 {
+		in := randomCSV(rng, []int{5, 300, 2500}[iter%3])
+		o := &CSVOptions{Name: "r.csv", MaxFieldBytes: 8}
+		if iter%2 == 1 {
+			o.NullTokens = []string{"", "NA"}
+		}
+		want := outcomes(readCSVStd[rec](ctx, strings.NewReader(in), o.norm()))
+		for _, procs := range []int{1, 2, 4} {
+			prev := runtime.GOMAXPROCS(procs)
+			got := outcomes(ReadCSV[rec](ctx, strings.NewReader(in), o))
+			runtime.GOMAXPROCS(prev)
+			if len(got) != len(want) {
+				t.Fatalf("iteration %d, GOMAXPROCS %d: %d outcomes; encoding/csv gives %d", iter, procs, len(got), len(want))
+			}
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("iteration %d, GOMAXPROCS %d, outcome %d:\n got  %s\n want %s", iter, procs, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// TestReadCSVEarlyStopAcrossBlocks stops in the middle of the second block
+// and after an error: no worker is left running (TestMain checks for
+// leaks) and the rows seen are the first ones in order.
+func TestReadCSVEarlyStopAcrossBlocks(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("age,n,segment\n")
+	for i := range 10000 {
+		fmt.Fprintf(&b, "%d,%d,s%d\n", i, i, i)
+	}
+	for _, stop := range []int{1, 1500, 9999} {
+		n := 0
+		for r, err := range ReadCSV[small](context.Background(), strings.NewReader(b.String()), nil) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.N != n || r.Segment != fmt.Sprintf("s%d", n) {
+				t.Fatalf("row %d = %+v", n, r)
+			}
+			if n++; n == stop {
+				break
+			}
+		}
+		if n != stop {
+			t.Fatalf("stopped after %d rows; want %d", n, stop)
+		}
+	}
+}
+
+// TestReadCSVIOErrorKeepsRows checks that rows read before an I/O error
+// are yielded, then the error, then nothing.
+func TestReadCSVIOErrorKeepsRows(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("age,n,segment\n")
+	for i := range 3000 {
+		fmt.Fprintf(&b, "%d,%d,x\n", i, i)
+	}
+	boom := errors.New("disk on fire")
+	r := &failingReader{data: []byte(b.String()), after: len(b.String()) - 10, err: boom}
+	rows, errs := collect(ReadCSV[small](context.Background(), r, nil))
+	if len(errs) != 1 || !errors.Is(errs[0], boom) {
+		t.Fatalf("errors %v; want one wrapping %v", errs, boom)
+	}
+	if len(rows) != 2999 || rows[2998].N != 2998 {
+		t.Fatalf("%d rows before the I/O error; want 2999", len(rows))
+	}
+}
+
+type failingReader struct {
+	data  []byte
+	after int
+	err   error
+	off   int
+}
+
+func (f *failingReader) Read(p []byte) (int, error) {
+	if f.off >= f.after {
+		return 0, f.err
+	}
+	n := copy(p, f.data[f.off:f.after])
+	f.off += n
+	return n, nil
+}
+
+func TestReadCSVBOM(t *testing.T) {
+	rows, errs := collect(ReadCSV[small](context.Background(), bytes.NewReader([]byte("\xEF\xBB\xBFage,n,segment\n1,2,a\n")), nil))
+	if len(errs) != 0 || len(rows) != 1 || rows[0].Age != 1 {
+		t.Fatalf("rows %+v errors %v", rows, errs)
+	}
+}
