@@ -146,23 +146,23 @@
 //
 // The benchmarks in bench_test.go use six numeric features with Impute and
 // Standardize and three one-hot features with 3, 7 and 12 levels (28
-// output columns). Measured on the shared 2-core machine, old and new test
-// binaries alternated in the same window (go test -c -o /tmp/feature.test
-// ./feature; /tmp/feature.test -test.run '^$' -test.bench
-// 'Vector$|VectorTransform|Matrix|Fit' -test.benchmem -test.count 5;
-// benchstat of the medians), wall time being at the mercy of other work:
+// output columns). Measured on the shared 2-core machine with the previous
+// version's test binary alternated in the same window (go test -c -o
+// /tmp/feature.test ./feature; /tmp/feature.test -test.run '^$'
+// -test.bench 'Vector$|VectorTransform|Matrix$' -test.benchmem
+// -test.count 5, twice each; benchstat medians of the 10 runs; a load
+// average of 3 to 6 from other work):
 //
-//   - Vector: 136 ns with the machine nearly idle, 148 ns median at a load
-//     average of 5; no allocation.
-//   - Matrix of 1,000,000 rows (BenchmarkMatrix/rows=1000000): 109 ns of
-//     CPU per row (user+sys time of 20 iterations), so about 18 million
-//     rows/s with both cores free; measured 14.8–17.3 million rows/s
-//     nearly idle, 8.9 million (median) at a load average of 3, 5.1 to 7.1
-//     million at 5 to 8, 3.4 million at 7.5. Rows of 1,000 and 10,000: 7.4
-//     to 8.2 million rows/s at a load average of 5. 10 allocations a call,
-//     whatever the rows.
-//   - Fit of 1,000,000 rows: 0.50–0.52 s wall (median) at a load average of
-//     5 to 8.
+//   - Vector: median 198 ns (110 ns in the quietest run; before, 221 and
+//     181 ns), no allocation.
+//   - Matrix of 1,000,000 rows (BenchmarkMatrix/rows=1000000): median 7.4
+//     million rows/s, 2.9 to 14.6 million across runs (before: 3.3
+//     million, 1.8 to 4.2). Its cost is 109 ns of CPU per row (user+sys
+//     time of 20 iterations; before, 233 ns), so about 18 million rows/s
+//     when both cores are free. 10,000 rows: 13.8 million rows/s; 1,000:
+//     8.5 million. 10 allocations a call, whatever the rows.
+//   - Fit of 1,000,000 rows (BenchmarkFit): 0.50–0.52 s (median) at a
+//     load average of 5 to 8.
 //
 // The matrix path evaluates chunks of 128 rows feature by feature: one
 // loop of accessor calls per feature into a column, then a kernel for the
@@ -175,8 +175,6 @@
 // block runs on the caller's goroutine. Categories are found in a
 // collision-free table over a hash of their length and five bytes for
 // vocabularies up to 64 (a scan, or a map, when no such table exists);
-// above 64, in a map. The previous row-at-a-time path took 225–233 ns of
-// CPU per row at 1,000,000 rows (2.0–7.0 million rows/s in the same
-// windows). Matrix writes 8 bytes per column per row; Fit keeps every
-// value of a quantile statistic unless Options.SketchK is set.
+// above 64, in a map. Matrix writes 8 bytes per column per row; Fit keeps
+// every value of a quantile statistic unless Options.SketchK is set.
 package feature
