@@ -122,9 +122,7 @@ func (s *KLL) UnmarshalBinary(data []byte) error {
 	levels[0] = nil
 	*s = KLL{k: k, n: n, min: mn, max: mx, rng: rng, size: size, levels: levels, caps: make([]int, 0, maxLevel)}
 	s.setLevel0(l0)
-	s.total = s.capacitySum()
-	if s.size > s.total {
-		s.compress()
-	}
+	s.setCaps()
+	s.compress()
 	return nil
 }

@@ -42,6 +42,8 @@ type KLL struct {
 	buf0 []uint64
 	n0   int
 	tmp  []uint64 // radix sort scratch, as long as level 0 when used
+	// spare buffers of levels ≥ 1 beyond len(levels) stay in
+	// levels[len(levels):cap(levels)] for reuse after Reset.
 	// levels[h] for h ≥ 1 holds the keys of items of weight 2^h, sorted;
 	// levels[0] is an unused placeholder so that len(levels) is the number
 	// of levels.
@@ -85,14 +87,11 @@ func (s *KLL) K() int { return s.k }
 
 // Reset empties the sketch, keeping its buffers and its generator state.
 func (s *KLL) Reset() {
-	for h := range s.levels {
-		s.levels[h] = s.levels[h][:0]
-	}
 	s.n0 = 0
 	s.levels = s.levels[:1]
 	s.n, s.size = 0, 0
 	s.min, s.max = math.Inf(1), math.Inf(-1)
-	s.total = s.capacitySum()
+	s.setCaps()
 }
 
 // Count returns the number of values added (merged sketches included).
@@ -163,9 +162,13 @@ func (s *KLL) addSlow(x float64) {
 		return
 	}
 	s.n++
-	s.setLevel0(append(s.level0(), key(x)))
+	l := s.level0()
+	if len(l) == cap(l) {
+		l = append(make([]uint64, 0, max(2*s.k+1, len(l)+1)), l...)
+	}
+	s.setLevel0(append(l, key(x)))
 	s.size++
-	if s.size > s.total {
+	if s.size > s.total || s.n0 > s.hard(0) {
 		s.compress()
 	}
 }
@@ -181,24 +184,129 @@ func (s *KLL) capacity(h, H int) int {
 	return max(c, minWidth)
 }
 
-// capacitySum recomputes caps for the current number of levels and returns
-// their sum.
-func (s *KLL) capacitySum() int {
+// setCaps recomputes caps and total for the current number of levels.
+func (s *KLL) setCaps() {
 	s.caps = s.caps[:0]
-	t := 0
+	s.total = 0
 	for h := range s.levels {
 		c := s.capacity(h, len(s.levels))
 		s.caps = append(s.caps, c)
-		t += c
+		s.total += c
 	}
-	return t
 }
 
 // level0 returns the items of level 0.
 func (s *KLL) level0() []uint64 { return s.buf0[:s.n0] }
 
-// setLevel0 makes l level 0, using its whole capacity.
-func (s *KLL) setLevel0(l []uint64) { s.buf0, s.n0 = l[:cap(l)], len(l) }
+// setLevel0 makes l level 0, using its capacity up to the hard bound of
+// level 0 (2k), so that Add's fast path never takes level 0 past it.
+func (s *KLL) setLevel0(l []uint64) {
+	s.buf0, s.n0 = l[:max(len(l), min(cap(l), 2*s.k))], len(l)
+}
+
+// grow adds a level on top and refits the level buffers.
+func (s *KLL) grow() {
+	h := len(s.levels)
+	if h < cap(s.levels) {
+		s.levels = s.levels[:h+1] // a buffer left by Reset, or nil
+		s.levels[h] = s.levels[h][:0]
+	} else {
+		s.levels = append(s.levels, nil)
+	}
+	s.setCaps()
+	s.refit()
+}
+
+// need ranks the room level h will want: its capacity, plus the share of
+// level 0's large runs (k/2 items into level 1, half as many a level up)
+// that reaches it.
+func (s *KLL) need(h int) int { return s.caps[h] + s.k>>(h-1) }
+
+// refit hands the buffers of levels ≥ 1 out again, the largest to the
+// level with the largest need. Level capacities shift down as levels are
+// added on top, so without this every level would keep the buffer it grew
+// when it was near the top, and memory would grow with the number of
+// levels (log(n/k)); with it, memory follows the items held. It runs when
+// a level is added (log(n/k) times), moving the held items through tmp.
+func (s *KLL) refit() {
+	H := len(s.levels)
+	if H <= 2 {
+		return
+	}
+	held := 0
+	for h := 1; h < H; h++ {
+		held += len(s.levels[h])
+	}
+	if cap(s.tmp) < held {
+		s.tmp = make([]uint64, held, max(held, len(s.buf0)))
+	}
+	flat := s.tmp[:0]
+	var lens [maxLevel]int
+	var bufs [maxLevel][]uint64
+	var order [maxLevel]int
+	for h := 1; h < H; h++ {
+		flat = append(flat, s.levels[h]...)
+		lens[h] = len(s.levels[h])
+		bufs[h-1] = s.levels[h][:0]
+		order[h-1] = h
+	}
+	slices.SortFunc(bufs[:H-1], func(a, b []uint64) int { return cap(b) - cap(a) })
+	slices.SortStableFunc(order[:H-1], func(a, b int) int { return s.need(b) - s.need(a) })
+	var at [maxLevel]int
+	for h, o := 1, 0; h < H; h++ {
+		at[h] = o
+		o += lens[h]
+	}
+	for i, h := range order[:H-1] {
+		s.levels[h] = append(bufs[i], flat[at[h]:at[h]+lens[h]]...)
+	}
+}
+
+// mergeInto merges the sorted keys run (not in level h's buffer) into
+// level h.
+func (s *KLL) mergeInto(h int, run []uint64) {
+	if lv := s.levels[h]; cap(lv) < len(lv)+len(run) {
+		// Room for the level's hard bound at once, not append's doubling.
+		s.levels[h] = append(make([]uint64, 0, max(len(lv)+len(run), s.hard(h)+1)), lv...)
+	}
+	s.levels[h] = mergeKeys(s.levels[h], run)
+}
+
+// hard returns the most items level h may hold whatever the room left in
+// the sketch: twice its capacity, plus for levels above 0 their share of
+// level 0's runs (see need). Compaction is lazy — a level over its capacity is compacted only
+// when the sketch as a whole is full, which uses the room of the other
+// levels and keeps the error low — but not beyond this bound, which keeps
+// every level's buffer, and so the sketch's memory, bounded by O(k).
+func (s *KLL) hard(h int) int {
+	if h == 0 {
+		return 2 * s.caps[0]
+	}
+	return 2*s.caps[h] + s.k>>(h-1)
+}
+
+// compress compacts levels, lowest first, until the sketch fits and no
+// level holds more than its hard bound: while the sketch is full, the
+// lowest level at or over its capacity; and any level over its bound.
+func (s *KLL) compress() {
+	for {
+		h := 0
+		if s.size > s.total {
+			// Some level holds more than its capacity (≥ 2 items).
+			for s.levelLen(h) < s.caps[h] {
+				h++
+			}
+		} else {
+			for h < len(s.levels) && s.levelLen(h) <= s.hard(h) {
+				h++
+			}
+			if h == len(s.levels) {
+				return
+			}
+		}
+		s.compact(h)
+	}
+}
 
 // levelLen returns the number of items held at level h.
 func (s *KLL) levelLen(h int) int {
@@ -206,36 +314,6 @@ func (s *KLL) levelLen(h int) int {
 		return s.n0
 	}
 	return len(s.levels[h])
-}
-
-func (s *KLL) grow() {
-	h := len(s.levels)
-	if h < cap(s.levels) {
-		s.levels = s.levels[:h+1]
-		if s.levels[h] == nil {
-			s.levels[h] = make([]uint64, 0, s.k+1)
-		}
-		s.levels[h] = s.levels[h][:0]
-	} else {
-		s.levels = append(s.levels, make([]uint64, 0, s.k+1))
-	}
-	s.total = s.capacitySum()
-}
-
-// compress compacts full levels, lowest first, until the sketch fits.
-func (s *KLL) compress() {
-	// While size > total some level holds more than its capacity (≥ 2
-	// items), so every pass compacts at least one level and makes progress.
-	for s.size > s.total {
-		for h := 0; h < len(s.levels); h++ {
-			if s.levelLen(h) >= s.caps[h] {
-				s.compact(h)
-				if s.size <= s.total {
-					return
-				}
-			}
-		}
-	}
 }
 
 func (s *KLL) next() uint64 {
@@ -266,7 +344,7 @@ func (s *KLL) compact(h int) {
 		j++
 	}
 	run := buf[start:j]
-	s.levels[h+1] = mergeKeys(s.levels[h+1], run)
+	s.mergeInto(h+1, run)
 	s.levels[h] = buf[:start]
 	s.size -= len(buf) - start - len(run)
 }
@@ -295,7 +373,7 @@ func (s *KLL) compact0() {
 		j++
 	}
 	run := sorted[start:j]
-	s.levels[1] = mergeKeys(s.levels[1], run)
+	s.mergeInto(1, run)
 	s.n0 = start
 	s.size -= len(buf) - start - len(run)
 }
@@ -416,16 +494,14 @@ func (s *KLL) Merge(other *KLL) {
 	s.size += other.n0
 	for h := 1; h < len(other.levels); h++ {
 		lv := other.levels[h]
-		s.levels[h] = mergeKeys(s.levels[h], lv)
+		s.mergeInto(h, lv)
 		s.size += len(lv)
 	}
 	s.n += other.n
 	mn, mx := other.bounds()
 	s.min = math.Min(s.min, mn)
 	s.max = math.Max(s.max, mx)
-	if s.size > s.total {
-		s.compress()
-	}
+	s.compress()
 }
 
 // Clone returns an independent copy of s.
@@ -437,7 +513,7 @@ func (s *KLL) Clone() *KLL {
 	c.levels = make([][]uint64, len(s.levels), max(cap(s.levels), len(s.levels)))
 	for h := 1; h < len(s.levels); h++ {
 		lv := s.levels[h]
-		c.levels[h] = append(make([]uint64, 0, max(cap(lv), s.k+1)), lv...)
+		c.levels[h] = append(make([]uint64, 0, cap(lv)), lv...)
 	}
 	return &c
 }
