@@ -35,3 +35,19 @@ func BenchmarkQuantile(b *testing.B) {
 		_ = s.Quantile(0.5)
 	}
 }
+
+func BenchmarkRadixSort(b *testing.B) {
+	const n = 1024
+	r := rand.New(rand.NewPCG(1, 1))
+	src := make([]uint64, n)
+	for i := range src {
+		src[i] = key(r.NormFloat64())
+	}
+	keys, tmp := make([]uint64, n), make([]uint64, n)
+	b.ReportAllocs()
+	for b.Loop() {
+		copy(keys, src)
+		radixSort(keys, tmp)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/key")
+}

@@ -407,3 +407,33 @@ func TestSortedView(t *testing.T) {
 		}
 	}
 }
+
+// bufferItems returns the capacity, in items, of every buffer s keeps.
+func bufferItems(s *KLL) int {
+	t := cap(s.buf0) + cap(s.tmp)
+	for _, lv := range s.levels[:cap(s.levels)] {
+		t += cap(lv)
+	}
+	return t
+}
+
+// TestBufferMemoryBounded checks that the buffers, not only the items
+// held, stay within O(k) as the input grows 16-fold and levels are added.
+func TestBufferMemoryBounded(t *testing.T) {
+	for _, k := range []int{200, 1024} {
+		s := New(k)
+		r := rand.New(rand.NewPCG(4, 4))
+		n1 := 160 * k
+		var early int
+		for i := 1; i <= 16*n1; i++ {
+			s.Add(r.NormFloat64())
+			if i == n1 {
+				early = bufferItems(s)
+			}
+		}
+		late := bufferItems(s)
+		if late > early*6/5 || late > 24*k {
+			t.Errorf("k=%d: buffers hold %d items after %d inputs, %d after %d; want at most 1.2x and 24k", k, early, n1, late, 16*n1)
+		}
+	}
+}
