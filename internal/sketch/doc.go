@@ -14,6 +14,22 @@
 // 0 only lowers the error: it is compacted less often than the KLL schedule
 // requires.)
 //
+// Compaction is lazy, as in Apache DataSketches: a level over its capacity
+// is compacted only when the sketch as a whole is full, so that levels use
+// each other's room and compact less often. Unlike there, no level may
+// exceed a hard bound (twice its capacity, plus its share of level 0's
+// runs; level 0 at most 2k), and level buffers are sized to that bound and
+// handed out again by need when a level is added: the memory of the
+// buffers, not only the items held, is O(k) whatever the number of inputs
+// (about 24k items, 190 KB, for k = 1,024; TestBufferMemoryBounded).
+//
+// Items are held as order-preserving uint64 keys (the float64 bits with the
+// sign bit flipped for positive values, all bits for negative ones), so
+// levels merge with integer comparisons and conditional moves, and level 0
+// is sorted by a radix sort: three 8-bit passes over the 24 bits below the
+// highest bit on which its keys differ, then runs equal in those bits (rare
+// for continuous data) sorted by the full key.
+//
 // The sketch is exact while Count() ≤ k: no compaction has happened, every
 // input is kept with weight 1, and Quantile and Rank return the empirical
 // values. Exact reports this.
@@ -30,9 +46,10 @@
 //	max over x of |Rank(x) − true rank(x)| ≤ ε = 3/k (1.5% for k = 200)
 //
 // simultaneously for all query points x. Measured over 20 seeds with
-// n = 300,000 and k = 200, the worst error over all points had a median of
-// 0.3–0.7% and a maximum of 0.94%; a single query is typically off by far
-// less. This is the same order as Apache DataSketches' published
+// n = 300,000 normal values, the worst error over all points had a median
+// of 0.66% and a maximum of 0.88% for k = 200 (ε = 1.5%), a median of 0.15%
+// and a maximum of 0.19% for k = 1,024 (ε = 0.29%); a single query is
+// typically off by far less. This is the same order as Apache DataSketches' published
 // 99%-confidence single-query bound for the same k (1.33%); like any KLL
 // bound it is probabilistic in the coin flips, not a worst-case guarantee.
 // Quantile(q) returns a stored item whose true rank is within ε of q.
@@ -46,11 +63,15 @@
 //
 // # Performance
 //
-// Add costs a few nanoseconds amortised and does not allocate once the levels
-// exist (a new level, about log2(n/k) of them in all, allocates its buffer
-// once). Reset keeps the buffers, so a window reused with Reset never
-// allocates again. Quantile and Rank sort a weighted view of at most ~3k
-// items; SortedView writes it into caller buffers.
+// Add writes one key and counts (its slow path sorts and compacts);
+// amortised over normal inputs it costs about 20 ns for k = 1,024 and
+// k = 200 on the 2-core development machine, against 50–55 ns when levels
+// were float64 slices sorted by comparison (BenchmarkAdd, medians of 5).
+// It does not allocate once the buffers have grown to their bounds; Reset
+// keeps them, so a window reused with Reset never allocates again.
+// SortedView radix-sorts level 0 and merges the sorted levels into it, in
+// linear time; Quantile and Rank build or scan such a view of at most ~4k
+// items.
 //
 // # Concurrency
 //
