@@ -37,16 +37,16 @@ type KLL struct {
 	size  int // items held over all levels
 	total int // sum of level capacities
 	// Level 0 (weight 1, unsorted) is buf0[:n0], held as order-preserving
-	// keys (see key) so that compaction sorts it by radix; buf0 is used to
-	// its capacity, so that Add writes no slice header.
+	// keys (see key) so that compaction sorts it by radix; Add writes into
+	// buf0 (as long as its capacity, at most 2k) without touching the slice
+	// header.
 	buf0 []uint64
 	n0   int
 	tmp  []uint64 // radix sort scratch, as long as level 0 when used
-	// spare buffers of levels ≥ 1 beyond len(levels) stay in
-	// levels[len(levels):cap(levels)] for reuse after Reset.
 	// levels[h] for h ≥ 1 holds the keys of items of weight 2^h, sorted;
 	// levels[0] is an unused placeholder so that len(levels) is the number
-	// of levels.
+	// of levels. The buffers of levels dropped by Reset stay in
+	// levels[len(levels):cap(levels)] for reuse.
 	levels [][]uint64
 	caps   []int // caps[h] is the capacity of level h for len(levels)
 }
@@ -274,10 +274,11 @@ func (s *KLL) mergeInto(h int, run []uint64) {
 
 // hard returns the most items level h may hold whatever the room left in
 // the sketch: twice its capacity, plus for levels above 0 their share of
-// level 0's runs (see need). Compaction is lazy — a level over its capacity is compacted only
-// when the sketch as a whole is full, which uses the room of the other
-// levels and keeps the error low — but not beyond this bound, which keeps
-// every level's buffer, and so the sketch's memory, bounded by O(k).
+// level 0's runs (see need). Compaction is lazy — a level over its
+// capacity is compacted only when the sketch as a whole is full, which
+// uses the room of the other levels and keeps the error low — but not
+// beyond this bound, which keeps every level's buffer, and so the sketch's
+// memory, bounded by O(k).
 func (s *KLL) hard(h int) int {
 	if h == 0 {
 		return 2 * s.caps[0]
