@@ -14,6 +14,10 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	arrowcsv "github.com/apache/arrow-go/v18/arrow/csv"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
 // wide is the 12-column row of the read benchmarks.
@@ -104,11 +108,50 @@ func benchFiles(b *testing.B) (csvPath, pqPath string) {
 		if benchErr = WriteParquet(pw, rows, nil); benchErr == nil {
 			benchErr = pw.Flush()
 		}
+		if benchErr == nil {
+			benchErr = writeDictParquet(filepath.Join(benchDir, "wide_dict.parquet"), rows)
+		}
 	})
 	if benchErr != nil {
 		b.Fatal(benchErr)
 	}
 	return filepath.Join(benchDir, "wide.csv"), filepath.Join(benchDir, "wide.parquet")
+}
+
+// writeDictParquet writes rows as WriteParquet does but with every column
+// dictionary-encoded (as pyarrow and arrow-go do by default; for unique
+// floats the dictionary holds every value of a row group).
+func writeDictParquet(path string, rows []wide) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	w := bufio.NewWriterSize(f, 1<<20)
+	schema, err := Schema[wide]()
+	if err != nil {
+		return err
+	}
+	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy))
+	fw, err := pqarrow.NewFileWriter(schema, w, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	if err != nil {
+		return err
+	}
+	for lo := 0; lo < len(rows); lo += 1 << 16 {
+		rec, err := Record(memory.DefaultAllocator, rows[lo:min(lo+1<<16, len(rows))])
+		if err != nil {
+			return err
+		}
+		err = fw.Write(rec)
+		rec.Release()
+		if err != nil {
+			return err
+		}
+	}
+	if err := fw.Close(); err != nil {
+		return err
+	}
+	return w.Flush()
 }
 
 // peak samples the live heap every 65,536 rows.
@@ -153,13 +196,14 @@ func drain[T any](b *testing.B, seq func(func(T, error) bool), p *peak) int {
 }
 
 // BenchmarkReadCSV reads a 1,000,000-row CSV of 12 columns (5 float, 3
-// nullable float, 2 string, 1 nullable string, 1 int) into T: with this
-// package's encoding/csv reader (streamed and collected into []T), and with
+// nullable float, 2 string, 1 nullable string, 1 int) into T: with ReadCSV
+// (its own scanner, decoding in parallel; streamed and collected into []T),
+// with the encoding/csv reader it uses for non-ASCII delimiters, and with
 // arrow-go's CSV reader given the schema, its batches decoded into T.
 func BenchmarkReadCSV(b *testing.B) {
 	csvPath, _ := benchFiles(b)
 	ctx := context.Background()
-	b.Run("encoding_csv/stream/rows=1M", func(b *testing.B) {
+	b.Run("scan/stream/rows=1M", func(b *testing.B) {
 		b.ReportAllocs()
 		rows := 0
 		p := newPeak()
@@ -168,7 +212,7 @@ func BenchmarkReadCSV(b *testing.B) {
 		}
 		p.report(b, rows)
 	})
-	b.Run("encoding_csv/slice/rows=1M", func(b *testing.B) {
+	b.Run("scan/slice/rows=1M", func(b *testing.B) {
 		b.ReportAllocs()
 		rows := 0
 		for b.Loop() {
@@ -182,6 +226,20 @@ func BenchmarkReadCSV(b *testing.B) {
 			rows += len(out)
 		}
 		b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+	})
+	b.Run("encoding_csv/stream/rows=1M", func(b *testing.B) {
+		b.ReportAllocs()
+		rows := 0
+		p := newPeak()
+		for b.Loop() {
+			f, err := os.Open(csvPath)
+			if err != nil {
+				b.Fatal(err)
+			}
+			rows += drain(b, readCSVStd[wide](ctx, f, (&CSVOptions{Name: csvPath}).norm()), p)
+			f.Close()
+		}
+		p.report(b, rows)
 	})
 	b.Run("arrow_csv/stream/rows=1M", func(b *testing.B) {
 		b.ReportAllocs()
@@ -215,13 +273,16 @@ func BenchmarkReadCSV(b *testing.B) {
 	})
 }
 
-// BenchmarkReadParquet reads the same 1,000,000 rows from Parquet
-// (Snappy, 16 row groups of 65,536 rows), streamed into T, in batches of
-// 16,384 and 65,536 rows, columns decoded in parallel or serially.
+// BenchmarkReadParquet reads the same 1,000,000 rows from Parquet as
+// WriteParquet writes it (Snappy, 16 row groups of 65,536 rows, floats
+// plain, strings with dictionaries), into T, in batches of 8,192 (the
+// default) and 16,384 rows, columns decoded in parallel or serially:
+// streamed, and collected into []T; and streamed from a file with every
+// column dictionary-encoded, as pyarrow writes by default.
 func BenchmarkReadParquet(b *testing.B) {
 	_, pqPath := benchFiles(b)
 	ctx := context.Background()
-	for _, batch := range []int{16384, 65536} {
+	for _, batch := range []int{8192, 16384} {
 		for _, serial := range []bool{false, true} {
 			b.Run(fmt.Sprintf("batch=%d/serial=%v/rows=1M", batch, serial), func(b *testing.B) {
 				b.ReportAllocs()
@@ -234,4 +295,29 @@ func BenchmarkReadParquet(b *testing.B) {
 			})
 		}
 	}
+	b.Run("dictionary_floats/rows=1M", func(b *testing.B) {
+		b.ReportAllocs()
+		path := filepath.Join(filepath.Dir(pqPath), "wide_dict.parquet")
+		rows := 0
+		p := newPeak()
+		for b.Loop() {
+			rows += drain(b, ReadParquetFile[wide](ctx, path, nil), p)
+		}
+		p.report(b, rows)
+	})
+	b.Run("slice/rows=1M", func(b *testing.B) {
+		b.ReportAllocs()
+		rows := 0
+		for b.Loop() {
+			out := make([]wide, 0, 1024)
+			for r, err := range ReadParquetFile[wide](ctx, pqPath, nil) {
+				if err != nil {
+					b.Fatal(err)
+				}
+				out = append(out, r)
+			}
+			rows += len(out)
+		}
+		b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+	})
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/google/go-cmp/cmp"
 	_ "modernc.org/sqlite"
 )
@@ -331,5 +332,37 @@ func TestPoolAllocator(t *testing.T) {
 	}
 	if uintptr(unsafe.Pointer(unsafe.SliceData(c)))%64 != 0 {
 		t.Fatal("buffer not 64-byte aligned")
+	}
+}
+
+// TestWriteParquetDictionaryFallback checks that WriteParquet keeps a
+// dictionary for a repetitive string column and writes unique floats plain.
+func TestWriteParquetDictionaryFallback(t *testing.T) {
+	rows := make([]small, 5000)
+	for i := range rows {
+		rows[i] = small{Age: float64(i) * 1.37, N: i % 3, Segment: []string{"low", "mid", "high"}[i%3]}
+	}
+	var buf bytes.Buffer
+	if err := WriteParquet(&buf, rows, nil); err != nil {
+		t.Fatal(err)
+	}
+	pf, err := file.NewParquetReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pf.Close()
+	rg := pf.MetaData().RowGroup(0)
+	for i, want := range map[int]bool{0: false, 2: true} { // age, segment
+		cc, err := rg.ColumnChunk(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cc.HasDictionaryPage(); got != want {
+			t.Errorf("column %s: dictionary page %v; want %v", cc.PathInSchema(), got, want)
+		}
+	}
+	back, errs := collect(ReadParquet[small](context.Background(), bytes.NewReader(buf.Bytes()), nil))
+	if len(errs) != 0 || len(back) != len(rows) || back[4999] != rows[4999] {
+		t.Fatalf("read back %d rows, %v", len(back), errs)
 	}
 }

@@ -24,8 +24,11 @@ type CSVOptions struct {
 	// empty cell. The writer writes the first one for nulls.
 	NullTokens []string
 	// MaxFieldBytes is the largest accepted cell, in bytes; 0 means 1 MiB.
-	// A longer cell is an ErrTooLong error for its row. The record is read
-	// whole before the check, so a record may take up to its size in memory.
+	// A longer cell is an ErrTooLong error for its row. With an ASCII
+	// delimiter the limit holds while reading: no field (in any column) is
+	// buffered beyond twice the limit or the 256 KiB window, whichever is
+	// larger; a longer one is skipped as it is read, and its error's Value
+	// holds only its first 64 bytes.
 	MaxFieldBytes int
 }
 
@@ -55,10 +58,22 @@ func (o *CSVOptions) norm() CSVOptions {
 // row, the column and the raw value: a bad cell (ErrType, ErrRange,
 // ErrNull, ErrEncoding for invalid UTF-8 in a string field, ErrTooLong) or
 // a malformed record (ErrSyntax) yields the error for its row and reading
-// goes on; an I/O error stops it. Memory is bounded by one record.
+// goes on; an I/O error stops it, after the rows read before it. A UTF-8
+// byte order mark at the start is dropped.
+//
+// With an ASCII delimiter the text is split by a scanner of this package
+// that follows encoding/csv's grammar and error recovery exactly (tested
+// against it) without allocating per record, and blocks of 1024 records
+// are decoded by up to four goroutines (one per P, none when GOMAXPROCS is
+// 1) while the caller's goroutine reads, splits and yields; rows and errors
+// keep their order, and all reading of r happens on the caller's
+// goroutine. Other delimiters go through encoding/csv. Memory is bounded by
+// a few blocks: a 256 KiB window (more for a longer record) and up to eight
+// blocks of 1024 records in flight.
 //
 // It is a single-use iterator; it stops reading when the consumer stops or
-// ctx is done (yielding ctx's error).
+// ctx is done (yielding ctx's error), and its goroutines have exited when
+// the loop ends.
 func ReadCSV[T any](ctx context.Context, r io.Reader, opts *CSVOptions) iter.Seq2[T, error] {
 	o := opts.norm()
 	if o.Comma < utf8.RuneSelf && validDelim(o.Comma) {

@@ -54,17 +54,7 @@ func scanCSV[T any](ctx context.Context, r io.Reader, o CSVOptions) iter.Seq2[T,
 			yield(zero, errors.Join(missing...))
 			return
 		}
-		dec := &csvDecoder[T]{m: m, fields: fields, cols: cols, o: o, isNull: func(b []byte) bool { return len(b) == 0 }}
-		if len(o.NullTokens) != 1 || o.NullTokens[0] != "" {
-			dec.isNull = func(b []byte) bool {
-				for _, tok := range o.NullTokens {
-					if string(b) == tok {
-						return true
-					}
-				}
-				return false
-			}
-		}
+		dec := &csvDecoder[T]{m: m, fields: fields, cols: cols, o: o, onlyEmpty: len(o.NullTokens) == 1 && o.NullTokens[0] == ""}
 		readBlocks(ctx, s, dec, header, yield)
 	}
 }
@@ -75,7 +65,21 @@ type csvDecoder[T any] struct {
 	fields []rowmap.Field
 	cols   []int // column of each field, -1 when absent
 	o      CSVOptions
-	isNull func([]byte) bool
+	// onlyEmpty is set when the empty cell is the only null token.
+	onlyEmpty bool
+}
+
+// isNull reports whether cell is a null token.
+func (d *csvDecoder[T]) isNull(cell []byte) bool {
+	if d.onlyEmpty {
+		return len(cell) == 0
+	}
+	for _, tok := range d.o.NullTokens {
+		if string(cell) == tok {
+			return true
+		}
+	}
+	return false
 }
 
 // decode fills *t from the fields of a record (offsets into raw) and

@@ -41,13 +41,13 @@ func deref[V any](p *V) any {
 // lines and malformed quoting.
 func randomCSV(rng *rand.Rand, rows int) string {
 	cells := [][]string{
-		{"41.5", "-0", "1e3", "abc", "", "1e400", `"7"`, "0x10", " 3"},                       // age
-		{"1000", "", "NA", "-2.5", "x"},                                                       // income
-		{"3", "-9", "99999999999999999999", "1.5", "", `"4"`},                                 // n
+		{"41.5", "-0", "1e3", "abc", "", "1e400", `"7"`, "0x10", " 3"},                         // age
+		{"1000", "", "NA", "-2.5", "x"},                                                        // income
+		{"3", "-9", "99999999999999999999", "1.5", "", `"4"`},                                  // n
 		{"mid", `"high, quoted"`, "\"multi\nline\"", `"a ""q"" b"`, "bad\xff", "", "ünï", "é"}, // segment
-		{"web", "", `"app"`, "\"x\r\ny\""},                                                    // channel
-		{"true", "false", "1", "maybe", ""},                                                   // ok
-		{"2026-01-02T03:04:05Z", "", "2026-01-02", "2026-13-01", "2026-01-02 10:11:12.5"},    // when
+		{"web", "", `"app"`, "\"x\r\ny\""},                                                     // channel
+		{"true", "false", "1", "maybe", ""},                                                    // ok
+		{"2026-01-02T03:04:05Z", "", "2026-01-02", "2026-13-01", "2026-01-02 10:11:12.5"},      // when
 	}
 	var b strings.Builder
 	b.WriteString("segment,age,extra,income,n,channel,ok,when\r\n")
