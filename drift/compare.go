@@ -146,8 +146,8 @@ type Report struct {
 	ShareThreshold float64        `json:"share_threshold"`
 	DatasetDrift   bool           `json:"dataset_drift"` // Share ≥ ShareThreshold with at least one column tested
 
-	// Performance, when set, is the last window of a PerformanceMonitor;
-	// Compare leaves it nil.
+	// Performance, when set, is the last window of a PerformanceMonitor
+	// (see MonitorOptions.Performance); Compare leaves it nil.
 	Performance *PerformanceResult `json:"performance,omitempty"`
 }
 

@@ -177,8 +177,9 @@
 // gauge loom.drift.performance, counters loom.drift.performance_drifted and
 // loom.drift.unjoined (reason expired or evicted). Evaluate computes the
 // open window on demand without alerts; Last returns the last window's
-// PerformanceResult, which Report.Performance carries into the JSON report
-// (set it in MonitorOptions.OnReport: r.Performance = perf.Last()).
+// PerformanceResult, which Report.Performance carries into the JSON and
+// HTML reports: give the PerformanceMonitor to MonitorOptions.Performance
+// and every report of that Monitor holds its last evaluated window.
 //
 // Predict and Label do not allocate (TestPerformanceRecordAllocs,
 // BenchmarkPerformanceRecord), except the Label that closes a window.

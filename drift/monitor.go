@@ -40,6 +40,11 @@ type MonitorOptions struct {
 	// Retrain, if set, is called on dataset drift (also subject to
 	// Cooldown); it should hand off work and return quickly.
 	Retrain func(*Report)
+	// Performance, if set, is the PerformanceMonitor of the same model:
+	// every report of this Monitor (each window's and Evaluate's) carries
+	// its last evaluated window of joined predictions and labels in
+	// Report.Performance. Its own alerts go through its own options.
+	Performance *PerformanceMonitor
 	// MeterProvider for the drift metrics; nil means the global provider
 	// (otel.GetMeterProvider), a no-op until an SDK is installed.
 	MeterProvider metric.MeterProvider
@@ -543,7 +548,11 @@ func (m *Monitor[T]) Evaluate() (*Report, error) {
 		i := (c.next - c.filled + j + len(c.panes)) % len(c.panes)
 		tmp.merge(&c.panes[i])
 	}
-	return Compare(c.ref, c.snapshot(&tmp), c.opts.Compare)
+	rep, err := Compare(c.ref, c.snapshot(&tmp), c.opts.Compare)
+	if err == nil && c.opts.Performance != nil {
+		rep.Performance = c.opts.Performance.Last()
+	}
+	return rep, err
 }
 
 // snapshot turns accumulators into a current profile for Compare.
@@ -584,6 +593,9 @@ func (c *monitorCore) evaluate(info WindowInfo, a *accs) {
 	rep, err := Compare(c.ref, c.snapshot(a), c.opts.Compare)
 	if err != nil { // columns and methods were validated in NewMonitor
 		panic("drift: internal error: " + err.Error())
+	}
+	if c.opts.Performance != nil {
+		rep.Performance = c.opts.Performance.Last()
 	}
 	c.metrics.record(rep)
 	if c.opts.OnReport != nil {

@@ -67,12 +67,32 @@ func (r *Report) WriteHTML(w io.Writer, opts *HTMLOptions) error {
 		cd.SVG = template.HTML(svg) // produced by gonum/plot's SVG backend from escaped labels
 		cards = append(cards, cd)
 	}
+	var perf *perfCard
+	if p := r.Performance; p != nil {
+		perf = &perfCard{PerformanceResult: p, Value: num(p.Value), Reference: num(p.Reference),
+			Limit: num(p.Limit), Degradation: num(p.Degradation)}
+		switch {
+		case p.Status != StatusOK:
+			perf.Verdict, perf.Class = "not enough data", "na"
+		case p.Drifted:
+			perf.Verdict, perf.Class = "drift", "drift"
+		default:
+			perf.Verdict, perf.Class = "no drift", "ok"
+		}
+	}
 	return reportTmpl.Execute(w, struct {
 		O     HTMLOptions
 		R     *Report
+		Perf  *perfCard
 		Cards []card
 		Share string
-	}{o, r, cards, fmt.Sprintf("%.0f%%", 100*r.Share)})
+	}{o, r, perf, cards, fmt.Sprintf("%.0f%%", 100*r.Share)})
+}
+
+// perfCard is the performance section of the HTML report.
+type perfCard struct {
+	*PerformanceResult
+	Verdict, Class, Value, Reference, Limit, Degradation string
 }
 
 func num(x float64) string {
@@ -168,7 +188,17 @@ table{border-collapse:collapse;font-size:14px}td{padding:2px 10px 2px 0}td:first
 <div class="tile">drifted columns<b>{{.R.Drifted}} / {{.R.Tested}}</b></div>
 <div class="tile">drift share<b>{{.Share}}</b>threshold {{.R.ShareThreshold}}</div>
 </div>
-{{range .Cards}}<div class="card {{.Class}}"><div class="meta">
+{{with .Perf}}<div class="card {{.Class}}"><div class="meta">
+<h2>performance: {{.Name}} <span class="badge">{{.Verdict}}</span></h2>
+<table>
+<tr><td>metric</td><td>{{.Metric}}</td></tr>
+<tr><td>value</td><td>{{.Value}}</td></tr>
+<tr><td>reference</td><td>{{.Reference}}</td></tr>
+<tr><td>limit</td><td>{{.Limit}}</td></tr>
+<tr><td>degradation</td><td>{{.Degradation}}</td></tr>
+<tr><td>joined pairs</td><td>{{.Window.Rows}} in this window; {{.Joins.Joined}} joined, {{.Joins.Pending}} pending, {{.Joins.Expired}} expired, {{.Joins.Evicted}} evicted in all</td></tr>
+</table></div></div>
+{{end}}{{range .Cards}}<div class="card {{.Class}}"><div class="meta">
 <h2>{{.Column}} <span class="badge">{{.Verdict}}</span></h2>
 <table>
 <tr><td>kind</td><td>{{.Kind}}</td></tr>
