@@ -197,7 +197,8 @@ func drain[T any](b *testing.B, seq func(func(T, error) bool), p *peak) int {
 
 // BenchmarkReadCSV reads a 1,000,000-row CSV of 12 columns (5 float, 3
 // nullable float, 2 string, 1 nullable string, 1 int) into T: with ReadCSV
-// (its own scanner, decoding in parallel; streamed and collected into []T),
+// (its own scanner, decoding in parallel; streamed, collected into []T by
+// append, and read by ReadCSVFileAll),
 // with the encoding/csv reader it uses for non-ASCII delimiters, and with
 // arrow-go's CSV reader given the schema, its batches decoded into T.
 func BenchmarkReadCSV(b *testing.B) {
@@ -222,6 +223,18 @@ func BenchmarkReadCSV(b *testing.B) {
 					b.Fatal(err)
 				}
 				out = append(out, r)
+			}
+			rows += len(out)
+		}
+		b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+	})
+	b.Run("scan/all/rows=1M", func(b *testing.B) {
+		b.ReportAllocs()
+		rows := 0
+		for b.Loop() {
+			out, err := ReadCSVFileAll[wide](ctx, csvPath, nil)
+			if err != nil {
+				b.Fatal(err)
 			}
 			rows += len(out)
 		}
@@ -277,7 +290,8 @@ func BenchmarkReadCSV(b *testing.B) {
 // WriteParquet writes it (Snappy, 16 row groups of 65,536 rows, floats
 // plain, strings with dictionaries), into T, in batches of 8,192 (the
 // default) and 16,384 rows, columns decoded in parallel or serially:
-// streamed, and collected into []T; and streamed from a file with every
+// streamed, collected into []T by append and read by ReadParquetFileAll;
+// and streamed from a file with every
 // column dictionary-encoded, as pyarrow writes by default.
 func BenchmarkReadParquet(b *testing.B) {
 	_, pqPath := benchFiles(b)
@@ -304,6 +318,18 @@ func BenchmarkReadParquet(b *testing.B) {
 			rows += drain(b, ReadParquetFile[wide](ctx, path, nil), p)
 		}
 		p.report(b, rows)
+	})
+	b.Run("all/rows=1M", func(b *testing.B) {
+		b.ReportAllocs()
+		rows := 0
+		for b.Loop() {
+			out, err := ReadParquetFileAll[wide](ctx, pqPath, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			rows += len(out)
+		}
+		b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
 	})
 	b.Run("slice/rows=1M", func(b *testing.B) {
 		b.ReportAllocs()

@@ -366,3 +366,57 @@ func TestWriteParquetDictionaryFallback(t *testing.T) {
 		t.Fatalf("read back %d rows, %v", len(back), errs)
 	}
 }
+
+// TestReadParquetAll checks that the slice reader gives the rows the
+// streaming reader gives, leaves out bad rows with an error each, and
+// reports a missing file.
+func TestReadParquetAll(t *testing.T) {
+	rows := make([]small, 30000)
+	for i := range rows {
+		rows[i] = small{Age: float64(i), N: i, Segment: []string{"a", "b"}[i%2]}
+		if i%1000 != 7 {
+			v := float64(i) / 2
+			rows[i].Income = &v
+		}
+	}
+	var buf bytes.Buffer
+	if err := WriteParquet(&buf, rows, &ParquetOptions{BatchRows: 4096}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	all, err := ReadParquetAll[small](ctx, bytes.NewReader(buf.Bytes()), &ParquetOptions{BatchRows: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(rows, all); d != "" {
+		t.Fatalf("ReadParquetAll differs from the written rows:\n%s", d)
+	}
+	type strict struct {
+		N      int     `loom:"n"`
+		Income float64 `loom:"income"`
+	}
+	got, err := ReadParquetAll[strict](ctx, bytes.NewReader(buf.Bytes()), &ParquetOptions{Name: "s.parquet", BatchRows: 1000})
+	want, werrs := collect(ReadParquet[strict](ctx, bytes.NewReader(buf.Bytes()), &ParquetOptions{Name: "s.parquet", BatchRows: 1000}))
+	if d := cmp.Diff(want, got); d != "" || len(got) != 30000-30 {
+		t.Fatalf("%d rows; want %d as streamed:\n%s", len(got), len(want), d)
+	}
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	if len(errs) != 30 || len(werrs) != 30 {
+		t.Fatalf("%d errors (streamed %d); want 30", len(errs), len(werrs))
+	}
+	for i := range errs {
+		var e *Error
+		if !errors.As(errs[i], &e) || e.Row != int64(i*1000+7) || e.File != "s.parquet" || !errors.Is(e, ErrNull) || errs[i].Error() != werrs[i].Error() {
+			t.Fatalf("error %d = %v; want row %d null as streamed (%v)", i, errs[i], i*1000+7, werrs[i])
+		}
+	}
+	if _, err := ReadParquetFileAll[small](ctx, filepath.Join(t.TempDir(), "nope.parquet"), nil); err == nil {
+		t.Fatal("no error for a missing file")
+	}
+	if _, err := ReadParquetAll[small](ctx, bytes.NewReader(buf.Bytes()[:buf.Len()/2]), nil); !errors.Is(err, ErrSyntax) {
+		t.Fatalf("truncated file: %v; want ErrSyntax", err)
+	}
+}

@@ -188,3 +188,35 @@ func TestReadCSVBOM(t *testing.T) {
 		t.Fatalf("rows %+v errors %v", rows, errs)
 	}
 }
+
+// TestReadCSVAll checks that the slice reader gives the streamed rows in
+// order and joins the errors of the bad ones.
+func TestReadCSVAll(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(randomCSV(rand.New(rand.NewPCG(13, 14)), 3000))
+	for i := range 20000 {
+		fmt.Fprintf(&b, "s%d,%d,x,%d,%d,,true,\n", i, i, i, i)
+	}
+	in := b.String()
+	o := &CSVOptions{Name: "all.csv", MaxFieldBytes: 8}
+	got, err := ReadCSVAll[rec](context.Background(), strings.NewReader(in), o)
+	rows, errs := collect(ReadCSV[rec](context.Background(), strings.NewReader(in), o))
+	if len(got) != len(rows) || len(rows) < 10000 {
+		t.Fatalf("%d rows; streamed %d", len(got), len(rows))
+	}
+	for i := range rows {
+		if fmt.Sprint(got[i].Age, deref(got[i].Income), got[i].Segment) != fmt.Sprint(rows[i].Age, deref(rows[i].Income), rows[i].Segment) {
+			t.Fatalf("row %d = %+v; streamed %+v", i, got[i], rows[i])
+		}
+	}
+	var joined []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		joined = j.Unwrap()
+	}
+	if len(joined) != len(errs) || len(errs) == 0 || joined[len(errs)-1].Error() != errs[len(errs)-1].Error() {
+		t.Fatalf("%d joined errors; streamed %d", len(joined), len(errs))
+	}
+	if _, err := ReadCSVFileAll[rec](context.Background(), "testdata/nope.csv", nil); err == nil || !strings.Contains(err.Error(), "nope.csv") {
+		t.Fatalf("missing file: %v", err)
+	}
+}

@@ -21,7 +21,12 @@ import (
 // truncated file yields an *Error wrapping ErrSyntax. It is a single-use
 // iterator that releases everything when it ends, early or not.
 func ParquetRecords[T any](ctx context.Context, r parquet.ReaderAtSeeker, opts *ParquetOptions) iter.Seq2[arrow.RecordBatch, error] {
-	o := opts.norm()
+	return parquetRecords[T](ctx, r, opts.norm(), nil)
+}
+
+// parquetRecords is ParquetRecords; once the file is open it calls opened,
+// when not nil, with the file's row count.
+func parquetRecords[T any](ctx context.Context, r parquet.ReaderAtSeeker, o ParquetOptions, opened func(rows int64)) iter.Seq2[arrow.RecordBatch, error] {
 	return func(yield func(arrow.RecordBatch, error) bool) {
 		fail := func(err error) {
 			yield(nil, &Error{File: o.Name, Row: -1, Err: fmt.Errorf("%w: %v", ErrSyntax, err)})
@@ -37,6 +42,9 @@ func ParquetRecords[T any](ctx context.Context, r parquet.ReaderAtSeeker, opts *
 			return
 		}
 		defer pf.Close()
+		if opened != nil {
+			opened(pf.NumRows())
+		}
 		fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{Parallel: !o.Serial, BatchSize: int64(o.BatchRows)}, o.Allocator)
 		if err != nil {
 			fail(err)
