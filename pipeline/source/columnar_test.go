@@ -420,3 +420,37 @@ func TestReadParquetAll(t *testing.T) {
 		t.Fatalf("truncated file: %v; want ErrSyntax", err)
 	}
 }
+
+// closeCounter is a Parquet file that records being closed.
+type closeCounter struct {
+	*bytes.Reader
+	closed int
+}
+
+func (c *closeCounter) Close() error { c.closed++; return nil }
+
+// TestParquetLeavesReaderOpen: the reader belongs to the caller, so neither
+// reading to the end nor stopping early closes it.
+func TestParquetLeavesReaderOpen(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteParquet(&buf, sampleRecs(100), nil); err != nil {
+		t.Fatal(err)
+	}
+	r := &closeCounter{Reader: bytes.NewReader(buf.Bytes())}
+	got, errs := collect(ReadParquet[rec](context.Background(), r, nil))
+	if len(errs) != 0 || len(got) != 100 {
+		t.Fatalf("read %d rows, errors %v; want 100, none", len(got), errs)
+	}
+	for _, err := range ReadParquet[rec](context.Background(), r, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		break
+	}
+	if _, err := ReadParquetAll[rec](context.Background(), r, nil); err != nil {
+		t.Fatal(err)
+	}
+	if r.closed != 0 {
+		t.Errorf("the caller's reader was closed %d times; want 0", r.closed)
+	}
+}

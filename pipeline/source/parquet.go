@@ -24,6 +24,9 @@ func ParquetRecords[T any](ctx context.Context, r parquet.ReaderAtSeeker, opts *
 	return parquetRecords[T](ctx, r, opts.norm(), nil)
 }
 
+// noClose hides the Close method of the caller's reader.
+type noClose struct{ parquet.ReaderAtSeeker }
+
 // parquetRecords is ParquetRecords; once the file is open it calls opened,
 // when not nil, with the file's row count.
 func parquetRecords[T any](ctx context.Context, r parquet.ReaderAtSeeker, o ParquetOptions, opened func(rows int64)) iter.Seq2[arrow.RecordBatch, error] {
@@ -36,7 +39,9 @@ func parquetRecords[T any](ctx context.Context, r parquet.ReaderAtSeeker, o Parq
 		// 12 columns this took 6 MiB off the live heap.
 		props.BufferedStreamEnabled = true
 		props.BufferSize = 128 << 10
-		pf, err := file.NewParquetReader(r, file.WithReadProps(props))
+		// The Parquet reader closes an io.Closer it reads from; r is the
+		// caller's, so it sees only ReadAt and Seek.
+		pf, err := file.NewParquetReader(noClose{r}, file.WithReadProps(props))
 		if err != nil {
 			fail(err)
 			return
