@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -218,5 +220,58 @@ func TestReadCSVAll(t *testing.T) {
 	}
 	if _, err := ReadCSVFileAll[rec](context.Background(), "testdata/nope.csv", nil); err == nil || !strings.Contains(err.Error(), "nope.csv") {
 		t.Fatalf("missing file: %v", err)
+	}
+}
+
+// TestReadCSVFileAllEstimate: the file reader sizes its slice from the
+// first lines; whether that estimate is right, too high (short lines first)
+// or too low (long lines first), or the file is shorter than the sample,
+// every row arrives in order and the slice is not left much too large.
+func TestReadCSVFileAllEstimate(t *testing.T) {
+	line := func(b *strings.Builder, i int, pad int) {
+		fmt.Fprintf(b, "%d,%d,%s\n", i, i, strings.Repeat("x", pad))
+	}
+	cases := []struct {
+		name             string
+		n, split         int
+		padHead, padTail int
+	}{
+		{"even", 30000, 0, 3, 3},
+		{"too high", 30000, 8000, 1, 40},
+		{"too low", 30000, 8000, 60, 1},
+		{"within the sample", 50, 0, 3, 3},
+		{"header only", 0, 0, 3, 3},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var b strings.Builder
+			b.WriteString("age,n,segment\n")
+			for i := range c.n {
+				pad := c.padTail
+				if i < c.split || c.split == 0 {
+					pad = c.padHead
+				}
+				line(&b, i, pad)
+			}
+			path := filepath.Join(t.TempDir(), "rows.csv")
+			if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			got, err := ReadCSVFileAll[small](context.Background(), path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != c.n {
+				t.Fatalf("%d rows; want %d", len(got), c.n)
+			}
+			for i := range got {
+				if got[i].Age != float64(i) || got[i].N != i {
+					t.Fatalf("row %d = %+v; want age and n %d", i, got[i], i)
+				}
+			}
+			if c.n > 0 && cap(got) > c.n*4/3+16 {
+				t.Errorf("cap %d for %d rows: an estimate too high was not trimmed", cap(got), c.n)
+			}
+		})
 	}
 }
