@@ -1,8 +1,11 @@
 package feature
 
 import (
+	"encoding"
+	"fmt"
 	"math"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/loomml/loom/internal/sketch"
 )
@@ -19,6 +22,7 @@ type numAcc struct {
 	counts   map[float64]int64
 	keepVals bool
 	sk       *sketch.KLL // approximate quantiles, instead of values
+	user     Accumulator // a Learner's statistics
 }
 
 // newNumAcc returns an accumulator for o; sketchK > 0 keeps quantile
@@ -30,6 +34,11 @@ func newNumAcc(o *numOp, sketchK int) *numAcc {
 	}
 	if o.needsCounts() {
 		a.counts = make(map[float64]int64)
+	}
+	if o.kind == opLearn {
+		if a.user = o.learner.NewAccumulator(); a.user == nil {
+			panic(fmt.Sprintf("feature: NewAccumulator of Learner %q returned nil", o.learner.Kind()))
+		}
 	}
 	return a
 }
@@ -52,6 +61,9 @@ func (a *numAcc) add(x float64) {
 	}
 	if a.counts != nil {
 		a.counts[x]++
+	}
+	if a.user != nil {
+		a.user.Add(x)
 	}
 }
 
@@ -78,6 +90,9 @@ func (a *numAcc) merge(b *numAcc) {
 	}
 	for v, c := range b.counts {
 		a.counts[v] += c
+	}
+	if a.user != nil {
+		a.user.Merge(b.user)
 	}
 }
 
@@ -223,4 +238,34 @@ func binEdges(k int, uniform bool, a *numAcc) []float64 {
 		prev = e
 	}
 	return out
+}
+
+// learn sets a Learner step's fitted transform and its state text from a,
+// whose a.n > 0. Errors from the user's Finish and MarshalText are wrapped
+// in a *StateError naming the feature.
+func (o *numOp) learn(feature string, a *numAcc) error {
+	o.n = a.n
+	fail := func(reason string, err error) error {
+		return &StateError{Feature: feature, Transform: o.name(), Reason: fmt.Sprintf("Learner %q: %s", o.learner.Kind(), reason), Err: err}
+	}
+	c, err := a.user.Finish()
+	if err != nil {
+		return fail("Finish", err)
+	}
+	if c == nil {
+		panic(fmt.Sprintf("feature: Finish of Learner %q (feature %q) returned no transform and no error", o.learner.Kind(), feature))
+	}
+	m, ok := c.(encoding.TextMarshaler)
+	if !ok {
+		panic(fmt.Sprintf("feature: the transform %T from Finish of Learner %q (feature %q) does not implement encoding.TextMarshaler", c, o.learner.Kind(), feature))
+	}
+	text, err := m.MarshalText()
+	if err != nil {
+		return fail("MarshalText of the fitted transform", err)
+	}
+	if !utf8.Valid(text) {
+		return fail("MarshalText of the fitted transform", fmt.Errorf("%w: state is not valid UTF-8", ErrFormat))
+	}
+	o.custom, o.text = c, string(text)
+	return nil
 }

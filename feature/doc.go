@@ -16,7 +16,8 @@
 //     BoxCox (the power transforms, with their maximum-likelihood λ; BoxCox
 //     for values > 0 only); Bins (k bins by
 //     quantile or uniform width, KBinsDiscretizer with ordinal output);
-//     Transform for a user-defined Custom.
+//     Transform for a user-defined Custom: stateless, or a Learner whose
+//     state Fit learns (see User-defined transforms below).
 //   - categorical: an optional CatImpute or CatImputeConstant, then one
 //     encoder: OneHot (unknown categories ignored or an error; rare ones
 //     folded into one infrequent column by MinFrequency or MaxCategories),
@@ -81,6 +82,35 @@
 // and sorted, as scikit-learn does); Options.SketchK switches to a KLL
 // sketch whose returned quantiles have a rank error of at most 3/SketchK.
 //
+// # User-defined transforms
+//
+// Transform(c) adds a user's Custom to a numeric chain. A plain Custom is
+// stateless: its Kind and MarshalText (its parameters) are stored and
+// checked on decoding, nothing is learnt. A Custom that also implements
+// Learner learns state from the training data, through the same passes
+// and merges as the built-in stateful transforms: one pass for the step,
+// over the output of the steps before it, with missing values (NaN) and
+// ±Inf kept out of it as for Standardize. Each shard of the pass (each
+// block in Fit, each Pass in a sharded Fitting) gets a fresh Accumulator
+// from NewAccumulator; their Add(x) and Merge(other) collect the values,
+// merged in block order, and Finish returns the fitted Custom. An
+// Accumulator whose Merge is exact (kept values, counts, min and max)
+// gives the same state from any shards as from all rows at once.
+//
+// The fitted Custom must implement encoding.TextMarshaler. Fit calls its
+// MarshalText once; the text is stored in the encoded state as the
+// transform's "fitted" string (kind "custom_fitted"), next to the
+// definition's Kind and MarshalText as its configuration. Set.Decode
+// checks the configuration as for any transform (ErrMismatch) and passes
+// the text to the definition's Restore, which returns the fitted Custom;
+// an error from Restore wraps ErrFormat and Restore's error. Decoding
+// runs no user code but Restore: the state is data. Errors from Finish
+// and MarshalText fail Fit with a *StateError naming the feature. The
+// fitted Custom's Apply runs in the general per-value path of every one
+// of Vector, Transform, Matrix and the Arrow path, so they stay
+// bit-identical; it must be safe for concurrent use and, for a Vector
+// without allocation, not allocate.
+//
 // # Bad input
 //
 // Every value has a documented outcome; none leaks NaN silently:
@@ -93,8 +123,8 @@
 //   - ±Inf: an ErrInfinite error, in fitting and transforming, unless the
 //     chain starts with Clip, which bounds it. A result that overflows to
 //     ±Inf is an ErrInfinite error as well.
-//   - Out of domain (Log1p below -1, BoxCox at or below 0, a Custom
-//     returning NaN): ErrDomain, in transforming and, for BoxCox, in
+//   - Out of domain (Log1p below -1, BoxCox at or below 0, a Custom or
+//     a Learner's fitted transform returning NaN): ErrDomain, in transforming and, for BoxCox, in
 //     fitting too (scikit-learn refuses such data as well). A constant
 //     column for BoxCox, whose λ is undefined, is an ErrDomain error from
 //     Fit.
@@ -125,13 +155,16 @@
 //
 // The features are Go code, so decoding is applying saved state to a Set's
 // definitions: Set.Decode checks that names, types, transform kinds, their
-// options (including a Custom's MarshalText) and the output names match,
-// and wraps ErrMismatch with the difference otherwise; malformed or
-// inconsistent state (bad JSON, unknown format or version, unsorted
-// categories, zero scales, NaN state) wraps ErrFormat. Finite floats are
+// options (including a Custom's or Learner's MarshalText) and the output
+// names match, and wraps ErrMismatch with the difference otherwise; it
+// rebuilds a Learner's fitted transform by passing the stored text to the
+// Learner's Restore. Malformed or inconsistent state (bad JSON, unknown
+// format or version, unsorted categories, zero scales, NaN state, a
+// Learner's state that Restore rejects) wraps ErrFormat. Finite floats are
 // written in shortest round-trip form, NaN and ±Inf as strings, so every
-// float64 keeps its bits. Decode never panics and allocates in proportion
-// to its input (at most 256 MiB); FuzzDecode checks this.
+// float64 keeps its bits. Decode never panics (unless a user's Restore
+// does) and allocates in proportion to its input (at most 256 MiB);
+// FuzzDecode checks this, over the built-in transforms and Learners.
 //
 // # Concurrency
 //
@@ -140,7 +173,9 @@
 // concurrent use by any number of goroutines. Accessors and Custom
 // transforms must be safe for concurrent calls (Fit and Matrix call them
 // from several goroutines). Pass, Fitting and Stats are not safe for
-// concurrent use: keep one per goroutine and Merge.
+// concurrent use: keep one per goroutine and Merge. A Learner's
+// Accumulators are each used by one goroutine at a time (one per block or
+// Pass); NewAccumulator may be called from several goroutines at once.
 //
 // # Performance
 //

@@ -90,6 +90,7 @@ type transformJSON struct {
 	Infrequent []string          `json:"infrequent,omitempty"`
 	Missing    bool              `json:"missing,omitempty"`
 	Fill       string            `json:"fill,omitempty"`
+	Fitted     *string           `json:"fitted,omitempty"` // a Learner's fitted state (its transform's MarshalText)
 	N          int64             `json:"n"`
 }
 
@@ -109,17 +110,25 @@ func (o *numOp) config() map[string]string {
 	case opBins:
 		return map[string]string{"bins": strconv.Itoa(o.bins), "uniform": strconv.FormatBool(o.uniform)}
 	case opCustom:
-		c := map[string]string{"name": o.custom.Kind()}
-		if m, ok := o.custom.(encoding.TextMarshaler); ok {
-			t, err := m.MarshalText()
-			if err != nil {
-				t = []byte("error: " + err.Error())
-			}
-			c["text"] = string(t)
-		}
-		return c
+		return customConfig(o.custom)
+	case opLearn:
+		return customConfig(o.learner)
 	}
 	return nil
+}
+
+// customConfig is the configuration of a Custom or Learner definition: its
+// Kind and, when it has one, its MarshalText.
+func customConfig(d Custom) map[string]string {
+	c := map[string]string{"name": d.Kind()}
+	if m, ok := d.(encoding.TextMarshaler); ok {
+		t, err := m.MarshalText()
+		if err != nil {
+			t = []byte("error: " + err.Error())
+		}
+		c["text"] = string(t)
+	}
+	return c
 }
 
 // stateKeys lists the float state of each kind, in the order a, b.
@@ -151,6 +160,9 @@ func (o *numOp) toJSON() transformJSON {
 	}
 	for _, e := range o.edges {
 		t.Edges = append(t.Edges, jfloat(e))
+	}
+	if o.kind == opLearn {
+		t.Fitted = &o.text
 	}
 	return t
 }
@@ -359,6 +371,19 @@ func (o *numOp) fromJSON(feature string, t *transformJSON) error {
 	}
 	o.n = t.N
 	o.edges = nil
+	if (t.Fitted != nil) != (o.kind == opLearn) {
+		return bad("fitted state present: %v, want %v", t.Fitted != nil, o.kind == opLearn)
+	}
+	if o.kind == opLearn {
+		c, err := o.learner.Restore([]byte(*t.Fitted))
+		if err != nil {
+			return &StateError{Feature: feature, Transform: o.name(), Reason: fmt.Sprintf("Learner %q: Restore", o.learner.Kind()), Err: fmt.Errorf("%w: %w", ErrFormat, err)}
+		}
+		if c == nil {
+			return bad("Restore of Learner %q returned no transform and no error", o.learner.Kind())
+		}
+		o.custom, o.text = c, *t.Fitted
+	}
 	if o.kind != opBins {
 		if len(t.Edges) != 0 {
 			return bad("unexpected edges")
@@ -386,6 +411,9 @@ func (o *catOp) fromJSON(feature string, t *transformJSON) error {
 		return &StateError{Feature: feature, Transform: o.name(), Reason: fmt.Sprintf(format, args...), Err: ErrFormat}
 	}
 	o.n = t.N
+	if t.Fitted != nil {
+		return bad("unexpected fitted state")
+	}
 	if o.kind == catTarget {
 		return o.targetFromJSON(t, bad)
 	}

@@ -150,22 +150,41 @@ func FuzzDecode(f *testing.F) {
 		j := i + bytes.IndexAny(tail[i:], ",}")
 		f.Add(append(append(append([]byte(nil), head...), tail[:i]...), append([]byte(lambda), tail[j:]...)...))
 	}
+	// The state of Learners (testdata/fitted_learner.golden), with its
+	// fitted texts replaced.
+	learner, err := os.ReadFile(filepath.Join("testdata", "fitted_learner.golden"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(learner)
+	f.Add(learner[:len(learner)/3])
+	fitted := []byte(`"fitted":"`)
+	for _, text := range []string{``, `1`, `NaN,1`, `1,-1`, `+Inf,1`, `-0,0`, `1e308,1e308`, `5e-324`, `,`, `\u0000`, `0`, `-1`} {
+		i := bytes.Index(learner, fitted) + len(fitted)
+		j := i + bytes.IndexByte(learner[i:], '"')
+		f.Add(append(append(append([]byte(nil), learner[:i]...), text...), learner[j:]...))
+		k := bytes.LastIndex(learner, fitted) + len(fitted)
+		l := k + bytes.IndexByte(learner[k:], '"')
+		f.Add(append(append(append([]byte(nil), learner[:k]...), text...), learner[l:]...))
+	}
+	f.Add(bytes.Replace(learner, []byte(`"kind":"custom",`), []byte(`"kind":"custom","fitted":"2",`), 1))
 	rows := append(items(20, 9), badItems()...)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		set := fullSet(nil)
-		g, err := set.Decode(data)
-		if err != nil {
-			if !errors.Is(err, feature.ErrFormat) && !errors.Is(err, feature.ErrMismatch) {
-				t.Fatalf("Decode error %v wraps neither ErrFormat nor ErrMismatch", err)
+		for _, set := range []*feature.Set[item]{fullSet(nil), learnerSet(nil)} {
+			g, err := set.Decode(data)
+			if err != nil {
+				if !errors.Is(err, feature.ErrFormat) && !errors.Is(err, feature.ErrMismatch) {
+					t.Fatalf("Decode error %v wraps neither ErrFormat nor ErrMismatch", err)
+				}
+				continue
 			}
-			return
-		}
-		dst := make([]float64, g.Width())
-		for i := range rows {
-			g.Vector(&rows[i], dst)
-		}
-		if err := feature.CheckParity(context.Background(), set, g, rows); err != nil {
-			t.Fatal(err)
+			dst := make([]float64, g.Width())
+			for i := range rows {
+				g.Vector(&rows[i], dst)
+			}
+			if err := feature.CheckParity(context.Background(), set, g, rows); err != nil {
+				t.Fatal(err)
+			}
 		}
 	})
 }

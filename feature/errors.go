@@ -54,12 +54,13 @@ func (e *ValueError) Error() string {
 func (e *ValueError) Unwrap() error { return e.Err }
 
 // StateError reports a problem with one feature's fitted state: nothing to
-// fit, or encoded state that does not match the definition.
+// fit, a Learner that failed to fit, or encoded state that does not match
+// the definition.
 type StateError struct {
 	Feature   string // feature name ("" for the set as a whole)
 	Transform string // transform kind, when the problem is in one
 	Reason    string // human-readable detail
-	Err       error  // ErrEmpty, ErrMismatch or ErrFormat
+	Err       error  // ErrEmpty, ErrMismatch or ErrFormat; or the error of a Learner's Finish or MarshalText
 }
 
 // Error implements error.

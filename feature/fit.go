@@ -24,7 +24,9 @@ import (
 // Missing values are left out of the statistics (as scikit-learn's scalers
 // do). No rows is an ErrEmpty error, and so is a stateful transform that
 // sees no non-missing value; a ±Inf value reaching a stateful transform is
-// a *ValueError wrapping ErrInfinite.
+// a *ValueError wrapping ErrInfinite. An error from a Learner's Finish (or
+// its fitted transform's MarshalText) is a *StateError naming the feature
+// and wrapping that error.
 func (s *Set[T]) Fit(ctx context.Context, rows []T) (*Fitted[T], error) {
 	fz := s.Begin()
 	bs := s.blockRows()
@@ -312,7 +314,13 @@ func (fz *Fitting[T]) Apply(p *Pass[T]) error {
 			if op.kind == opBoxCox && a.min == a.max {
 				return &StateError{Feature: ff.def.name, Transform: op.name(), Reason: fmt.Sprintf("constant column (every value %v): λ is undefined", a.min), Err: ErrDomain}
 			}
-			op.fit(a)
+			if op.kind == opLearn {
+				if err := op.learn(ff.def.name, a); err != nil {
+					return err
+				}
+			} else {
+				op.fit(a)
+			}
 		}
 		if a := p.cats[i]; a != nil {
 			counts, missing := a.counts, a.missing

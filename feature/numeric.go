@@ -57,6 +57,7 @@ const (
 	opCustom
 	opYeoJohnson
 	opBoxCox
+	opLearn
 )
 
 var opNames = [...]string{
@@ -71,6 +72,7 @@ var opNames = [...]string{
 	opCustom:      "custom",
 	opYeoJohnson:  "yeo_johnson",
 	opBoxCox:      "box_cox",
+	opLearn:       "custom_fitted",
 }
 
 // numOp is a numeric transform: its configuration and, once fitted, its
@@ -84,11 +86,13 @@ type numOp struct {
 	lo, hi    float64 // clip bounds; minmax feature range; robust quantile range (percent)
 	bins      int
 	uniform   bool
-	custom    Custom
+	custom    Custom  // opCustom: the transform; opLearn: the fitted transform (nil before fitting)
+	learner   Learner // opLearn: the definition
 	// fitted state
 	a, b  float64   // impute: fill; standardize: mean, scale; minmax: scale, offset; robust: center, scale; maxabs: scale
 	edges []float64 // bins: all edges, first and last included
 	n     int64     // non-missing values seen in fitting
+	text  string    // opLearn: the fitted transform's MarshalText
 }
 
 func (o *numOp) name() string { return opNames[o.kind] }
@@ -98,7 +102,7 @@ func (o *numOp) stateful() bool {
 	switch o.kind {
 	case opImpute:
 		return o.strategy != Constant
-	case opStandardize, opMinMax, opRobust, opMaxAbs, opBins, opYeoJohnson, opBoxCox:
+	case opStandardize, opMinMax, opRobust, opMaxAbs, opBins, opYeoJohnson, opBoxCox, opLearn:
 		return true
 	}
 	return false
@@ -162,7 +166,7 @@ func (o *numOp) apply(x float64) float64 {
 			}
 		}
 		return float64(lo)
-	case opCustom:
+	case opCustom, opLearn:
 		if x != x {
 			return x
 		}
@@ -256,17 +260,72 @@ func Bins(k int, uniform bool) NumTransform {
 	return NumTransform{numOp{kind: opBins, bins: k, uniform: uniform}}
 }
 
-// Custom is a user-defined, stateless numeric transform: fixed parameters,
-// nothing learnt from data. Kind names it in encoded state. If the value also
-// implements encoding.TextMarshaler, its text (its parameters) is stored in
-// the encoded state and checked when the state is decoded, so a model is
-// never paired with a differently configured transform.
+// Custom is a user-defined numeric transform. Kind names it in encoded
+// state. If the value also implements encoding.TextMarshaler, its text (its
+// parameters) is stored in the encoded state and checked when the state is
+// decoded, so a model is never paired with a differently configured
+// transform.
+//
+// A plain Custom is stateless: fixed parameters, nothing learnt from data.
+// One that also implements Learner learns its state in Fit.
 //
 // Apply is never called with NaN (missing values pass through). It must be
 // safe for concurrent use.
 type Custom interface {
 	Kind() string
 	Apply(x float64) float64
+}
+
+// Learner is a Custom whose Apply depends on state fitted from data, such
+// as a winsorizer at training percentiles. Transform finds it by type
+// assertion. The Learner itself is the definition: its Kind and
+// MarshalText (its parameters, if it implements encoding.TextMarshaler)
+// are stored and checked as a plain Custom's, and its own Apply is never
+// called; the transform that runs is the one its Accumulator's Finish
+// returns.
+//
+// Fitting takes one pass for the step, like the built-in stateful
+// transforms, on the output of the steps before it in the chain: every
+// shard of the pass gets its own NewAccumulator, the shards are merged in
+// order, and Finish is called once on the merge. Missing values (NaN) are
+// left out, as they are for the built-in transforms, so Add never sees NaN
+// and a column with no non-missing value is an ErrEmpty error without a
+// call to Finish; ±Inf is an ErrInfinite error before reaching Add, unless
+// the chain starts with Clip.
+//
+// The fitted transform must implement encoding.TextMarshaler: its text,
+// valid UTF-8, is the fitted state stored in the encoded Fitted (Fit calls
+// MarshalText once, and encoding does not call it again). Set.Decode
+// rebuilds the fitted transform by passing that text to the definition's
+// Restore, so state is data only and decoding runs no user code but
+// Restore. Restore(MarshalText()) must give a transform that computes the
+// same bits (CheckParity tests it); Restore must return an error, not
+// panic, for text that it rejects.
+type Learner interface {
+	Custom
+	// NewAccumulator returns an empty accumulator of training values.
+	NewAccumulator() Accumulator
+	// Restore returns the fitted transform whose MarshalText gave state.
+	Restore(state []byte) (Custom, error)
+}
+
+// Accumulator collects the training values of a Learner, on one shard of
+// the data. It is used by one goroutine at a time.
+//
+// Fit merges shards in a fixed order (see Fit), so its result does not
+// depend on the number of CPUs; for a fit over arbitrary shards to equal
+// the fit over all rows, Merge must be exact (counts, min and max, kept
+// values), as the built-in statistics are.
+type Accumulator interface {
+	// Add adds one training value: finite, never NaN.
+	Add(x float64)
+	// Merge adds the values of other, an Accumulator from the same
+	// Learner's NewAccumulator, which is not used afterwards.
+	Merge(other Accumulator)
+	// Finish returns the fitted transform. It is called once, after at
+	// least one Add (on this Accumulator or one merged into it); an
+	// error fails the fit, wrapped in a *StateError naming the feature.
+	Finish() (Custom, error)
 }
 
 // CustomFunc adapts a function to Custom.
@@ -282,10 +341,14 @@ func (c CustomFunc) Kind() string { return c.Name }
 func (c CustomFunc) Apply(x float64) float64 { return c.Fn(x) }
 
 // Transform wraps a Custom as a step of a numeric chain. An Apply result of
-// NaN for a non-missing input is an ErrDomain error.
+// NaN for a non-missing input is an ErrDomain error. When c implements
+// Learner, the step is stateful: Fit learns its state (see Learner).
 func Transform(c Custom) NumTransform {
 	if c == nil || c.Kind() == "" {
 		panic(fmt.Sprintf("feature: Transform needs a Custom with a non-empty Kind, got %v", c))
+	}
+	if l, ok := c.(Learner); ok {
+		return NumTransform{numOp{kind: opLearn, learner: l}}
 	}
 	return NumTransform{numOp{kind: opCustom, custom: c}}
 }

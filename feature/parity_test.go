@@ -11,16 +11,22 @@ import (
 
 func TestCheckParityEveryTransform(t *testing.T) {
 	ctx := context.Background()
-	for _, block := range []int{1, 7, 0} {
-		set := fullSet(&feature.Options{BlockRows: block})
-		train := items(3000, 1)
-		f, err := set.Fit(ctx, train)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows := append(items(500, 2), badItems()...)
-		if err := feature.CheckParity(ctx, set, f, rows); err != nil {
-			t.Fatalf("BlockRows %d: %v", block, err)
+	sets := []struct {
+		name string
+		set  func(*feature.Options) *feature.Set[item]
+	}{{"built-in", fullSet}, {"learners", learnerSet}}
+	for _, tc := range sets {
+		for _, block := range []int{1, 7, 0} {
+			set := tc.set(&feature.Options{BlockRows: block})
+			train := items(3000, 1)
+			f, err := set.Fit(ctx, train)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows := append(items(500, 2), badItems()...)
+			if err := feature.CheckParity(ctx, set, f, rows); err != nil {
+				t.Fatalf("%s, BlockRows %d: %v", tc.name, block, err)
+			}
 		}
 	}
 }
