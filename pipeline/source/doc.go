@@ -68,7 +68,7 @@
 //
 //	                                          rows/s   peak heap   allocs
 //	CSV, ReadCSV streamed                      1.77 M     8.2 MiB     5.8 k
-//	CSV, ReadCSVAll into []T                   1.21 M
+//	CSV, ReadCSVFileAll into []T               1.89 M
 //	CSV, ReadCSV appended to a []T             0.48 M
 //	CSV, through encoding/csv (streamed)       0.47 M     2.7 MiB     1.0 M
 //	CSV, arrow-go's reader + Rows              0.46 M    53   MiB     1.0 M
