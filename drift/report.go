@@ -49,14 +49,7 @@ func (r *Report) WriteHTML(w io.Writer, opts *HTMLOptions) error {
 	for _, c := range r.Columns {
 		cd := card{ColumnResult: c, Score: num(c.Score), PValue: num(c.PValue),
 			Missing: fmt.Sprintf("%.1f%% → %.1f%%", 100*c.RefMissingShare, 100*c.CurMissingShare)}
-		switch {
-		case c.Status != StatusOK:
-			cd.Verdict, cd.Class = "not enough data", "na"
-		case c.Drifted:
-			cd.Verdict, cd.Class = "drift", "drift"
-		default:
-			cd.Verdict, cd.Class = "no drift", "ok"
-		}
+		cd.Verdict, cd.Class = verdict(c.Status, c.Drifted)
 		if c.MissingDrifted {
 			cd.Missing += " (changed)"
 		}
@@ -71,14 +64,7 @@ func (r *Report) WriteHTML(w io.Writer, opts *HTMLOptions) error {
 	if p := r.Performance; p != nil {
 		perf = &perfCard{PerformanceResult: p, Value: num(p.Value), Reference: num(p.Reference),
 			Limit: num(p.Limit), Degradation: num(p.Degradation)}
-		switch {
-		case p.Status != StatusOK:
-			perf.Verdict, perf.Class = "not enough data", "na"
-		case p.Drifted:
-			perf.Verdict, perf.Class = "drift", "drift"
-		default:
-			perf.Verdict, perf.Class = "no drift", "ok"
-		}
+		perf.Verdict, perf.Class = verdict(p.Status, p.Drifted)
 	}
 	return reportTmpl.Execute(w, struct {
 		O     HTMLOptions
@@ -87,6 +73,18 @@ func (r *Report) WriteHTML(w io.Writer, opts *HTMLOptions) error {
 		Cards []card
 		Share string
 	}{o, r, perf, cards, fmt.Sprintf("%.0f%%", 100*r.Share)})
+}
+
+// verdict is the badge text and CSS class of a result.
+func verdict(st Status, drifted bool) (text, class string) {
+	switch {
+	case st != StatusOK:
+		return "not enough data", "na"
+	case drifted:
+		return "drift", "drift"
+	default:
+		return "no drift", "ok"
+	}
 }
 
 // perfCard is the performance section of the HTML report.
