@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/loomml/loom/drift"
 )
 
 // BenchmarkScore is the in-process serving path: contract check, 9 features
@@ -53,5 +55,28 @@ func BenchmarkHandlerPredict(b *testing.B) {
 		if w.Code != 200 {
 			b.Fatal(w.Body.String())
 		}
+	}
+}
+
+// BenchmarkHandlerPredictPerformance is BenchmarkHandlerPredict with
+// Options.Performance set: each answered instance is also recorded for
+// delayed labels, which must add no allocation.
+func BenchmarkHandlerPredictPerformance(b *testing.B) {
+	perf, err := drift.NewPerformanceMonitor(&drift.PerformanceOptions{Metric: drift.ROCAUC, Reference: 0.8, MaxPending: 4096})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := NewHandler[customer](newTestScorer(b, 1), &Options[customer]{Performance: perf})
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodPost, "/predict", strings.NewReader(goodInstance))
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != 200 {
+			b.Fatal(w.Body.String())
+		}
+	}
+	if st := perf.Stats(); st.Predictions == 0 || st.Invalid != 0 || st.Duplicates != 0 {
+		b.Fatalf("monitor stats %+v", st)
 	}
 }

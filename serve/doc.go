@@ -46,7 +46,8 @@
 // /v2/health/live, /v2/health/ready, /v2/models/{name},
 // /v2/models/{name}/ready and /v2/models/{name}/infer, with one input
 // tensor per field. /healthz, /readyz and /metadata serve probes and
-// clients.
+// clients. With Options.Performance, POST /labels takes the labels that
+// arrive later (see Delayed labels).
 //
 // Every error is an RFC 9457 problem (application/problem+json) whose
 // "errors" list names each bad field of each instance and why: 400 for a
@@ -62,7 +63,56 @@
 // challenger also scores the champion's requests after the response is
 // written, on one goroutine fed by a bounded queue (overflow is dropped and
 // counted), and OnShadow receives both predictions. Options.Observe sees
-// every scored row and prediction, for a drift monitor.
+// every scored row and prediction, for a drift monitor; Options.Performance
+// joins predictions to delayed labels (see Delayed labels).
+//
+// # Delayed labels
+//
+// Labels often come long after the prediction (a loan repaid, a customer
+// gone). With Options.Performance set to a drift.PerformanceMonitor, the
+// handler records every instance it answers, before writing the response,
+// so a label sent after the response always finds its prediction pending:
+//
+//   - under the request id (X-Request-Id, echoed or generated; the
+//     response's "request_id") for a single-instance /predict, and under
+//     "<id>/<index>" for the instances of {"instances": [...]}, a batch of
+//     one included; the v2 infer endpoint is always a batch, under its
+//     response "id" (the request's "id", else X-Request-Id);
+//   - for a regressor (Class −1) its value (Predict), for a binary
+//     classifier the probability of its second class, index 1 of
+//     Info.Classes (Predict), for any other classifier its class index
+//     (PredictClass, with the Accuracy metric). Labels use the same terms:
+//     0 or 1, a class index, or the true value.
+//
+// Only requests answered with 200 are recorded, and a prediction the
+// monitor refuses (a duplicate id, a value its metric cannot use) is
+// counted in its PerformanceStats, never turned into an error. Recording a
+// single instance does not allocate (BenchmarkHandlerPredictPerformance);
+// the ids of a batch cost one string each. Canary answers are recorded
+// like the champion's: the monitor measures what clients were given.
+//
+// The handler then serves POST /labels, through the same concurrency
+// limit, MaxBodyBytes, Timeout and content-type rule (JSON or none, else
+// 415) as /predict. The body is one label or up to MaxBatch of them:
+//
+//	{"id": "req-1", "label": 1}
+//	{"labels": [{"id": "req-2/0", "label": 0}, {"id": "req-2/1", "label": 0.5}]}
+//
+// The id must be a non-empty string and the label a finite JSON number; a
+// key given twice, or, with RejectUnknownFields, an unknown key, is an
+// error too. A bad body gets a 400 problem whose errors name each bad
+// label by index ("instance"), field and value, and no label of it is
+// applied. Otherwise the labels are given to the monitor in order and the
+// response is 200 with a LabelsResult:
+//
+//	{"request_id": "...", "accepted": 1, "unmatched": 1, "rejected": 0,
+//	 "not_accepted": [{"index": 1, "id": "req-9", "status": "unmatched", "reason": "..."}]}
+//
+// "unmatched" counts labels with no pending prediction (drift.ErrNoPrediction:
+// unknown, already labelled, expired or evicted), "rejected" labels the
+// metric cannot use (drift.ErrBadValue, such as 2 for ROC AUC); the
+// monitor counts both too. The Label call that completes a window runs
+// the monitor's OnReport, OnAlert and Retrain on the request's goroutine.
 //
 // # Observability
 //

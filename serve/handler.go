@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/loomml/loom/drift"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -73,6 +74,16 @@ type Options[T any] struct {
 	// for concurrent use and quick.
 	Observe func(row *T, p Prediction)
 
+	// Performance, if set, joins predictions to labels that arrive later,
+	// for performance drift (see "Delayed labels" in the package
+	// documentation). Every instance answered by /predict or the v2 infer
+	// endpoint is recorded with Performance.Predict or PredictClass under
+	// its request id, "<id>/<index>" for a batch, before the response is
+	// written; and the handler serves POST /labels, through which clients
+	// send the labels. A prediction the monitor refuses (a duplicate id, a
+	// bad value) is counted by the monitor and never fails the request.
+	Performance *drift.PerformanceMonitor
+
 	// TracerProvider and MeterProvider default to the global providers.
 	TracerProvider trace.TracerProvider
 	MeterProvider  metric.MeterProvider
@@ -127,6 +138,7 @@ type shadowJob[T any] struct {
 //	GET  /v2/health/live, /v2/health/ready                 Open Inference Protocol (KServe v2)
 //	GET  /v2/models/{name}, /v2/models/{name}/ready
 //	POST /v2/models/{name}/infer, /v2/models/{name}/versions/{v}/infer
+//	POST /labels                        with Options.Performance: {"id": ..., "label": ...} or {"labels": [...]}
 //
 // Every error is an RFC 9457 problem (application/problem+json); a bad
 // request's problem lists each bad field and why.
@@ -156,6 +168,9 @@ func NewHandler[T any](champion Source[T], o *Options[T]) *Handler[T] {
 	h.mux.HandleFunc("GET /v2/models/{name}/ready", h.v2Ready)
 	h.mux.HandleFunc("POST /v2/models/{name}/infer", h.v2Infer)
 	h.mux.HandleFunc("POST /v2/models/{name}/versions/{version}/infer", h.v2Infer)
+	if h.o.Performance != nil {
+		h.mux.HandleFunc("POST /labels", h.labels)
+	}
 	return h
 }
 

@@ -19,36 +19,44 @@ import (
 var errNotObject = errors.New("an instance must be a JSON object")
 
 // decodeInstances reads a predict body: one instance as a JSON object, or
-// {"instances": [object, ...]}. It scans the body in place, without
-// building a generic JSON value.
-func (s *Scorer[T]) decodeInstances(body []byte, maxBatch int, strict bool) ([]T, []FieldError, error) {
+// {"instances": [object, ...]} (then batch is true). It scans the body in
+// place, without building a generic JSON value.
+func (s *Scorer[T]) decodeInstances(body []byte, maxBatch int, strict bool) (rows []T, batch bool, ferrs []FieldError, err error) {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 || body[0] != '{' {
-		return nil, nil, errors.New(`the body must be a JSON object: one instance, or {"instances": [...]}`)
+		return nil, false, nil, errors.New(`the body must be a JSON object: one instance, or {"instances": [...]}`)
 	}
-	if !json.Valid(body) {
-		var v any
-		err := json.Unmarshal(body, &v) // for the position of the syntax error
-		return nil, nil, fmt.Errorf("malformed JSON: %w", err)
+	if err := syntaxError(body); err != nil {
+		return nil, false, nil, err
 	}
-	raws, err := instances(body)
+	raws, batch, err := instances(body)
 	if err != nil {
-		return nil, nil, err
+		return nil, false, nil, err
 	}
 	if len(raws) > maxBatch {
-		return nil, nil, fmt.Errorf("%d instances exceed the limit of %d per request", len(raws), maxBatch)
+		return nil, false, nil, fmt.Errorf("%d instances exceed the limit of %d per request", len(raws), maxBatch)
 	}
-	rows := make([]T, len(raws))
-	var ferrs []FieldError
+	rows = make([]T, len(raws))
 	for i, raw := range raws {
 		ferrs = s.decode(raw, &rows[i], strict, i, ferrs)
 	}
-	return rows, ferrs, nil
+	return rows, batch, ferrs, nil
+}
+
+// syntaxError returns nil for valid JSON, else an error with the position
+// of the first syntax error.
+func syntaxError(body []byte) error {
+	if json.Valid(body) {
+		return nil
+	}
+	var v any
+	err := json.Unmarshal(body, &v) // for the position of the syntax error
+	return fmt.Errorf("malformed JSON: %w", err)
 }
 
 // instances returns the instances of a valid JSON object: the elements of
-// its "instances" array, or the object itself.
-func instances(body []byte) ([][]byte, error) {
+// its "instances" array (batch is true), or the object itself.
+func instances(body []byte) (raws [][]byte, batch bool, err error) {
 	sc := scanner{data: body}
 	sc.consume('{')
 	for {
@@ -65,7 +73,7 @@ func instances(body []byte) ([][]byte, error) {
 		if string(key) == "instances" {
 			val := body[start:sc.pos]
 			if val[0] != '[' {
-				return nil, errors.New(`"instances" must be an array of objects`)
+				return nil, true, errors.New(`"instances" must be an array of objects`)
 			}
 			var out [][]byte
 			in := scanner{data: val, pos: 1}
@@ -81,14 +89,14 @@ func instances(body []byte) ([][]byte, error) {
 				in.consume(',')
 			}
 			if len(out) == 0 {
-				return nil, errors.New(`"instances" is empty`)
+				return nil, true, errors.New(`"instances" is empty`)
 			}
-			return out, nil
+			return out, true, nil
 		}
 		sc.skipSpace()
 		sc.consume(',')
 	}
-	return [][]byte{body}, nil
+	return [][]byte{body}, false, nil
 }
 
 func (h *Handler[T]) predict(w http.ResponseWriter, r *http.Request) {
@@ -104,7 +112,7 @@ func (h *Handler[T]) predict(w http.ResponseWriter, r *http.Request) {
 			return http.StatusUnsupportedMediaType
 		}
 		modelAttrs(trace.SpanFromContext(ctx), s.info.Name, s.info.Version, route, 0)
-		rows, ferrs, err := s.decodeInstances(body, h.o.MaxBatch, h.o.RejectUnknownFields)
+		rows, batch, ferrs, err := s.decodeInstances(body, h.o.MaxBatch, h.o.RejectUnknownFields)
 		if err != nil {
 			writeProblem(w, http.StatusBadRequest, problemInvalid, err.Error(), requestID, nil)
 			return http.StatusBadRequest
@@ -128,6 +136,7 @@ func (h *Handler[T]) predict(w http.ResponseWriter, r *http.Request) {
 			writeProblem(w, http.StatusServiceUnavailable, problemTimeout, "scoring took longer than the request timeout", requestID, nil)
 			return http.StatusServiceUnavailable
 		}
+		h.recordPerformance(requestID, batch, preds)
 		ob := bufPool.Get().(*bytes.Buffer)
 		out := appendPredictResponse(ob.AvailableBuffer(), s, route, requestID, preds)
 		w.Header().Set("Content-Type", "application/json")

@@ -151,6 +151,7 @@ func (h *Handler[T]) v2Infer(w http.ResponseWriter, r *http.Request) {
 		if id == "" {
 			id = requestID
 		}
+		h.recordPerformance(id, true, preds)
 		values := make([]float64, len(preds))
 		var probs []float64
 		k := len(s.info.Classes)
