@@ -7,6 +7,7 @@ import (
 	"log"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/loomml/loom/drift"
 	"github.com/loomml/loom/examples/internal/customers"
@@ -22,6 +23,7 @@ type app struct {
 	model   *serve.Swap[Customer]
 	handler *serve.Handler[Customer]
 	monitor *drift.Monitor[Customer]
+	perf    *drift.PerformanceMonitor // nil when the version has no roc_auc
 	stop    context.CancelFunc
 
 	mu     sync.Mutex
@@ -37,10 +39,25 @@ func newApp(ctx context.Context, reg *registry.Registry, model, alias string, mo
 		stop()
 		return nil, err
 	}
+	onAlert := func(al drift.Alert) { a.mu.Lock(); a.alerts = append(a.alerts, al); a.mu.Unlock() }
+	// Labels arrive later (did the customer churn?): POST /models/churn/labels
+	// joins them to the served predictions by request id, and the ROC AUC of
+	// each 1,000 joined pairs is compared with the one measured at evaluation.
+	if auc, ok := loaded.Version.Metadata.Metrics["roc_auc"]; monitor && ok {
+		a.perf, err = drift.NewPerformanceMonitor(&drift.PerformanceOptions{
+			Name: model, Metric: drift.ROCAUC, Reference: auc, MaxDegradation: 0.05,
+			Window: 1000, MaxWait: 24 * time.Hour, OnAlert: onAlert,
+		})
+		if err != nil {
+			stop()
+			return nil, err
+		}
+	}
 	if monitor && loaded.Profile != nil {
 		a.monitor, err = drift.NewMonitor(loaded.Profile, customers.DriftColumns(), &drift.MonitorOptions{
-			Window:  drift.Window{Rows: 10000},
-			OnAlert: func(al drift.Alert) { a.mu.Lock(); a.alerts = append(a.alerts, al); a.mu.Unlock() },
+			Window:      drift.Window{Rows: 10000},
+			OnAlert:     onAlert,
+			Performance: a.perf,
 		})
 		if err != nil {
 			stop()
@@ -53,7 +70,7 @@ func newApp(ctx context.Context, reg *registry.Registry, model, alias string, mo
 		stop()
 		return nil, err
 	}
-	opts := &serve.Options[Customer]{RejectUnknownFields: true}
+	opts := &serve.Options[Customer]{RejectUnknownFields: true, Performance: a.perf}
 	if a.monitor != nil {
 		opts.Observe = func(c *Customer, _ serve.Prediction) { a.monitor.Observe(*c) }
 	}

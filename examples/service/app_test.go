@@ -48,7 +48,8 @@ func trainAndRegister(t *testing.T, reg *registry.Registry, n int, c float64) re
 		t.Fatal(err)
 	}
 	prof := drift.BuildProfile(slices.Values(rows), customers.DriftColumns(), nil)
-	v, err := serve.Register(ctx, reg, "churn", serve.Artifact[Customer]{Contract: customers.Contract(), Features: fitted, Model: m, Profile: prof}, registry.Metadata{})
+	md := registry.Metadata{Metrics: map[string]float64{"roc_auc": 0.8}}
+	v, err := serve.Register(ctx, reg, "churn", serve.Artifact[Customer]{Contract: customers.Contract(), Features: fitted, Model: m, Profile: prof}, md)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,6 +96,22 @@ func TestService(t *testing.T) {
 	}
 	if code, body := post("/models/churn/predict", `{"age": 34, "score": 0.8, "segment": "low", "region": "north", "target": 0}`); code != 200 || !strings.Contains(body, `"version":1`) {
 		t.Fatalf("predict = %d %s", code, body)
+	}
+	// A prediction under a request id of ours, then its label, later.
+	req, _ := http.NewRequest("POST", srv.URL+"/models/churn/predict", strings.NewReader(`{"age": 40, "score": 0.3, "segment": "mid", "region": "south", "target": 0}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Request-Id", "signup-77")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("predict with a request id: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	code, body = post("/models/churn/labels", `{"labels": [{"id": "signup-77", "label": 1}, {"id": "never-served", "label": 0}]}`)
+	if code != 200 || !strings.Contains(body, `"accepted":1`) || !strings.Contains(body, `"unmatched":1`) {
+		t.Fatalf("labels = %d %s", code, body)
+	}
+	if st := a.perf.Stats(); st.Joined != 1 || st.Unmatched != 1 {
+		t.Fatalf("performance stats %+v; want 1 joined, 1 unmatched", st)
 	}
 	if err := reg.Promote(ctx, "churn", "champion", v2.Number, "better", nil); err != nil {
 		t.Fatal(err)

@@ -1,8 +1,9 @@
 // Command service is an existing Go web service that embeds a Loom model:
 // its own endpoint scores customers in process, the model's HTTP API is
 // mounted beside it, the model follows the registry's "champion" alias and
-// is hot-swapped when the alias moves, and a drift monitor watches the
-// traffic.
+// is hot-swapped when the alias moves, a drift monitor watches the
+// traffic, and labels sent later are joined to the served predictions by
+// request id to watch the model's ROC AUC (performance drift).
 //
 // Train and register a model first, then start the service on the same
 // registry:
@@ -12,6 +13,8 @@
 //
 //	curl -s localhost:8080/signup -d '{"customer_id": "c-1", "age": 34, "score": 0.8, "plan": "low", "region": "north"}'
 //	curl -s localhost:8080/models/churn/predict -d '{"age": 34, "score": 0.8, "segment": "low", "region": "north", "target": 0}'
+//	curl -s localhost:8080/models/churn/predict -H 'X-Request-Id: r-1' -d '{"age": 34, "score": 0.8, "segment": "low", "region": "north", "target": 0}'
+//	curl -s localhost:8080/models/churn/labels -d '{"id": "r-1", "label": 1}'
 //	curl -s localhost:8080/drift
 //
 // Promote another version (from another process, even) and the service
