@@ -12,9 +12,9 @@
 //	go run ./examples/service -addr localhost:8080
 //
 //	curl -s localhost:8080/signup -d '{"customer_id": "c-1", "age": 34, "score": 0.8, "plan": "low", "region": "north"}'
-//	curl -s localhost:8080/models/churn/predict -d '{"age": 34, "score": 0.8, "segment": "low", "region": "north", "target": 0}'
-//	curl -s localhost:8080/models/churn/predict -H 'X-Request-Id: r-1' -d '{"age": 34, "score": 0.8, "segment": "low", "region": "north", "target": 0}'
-//	curl -s localhost:8080/models/churn/labels -d '{"id": "r-1", "label": 1}'
+//	curl -s localhost:8080/models/churn/predict -H 'Content-Type: application/json' -d '{"age": 34, "score": 0.8, "segment": "low", "region": "north", "target": 0}'
+//	curl -s localhost:8080/models/churn/predict -H 'Content-Type: application/json' -H 'X-Request-Id: r-1' -d '{"age": 34, "score": 0.8, "segment": "low", "region": "north", "target": 0}'
+//	curl -s localhost:8080/models/churn/labels -H 'Content-Type: application/json' -d '{"id": "r-1", "label": 1}'
 //	curl -s localhost:8080/drift
 //
 // Promote another version (from another process, even) and the service
