@@ -219,7 +219,7 @@ func (f *Fitted[T]) MarshalJSON() ([]byte, error) {
 			fj.Parts = append(fj.Parts, p.String())
 		}
 		if ff.def.typ == typeProduct {
-			fj.Of = ff.def.of[:]
+			fj.Of = ff.def.of
 		}
 		st.Features[i] = fj
 	}
@@ -288,7 +288,7 @@ func (s *Set[T]) Decode(data []byte) (*Fitted[T], error) {
 				return nil, &StateError{Feature: d.name, Reason: fmt.Sprintf("parts %v in the state, %v in the set", fj.Parts, want), Err: ErrMismatch}
 			}
 		}
-		if d.typ == typeProduct && !slices.Equal(fj.Of, d.of[:]) || d.typ != typeProduct && len(fj.Of) != 0 {
+		if d.typ == typeProduct && !slices.Equal(fj.Of, d.of) || d.typ != typeProduct && len(fj.Of) != 0 {
 			return nil, &StateError{Feature: d.name, Reason: fmt.Sprintf("product of %v in the state, of %v in the set", fj.Of, d.of), Err: ErrMismatch}
 		}
 		for j := range ff.nums {

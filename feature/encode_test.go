@@ -168,9 +168,22 @@ func FuzzDecode(f *testing.F) {
 		f.Add(append(append(append([]byte(nil), learner[:k]...), text...), learner[l:]...))
 	}
 	f.Add(bytes.Replace(learner, []byte(`"kind":"custom",`), []byte(`"kind":"custom","fitted":"2",`), 1))
+	// The state of polynomial terms (testdata/fitted_poly.golden), with
+	// their factors changed.
+	poly, err := os.ReadFile(filepath.Join("testdata", "fitted_poly.golden"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(poly)
+	f.Add(poly[:len(poly)/2])
+	of := []byte(`"of":["x_std","x_std","y_mean"]`)
+	for _, factors := range []string{`[]`, `["x_std"]`, `["x_std","y_mean"]`, `["x_std","x_std","y_mean","z"]`, `["x_std","x_std","nope"]`, `["x_std","x_std",""]`, `null`, `"x_std"`} {
+		f.Add(bytes.Replace(poly, of, append([]byte(`"of":`), factors...), 1))
+	}
+	f.Add(bytes.Replace(golden, []byte(`"of":["x_minmax","y_mean"]`), []byte(`"of":["x_minmax","y_mean","x_minmax"]`), 1))
 	rows := append(items(20, 9), badItems()...)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, set := range []*feature.Set[item]{fullSet(nil), learnerSet(nil)} {
+		for _, set := range []*feature.Set[item]{fullSet(nil), learnerSet(nil), polySet(nil)} {
 			g, err := set.Decode(data)
 			if err != nil {
 				if !errors.Is(err, feature.ErrFormat) && !errors.Is(err, feature.ErrMismatch) {

@@ -402,12 +402,12 @@ func newFitted[T any](feats []fitFeat[T], blockRows int) *Fitted[T] {
 			}
 		case typeProduct:
 			f.names = append(f.names, name)
-			for j := range f.feats[:i] {
-				if g := &f.feats[j]; g.def.name == ff.def.of[0] {
-					ff.ofA = g.off
-				}
-				if g := &f.feats[j]; g.def.name == ff.def.of[1] {
-					ff.ofB = g.off
+			ff.ofs = make([]int, len(ff.def.of))
+			for k, name := range ff.def.of {
+				for j := range f.feats[:i] {
+					if g := &f.feats[j]; g.def.name == name {
+						ff.ofs[k] = g.off
+					}
 				}
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // Fitted is a fitted feature set: the Set's definitions with the state
@@ -34,8 +35,8 @@ type fitFeat[T any] struct {
 	cats       []catOp
 	enc        *catOp // last of cats
 	off, width int
-	ofA, ofB   int  // product: the columns multiplied
-	clipFirst  bool // the chain starts with Clip, which accepts ±Inf
+	ofs        []int // product: the columns multiplied, last first
+	clipFirst  bool  // the chain starts with Clip, which accepts ±Inf
 	fast       fastChain
 	kernel     kernel // how the matrix path evaluates the feature over a chunk
 }
@@ -256,14 +257,19 @@ func (f *fitFeat[T]) put(row *T, vec []float64) uint8 {
 		}
 		return f.enc.put(s, ok, out)
 	case typeProduct:
-		x := vec[f.ofA] * vec[f.ofB]
-		switch {
-		case x != x:
+		o := f.ofs
+		x := vec[o[len(o)-1]]
+		for j := len(o) - 2; j >= 0; j-- {
+			x *= vec[o[j]]
+		}
+		if x-x != 0 { // NaN or ±Inf
 			out[0] = nan
-			return codeMissing
-		case x-x != 0:
-			out[0] = nan
-			return codeInfinite
+			for _, j := range o {
+				if vec[j] != vec[j] {
+					return codeMissing
+				}
+			}
+			return codeInfinite // an overflow, perhaps before a factor of 0
 		}
 		out[0] = x
 		return codeOK
@@ -285,7 +291,8 @@ func (f *fitFeat[T]) put(row *T, vec []float64) uint8 {
 func (f *fitFeat[T]) explain(row *T, rowIndex int, code uint8) *ValueError {
 	e := &ValueError{Row: rowIndex, Feature: f.def.name, Value: MissingCategory, Err: codeErrs[code]}
 	if f.typ == typeProduct {
-		e.Value = "product of " + f.def.of[0] + " and " + f.def.of[1]
+		of := f.def.of
+		e.Value = "product of " + strings.Join(of[:len(of)-1], ", ") + " and " + of[len(of)-1]
 	}
 	switch f.typ {
 	case typeNum:

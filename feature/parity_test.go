@@ -14,7 +14,7 @@ func TestCheckParityEveryTransform(t *testing.T) {
 	sets := []struct {
 		name string
 		set  func(*feature.Options) *feature.Set[item]
-	}{{"built-in", fullSet}, {"learners", learnerSet}}
+	}{{"built-in", fullSet}, {"learners", learnerSet}, {"polynomial", polySet}}
 	for _, tc := range sets {
 		for _, block := range []int{1, 7, 0} {
 			set := tc.set(&feature.Options{BlockRows: block})

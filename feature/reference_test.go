@@ -23,6 +23,7 @@ type refCase struct {
 	State   map[string]json.RawMessage `json:"state"`
 	Rows    []int                      `json:"rows"`
 	Output  json.RawMessage            `json:"output"`
+	Names   []string                   `json:"names"` // output names, of the polynomial cases
 }
 
 type refFile struct {
@@ -271,6 +272,10 @@ func TestSklearnReference(t *testing.T) {
 		}
 		for _, c := range ref.Cases {
 			t.Run(ds+"/"+c.Name, func(t *testing.T) {
+				if strings.HasPrefix(c.Name, "poly") {
+					checkPolyCase(t, tb, c, train, test)
+					return
+				}
 				checkCase(t, tb, c, train, test)
 			})
 		}
@@ -432,4 +437,65 @@ func checkCase(t *testing.T, tb table, c refCase, train, test []rec) {
 			}
 		}
 	}
+}
+
+// checkPolyCase compares Polynomial with PolynomialFeatures(include_bias=
+// False): the names (scikit-learn's with "*" for the space) and the
+// outputs, within 1e-12 relative; go test -v -run Sklearn/diabetes/poly
+// logs the largest difference.
+func checkPolyCase(t *testing.T, tb table, c refCase, train, test []rec) {
+	set := feature.NewSet[rec](&feature.Options{BlockRows: 97})
+	for _, name := range c.Columns {
+		j := tb.col(name)
+		set.Num(name, func(r *rec) float64 { return r.num[j] })
+	}
+	switch c.Name {
+	case "poly3":
+		set.Polynomial(3, false, c.Columns...)
+	case "poly2_interaction":
+		set.Polynomial(2, true, c.Columns...)
+	default:
+		t.Fatalf("unknown case %s", c.Name)
+	}
+	fit, err := set.Fit(context.Background(), train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]string, len(c.Names))
+	for i, n := range c.Names {
+		want[i] = strings.ReplaceAll(n, " ", "*")
+	}
+	if got := fit.Names(); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("names %v; want %v", got, want)
+	}
+	var out [][]*float64
+	if err := json.Unmarshal(c.Output, &out); err != nil {
+		t.Fatal(err)
+	}
+	near := closeTo(1e-12)
+	dev := deviation{on: true}
+	defer dev.log(t)
+	rows := make([]rec, len(c.Rows))
+	for k, i := range c.Rows {
+		rows[k] = test[i]
+	}
+	m, err := fit.Matrix(context.Background(), rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exact := 0
+	for k := range rows {
+		v := fit.Vector(&rows[k], nil)
+		for j := range v {
+			w := *out[k][j]
+			dev.add("output", v[j], w)
+			if v[j] == w {
+				exact++
+			}
+			if !near(v[j], w) || m.At(k, j) != v[j] {
+				t.Errorf("row %d column %s = %v (matrix %v); want %v", c.Rows[k], fit.Names()[j], v[j], m.At(k, j), w)
+			}
+		}
+	}
+	t.Logf("%d of %d values equal to the bit", exact, len(rows)*fit.Width())
 }

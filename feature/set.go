@@ -2,6 +2,9 @@ package feature
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -65,7 +68,7 @@ type def[T any] struct {
 	nums   []numOp
 	cats   []catOp
 	parts  []TimePart
-	of     [2]string // product: the two numeric features multiplied
+	of     []string // product: the numeric features multiplied (at least 2)
 }
 
 // NewSet returns an empty Set with the given options (nil for defaults).
@@ -241,18 +244,137 @@ func (s *Set[T]) Time(name string, fn func(*T) time.Time, parts ...TimePart) *Se
 // product (ErrMissing), and an overflow is an ErrInfinite error.
 func (s *Set[T]) Product(name, a, b string) *Set[T] {
 	for _, f := range []string{a, b} {
-		ok := false
-		for _, d := range s.defs {
-			if d.name == f && d.typ == typeNum {
-				ok = true
-			}
-		}
-		if !ok {
+		if !s.isNum(f) {
 			panic(fmt.Sprintf("feature: Product %q needs earlier numeric features, got %q", name, f))
 		}
 	}
-	s.add(&def[T]{name: name, typ: typeProduct, of: [2]string{a, b}})
+	s.add(&def[T]{name: name, typ: typeProduct, of: []string{a, b}})
 	return s
+}
+
+func (s *Set[T]) isNum(name string) bool {
+	for _, d := range s.defs {
+		if d.name == name && d.typ == typeNum {
+			return true
+		}
+	}
+	return false
+}
+
+// Polynomial adds the polynomial terms of degree 2 to degree of the
+// outputs of the numeric features listed, all defined earlier in the set:
+// every monomial of total degree 2..degree, or with interactionOnly only
+// those of distinct features (x*y, not x^2), in the order of scikit-learn's
+// PolynomialFeatures(degree, interaction_only=interactionOnly,
+// include_bias=False) without its degree-1 columns (the features
+// themselves). For features x, y, z and degree 3 that is x^2, x*y, x*z,
+// y^2, y*z, z^2, x^3, x^2*y, x^2*z, x*y^2, x*y*z, x*z^2, y^3, y^2*z,
+// y*z^2, z^3; with interactionOnly, x*y, x*z, y*z, x*y*z.
+//
+// Each term is a product feature of its k factors (k = its degree), like
+// Product, with no transforms or state of its own: no defined output if
+// a factor has none (ErrMissing), and an ErrInfinite error if the product
+// overflows, also when an intermediate product overflows before a factor
+// of 0. The factors are multiplied from the last to the first (x^2*y is
+// (y·x)·x), scikit-learn's order, so the values equal PolynomialFeatures'
+// bit for bit on the same inputs.
+//
+// A term is named as in scikit-learn's get_feature_names_out with "*" in
+// place of the space: its features in the order listed, joined by "*",
+// each with "^p" when its power p is above 1 ("x^2*y"). Names must not
+// clash with earlier feature names or with each other (which only
+// features whose own names contain "*" or "^" can cause); a clash, a
+// degree below 2, no feature, a feature listed twice, an unknown or
+// non-numeric feature, or no term at all (interactionOnly with one
+// feature) panics. The number of terms grows as C(n+degree, n) - n - 1 for
+// n features (n(n-1)/2 + ... with interactionOnly).
+func (s *Set[T]) Polynomial(degree int, interactionOnly bool, features ...string) *Set[T] {
+	if degree < 2 {
+		panic(fmt.Sprintf("feature: Polynomial degree must be at least 2, got %d", degree))
+	}
+	if len(features) == 0 {
+		panic("feature: Polynomial needs at least one feature, got 0")
+	}
+	for i, f := range features {
+		if !s.isNum(f) {
+			panic(fmt.Sprintf("feature: Polynomial needs earlier numeric features, got %q", f))
+		}
+		if slices.Contains(features[:i], f) {
+			panic(fmt.Sprintf("feature: Polynomial feature listed twice, got %q", f))
+		}
+	}
+	var defs []*def[T]
+	seen := make(map[string]bool)
+	for k := 2; k <= degree; k++ {
+		if interactionOnly && k > len(features) {
+			break
+		}
+		for _, idx := range combinations(len(features), k, !interactionOnly) {
+			d := &def[T]{typ: typeProduct, of: make([]string, k)}
+			for j, i := range idx {
+				d.of[j] = features[i]
+			}
+			d.name = monomialName(d.of)
+			if s.names[d.name] || seen[d.name] {
+				panic(fmt.Sprintf("feature: Polynomial term name duplicates a feature name, got %q", d.name))
+			}
+			seen[d.name] = true
+			defs = append(defs, d)
+		}
+	}
+	if len(defs) == 0 {
+		panic(fmt.Sprintf("feature: Polynomial of degree %d with interactions only gives no term for %d feature", degree, len(features)))
+	}
+	for _, d := range defs {
+		s.add(d)
+	}
+	return s
+}
+
+// combinations returns the k-combinations of 0..n-1 (with repetition when
+// rep) in lexicographic order, as Python's itertools.combinations and
+// combinations_with_replacement.
+func combinations(n, k int, rep bool) [][]int {
+	var out [][]int
+	idx := make([]int, k)
+	var rec func(j, from int)
+	rec = func(j, from int) {
+		if j == k {
+			out = append(out, slices.Clone(idx))
+			return
+		}
+		for i := from; i < n; i++ {
+			idx[j] = i
+			if rep {
+				rec(j+1, i)
+			} else {
+				rec(j+1, i+1)
+			}
+		}
+	}
+	rec(0, 0)
+	return out
+}
+
+// monomialName names a product of the factors of (equal factors adjacent):
+// "x^2*y".
+func monomialName(of []string) string {
+	var b strings.Builder
+	for i := 0; i < len(of); {
+		j := i + 1
+		for j < len(of) && of[j] == of[i] {
+			j++
+		}
+		if i > 0 {
+			b.WriteByte('*')
+		}
+		b.WriteString(of[i])
+		if j-i > 1 {
+			b.WriteString("^" + strconv.Itoa(j-i))
+		}
+		i = j
+	}
+	return b.String()
 }
 
 // Len returns the number of features defined.

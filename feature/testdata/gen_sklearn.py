@@ -30,6 +30,13 @@ scipy.stats.boxcox (scipy 1.10.1), that is boxcox_normmax(method="mle"):
 scipy.optimize.brent on -boxcox_llf from the bracket (-2, 2). These cases
 come after the earlier ones in each file; adding them left every earlier
 case byte for byte as it was.
+
+Polynomial terms (PolynomialFeatures(include_bias=False), cases poly3 with
+degree 3 and poly2_interaction with degree 2 and interaction_only) run on
+three raw diabetes columns, bmi, bp and s5; these cases also hold the
+output names (get_feature_names_out) as "names". They come last in
+sklearn_diabetes.json, after the Box-Cox cases, which adding them left byte
+for byte as they were.
 """
 import csv
 import json
@@ -39,8 +46,8 @@ import sys
 import numpy as np
 from sklearn.impute import SimpleImputer
 from sklearn.preprocessing import (KBinsDiscretizer, MaxAbsScaler, MinMaxScaler,
-                                   OneHotEncoder, OrdinalEncoder, PowerTransformer,
-                                   RobustScaler, StandardScaler)
+                                   OneHotEncoder, OrdinalEncoder, PolynomialFeatures,
+                                   PowerTransformer, RobustScaler, StandardScaler)
 
 
 def clean(x):
@@ -102,6 +109,11 @@ BOXCOX = [
     ("box_cox", lambda: PowerTransformer(method="box-cox", standardize=False), ["lambdas_"]),
     ("box_cox_std", lambda: PowerTransformer(method="box-cox", standardize=True), ["lambdas_"]),
 ]
+POLY = [
+    ("poly3", lambda: PolynomialFeatures(degree=3, include_bias=False), ["powers_"]),
+    ("poly2_interaction", lambda: PolynomialFeatures(degree=2, interaction_only=True, include_bias=False), ["powers_"]),
+]
+POLY_COLUMNS = ["bmi", "bp", "s5"]
 KBINS = [
     ("kbins_quantile", lambda: KBinsDiscretizer(n_bins=5, encode="ordinal", strategy="quantile"), ["bin_edges_", "n_bins_"]),
     ("kbins_uniform", lambda: KBinsDiscretizer(n_bins=5, encode="ordinal", strategy="uniform"), ["bin_edges_", "n_bins_"]),
@@ -119,6 +131,13 @@ def numeric_dataset(name, nrows):
     pos = positive(X, cols) if name != "diabetes" else ["target"]
     P = numeric(rows, pos, header)
     cases += [case(n, mk(), attrs, pos, P[train_idx], P[test_idx], nrows) for n, mk, attrs in BOXCOX]
+    if name == "diabetes":
+        Q = numeric(rows, POLY_COLUMNS, header)
+        for n, mk, attrs in POLY:
+            model = mk()
+            c = case(n, model, attrs, POLY_COLUMNS, Q[train_idx], Q[test_idx], nrows)
+            c["names"] = [str(v) for v in model.get_feature_names_out(POLY_COLUMNS)]
+            cases.append(c)
     return {"dataset": name, "cases": cases}
 
 
