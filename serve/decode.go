@@ -63,32 +63,16 @@ func (d *rowDecoder[T]) decode(data []byte, row *T, strict bool, inst int, errs 
 	} else {
 		seen = make([]bool, n)
 	}
-	sc.skipSpace()
-	if !sc.consume('}') {
-		for {
-			sc.skipSpace()
-			key := sc.str()
-			sc.skipSpace()
-			sc.consume(':')
-			sc.skipSpace()
-			start := sc.pos
-			sc.skipValue()
-			val := data[start:sc.pos]
-			if i := d.m.Index(string(key)); i >= 0 {
-				if seen[i] {
-					errs = append(errs, FieldError{Instance: inst, Field: d.m.Field(i).Name, Reason: "given twice"})
-				} else if reason := d.set(row, i, val); reason != "" {
-					errs = append(errs, FieldError{Instance: inst, Field: d.m.Field(i).Name, Reason: reason})
-				}
-				seen[i] = true
-			} else if strict {
-				errs = append(errs, FieldError{Instance: inst, Field: unquote(key), Reason: "unknown field"})
+	for key, val, ok := sc.member(); ok; key, val, ok = sc.member() {
+		if i := d.m.Index(string(key)); i >= 0 {
+			if seen[i] {
+				errs = append(errs, FieldError{Instance: inst, Field: d.m.Field(i).Name, Reason: "given twice"})
+			} else if reason := d.set(row, i, val); reason != "" {
+				errs = append(errs, FieldError{Instance: inst, Field: d.m.Field(i).Name, Reason: reason})
 			}
-			sc.skipSpace()
-			if sc.consume('}') {
-				break
-			}
-			sc.consume(',')
+			seen[i] = true
+		} else if strict {
+			errs = append(errs, FieldError{Instance: inst, Field: unquote(key), Reason: "unknown field"})
 		}
 	}
 	for i, ok := range seen {
@@ -247,6 +231,42 @@ func (s *scanner) str() []byte {
 		s.pos++
 	}
 	return s.data[start:]
+}
+
+// member reads the next member of the object being scanned, whose '{' has
+// been consumed: its raw key (between the quotes) and its raw value. It
+// reports false, past the closing '}', when there is none left.
+func (s *scanner) member() (key, val []byte, ok bool) {
+	s.skipSpace()
+	if s.consume('}') {
+		return nil, nil, false
+	}
+	key = s.str()
+	s.skipSpace()
+	s.consume(':')
+	s.skipSpace()
+	start := s.pos
+	s.skipValue()
+	val = s.data[start:s.pos]
+	s.skipSpace()
+	s.consume(',')
+	return key, val, true
+}
+
+// element reads the next element of the array being scanned, whose '[' has
+// been consumed. It reports false, past the closing ']', when there is none
+// left.
+func (s *scanner) element() (val []byte, ok bool) {
+	s.skipSpace()
+	if s.consume(']') {
+		return nil, false
+	}
+	start := s.pos
+	s.skipValue()
+	val = s.data[start:s.pos]
+	s.skipSpace()
+	s.consume(',')
+	return val, true
 }
 
 // skipValue moves past one value of any kind.

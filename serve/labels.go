@@ -138,30 +138,18 @@ func decodeLabels(body []byte, maxBatch int, strict bool) ([]labelEntry, []Field
 	var single, unknown []string
 	sc := scanner{data: body}
 	sc.consume('{')
-	for {
-		sc.skipSpace()
-		if sc.consume('}') {
-			break
-		}
-		key := unquote(sc.str())
-		sc.skipSpace()
-		sc.consume(':')
-		sc.skipSpace()
-		start := sc.pos
-		sc.skipValue()
-		switch key {
+	for raw, val, ok := sc.member(); ok; raw, val, ok = sc.member() {
+		switch key := unquote(raw); key {
 		case "labels":
 			if list != nil {
 				return nil, nil, errors.New(`"labels" is given twice`)
 			}
-			list = body[start:sc.pos]
+			list = val
 		case "id", "label":
 			single = append(single, key)
 		default:
 			unknown = append(unknown, key)
 		}
-		sc.skipSpace()
-		sc.consume(',')
 	}
 	if list == nil {
 		e, errs := decodeLabel(body, 0, strict, nil)
@@ -178,19 +166,10 @@ func decodeLabels(body []byte, maxBatch int, strict bool) ([]labelEntry, []Field
 	}
 	var raws [][]byte
 	in := scanner{data: list, pos: 1}
-	for {
-		in.skipSpace()
-		if in.consume(']') {
-			break
-		}
-		s := in.pos
-		in.skipValue()
-		raws = append(raws, list[s:in.pos])
-		if len(raws) > maxBatch {
+	for el, ok := in.element(); ok; el, ok = in.element() {
+		if raws = append(raws, el); len(raws) > maxBatch {
 			return nil, nil, fmt.Errorf("more than %d labels in one request", maxBatch)
 		}
-		in.skipSpace()
-		in.consume(',')
 	}
 	if len(raws) == 0 {
 		return nil, nil, errors.New(`"labels" is empty`)
@@ -213,18 +192,8 @@ func decodeLabel(raw []byte, i int, strict bool, errs []FieldError) (labelEntry,
 	var seenID, seenLabel bool
 	sc := scanner{data: raw}
 	sc.consume('{')
-	for {
-		sc.skipSpace()
-		if sc.consume('}') {
-			break
-		}
-		key := unquote(sc.str())
-		sc.skipSpace()
-		sc.consume(':')
-		sc.skipSpace()
-		start := sc.pos
-		sc.skipValue()
-		v := raw[start:sc.pos]
+	for k, v, ok := sc.member(); ok; k, v, ok = sc.member() {
+		key := unquote(k)
 		switch {
 		case key == "id" && seenID, key == "label" && seenLabel:
 			errs = append(errs, FieldError{Instance: i, Field: key, Reason: "given twice"})
@@ -259,8 +228,6 @@ func decodeLabel(raw []byte, i int, strict bool, errs []FieldError) (labelEntry,
 		case strict:
 			errs = append(errs, FieldError{Instance: i, Field: key, Reason: "unknown field"})
 		}
-		sc.skipSpace()
-		sc.consume(',')
 	}
 	if !seenID {
 		errs = append(errs, FieldError{Instance: i, Field: "id", Reason: "required field is missing"})

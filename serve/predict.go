@@ -59,42 +59,22 @@ func syntaxError(body []byte) error {
 func instances(body []byte) (raws [][]byte, batch bool, err error) {
 	sc := scanner{data: body}
 	sc.consume('{')
-	for {
-		sc.skipSpace()
-		if sc.consume('}') {
-			break
+	for key, val, ok := sc.member(); ok; key, val, ok = sc.member() {
+		if string(key) != "instances" {
+			continue
 		}
-		key := sc.str()
-		sc.skipSpace()
-		sc.consume(':')
-		sc.skipSpace()
-		start := sc.pos
-		sc.skipValue()
-		if string(key) == "instances" {
-			val := body[start:sc.pos]
-			if val[0] != '[' {
-				return nil, true, errors.New(`"instances" must be an array of objects`)
-			}
-			var out [][]byte
-			in := scanner{data: val, pos: 1}
-			for {
-				in.skipSpace()
-				if in.consume(']') {
-					break
-				}
-				s := in.pos
-				in.skipValue()
-				out = append(out, val[s:in.pos])
-				in.skipSpace()
-				in.consume(',')
-			}
-			if len(out) == 0 {
-				return nil, true, errors.New(`"instances" is empty`)
-			}
-			return out, true, nil
+		if val[0] != '[' {
+			return nil, true, errors.New(`"instances" must be an array of objects`)
 		}
-		sc.skipSpace()
-		sc.consume(',')
+		var out [][]byte
+		in := scanner{data: val, pos: 1}
+		for el, ok := in.element(); ok; el, ok = in.element() {
+			out = append(out, el)
+		}
+		if len(out) == 0 {
+			return nil, true, errors.New(`"instances" is empty`)
+		}
+		return out, true, nil
 	}
 	return [][]byte{body}, false, nil
 }
