@@ -91,6 +91,11 @@ type rule[T any] struct {
 	sset       strSet  // text allowed set
 }
 
+// inRange reports whether x lies within the compiled range of r.
+func (r *rule[T]) inRange(x float64) bool {
+	return (x > r.lo || !r.loEx && x == r.lo) && (x < r.hi || !r.hiEx && x == r.hi)
+}
+
 type dataRule struct {
 	check DatasetCheck
 	field int // index into Bound.fields, -1 for row_count

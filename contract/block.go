@@ -296,8 +296,8 @@ func (v *Validator[T]) evalFloat(fi int, f *bfield, c *column, rows []T, n int, 
 			rj := f.rules[k+1]
 			a, b := r, &v.b.rules[rj]
 			for i, x := range xs {
-				p1 := (x > a.lo || !a.loEx && x == a.lo) && (x < a.hi || !a.hiEx && x == a.hi)
-				p2 := (x > b.lo || !b.loEx && x == b.lo) && (x < b.hi || !b.hiEx && x == b.hi)
+				p1 := a.inRange(x)
+				p2 := b.inRange(x)
 				if !(p1 && p2) && !(c.nulls && null[i]) {
 					if !p1 {
 						v.failAt(ri, first, i, f, c)
@@ -322,7 +322,7 @@ func (v *Validator[T]) evalFloat(fi int, f *bfield, c *column, rows []T, n int, 
 				continue
 			}
 			for i, x := range xs {
-				if !((x > lo || !r.loEx && x == lo) && (x < hi || !r.hiEx && x == hi)) && !(c.nulls && null[i]) {
+				if !r.inRange(x) && !(c.nulls && null[i]) {
 					v.failAt(ri, first, i, f, c)
 				}
 			}
@@ -351,8 +351,7 @@ func (v *Validator[T]) evalInt(fi int, f *bfield, c *column, rows []T, n int, fi
 		switch r.kind {
 		case rRange:
 			for i, k := range ns {
-				x := float64(k)
-				if !((x > r.lo || !r.loEx && x == r.lo) && (x < r.hi || !r.hiEx && x == r.hi)) && !(c.nulls && null[i]) {
+				if !r.inRange(float64(k)) && !(c.nulls && null[i]) {
 					v.failAt(ri, first, i, f, c)
 				}
 			}
