@@ -311,19 +311,12 @@ func (m *monitorCore) lockShard() *shard {
 	if s, _ := m.recent.Get().(*shard); s != nil && s.mu.TryLock() {
 		return s
 	}
-	n := uint32(len(m.shards))
-	var i uint32
-	for range n {
-		s := &m.shards[i]
-		if s.mu.TryLock() {
+	for i := range m.shards {
+		if s := &m.shards[i]; s.mu.TryLock() {
 			return s
 		}
-		i++
-		if i == n {
-			i = 0
-		}
 	}
-	s := &m.shards[i]
+	s := &m.shards[0]
 	s.mu.Lock()
 	return s
 }
