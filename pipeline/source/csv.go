@@ -109,19 +109,12 @@ func readCSVStd[T any](ctx context.Context, r io.Reader, o CSVOptions) iter.Seq2
 			yield(zero, &Error{File: o.Name, Line: 1, Row: -1, Err: err})
 			return
 		}
-		cols := make([]int, m.Len()) // column of each field, -1 when absent
-		var missing []error
-		for i, f := range m.Fields() {
-			cols[i] = slices.Index(header, f.Name)
-			if cols[i] < 0 && !f.Nullable {
-				missing = append(missing, &Error{File: o.Name, Line: 1, Row: -1, Column: f.Name, Err: ErrMissingColumn})
-			}
-		}
-		if len(missing) > 0 {
-			yield(zero, errors.Join(missing...))
+		fields := m.Fields()
+		cols, err := headerColumns(fields, header, o.Name)
+		if err != nil {
+			yield(zero, err)
 			return
 		}
-		fields := m.Fields()
 		var arena rowmap.Arena
 		isNull := func(s string) bool { return slices.Contains(o.NullTokens, s) }
 		if len(o.NullTokens) == 1 && o.NullTokens[0] == "" {
@@ -215,4 +208,19 @@ func ReadCSVFile[T any](ctx context.Context, path string, opts *CSVOptions) iter
 			}
 		}
 	}
+}
+
+// headerColumns finds the column of each field in a CSV header (-1 when
+// absent); a required field without a column is an *Error wrapping
+// ErrMissingColumn, all of them joined.
+func headerColumns(fields []rowmap.Field, header []string, file string) ([]int, error) {
+	cols := make([]int, len(fields))
+	var missing []error
+	for i, f := range fields {
+		cols[i] = slices.Index(header, f.Name)
+		if cols[i] < 0 && !f.Nullable {
+			missing = append(missing, &Error{File: file, Line: 1, Row: -1, Column: f.Name, Err: ErrMissingColumn})
+		}
+	}
+	return cols, errors.Join(missing...)
 }

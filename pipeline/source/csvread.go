@@ -42,16 +42,9 @@ func scanCSV[T any](ctx context.Context, r io.Reader, o CSVOptions) iter.Seq2[T,
 			header[i] = string(s.field(i))
 		}
 		fields := m.Fields()
-		cols := make([]int, len(fields)) // column of each field, -1 when absent
-		var missing []error
-		for i, f := range fields {
-			cols[i] = slices.Index(header, f.Name)
-			if cols[i] < 0 && !f.Nullable {
-				missing = append(missing, &Error{File: o.Name, Line: 1, Row: -1, Column: f.Name, Err: ErrMissingColumn})
-			}
-		}
-		if len(missing) > 0 {
-			yield(zero, errors.Join(missing...))
+		cols, err := headerColumns(fields, header, o.Name)
+		if err != nil {
+			yield(zero, err)
 			return
 		}
 		dec := &csvDecoder[T]{m: m, fields: fields, cols: cols, o: o, onlyEmpty: len(o.NullTokens) == 1 && o.NullTokens[0] == ""}
