@@ -261,7 +261,9 @@ func (s *csvScanner) parse(d []byte, atEOF bool) (parseResult, int, int64) {
 					// does) on the last line that is not empty.
 					k := int64(bytes.Count(d[p:], nl))
 					errLine := s.line + lines + k
-					if k > 0 && d[len(d)-1] == '\n' {
+					// The last line does not count when it is empty, or
+					// only the \r that encoding/csv drops before EOF.
+					if last := d[bytes.LastIndexByte(d, '\n')+1:]; k > 0 && (len(last) == 0 || string(last) == "\r") {
 						errLine--
 					}
 					return parseResult{kind: resSyntax, line: errLine, err: csv.ErrQuote}, len(d), lines + k
