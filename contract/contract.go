@@ -236,57 +236,45 @@ func (f Field) with(c Check) Field {
 // Optional marks the field nullable.
 func (f Field) Optional() Field { f.Nullable = true; return f }
 
-// Range adds an inclusive range check min ≤ v ≤ max.
-func (f Field) Range(min, max float64) Field {
-	return f.with(Check{Kind: KindRange, Min: &min, Max: &max})
-}
+// Range adds an inclusive range check min ≤ v ≤ max (see the function Range).
+func (f Field) Range(min, max float64) Field { return f.with(Range(min, max)) }
 
 // AtLeast adds the check v ≥ min.
-func (f Field) AtLeast(min float64) Field { return f.with(Check{Kind: KindRange, Min: &min}) }
+func (f Field) AtLeast(min float64) Field { return f.with(AtLeast(min)) }
 
 // AtMost adds the check v ≤ max.
-func (f Field) AtMost(max float64) Field { return f.with(Check{Kind: KindRange, Max: &max}) }
+func (f Field) AtMost(max float64) Field { return f.with(AtMost(max)) }
 
 // Above adds the check v > min.
-func (f Field) Above(min float64) Field {
-	return f.with(Check{Kind: KindRange, Min: &min, MinExclusive: true})
-}
+func (f Field) Above(min float64) Field { return f.with(Above(min)) }
 
 // Below adds the check v < max.
-func (f Field) Below(max float64) Field {
-	return f.with(Check{Kind: KindRange, Max: &max, MaxExclusive: true})
-}
+func (f Field) Below(max float64) Field { return f.with(Below(max)) }
 
 // OneOf adds an allowed-set check.
-func (f Field) OneOf(values ...string) Field {
-	return f.with(Check{Kind: KindSet, Values: append([]string(nil), values...)})
-}
+func (f Field) OneOf(values ...string) Field { return f.with(OneOf(values...)) }
 
 // Match adds a regular-expression check; the whole value must match.
-func (f Field) Match(pattern string) Field { return f.with(Check{Kind: KindRegex, Pattern: pattern}) }
+func (f Field) Match(pattern string) Field { return f.with(Match(pattern)) }
 
 // Length adds a string-length check, in bytes, min ≤ len ≤ max.
-func (f Field) Length(min, max int) Field {
-	return f.with(Check{Kind: KindLength, MinLen: &min, MaxLen: &max})
-}
+func (f Field) Length(min, max int) Field { return f.with(Length(min, max)) }
 
 // NotNullRatio adds the check that at least the share p of rows have a
 // value.
-func (f Field) NotNullRatio(p float64) Field { return f.with(Check{Kind: KindNotNullRatio, Ratio: p}) }
+func (f Field) NotNullRatio(p float64) Field { return f.with(NotNullRatio(p)) }
 
 // Unique adds the check that no value repeats; the second and later rows
 // with a value fail.
-func (f Field) Unique() Field { return f.with(Check{Kind: KindUnique}) }
+func (f Field) Unique() Field { return f.with(Unique()) }
 
 // Increasing adds the check that values never decrease from row to row
 // (strictly increase when strict is true).
-func (f Field) Increasing(strict bool) Field {
-	return f.with(Check{Kind: KindMonotonic, Strict: strict})
-}
+func (f Field) Increasing(strict bool) Field { return f.with(Increasing(strict)) }
 
 // Custom adds a check by a named predicate over the whole row, supplied to
 // Bind with Predicate.
-func (f Field) Custom(name string) Field { return f.with(Check{Kind: KindCustom, Name: name}) }
+func (f Field) Custom(name string) Field { return f.with(Custom(name)) }
 
 // Warn makes the most recently added check a warning. It panics when the
 // field has no check.

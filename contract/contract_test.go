@@ -211,9 +211,9 @@ func TestValidate(t *testing.T) {
 
 func TestValidateSeqAndDataset(t *testing.T) {
 	b := bound(t)
-	seq := func(yield func(cust) bool) {
+	seq := func(yield func(cust, error) bool) {
 		for i := range 100 {
-			if !yield(goodRow(i)) {
+			if !yield(goodRow(i), nil) {
 				return
 			}
 		}
@@ -229,6 +229,14 @@ func TestValidateSeqAndDataset(t *testing.T) {
 	cancel()
 	if _, err := b.ValidateSeq(ctx, seq); !errors.Is(err, context.Canceled) {
 		t.Errorf("ValidateSeq(cancelled) = %v", err)
+	}
+	// A stream error stops validation and is returned with the rows before it.
+	broken := errors.New("disk on fire")
+	rep, err = b.ValidateSeq(context.Background(), func(yield func(cust, error) bool) {
+		_ = yield(goodRow(0), nil) && yield(goodRow(1), nil) && yield(cust{}, broken)
+	})
+	if !errors.Is(err, broken) || rep.Rows != 2 {
+		t.Errorf("ValidateSeq(broken stream) = %d rows, %v; want 2 rows, %v", rep.Rows, err, broken)
 	}
 	// Too few rows and stale data.
 	v := b.NewValidator()

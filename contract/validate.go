@@ -621,11 +621,16 @@ func (b *Bound[T]) Validate(rows []T) *Report {
 // ValidateSeq validates a stream of rows in bounded memory (see Validator;
 // rows are buffered in blocks of 512) and returns the report; it stops
 // early, with ctx's error, when ctx is done (checked after every block and
-// at the end).
-func (b *Bound[T]) ValidateSeq(ctx context.Context, seq iter.Seq[T]) (*Report, error) {
+// at the end), and at the stream's first error, which it returns with the
+// report of the rows before it.
+func (b *Bound[T]) ValidateSeq(ctx context.Context, seq iter.Seq2[T, error]) (*Report, error) {
 	v := b.NewValidator()
 	buf := make([]T, 0, blockRows)
-	for r := range seq {
+	for r, err := range seq {
+		if err != nil {
+			v.Rows(buf)
+			return v.Report(), err
+		}
 		buf = append(buf, r)
 		if len(buf) == blockRows {
 			v.Rows(buf)

@@ -7,7 +7,7 @@ import (
 	"go.opentelemetry.io/otel/metric/noop"
 )
 
-func benchMonitor(b *testing.B, window int) *Monitor[*wideRow] {
+func benchMonitor(b *testing.B, window int) *Monitor[wideRow] {
 	m, err := NewMonitor(wideProfile(5000, 1), wideColumns(), &MonitorOptions{
 		Window: Window{Rows: window}, MeterProvider: noop.NewMeterProvider(),
 	})
@@ -28,7 +28,7 @@ func BenchmarkObserve(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {
-			m.Observe(rows[i&4095])
+			m.Observe(&rows[i&4095])
 			i++
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/row")
@@ -41,7 +41,7 @@ func BenchmarkObserve(b *testing.B) {
 		b.RunParallel(func(pb *testing.PB) {
 			i := 0
 			for pb.Next() {
-				m.Observe(rows[i&4095])
+				m.Observe(&rows[i&4095])
 				i++
 			}
 		})
@@ -74,7 +74,7 @@ func BenchmarkMonitorHeap10M(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for i := range 500_000 {
-			m.Observe(rows[i&4095])
+			m.Observe(&rows[i&4095])
 			if i == 50_000 && early == 0 {
 				early = heap()
 			}

@@ -28,8 +28,8 @@ func (k Kind) String() string {
 type Column[T any] struct {
 	name string
 	kind Kind
-	num  func(T) (float64, bool)
-	cat  func(T) (string, bool)
+	num  func(*T) (float64, bool)
+	cat  func(*T) (string, bool)
 }
 
 // Name returns the column name.
@@ -46,7 +46,7 @@ func mustName(name string) {
 
 // Float returns a numeric column read by get; ok false means missing.
 // NaN and ±Inf are counted as missing too.
-func Float[T any](name string, get func(T) (v float64, ok bool)) Column[T] {
+func Float[T any](name string, get func(*T) (v float64, ok bool)) Column[T] {
 	mustName(name)
 	if get == nil {
 		panic("drift: Float accessor must not be nil, got nil for " + name)
@@ -55,11 +55,11 @@ func Float[T any](name string, get func(T) (v float64, ok bool)) Column[T] {
 }
 
 // FloatPtr returns a numeric column from a nullable field: nil is missing.
-func FloatPtr[T any](name string, get func(T) *float64) Column[T] {
+func FloatPtr[T any](name string, get func(*T) *float64) Column[T] {
 	if get == nil {
 		panic("drift: FloatPtr accessor must not be nil, got nil for " + name)
 	}
-	return Float(name, func(r T) (float64, bool) {
+	return Float(name, func(r *T) (float64, bool) {
 		if p := get(r); p != nil {
 			return *p, true
 		}
@@ -68,7 +68,7 @@ func FloatPtr[T any](name string, get func(T) *float64) Column[T] {
 }
 
 // String returns a categorical column read by get; ok false means missing.
-func String[T any](name string, get func(T) (v string, ok bool)) Column[T] {
+func String[T any](name string, get func(*T) (v string, ok bool)) Column[T] {
 	mustName(name)
 	if get == nil {
 		panic("drift: String accessor must not be nil, got nil for " + name)
@@ -77,11 +77,11 @@ func String[T any](name string, get func(T) (v string, ok bool)) Column[T] {
 }
 
 // StringPtr returns a categorical column from a nullable field: nil is missing.
-func StringPtr[T any](name string, get func(T) *string) Column[T] {
+func StringPtr[T any](name string, get func(*T) *string) Column[T] {
 	if get == nil {
 		panic("drift: StringPtr accessor must not be nil, got nil for " + name)
 	}
-	return String(name, func(r T) (string, bool) {
+	return String(name, func(r *T) (string, bool) {
 		if p := get(r); p != nil {
 			return *p, true
 		}

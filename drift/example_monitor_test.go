@@ -2,7 +2,6 @@ package drift_test
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/loomml/loom/drift"
 	"go.opentelemetry.io/otel/metric/noop"
@@ -12,7 +11,7 @@ import (
 // callback. The first window is like the training data; in the second, age
 // has moved by five years.
 func ExampleNewMonitor() {
-	ref := drift.BuildProfile(slices.Values(customers(5000, 1, 0)), customerColumns, nil)
+	ref := drift.BuildProfile(customers(5000, 1, 0), customerColumns, nil)
 	mon, err := drift.NewMonitor(ref, customerColumns, &drift.MonitorOptions{
 		Window:        drift.Window{Rows: 1000},
 		MeterProvider: noop.NewMeterProvider(), // default: the global provider
@@ -25,10 +24,10 @@ func ExampleNewMonitor() {
 		panic(err)
 	}
 	for _, c := range customers(1000, 7, 0) {
-		mon.Observe(c)
+		mon.Observe(&c)
 	}
 	for _, c := range customers(1000, 8, 5) {
-		mon.Observe(c)
+		mon.Observe(&c)
 	}
 	// Output:
 	// window 2: column alert on "age" (wasserstein = 0.514 ≥ 0.1)
@@ -36,7 +35,7 @@ func ExampleNewMonitor() {
 
 // Rows can also be given as raw named values.
 func ExampleMonitor_ObserveValues() {
-	ref := drift.BuildProfile(slices.Values(customers(5000, 1, 0)), customerColumns, nil)
+	ref := drift.BuildProfile(customers(5000, 1, 0), customerColumns, nil)
 	mon, _ := drift.NewMonitor(ref, customerColumns, nil)
 	err := mon.ObserveValues(map[string]float64{"age": 41, "income": 52_000}, map[string]string{"segment": "mid"})
 	fmt.Println(err)

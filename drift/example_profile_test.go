@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 
 	"github.com/loomml/loom/drift"
 )
@@ -30,22 +29,22 @@ func customers(n int, seed uint64, ageShift float64) []Customer {
 }
 
 var customerColumns = []drift.Column[Customer]{
-	drift.Float("age", func(c Customer) (float64, bool) { return c.Age, true }),
-	drift.FloatPtr("income", func(c Customer) *float64 { return c.Income }),
-	drift.String("segment", func(c Customer) (string, bool) { return c.Segment, true }),
+	drift.Float("age", func(c *Customer) (float64, bool) { return c.Age, true }),
+	drift.FloatPtr("income", func(c *Customer) *float64 { return c.Income }),
+	drift.String("segment", func(c *Customer) (string, bool) { return c.Segment, true }),
 }
 
 // Build a reference profile from training rows, save it with the model,
 // and later compare a batch of live rows with it.
 func ExampleBuildProfile() {
-	ref := drift.BuildProfile(slices.Values(customers(5000, 1, 0)), customerColumns, nil)
+	ref := drift.BuildProfile(customers(5000, 1, 0), customerColumns, nil)
 	saved, _ := json.Marshal(ref) // travels with the model artifact
 
 	var loaded drift.Profile
 	if err := json.Unmarshal(saved, &loaded); err != nil {
 		panic(err)
 	}
-	live := drift.BuildProfile(slices.Values(customers(2000, 2, 5)), customerColumns, nil)
+	live := drift.BuildProfile(customers(2000, 2, 5), customerColumns, nil)
 	rep, err := drift.Compare(&loaded, live, nil)
 	if err != nil {
 		panic(err)

@@ -3,7 +3,6 @@ package drift_test
 import (
 	"bytes"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/loomml/loom/drift"
@@ -12,8 +11,8 @@ import (
 // Write the comparison as a self-contained HTML page (inline SVG plots)
 // and as JSON.
 func ExampleReport_WriteHTML() {
-	ref := drift.BuildProfile(slices.Values(customers(5000, 1, 0)), customerColumns, nil)
-	live := drift.BuildProfile(slices.Values(customers(2000, 2, 5)), customerColumns, nil)
+	ref := drift.BuildProfile(customers(5000, 1, 0), customerColumns, nil)
+	live := drift.BuildProfile(customers(2000, 2, 5), customerColumns, nil)
 	rep, _ := drift.Compare(ref, live, nil)
 
 	var page bytes.Buffer // os.Create("drift.html") in a real program

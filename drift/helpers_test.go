@@ -3,7 +3,6 @@ package drift
 import (
 	"fmt"
 	"math/rand/v2"
-	"slices"
 )
 
 // wideRow has 20 numeric and 5 categorical columns, for monitor tests and
@@ -15,8 +14,8 @@ type wideRow struct {
 
 var levels = []string{"a", "b", "c", "d", "e", "f", "g"}
 
-func wideColumns() []Column[*wideRow] {
-	var cols []Column[*wideRow]
+func wideColumns() []Column[wideRow] {
+	var cols []Column[wideRow]
 	for i := range 20 {
 		cols = append(cols, Float(fmt.Sprintf("x%02d", i), func(r *wideRow) (float64, bool) { return r.Num[i], true }))
 	}
@@ -27,22 +26,21 @@ func wideColumns() []Column[*wideRow] {
 }
 
 // wideRows returns n seeded rows; shift moves every numeric column's mean.
-func wideRows(n int, seed uint64, shift float64) []*wideRow {
+func wideRows(n int, seed uint64, shift float64) []wideRow {
 	r := rand.New(rand.NewPCG(seed, 99))
-	rows := make([]*wideRow, n)
+	rows := make([]wideRow, n)
 	for i := range rows {
-		w := &wideRow{}
+		w := &rows[i]
 		for j := range w.Num {
 			w.Num[j] = r.NormFloat64() + shift
 		}
 		for j := range w.Cat {
 			w.Cat[j] = levels[r.IntN(len(levels))]
 		}
-		rows[i] = w
 	}
 	return rows
 }
 
 func wideProfile(n int, seed uint64) *Profile {
-	return BuildProfile(slices.Values(wideRows(n, seed, 0)), wideColumns(), nil)
+	return BuildProfile(wideRows(n, seed, 0), wideColumns(), nil)
 }

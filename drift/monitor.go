@@ -192,8 +192,8 @@ type monitorCore struct {
 // window. Create one with NewMonitor; it is safe for concurrent use.
 type Monitor[T any] struct {
 	core *monitorCore
-	nums []func(T) (float64, bool) // accessors of the numeric columns, by slot
-	cats []func(T) (string, bool)  // accessors of the categorical columns, by slot
+	nums []func(*T) (float64, bool) // accessors of the numeric columns, by slot
+	cats []func(*T) (string, bool)  // accessors of the categorical columns, by slot
 }
 
 // NewMonitor returns a monitor of cols against ref. Every column must be
@@ -329,7 +329,7 @@ func (m *monitorCore) unlockShard(s *shard) {
 
 // Observe records one row. It does not allocate; the call that completes a
 // pane also evaluates the window (see the package documentation).
-func (m *Monitor[T]) Observe(row T) {
+func (m *Monitor[T]) Observe(row *T) {
 	c := m.core
 	s := c.lockShard()
 	// addNum and addCat, inlined by hand over the columns by slot.

@@ -52,7 +52,7 @@ func TestMonitorCarriesPerformance(t *testing.T) {
 		}
 	}
 	for _, r := range wideRows(500, 2, 0) {
-		m.Observe(r)
+		m.Observe(&r)
 	}
 	if len(reports) != 1 {
 		t.Fatalf("%d window reports; want 1", len(reports))

@@ -25,9 +25,9 @@ func TestMonitorConfigErrors(t *testing.T) {
 		opts *MonitorOptions
 		want error
 	}{
-		{"unknown column", []Column[row]{Float("nope", func(r row) (float64, bool) { return r.x, true })}, nil, ErrUnknownColumn},
-		{"kind mismatch", []Column[row]{String("x00", func(r row) (string, bool) { return "", true })}, nil, ErrKindMismatch},
-		{"unknown method", []Column[row]{Float("x00", func(r row) (float64, bool) { return r.x, true })},
+		{"unknown column", []Column[row]{Float("nope", func(r *row) (float64, bool) { return r.x, true })}, nil, ErrUnknownColumn},
+		{"kind mismatch", []Column[row]{String("x00", func(r *row) (string, bool) { return "", true })}, nil, ErrKindMismatch},
+		{"unknown method", []Column[row]{Float("x00", func(r *row) (float64, bool) { return r.x, true })},
 			&MonitorOptions{Compare: &CompareOptions{Methods: map[string]Method{"x00": "magic"}}}, ErrUnknownMethod},
 	}
 	for _, tt := range tests {
@@ -83,10 +83,10 @@ func TestMonitorTumblingAndSliding(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, r := range stable {
-			m.Observe(r)
+			m.Observe(&r)
 		}
 		for _, r := range shifted {
-			m.Observe(r)
+			m.Observe(&r)
 		}
 		if len(reps) != 4 {
 			t.Fatalf("%s: %d windows; want 4", tt.name, len(reps))
@@ -142,7 +142,7 @@ func TestMonitorTimeWindowAlertsCooldown(t *testing.T) {
 	rows := wideRows(300, 4, 2)
 	for w := range 3 { // three drifted one-minute windows
 		for _, r := range rows[w*100 : w*100+100] {
-			m.Observe(r)
+			m.Observe(&r)
 		}
 		clk.advance(time.Minute)
 		m.Tick()
@@ -168,7 +168,7 @@ func TestMonitorTimeWindowAlertsCooldown(t *testing.T) {
 	}
 	clk.advance(5 * time.Minute)
 	for _, r := range rows[:100] {
-		m.Observe(r)
+		m.Observe(&r)
 	}
 	clk.advance(time.Minute)
 	m.Tick()
@@ -192,15 +192,13 @@ func TestMonitorMissingAndBadValues(t *testing.T) {
 		x *float64
 		c string
 	}
-	ref := BuildProfile(func(yield func(row) bool) {
-		for i := range 2000 {
-			x := float64(i % 50)
-			if !yield(row{x: &x, c: []string{"a", "b"}[i%2]}) {
-				return
-			}
-		}
-	}, []Column[row]{FloatPtr("x", func(r row) *float64 { return r.x }), String("c", func(r row) (string, bool) { return r.c, r.c != "" })}, nil)
-	cols := []Column[row]{FloatPtr("x", func(r row) *float64 { return r.x }), String("c", func(r row) (string, bool) { return r.c, r.c != "" })}
+	refRows := make([]row, 2000)
+	for i := range refRows {
+		x := float64(i % 50)
+		refRows[i] = row{x: &x, c: []string{"a", "b"}[i%2]}
+	}
+	ref := BuildProfile(refRows, []Column[row]{FloatPtr("x", func(r *row) *float64 { return r.x }), String("c", func(r *row) (string, bool) { return r.c, r.c != "" })}, nil)
+	cols := []Column[row]{FloatPtr("x", func(r *row) *float64 { return r.x }), String("c", func(r *row) (string, bool) { return r.c, r.c != "" })}
 	var reps []*Report
 	var infos []WindowInfo
 	o := collectReports(&reps, &infos)
@@ -226,7 +224,7 @@ func TestMonitorMissingAndBadValues(t *testing.T) {
 		case 1:
 			x = inf
 		}
-		m.Observe(row{x: &x, c: []string{"a", "b"}[i%2]})
+		m.Observe(&row{x: &x, c: []string{"a", "b"}[i%2]})
 	}
 	r := reps[0].Column("x")
 	if r.CurCount != 200 || math.Abs(r.CurMissingShare-0.5) > 1e-12 || !r.MissingDrifted || math.IsNaN(r.Score) {
@@ -261,7 +259,7 @@ func TestMonitorConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range 1500 {
-				m.Observe(data[(i+g)%len(data)])
+				m.Observe(&data[(i+g)%len(data)])
 			}
 		}()
 	}
@@ -292,7 +290,7 @@ func TestMonitorMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range wideRows(400, 8, 1) {
-		m.Observe(r)
+		m.Observe(&r)
 	}
 	var rm metricdata.ResourceMetrics
 	if err := reader.Collect(context.Background(), &rm); err != nil {
@@ -331,10 +329,10 @@ func TestObserveAllocs(t *testing.T) {
 	}
 	rows := wideRows(64, 3, 0)
 	for _, r := range slices.Repeat(rows, 100) { // warm up the sketch levels
-		m.Observe(r)
+		m.Observe(&r)
 	}
 	i := 0
-	if a := testing.AllocsPerRun(1000, func() { m.Observe(rows[i%64]); i++ }); a != 0 {
+	if a := testing.AllocsPerRun(1000, func() { m.Observe(&rows[i%64]); i++ }); a != 0 {
 		t.Errorf("Observe allocates %v times per row", a)
 	}
 }
@@ -355,7 +353,7 @@ func TestMonitorDeterministic(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, r := range rows {
-			m.Observe(r)
+			m.Observe(&r)
 		}
 		if len(got) == 0 || !got[len(got)-1].Column("x00").Approx {
 			t.Fatalf("shards=%d panes=%d: %d reports, want compacted sketches", shards, panes, len(got))

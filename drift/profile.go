@@ -346,13 +346,36 @@ func (p *Profile) Merge(other *Profile) error {
 
 // BuildProfile summarises rows over cols. It panics on duplicate column
 // names (a programmer mistake).
-func BuildProfile[T any](rows iter.Seq[T], cols []Column[T], opts *ProfileOptions) *Profile {
+func BuildProfile[T any](rows []T, cols []Column[T], opts *ProfileOptions) *Profile {
+	b, add := newRowProfiler(cols, opts)
+	for i := range rows {
+		add(&rows[i])
+	}
+	return b.Profile()
+}
+
+// BuildProfileSeq summarises a stream of rows over cols in bounded memory.
+// It stops at the stream's first error and returns it, with no profile.
+func BuildProfileSeq[T any](rows iter.Seq2[T, error], cols []Column[T], opts *ProfileOptions) (*Profile, error) {
+	b, add := newRowProfiler(cols, opts)
+	for r, err := range rows {
+		if err != nil {
+			return nil, err
+		}
+		add(&r)
+	}
+	return b.Profile(), nil
+}
+
+// newRowProfiler returns a builder over cols and the function that adds
+// one row to it.
+func newRowProfiler[T any](cols []Column[T], opts *ProfileOptions) (*ProfileBuilder, func(*T)) {
 	specs := make([]ColumnSpec, len(cols))
 	for i, c := range cols {
 		specs[i] = ColumnSpec{c.name, c.kind}
 	}
 	b := NewProfileBuilder(specs, opts)
-	for r := range rows {
+	return b, func(r *T) {
 		b.AddRow()
 		for i, c := range cols {
 			if c.kind == Numeric {
@@ -370,7 +393,6 @@ func BuildProfile[T any](rows iter.Seq[T], cols []Column[T], opts *ProfileOption
 			}
 		}
 	}
-	return b.Profile()
 }
 
 // mergeColumns appends other's columns from index from on to p (tests and

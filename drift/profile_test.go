@@ -19,8 +19,8 @@ func TestProfileStats(t *testing.T) {
 	f := func(v float64) *float64 { return &v }
 	s := func(v string) *string { return &v }
 	rows := []row{{f(1), s("a")}, {f(2), s("b")}, {nil, s("a")}, {f(6), nil}, {f(math.NaN()), s("a")}}
-	cols := []Column[row]{FloatPtr("x", func(r row) *float64 { return r.x }), StringPtr("s", func(r row) *string { return r.s })}
-	p := BuildProfile(slices.Values(rows), cols, &ProfileOptions{MaxCategories: 1})
+	cols := []Column[row]{FloatPtr("x", func(r *row) *float64 { return r.x }), StringPtr("s", func(r *row) *string { return r.s })}
+	p := BuildProfile(rows, cols, &ProfileOptions{MaxCategories: 1})
 	x, c := p.Column("x"), p.Column("s")
 	if p.Rows != 5 || x.Count != 3 || x.Missing != 2 || x.Mean != 3 || x.Min != 1 || x.Max != 6 {
 		t.Errorf("x: %+v", x)
@@ -38,9 +38,9 @@ func TestProfileStats(t *testing.T) {
 
 func TestProfileMergeMatchesWhole(t *testing.T) {
 	rows := wideRows(4000, 11, 0)
-	whole := BuildProfile(slices.Values(rows), wideColumns(), nil)
-	a := BuildProfile(slices.Values(rows[:1500]), wideColumns(), nil)
-	b := BuildProfile(slices.Values(rows[1500:]), wideColumns(), nil)
+	whole := BuildProfile(rows, wideColumns(), nil)
+	a := BuildProfile(rows[:1500], wideColumns(), nil)
+	b := BuildProfile(rows[1500:], wideColumns(), nil)
 	if err := a.Merge(b); err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestProfileJSONRoundTrip(t *testing.T) {
 	if !bytes.Equal(b, b2) {
 		t.Error("re-encoded profile differs")
 	}
-	cur := BuildProfile(slices.Values(wideRows(500, 13, 0.3)), wideColumns(), nil)
+	cur := BuildProfile(wideRows(500, 13, 0.3), wideColumns(), nil)
 	r1, _ := Compare(p, cur, nil)
 	r2, _ := Compare(&q, cur, nil)
 	j1, _ := json.Marshal(r1)
@@ -160,9 +160,9 @@ func TestSeedProfiles(t *testing.T) {
 		x float64
 		c string
 	}
-	small := BuildProfile(slices.Values([]row{{1, "a"}, {2, "b"}, {2, "a"}}), []Column[row]{
-		Float("x", func(r row) (float64, bool) { return r.x, true }),
-		String("c", func(r row) (string, bool) { return r.c, true }),
+	small := BuildProfile([]row{{1, "a"}, {2, "b"}, {2, "a"}}, []Column[row]{
+		Float("x", func(r *row) (float64, bool) { return r.x, true }),
+		String("c", func(r *row) (string, bool) { return r.c, true }),
 	}, &ProfileOptions{SketchK: 8, Bins: 3})
 	for name, p := range map[string]*Profile{"small.profile.json": small, "wide.profile.json": wideProfile(300, 1)} {
 		path := filepath.Join("testdata", name)

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,8 +15,8 @@ import (
 
 func shiftedReport(t testing.TB) *Report {
 	ref := wideProfile(3000, 1)
-	cur := BuildProfile(slices.Values(wideRows(2000, 5, 0.4)), wideColumns()[:10], nil)
-	same := BuildProfile(slices.Values(wideRows(2000, 6, 0)), wideColumns(), nil)
+	cur := BuildProfile(wideRows(2000, 5, 0.4), wideColumns()[:10], nil)
+	same := BuildProfile(wideRows(2000, 6, 0), wideColumns(), nil)
 	if err := cur.mergeColumns(same, 10); err != nil {
 		t.Fatal(err)
 	}

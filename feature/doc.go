@@ -33,7 +33,7 @@
 //     degree-1 columns, each a product feature named as its
 //     get_feature_names_out with "*" for the space: x^2, x*y, x^2*y.
 //
-// Set.Fit (over []T) and Set.FitSeq (over iter.Seq[T]) learn the state and
+// Set.Fit (over []T) and Set.FitSeq (over iter.Seq2[T, error]) learn the state and
 // return a Fitted[T]:
 //
 //   - Vector(row, dst): the serving path, no allocation when dst has room;

@@ -72,13 +72,15 @@ func (s *Set[T]) Fit(ctx context.Context, rows []T) (*Fitted[T], error) {
 	return fz.Result(), nil
 }
 
-// FitSeq is Fit over an iterator. When the set needs more than one pass
+// FitSeq is Fit over a stream of rows with errors, the convention of
+// Loom's sources (pipeline/source): the first error stops the fit and is
+// returned. When the set needs more than one pass
 // (see Fit), seq is ranged over once per pass, so it must yield the same
 // rows each time: a single-use iterator works only for one-pass sets. A
 // pass that yields a different number of rows than the first is an error.
 // Rows are fitted in blocks as in Fit, so the state equals Fit's bit for
 // bit; FitSeq itself runs on one goroutine.
-func (s *Set[T]) FitSeq(ctx context.Context, seq iter.Seq[T]) (*Fitted[T], error) {
+func (s *Set[T]) FitSeq(ctx context.Context, seq iter.Seq2[T, error]) (*Fitted[T], error) {
 	fz := s.Begin()
 	bs := s.blockRows()
 	first := int64(-1)
@@ -87,7 +89,11 @@ func (s *Set[T]) FitSeq(ctx context.Context, seq iter.Seq[T]) (*Fitted[T], error
 		blk := fz.NewPass()
 		var err error
 		var n int64
-		for row := range seq {
+		for row, rerr := range seq {
+			if rerr != nil {
+				err = rerr
+				break
+			}
 			blk.next = n
 			if err = blk.Add(&row); err != nil {
 				break

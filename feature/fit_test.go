@@ -19,7 +19,7 @@ func TestFitSeqEqualsFit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := set.FitSeq(ctx, slices.Values(rows))
+	b, err := set.FitSeq(ctx, stream(rows))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,13 +111,13 @@ func flatState(t *testing.T, f *feature.Fitted[item]) map[string]float64 {
 func TestFitSeqSingleUse(t *testing.T) {
 	rows := items(100, 1)
 	used := false
-	seq := func(yield func(item) bool) {
+	seq := func(yield func(item, error) bool) {
 		if used {
 			return
 		}
 		used = true
 		for _, r := range rows {
-			if !yield(r) {
+			if !yield(r, nil) {
 				return
 			}
 		}
@@ -168,7 +168,7 @@ func TestSketchQuantiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seq, err := approxSet.FitSeq(ctx, slices.Values(rows))
+	seq, err := approxSet.FitSeq(ctx, stream(rows))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,5 +199,21 @@ func TestSketchQuantiles(t *testing.T) {
 		if e := as[key]; math.Abs(rank(e)-want) > bound {
 			t.Errorf("approximate edge %d = %v has rank %v; want %v ± %v", k+1, e, rank(e), want, bound)
 		}
+	}
+}
+
+func TestFitSeqStreamError(t *testing.T) {
+	broken := errors.New("row 3: disk on fire")
+	seq := func(yield func(item, error) bool) {
+		for _, r := range items(3, 1) {
+			if !yield(r, nil) {
+				return
+			}
+		}
+		yield(item{}, broken)
+	}
+	set := feature.NewSet[item](nil).Num("x", func(it *item) float64 { return it.X }, feature.Standardize())
+	if _, err := set.FitSeq(context.Background(), seq); !errors.Is(err, broken) {
+		t.Fatalf("FitSeq over a failing stream = %v; want %v", err, broken)
 	}
 }

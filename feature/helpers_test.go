@@ -143,3 +143,14 @@ func badItems() []item {
 		{X: -1e308, Weight: -1, Color: "plum", Brand: "b3", When: &t},
 	}
 }
+
+// stream yields rows as a source does: each with a nil error.
+func stream[T any](rows []T) func(yield func(T, error) bool) {
+	return func(yield func(T, error) bool) {
+		for _, r := range rows {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+}

@@ -213,7 +213,7 @@ func TestLearnerShardsMerge(t *testing.T) {
 	if got := fitShards(t, set, rows, []int{250, 500, 750}); got.Fingerprint() != want.Fingerprint() {
 		t.Errorf("shards on block boundaries: fingerprint %s; want %s", got.Fingerprint(), want.Fingerprint())
 	}
-	if got, err := set.FitSeq(ctx, slices.Values(rows)); err != nil || got.Fingerprint() != want.Fingerprint() {
+	if got, err := set.FitSeq(ctx, stream(rows)); err != nil || got.Fingerprint() != want.Fingerprint() {
 		t.Errorf("FitSeq = %v; fingerprint differs from Fit's", err)
 	}
 }

@@ -65,7 +65,7 @@ func customerBatch(t *testing.T, mem memory.Allocator, rows []customer, bad int)
 func TestScoreArrow(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	rows, _, _ := fixture(t)
+	rows, _ := fixture(t)
 	s := newTestScorer(t, 1)
 	in := customerBatch(t, mem, rows[:600], 300)
 	defer in.Release()
@@ -99,7 +99,7 @@ func TestScoreArrow(t *testing.T) {
 }
 
 func TestScoreParquet(t *testing.T) {
-	rows, _, _ := fixture(t)
+	rows, _ := fixture(t)
 	s := newTestScorer(t, 1)
 	mem := memory.NewGoAllocator()
 	in := customerBatch(t, mem, rows, 10)

@@ -13,7 +13,7 @@ import (
 // BenchmarkScore is the in-process serving path: contract check, 9 features
 // (6 numeric with imputation and scaling, 3 one-hot) and a logistic model.
 func BenchmarkScore(b *testing.B) {
-	rows, _, _ := fixture(b)
+	rows, _ := fixture(b)
 	s := newTestScorer(b, 1)
 	ctx := context.Background()
 	b.ReportAllocs()
@@ -28,7 +28,7 @@ func BenchmarkScore(b *testing.B) {
 
 // BenchmarkScoreParallel is Score from every core at once.
 func BenchmarkScoreParallel(b *testing.B) {
-	rows, _, _ := fixture(b)
+	rows, _ := fixture(b)
 	s := newTestScorer(b, 1)
 	ctx := context.Background()
 	b.ReportAllocs()

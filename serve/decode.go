@@ -24,22 +24,27 @@ import (
 // error. Unknown keys are ignored, or rejected in strict mode.
 
 type rowDecoder[T any] struct {
-	m *rowmap.Map[T]
+	m     *rowmap.Map[T]
+	label int // index of the label field, skipped and never required; -1: none
 }
 
-func newRowDecoder[T any]() (*rowDecoder[T], error) {
+// newRowDecoder returns the decoder of T; label, when not "", names the
+// label field, which a request may omit and whose value is ignored.
+func newRowDecoder[T any](label string) (*rowDecoder[T], error) {
 	m, err := rowmap.Of[T]()
 	if err != nil {
 		return nil, err
 	}
-	return &rowDecoder[T]{m: m}, nil
+	return &rowDecoder[T]{m: m, label: m.Index(label)}, nil
 }
 
 // inputs describes the request fields.
 func (d *rowDecoder[T]) inputs() []Field {
 	var out []Field
-	for _, f := range d.m.Fields() {
-		out = append(out, Field{Name: f.Name, Type: f.Type.String(), Required: !f.Nullable})
+	for i, f := range d.m.Fields() {
+		if i != d.label {
+			out = append(out, Field{Name: f.Name, Type: f.Type.String(), Required: !f.Nullable})
+		}
 	}
 	return out
 }
@@ -64,7 +69,9 @@ func (d *rowDecoder[T]) decode(data []byte, row *T, strict bool, inst int, errs 
 		seen = make([]bool, n)
 	}
 	for key, val, ok := sc.member(); ok; key, val, ok = sc.member() {
-		if i := d.m.Index(string(key)); i >= 0 {
+		if i := d.m.Index(string(key)); i == d.label && i >= 0 {
+			continue // the label is never a serving input
+		} else if i >= 0 {
 			if seen[i] {
 				errs = append(errs, FieldError{Instance: inst, Field: d.m.Field(i).Name, Reason: "given twice"})
 			} else if reason := d.set(row, i, val); reason != "" {
@@ -76,7 +83,7 @@ func (d *rowDecoder[T]) decode(data []byte, row *T, strict bool, inst int, errs 
 		}
 	}
 	for i, ok := range seen {
-		if !ok && !d.m.Field(i).Nullable {
+		if !ok && i != d.label && !d.m.Field(i).Nullable {
 			errs = append(errs, FieldError{Instance: inst, Field: d.m.Field(i).Name, Reason: "required field is missing"})
 		}
 	}

@@ -10,44 +10,37 @@ import (
 	"strings"
 
 	"github.com/loomml/loom/feature"
+	"github.com/loomml/loom/model"
 	"github.com/loomml/loom/serve"
 	"github.com/loomml/loom/train"
 )
 
 // Applicant is the row type: the same struct serves training and requests.
 type Applicant struct {
-	Income float64  `loom:"income"`
-	Region string   `loom:"region"`
-	Debt   *float64 `loom:"debt"` // optional
+	Income   float64  `loom:"income"`
+	Region   string   `loom:"region"`
+	Debt     *float64 `loom:"debt"`     // optional
+	Approved int      `loom:"approved"` // the label: never a request field
 }
 
-func applicantFeatures() *feature.Set[Applicant] {
-	return feature.NewSet[Applicant](nil).
-		Num("income", func(a *Applicant) float64 { return a.Income }, feature.Standardize()).
-		NumPtr("debt", func(a *Applicant) *float64 { return a.Debt }, feature.Impute(feature.Mean, false), feature.Standardize()).
-		Cat("region", func(a *Applicant) string { return a.Region }, feature.OneHot(feature.OneHotOptions{Unknown: feature.UnknownIgnore}))
-}
-
-// trainScorer fits features and a logistic regression on a few rows and
-// binds them into a Scorer.
+// trainScorer fits a small model and binds it into a Scorer.
 func trainScorer() *serve.Scorer[Applicant] {
-	ctx := context.Background()
 	f := func(v float64) *float64 { return &v }
 	rows := []Applicant{
-		{20, "north", f(5)}, {25, "south", f(9)}, {30, "north", nil}, {35, "south", f(2)},
-		{60, "north", f(1)}, {65, "south", nil}, {70, "north", f(3)}, {80, "south", f(0)},
+		{20, "north", f(5), 0}, {25, "south", f(9), 0}, {30, "north", nil, 0}, {35, "south", f(2), 1},
+		{60, "north", f(1), 1}, {65, "south", nil, 0}, {70, "north", f(3), 1}, {80, "south", f(0), 1},
 	}
-	labels := []float64{0, 0, 0, 1, 1, 0, 1, 1}
-	fitted, err := applicantFeatures().Fit(ctx, rows)
+	spec := model.New[Applicant]("credit").
+		Label("approved").
+		Float("income", feature.Standardize()).
+		Float("debt", feature.Impute(feature.Mean, false), feature.Standardize()).
+		Category("region", feature.OneHot(feature.OneHotOptions{Unknown: feature.UnknownIgnore})).
+		Trainer(train.LogisticRegression{})
+	b, err := model.Fit(context.Background(), spec, rows)
 	if err != nil {
 		panic(err)
 	}
-	X, _ := fitted.Matrix(ctx, rows)
-	model, err := train.LogisticRegression{}.Fit(ctx, train.Dataset{X: X, Y: labels, FeatureFingerprint: fitted.Fingerprint()})
-	if err != nil {
-		panic(err)
-	}
-	s, err := serve.NewScorer(serve.Parts[Applicant]{Name: "credit", Version: 1, Features: fitted, Model: model})
+	s, err := serve.NewScorer(b)
 	if err != nil {
 		panic(err)
 	}
@@ -102,6 +95,6 @@ func ExampleNewHandler() {
 			out.Predictions[0].Value, out.Predictions[0].Probabilities[1])
 	}
 	// Output:
-	// 200 credit v1 champion: class 1, P(approve) = 0.65
+	// 200 credit v0 champion: class 1, P(approve) = 0.65
 	// 400 {"type":"https://pkg.go.dev/github.com/loomml/loom/serve#invalid-request","title":"The request is invalid","status":400,"detail":"2 fields are invalid; see errors","instance":"example","errors":[{"instance":0,"field":"income","reason":"want a number, got the string \"lots\""},{"instance":0,"field":"colour","reason":"unknown field"}]}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/loomml/loom/contract"
 	"github.com/loomml/loom/feature"
+	"github.com/loomml/loom/model"
 	"github.com/loomml/loom/train"
 )
 
@@ -63,86 +64,67 @@ func readCustomers(tb testing.TB) []customer {
 	return out
 }
 
-func customerFeatures() *feature.Set[customer] {
-	imp := func() []feature.NumTransform {
-		return []feature.NumTransform{feature.Impute(feature.Median, true), feature.Standardize()}
+// customerSpec is the declaration of the test model.
+func customerSpec() *model.Spec[customer] {
+	num := func(more ...any) []any {
+		return append(more, feature.Impute(feature.Median, true), feature.Standardize())
 	}
 	oneHot := feature.OneHot(feature.OneHotOptions{Unknown: feature.UnknownIgnore})
-	return feature.NewSet[customer](nil).
-		Num("age", func(c *customer) float64 { return c.Age }, feature.Standardize()).
-		NumPtr("income", func(c *customer) *float64 { return c.Income }, imp()...).
-		NumPtr("hours_per_week", func(c *customer) *float64 { return c.HoursPerWeek }, imp()...).
-		Num("score", func(c *customer) float64 { return c.Score }, feature.Standardize()).
-		NumPtr("balance", func(c *customer) *float64 { return c.Balance }, imp()...).
-		NumPtr("tenure_years", func(c *customer) *float64 { return c.TenureYears }, imp()...).
-		Cat("segment", func(c *customer) string { return c.Segment }, oneHot).
-		Cat("region", func(c *customer) string { return c.Region }, oneHot).
-		CatPtr("channel", func(c *customer) *string { return c.Channel },
-			oneHot)
+	return model.New[customer]("churn").
+		Label("target", contract.Range(0, 1)).
+		Float("age", contract.Range(16, 100), feature.Standardize()).
+		Float("income", num(contract.AtLeast(0))...).
+		Float("hours_per_week", num(contract.Range(0, 100))...).
+		Float("score", contract.Range(0, 1), feature.Standardize()).
+		Float("balance", num()...).
+		Float("tenure_years", num(contract.AtLeast(0))...).
+		Category("segment", contract.OneOf("low", "mid", "high"), oneHot).
+		Category("region", oneHot).
+		Category("channel", contract.Match(`^ch[0-9]{2}$`), oneHot).
+		Trainer(train.LogisticRegression{})
 }
 
 var (
-	fixtureOnce sync.Once
-	fixtureRows []customer
-	fixtureFit  *feature.Fitted[customer]
-	fixtureLR   train.Model
+	fixtureOnce   sync.Once
+	fixtureRows   []customer
+	fixtureBundle *model.Bundle[customer]
 )
 
-// fixture fits features and a logistic regression on the test customers,
-// once per test binary.
-func fixture(tb testing.TB) ([]customer, *feature.Fitted[customer], train.Model) {
+// fixture fits the test spec on the test customers that pass its
+// contract, once per test binary, and returns every row with the bundle.
+func fixture(tb testing.TB) ([]customer, *model.Bundle[customer]) {
 	tb.Helper()
 	fixtureOnce.Do(func() {
 		rows := readCustomers(tb)
-		ctx := context.Background()
-		fitted, err := customerFeatures().Fit(ctx, rows)
+		spec := customerSpec()
+		b, err := model.Fit(context.Background(), spec, spec.Bind().Quarantine(rows).Valid)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		X, err := fitted.Matrix(ctx, rows)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		y := make([]float64, len(rows))
-		for i := range rows {
-			y[i] = float64(rows[i].Target)
-		}
-		m, err := train.LogisticRegression{}.Fit(ctx, train.Dataset{X: X, Y: y, FeatureFingerprint: fitted.Fingerprint()})
-		if err != nil {
-			tb.Fatal(err)
-		}
-		fixtureRows, fixtureFit, fixtureLR = rows, fitted, m
+		fixtureRows, fixtureBundle = rows, b
 	})
-	if fixtureLR == nil {
+	if fixtureBundle == nil {
 		tb.Fatal("fixture failed to build")
 	}
-	return fixtureRows, fixtureFit, fixtureLR
+	return fixtureRows, fixtureBundle
 }
 
-// customerContract is the data contract of the test rows.
-func customerContract() *contract.Contract {
-	return contract.New("customers",
-		contract.FloatField("age").Range(16, 100),
-		contract.FloatField("income").Optional().AtLeast(0),
-		contract.FloatField("hours_per_week").Optional().Range(0, 100),
-		contract.FloatField("score").Range(0, 1),
-		contract.FloatField("balance").Optional(),
-		contract.FloatField("tenure_years").Optional().AtLeast(0),
-		contract.CategoryField("segment").OneOf("low", "mid", "high"),
-		contract.CategoryField("region"),
-		contract.CategoryField("channel").Optional().Match(`^ch[0-9]{2}$`),
-		contract.IntField("target").Range(0, 1),
-	)
+// testParts are the parts of the fixture's bundle, to build scorers with
+// other names, versions and checks.
+func testParts(tb testing.TB) parts[customer] {
+	_, b := fixture(tb)
+	return parts[customer]{Name: "churn", Version: 1, Label: b.Label(), Features: b.Features(), Model: b.Model()}
 }
 
 func newTestScorer(tb testing.TB, version int) *Scorer[customer] {
 	tb.Helper()
-	_, fitted, m := fixture(tb)
-	bound, err := contract.Bind[customer](customerContract())
-	if err != nil {
-		tb.Fatal(err)
+	_, b := fixture(tb)
+	p := testParts(tb)
+	p.Version, p.Contract = version, b.CheckRow
+	for _, f := range b.Inputs() {
+		p.Inputs = append(p.Inputs, Field{Name: f.Name, Type: f.Type.String(), Required: !f.Nullable})
 	}
-	s, err := NewScorer(Parts[customer]{Name: "churn", Version: version, Contract: bound, Features: fitted, Model: m})
+	s, err := newScorer(p)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -22,7 +22,7 @@ func FuzzDecodeInstance(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
-	d, err := newRowDecoder[customer]()
+	d, err := newRowDecoder[customer]("target")
 	if err != nil {
 		f.Fatal(err)
 	}

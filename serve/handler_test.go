@@ -32,7 +32,8 @@ func post(t *testing.T, h http.Handler, path, body string, header ...string) *ht
 }
 
 func TestScoreMatchesFeaturesAndModel(t *testing.T) {
-	rows, fitted, m := fixture(t)
+	rows, b := fixture(t)
+	fitted, m := b.Features(), b.Model()
 	s := newTestScorer(t, 1)
 	for i := range 50 {
 		p, err := s.Score(context.Background(), &rows[i])
@@ -54,7 +55,7 @@ func TestScoreDoesNotAllocate(t *testing.T) {
 	if raceEnabled {
 		t.Skip("sync.Pool drops items at random under -race; BenchmarkScore and this test without -race check 0 allocations")
 	}
-	rows, _, _ := fixture(t)
+	rows, _ := fixture(t)
 	s := newTestScorer(t, 1)
 	ctx := context.Background()
 	s.Score(ctx, &rows[0])
@@ -64,7 +65,7 @@ func TestScoreDoesNotAllocate(t *testing.T) {
 }
 
 func TestScoreBatch(t *testing.T) {
-	rows, _, _ := fixture(t)
+	rows, _ := fixture(t)
 	s := newTestScorer(t, 1)
 	preds, err := s.ScoreBatch(context.Background(), rows)
 	if err != nil {
@@ -94,7 +95,8 @@ func TestPredictEndpoint(t *testing.T) {
 		{"missing required", `{"score": 0.4, "segment": "high", "region": "north", "target": 0}`, 400, []string{`"field":"age"`, `required field is missing`}},
 		{"null required", `{"age": null, "score": 0.4, "segment": "high", "region": "north", "target": 0}`, 400, []string{`"field":"age"`, `required field is null`}},
 		{"wrong type", `{"age": "old", "score": 0.4, "segment": "high", "region": "north", "target": 0}`, 400, []string{`"field":"age"`, `want a number, got the string \"old\"`}},
-		{"float for int", `{"age": 41, "score": 0.4, "segment": "high", "region": "north", "target": 0.5}`, 400, []string{`"field":"target"`, `non-integer`}},
+		{"label omitted", `{"age": 41, "score": 0.4, "segment": "high", "region": "north"}`, 200, nil},
+		{"label ignored", `{"age": 41, "score": 0.4, "segment": "high", "region": "north", "target": "not even a number"}`, 200, nil},
 		{"int for float is fine", `{"age": 41, "score": 1, "segment": "high", "region": "north", "target": 1}`, 200, nil},
 		{"two bad fields", `{"age": true, "score": "x", "segment": "high", "region": "north", "target": 0}`, 400, []string{`"field":"age"`, `"field":"score"`}},
 		{"bad field in batch names the instance", `{"instances": [` + goodInstance + `, {"age": 1}]}`, 400, []string{`"instance":1`}},
@@ -177,11 +179,16 @@ func TestHealthAndMetadata(t *testing.T) {
 	}
 	w := get("/metadata")
 	var info Info
-	if err := json.Unmarshal(w.Body.Bytes(), &info); err != nil || info.Name != "churn" || info.Version != 4 || len(info.Inputs) != 10 || len(info.Classes) != 2 {
+	if err := json.Unmarshal(w.Body.Bytes(), &info); err != nil || info.Name != "churn" || info.Version != 4 || len(info.Inputs) != 9 || len(info.Classes) != 2 {
 		t.Fatalf("metadata = %s (%v)", w.Body, err)
 	}
 	if info.Inputs[0] != (Field{Name: "age", Type: "float", Required: true}) || info.Inputs[1].Required || info.Inputs[6].Type != "category" {
 		t.Fatalf("inputs = %+v", info.Inputs)
+	}
+	for _, f := range info.Inputs {
+		if f.Name == "target" {
+			t.Fatalf("metadata lists the label %q as an input: %+v", f.Name, info.Inputs)
+		}
 	}
 }
 
@@ -239,14 +246,14 @@ func TestOpenInferenceProtocol(t *testing.T) {
 }
 
 func TestPanicIsRecovered(t *testing.T) {
-	_, fitted, m := fixture(t)
-	s, err := NewScorer(Parts[customer]{Name: "churn", Version: 1, Features: fitted, Model: m,
-		Check: func(c *customer) error {
-			if c.Age == 13 {
-				panic("unlucky")
-			}
-			return nil
-		}})
+	p := testParts(t)
+	p.Check = func(c *customer) error {
+		if c.Age == 13 {
+			panic("unlucky")
+		}
+		return nil
+	}
+	s, err := newScorer(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,11 +268,11 @@ func TestPanicIsRecovered(t *testing.T) {
 }
 
 func TestLoadShedding(t *testing.T) {
-	_, fitted, m := fixture(t)
 	release := make(chan struct{})
 	var entered atomic.Int32
-	s, _ := NewScorer(Parts[customer]{Name: "churn", Version: 1, Features: fitted, Model: m,
-		Check: func(*customer) error { entered.Add(1); <-release; return nil }})
+	p := testParts(t)
+	p.Check = func(*customer) error { entered.Add(1); <-release; return nil }
+	s, _ := newScorer(p)
 	for _, status := range []int{429, 503} {
 		entered.Store(0)
 		release = make(chan struct{})

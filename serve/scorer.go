@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
+	"time"
 
-	"github.com/loomml/loom/contract"
 	"github.com/loomml/loom/feature"
+	"github.com/loomml/loom/model"
 	"github.com/loomml/loom/train"
 
 	"github.com/loomml/loom/stage"
@@ -15,15 +17,15 @@ import (
 
 // Scorer scores rows of type T: it checks a row against the model's data
 // contract, computes its feature vector with the fitted features the model
-// was trained with, and predicts. Contract, features and model travel
-// together as one artifact (see Load and Encode), so a model can never be
-// paired with the wrong transforms.
+// was trained with, and predicts. Contract, features and model come from
+// one model.Bundle, so a model can never be paired with the wrong
+// transforms.
 //
 // A Scorer is immutable and safe for concurrent use.
 type Scorer[T any] struct {
 	info     Info
-	contract *contract.Bound[T] // nil: no contract
-	check    func(*T) error     // an extra row check; nil: none
+	contract func(*T) error // the bundle's row checks; nil: none
+	check    func(*T) error // an extra row check (tests); nil: none
 	features *feature.Fitted[T]
 	model    train.Model
 	clf      train.Classifier // model as a classifier; nil for a regressor
@@ -38,35 +40,61 @@ type scratch struct {
 	probs []float64 // len(classes)
 }
 
-// Parts are what NewScorer binds into a Scorer.
-type Parts[T any] struct {
+// NewScorer binds the bundle b into a Scorer: rows are checked against its
+// contract (the label's field excepted: a row to score has no label),
+// transformed by its fitted features and scored by its model. Its Info
+// names the bundle's model and registry version, and carries the version's
+// hash, tags and metrics as metadata.
+func NewScorer[T any](b *model.Bundle[T]) (*Scorer[T], error) {
+	v := b.Version()
+	meta := map[string]string{}
+	if v.Number > 0 {
+		meta["hash"], meta["created_at"], meta["created_by"] = v.Hash, v.CreatedAt.Format(time.RFC3339), v.CreatedBy
+		for k, val := range v.Metadata.Tags {
+			meta["tag."+k] = val
+		}
+		for k, val := range v.Metadata.Metrics {
+			meta["metric."+k] = strconv.FormatFloat(val, 'g', -1, 64)
+		}
+	}
+	inputs := make([]Field, 0, len(b.Inputs()))
+	for _, f := range b.Inputs() {
+		inputs = append(inputs, Field{Name: f.Name, Type: f.Type.String(), Required: !f.Nullable})
+	}
+	return newScorer(parts[T]{Name: b.Name(), Version: v.Number, Contract: b.CheckRow, Inputs: inputs, Label: b.Label(),
+		Features: b.Features(), Model: b.Model(), Metadata: meta})
+}
+
+// parts are what newScorer binds into a Scorer.
+type parts[T any] struct {
 	Name    string // the model's name, as registered
 	Version int    // the registry version
-	// Contract is the data contract bound to T: every row is checked
-	// against its row-local checks (CheckRow) before scoring, and its
-	// fields describe the request. Nil means no contract: the request is
-	// described by T's loom tags (nullable fields optional, others
-	// required).
-	Contract *contract.Bound[T]
-	// Check, if set, is an extra check of one row after the contract's:
-	// nil or an error. It must not allocate on a valid row.
+	// Contract checks every row before scoring; nil means none. Inputs
+	// describe the request: nil means T's loom tags (nullable fields
+	// optional, others required).
+	Contract func(*T) error
+	Inputs   []Field
+	// Label names the label column: decoding skips it and never requires
+	// it.
+	Label string
+	// Check, if set, is an extra check of one row after the contract's.
 	Check    func(*T) error
 	Features *feature.Fitted[T]
 	Model    train.Model
 	Metadata map[string]string
 }
 
-// NewScorer binds p into a Scorer. It verifies that the model was fitted on
-// vectors of the features' width and fingerprint (train.Verify), and that
-// T's loom tags can be decoded from JSON.
-func NewScorer[T any](p Parts[T]) (*Scorer[T], error) {
+// newScorer binds p into a Scorer. It verifies that the model was fitted
+// on vectors of the features' width and fingerprint (train.Verify), and
+// that T's loom tags can be decoded from JSON.
+func newScorer[T any](p parts[T]) (*Scorer[T], error) {
 	if p.Features == nil || p.Model == nil {
 		return nil, errors.New("serve: a scorer needs fitted features and a model")
 	}
 	if err := train.Verify(p.Model, p.Features.Width(), p.Features.Fingerprint()); err != nil {
 		return nil, fmt.Errorf("serve: model %q does not match its features: %w", p.Name, err)
 	}
-	dec, err := newRowDecoder[T]()
+	dec, err := newRowDecoder[T](p.Label)
 	if err != nil {
 		return nil, err
 	}
@@ -75,12 +103,9 @@ func NewScorer[T any](p Parts[T]) (*Scorer[T], error) {
 	if c, ok := p.Model.(train.Classifier); ok && len(mi.Classes) > 0 {
 		s.clf, s.classes = c, mi.Classes
 	}
-	inputs := dec.inputs()
-	if p.Contract != nil {
-		inputs = inputs[:0]
-		for _, f := range p.Contract.Contract().Fields {
-			inputs = append(inputs, Field{Name: f.Name, Type: f.Type.String(), Required: !f.Nullable})
-		}
+	inputs := p.Inputs
+	if inputs == nil {
+		inputs = dec.inputs()
 	}
 	s.info = Info{Name: p.Name, Version: p.Version, Kind: mi.Kind, Inputs: inputs, Features: p.Features.Names(), Classes: s.classes, Metadata: p.Metadata}
 	width := p.Features.Width()
@@ -149,7 +174,7 @@ func (s *Scorer[T]) ScoreInto(ctx context.Context, row *T, probs []float64) (Pre
 // score predicts row into p, the class probabilities into sc.probs.
 func (s *Scorer[T]) score(row *T, p *Prediction, sc *scratch) error {
 	if s.contract != nil {
-		if err := s.contract.CheckRow(row); err != nil {
+		if err := s.contract(row); err != nil {
 			return err
 		}
 	}

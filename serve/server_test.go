@@ -29,10 +29,10 @@ func listen(t *testing.T) net.Listener {
 // TestServeDrainsInFlightRequests cancels the server's context while a
 // request is being scored: the request completes, then Serve returns nil.
 func TestServeDrainsInFlightRequests(t *testing.T) {
-	_, fitted, m := fixture(t)
 	entered, release := make(chan struct{}), make(chan struct{})
-	s, _ := NewScorer(Parts[customer]{Name: "churn", Version: 1, Features: fitted, Model: m,
-		Check: func(*customer) error { close(entered); <-release; return nil }})
+	p := testParts(t)
+	p.Check = func(*customer) error { close(entered); <-release; return nil }
+	s, _ := newScorer(p)
 	h := NewHandler[customer](s, nil)
 	l := listen(t)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -5,12 +5,13 @@
 //  1. stream the CSV into typed rows through a pipeline with a run record,
 //     and check them against a data contract, quarantining bad rows with
 //     their reasons;
-//  2. split it, fit the feature set on the training rows and train a
-//     logistic regression;
+//  2. split it, cross-validate the whole declaration (features refitted in
+//     every fold) and fit it on the training rows: contract, features,
+//     logistic regression, drift profile and lineage as one bundle;
 //  3. evaluate it on the test rows, with bootstrap intervals, gates and an
 //     HTML report;
-//  4. register the pipeline (features, model, drift profile) as one
-//     registry version and promote it to "champion" through the gates;
+//  4. register the bundle as one registry version, with its metrics and
+//     verdict, and promote it to "champion" through the gates;
 //  5. load the champion, serve it over HTTP on loopback and score rows over
 //     HTTP and in process;
 //  6. check a shifted copy of the data for drift.
@@ -35,7 +36,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/loomml/loom/contract"
 	"github.com/loomml/loom/examples/internal/customers"
 	"github.com/loomml/loom/pipeline"
 	"github.com/loomml/loom/pipeline/source"
@@ -68,7 +68,7 @@ func run(ctx context.Context, w io.Writer, outDir string) error {
 		return err
 	}
 
-	step(2, "Train: fit features and a logistic regression")
+	step(2, "Train: cross-validate and fit the declaration")
 	m, err := trainModel(ctx, w, rows)
 	if err != nil {
 		return err
@@ -81,19 +81,19 @@ func run(ctx context.Context, w io.Writer, outDir string) error {
 	}
 
 	step(4, "Register and promote")
-	reg, version, err := registerAndPromote(ctx, w, m, ev, outDir)
+	reg, _, err := registerAndPromote(ctx, w, m, ev, outDir)
 	if err != nil {
 		return err
 	}
 	defer reg.Close()
 
 	step(5, "Serve")
-	if err := serveModel(ctx, w, reg, version, m); err != nil {
+	if err := serveModel(ctx, w, reg, m); err != nil {
 		return err
 	}
 
 	step(6, "Check for drift")
-	return checkDrift(ctx, w, m, outDir)
+	return checkDrift(w, m, outDir)
 }
 
 // ingest streams the embedded CSV into Customers through a pipeline that
@@ -105,10 +105,7 @@ func ingest(ctx context.Context, w io.Writer, outDir string) ([]Customer, error)
 		c.Segment, c.Region = strings.ToLower(strings.TrimSpace(c.Segment)), strings.ToLower(strings.TrimSpace(c.Region))
 		return c
 	})
-	bound, err := contract.Bind(customers.Contract(), customers.Predicates()...)
-	if err != nil {
-		return nil, err
-	}
+	bound := customers.Spec().Bind()
 	p := pipeline.New("ingest", normalize)
 	var rec pipeline.Record
 	src := source.ReadCSV[Customer](ctx, bytes.NewReader(customers.CSV), &source.CSVOptions{Name: "mixed.csv"})

@@ -9,13 +9,11 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
-	"github.com/loomml/loom/drift"
 	"github.com/loomml/loom/evaluate"
 	"github.com/loomml/loom/examples/internal/customers"
-	"github.com/loomml/loom/feature"
+	"github.com/loomml/loom/model"
 	"github.com/loomml/loom/registry"
 	"github.com/loomml/loom/serve"
 	"github.com/loomml/loom/train"
@@ -23,66 +21,30 @@ import (
 
 // trained is what training produced.
 type trained struct {
-	train, test []Customer
-	fitted      *feature.Fitted[Customer]
-	model       train.Model
-	profile     *drift.Profile
-	testScores  []float64 // P(target = 1) of each test row
-	testLabels  []int
-}
-
-func labels(rows []Customer) []float64 {
-	y := make([]float64, len(rows))
-	for i := range rows {
-		y[i] = float64(rows[i].Target)
-	}
-	return y
-}
-
-func pick(rows []Customer, idx []int) []Customer {
-	out := make([]Customer, len(idx))
-	for i, j := range idx {
-		out[i] = rows[j]
-	}
-	return out
+	test   []Customer
+	bundle *model.Bundle[Customer]
 }
 
 func trainModel(ctx context.Context, w io.Writer, rows []Customer) (*trained, error) {
-	split, err := train.StratifiedTrainTestSplit(labels(rows), 0.25, 42)
+	spec := customers.Spec()
+	trainRows, testRows, err := model.Split(spec, rows, train.Holdout{Stratify: true, Seed: 42})
 	if err != nil {
 		return nil, err
 	}
-	m := &trained{train: pick(rows, split.Train), test: pick(rows, split.Test)}
-	set := customers.Features()
-	if m.fitted, err = set.Fit(ctx, m.train); err != nil {
-		return nil, err
-	}
-	X, err := m.fitted.Matrix(ctx, m.train)
+	cv, err := model.CrossValidate(ctx, spec, trainRows, &train.CVOptions{Splitter: train.StratifiedKFold{K: 5, Shuffle: true, Seed: 1}})
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(w, "   %d training rows, %d test rows; %d features: %s ...\n", len(m.train), len(m.test), m.fitted.Width(), strings.Join(m.fitted.Names()[:4], ", "))
-	d := train.Dataset{X: X, Y: labels(m.train), FeatureFingerprint: m.fitted.Fingerprint()}
-	cv, err := train.CrossValidate(ctx, train.LogisticRegression{}, d, &train.CVOptions{Splitter: train.StratifiedKFold{K: 5, Shuffle: true, Seed: 1}})
+	fmt.Fprintf(w, "   %d training rows, %d test rows\n", len(trainRows), len(testRows))
+	fmt.Fprintf(w, "   5-fold cross-validated accuracy %.3f ± %.3f (features refitted in every fold)\n", cv.Mean, cv.Std)
+	b, err := model.Fit(ctx, spec, trainRows)
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(w, "   5-fold cross-validated accuracy %.3f ± %.3f\n", cv.Mean, cv.Std)
-	if m.model, err = (train.LogisticRegression{}).Fit(ctx, d); err != nil {
-		return nil, err
-	}
-	clf := m.model.(train.Classifier)
-	probs := make([]float64, 2)
-	for i := range m.test {
-		x, err := m.fitted.Transform(&m.test[i], nil)
-		if err != nil {
-			return nil, err
-		}
-		m.testScores = append(m.testScores, clf.PredictProba(probs, x)[1])
-		m.testLabels = append(m.testLabels, m.test[i].Target)
-	}
-	m.profile = drift.BuildProfile(slices.Values(m.train), customers.DriftColumns(), nil)
-	return m, nil
+	lin := b.Lineage()
+	fmt.Fprintf(w, "   fitted %s on %d rows in %v; %d features: %s ...\n", lin.Train.Kind, lin.Rows, lin.Durations["total"].Round(1e6),
+		b.Features().Width(), strings.Join(b.Features().Names()[:4], ", "))
+	return &trained{test: testRows, bundle: b}, nil
 }
 
 // gates are the conditions a model must meet to become the champion.
@@ -96,14 +58,9 @@ func evaluateModel(ctx context.Context, w io.Writer, m *trained, outDir string) 
 	if err != nil {
 		return nil, err
 	}
-	groups := make([]string, len(m.test))
-	for i := range m.test {
-		groups[i] = m.test[i].Segment
-	}
-	p := &evaluate.Predictions{Labels: m.testLabels, Scores: m.testScores}
-	rep, err := evaluate.NewReport(ctx, p, &evaluate.ReportOptions{
-		Title: "Churn model, quickstart", Model: "churn", Metrics: []string{"roc_auc", "accuracy", "log_loss", "brier", "f1"},
-		Bootstrap: &evaluate.BootstrapOptions{Resamples: 200, Seed: 7}, Groups: groups, GroupName: "segment", Gates: gs,
+	rep, err := model.Evaluate(ctx, m.bundle, m.test, &evaluate.ReportOptions{
+		Title: "Churn model, quickstart", Metrics: []string{"roc_auc", "accuracy", "log_loss", "brier", "f1"},
+		Bootstrap: &evaluate.BootstrapOptions{Resamples: 200, Seed: 7}, Gates: gs,
 	})
 	if err != nil {
 		return nil, err
@@ -131,26 +88,15 @@ func registerAndPromote(ctx context.Context, w io.Writer, m *trained, rep *evalu
 	if err != nil {
 		return nil, registry.Version{}, err
 	}
-	metrics := map[string]float64{}
-	for _, mv := range rep.Metrics {
-		if mv.Defined() {
-			metrics[mv.Metric] = mv.Value
-		}
-	}
-	v, err := serve.Register(ctx, reg, "churn", serve.Artifact[Customer]{Contract: customers.Contract(), Features: m.fitted, Model: m.model, Profile: m.profile},
-		registry.Metadata{Metrics: metrics, Description: "quickstart logistic regression", Params: map[string]string{"C": "1", "split_seed": "42"}})
+	v, err := model.Register(ctx, reg, m.bundle, rep)
 	if err != nil {
 		reg.Close()
 		return nil, v, err
 	}
-	fmt.Fprintf(w, "   registered churn v%d (%d parts, hash %s...)\n", v.Number, len(v.Parts), v.Hash[:12])
-	gate := registry.GateFunc(func(context.Context, registry.Version, *registry.Version) error {
-		if !rep.Verdict.Pass {
-			return fmt.Errorf("evaluation gates failed: %s", strings.Join(rep.Verdict.Reasons, "; "))
-		}
-		return nil
-	})
-	if err := reg.Promote(ctx, "churn", "champion", v.Number, "passed the quickstart gates", gate); err != nil {
+	fmt.Fprintf(w, "   registered churn v%d (%d parts, hash %s..., verdict %s, roc_auc %.3f)\n", v.Number, len(v.Parts), v.Hash[:12],
+		v.Metadata.Tags[model.TagVerdict], v.Metadata.Metrics["roc_auc"])
+	gs, _ := evaluate.ParseGates([]byte(gates))
+	if err := reg.Promote(ctx, "churn", "champion", v.Number, "passed the quickstart gates", model.Gate(gs...)); err != nil {
 		reg.Close()
 		return nil, v, err
 	}
@@ -163,11 +109,11 @@ func registerAndPromote(ctx context.Context, w io.Writer, m *trained, rep *evalu
 	return reg, v, nil
 }
 
-func serveModel(ctx context.Context, w io.Writer, reg *registry.Registry, v registry.Version, m *trained) error {
+func serveModel(ctx context.Context, w io.Writer, reg *registry.Registry, m *trained) error {
 	swap := serve.NewSwap[Customer](nil)
 	fctx, stop := context.WithCancel(ctx)
 	defer stop()
-	if err := serve.Follow(fctx, reg, "churn", "champion", customers.Definition(), swap, nil); err != nil {
+	if err := serve.Follow(fctx, reg, "champion", customers.Spec(), swap, nil); err != nil {
 		return err
 	}
 	h := serve.NewHandler(serve.Source[Customer](swap), &serve.Options[Customer]{RejectUnknownFields: true})
@@ -176,10 +122,10 @@ func serveModel(ctx context.Context, w io.Writer, reg *registry.Registry, v regi
 	defer srv.Close()
 	fmt.Fprintf(w, "   serving churn v%d at %s\n", swap.Current().Info().Version, srv.URL)
 	for _, body := range []string{
-		`{"age": 52, "income": 61000, "hours_per_week": 45, "score": 0.31, "balance": 1200, "tenure_years": 2.5, "segment": "high", "region": "coastal", "channel": "ch05", "target": 0}`,
-		`{"age": 29, "income": null, "score": 0.87, "segment": "low", "region": "north", "target": 0}`,
-		`{"age": "thirty", "score": 0.5, "segment": "low", "region": "north", "target": 0}`,
-		`{"age": 130, "score": 0.5, "segment": "vip", "region": "north", "target": 0}`,
+		`{"age": 52, "income": 61000, "hours_per_week": 45, "score": 0.31, "balance": 1200, "tenure_years": 2.5, "segment": "high", "region": "coastal", "channel": "ch05"}`,
+		`{"age": 29, "income": null, "score": 0.87, "segment": "low", "region": "north"}`,
+		`{"age": "thirty", "score": 0.5, "segment": "low", "region": "north"}`,
+		`{"age": 130, "score": 0.5, "segment": "vip", "region": "north"}`,
 	} {
 		resp, err := http.Post(srv.URL+"/predict", "application/json", strings.NewReader(body))
 		if err != nil {
@@ -200,7 +146,7 @@ func serveModel(ctx context.Context, w io.Writer, reg *registry.Registry, v regi
 	return nil
 }
 
-func checkDrift(ctx context.Context, w io.Writer, m *trained, outDir string) error {
+func checkDrift(w io.Writer, m *trained, outDir string) error {
 	shifted := make([]Customer, len(m.test))
 	for i, c := range m.test {
 		if c.Income != nil {
@@ -216,8 +162,7 @@ func checkDrift(ctx context.Context, w io.Writer, m *trained, outDir string) err
 		name string
 		rows []Customer
 	}{{"held-out rows", m.test}, {"shifted copy", shifted}} {
-		prof := drift.BuildProfile(slices.Values(cur.rows), customers.DriftColumns(), nil)
-		rep, err := drift.Compare(m.profile, prof, nil)
+		rep, err := m.bundle.CompareDrift(cur.rows)
 		if err != nil {
 			return err
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/loomml/loom/drift"
 	"github.com/loomml/loom/examples/internal/customers"
+	"github.com/loomml/loom/model"
 	"github.com/loomml/loom/registry"
 	"github.com/loomml/loom/serve"
 )
@@ -30,11 +31,12 @@ type app struct {
 	alerts []drift.Alert
 }
 
-func newApp(ctx context.Context, reg *registry.Registry, model, alias string, monitor bool) (*app, error) {
+func newApp(ctx context.Context, reg *registry.Registry, alias string, monitor bool) (*app, error) {
 	ctx, stop := context.WithCancel(ctx)
 	a := &app{mux: http.NewServeMux(), model: serve.NewSwap[Customer](nil), stop: stop}
-	// The drift reference travels with the model artifact.
-	loaded, err := serve.LoadAlias(ctx, reg, model, alias, customers.Definition())
+	// The drift reference, its columns and methods travel with the bundle.
+	spec := customers.Spec()
+	loaded, err := model.LoadAlias(ctx, reg, alias, spec)
 	if err != nil {
 		stop()
 		return nil, err
@@ -43,9 +45,9 @@ func newApp(ctx context.Context, reg *registry.Registry, model, alias string, mo
 	// Labels arrive later (did the customer churn?): POST /models/churn/labels
 	// joins them to the served predictions by request id, and the ROC AUC of
 	// each 1,000 joined pairs is compared with the one measured at evaluation.
-	if auc, ok := loaded.Version.Metadata.Metrics["roc_auc"]; monitor && ok {
+	if auc, ok := loaded.Version().Metadata.Metrics["roc_auc"]; monitor && ok {
 		a.perf, err = drift.NewPerformanceMonitor(&drift.PerformanceOptions{
-			Name: model, Metric: drift.ROCAUC, Reference: auc, MaxDegradation: 0.05,
+			Name: spec.Name(), Metric: drift.ROCAUC, Reference: auc, MaxDegradation: 0.05,
 			Window: 1000, MaxWait: 24 * time.Hour, OnAlert: onAlert,
 		})
 		if err != nil {
@@ -53,8 +55,8 @@ func newApp(ctx context.Context, reg *registry.Registry, model, alias string, mo
 			return nil, err
 		}
 	}
-	if monitor && loaded.Profile != nil {
-		a.monitor, err = drift.NewMonitor(loaded.Profile, customers.DriftColumns(), &drift.MonitorOptions{
+	if monitor {
+		a.monitor, err = loaded.NewMonitor(&drift.MonitorOptions{
 			Window:      drift.Window{Rows: 10000},
 			OnAlert:     onAlert,
 			Performance: a.perf,
@@ -65,14 +67,14 @@ func newApp(ctx context.Context, reg *registry.Registry, model, alias string, mo
 		}
 	}
 	// Follow the alias: a promotion swaps the model, in flight requests finish on the old one.
-	err = serve.Follow(ctx, reg, model, alias, customers.Definition(), a.model, func(err error) { log.Print(err) })
+	err = serve.Follow(ctx, reg, alias, spec, a.model, func(err error) { log.Print(err) })
 	if err != nil {
 		stop()
 		return nil, err
 	}
 	opts := &serve.Options[Customer]{RejectUnknownFields: true, Performance: a.perf}
 	if a.monitor != nil {
-		opts.Observe = func(c *Customer, _ serve.Prediction) { a.monitor.Observe(*c) }
+		opts.Observe = func(c *Customer, _ serve.Prediction) { a.monitor.Observe(c) }
 	}
 	a.handler = serve.NewHandler(serve.Source[Customer](a.model), opts)
 
@@ -114,7 +116,7 @@ func (a *app) signup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if a.monitor != nil {
-		a.monitor.Observe(c)
+		a.monitor.Observe(&c)
 	}
 	risk := p.Probabilities()[1]
 	w.Header().Set("Content-Type", "application/json")

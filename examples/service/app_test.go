@@ -7,16 +7,15 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/loomml/loom/drift"
+	"github.com/loomml/loom/evaluate"
 	"github.com/loomml/loom/examples/internal/customers"
+	"github.com/loomml/loom/model"
 	"github.com/loomml/loom/pipeline/source"
 	"github.com/loomml/loom/registry"
-	"github.com/loomml/loom/serve"
 	"github.com/loomml/loom/train"
 )
 
@@ -34,22 +33,16 @@ func trainAndRegister(t *testing.T, reg *registry.Registry, n int, c float64) re
 			break
 		}
 	}
-	fitted, err := customers.Features().Fit(ctx, rows)
+	spec := customers.Spec().Trainer(train.LogisticRegression{C: c})
+	b, err := model.Fit(ctx, spec, spec.Bind().Quarantine(rows).Valid)
 	if err != nil {
 		t.Fatal(err)
 	}
-	X, _ := fitted.Matrix(ctx, rows)
-	y := make([]float64, len(rows))
-	for i := range rows {
-		y[i] = float64(rows[i].Target)
-	}
-	m, err := train.LogisticRegression{C: c}.Fit(ctx, train.Dataset{X: X, Y: y, FeatureFingerprint: fitted.Fingerprint()})
+	rep, err := model.Evaluate(ctx, b, rows[:1000], &evaluate.ReportOptions{Metrics: []string{"roc_auc"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	prof := drift.BuildProfile(slices.Values(rows), customers.DriftColumns(), nil)
-	md := registry.Metadata{Metrics: map[string]float64{"roc_auc": 0.8}}
-	v, err := serve.Register(ctx, reg, "churn", serve.Artifact[Customer]{Contract: customers.Contract(), Features: fitted, Model: m, Profile: prof}, md)
+	v, err := model.Register(ctx, reg, b, rep)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +62,7 @@ func TestService(t *testing.T) {
 	if err := reg.Promote(ctx, "churn", "champion", v1.Number, "first", nil); err != nil {
 		t.Fatal(err)
 	}
-	a, err := newApp(ctx, reg, "churn", "champion", true)
+	a, err := newApp(ctx, reg, "champion", true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,11 +87,11 @@ func TestService(t *testing.T) {
 	if json.Unmarshal([]byte(body), &out); code != 200 || out.Model != "churn v1" || out.Risk <= 0 || out.Risk >= 1 {
 		t.Fatalf("signup = %d %s", code, body)
 	}
-	if code, body := post("/models/churn/predict", `{"age": 34, "score": 0.8, "segment": "low", "region": "north", "target": 0}`); code != 200 || !strings.Contains(body, `"version":1`) {
+	if code, body := post("/models/churn/predict", `{"age": 34, "score": 0.8, "segment": "low", "region": "north"}`); code != 200 || !strings.Contains(body, `"version":1`) {
 		t.Fatalf("predict = %d %s", code, body)
 	}
 	// A prediction under a request id of ours, then its label, later.
-	req, _ := http.NewRequest("POST", srv.URL+"/models/churn/predict", strings.NewReader(`{"age": 40, "score": 0.3, "segment": "mid", "region": "south", "target": 0}`))
+	req, _ := http.NewRequest("POST", srv.URL+"/models/churn/predict", strings.NewReader(`{"age": 40, "score": 0.3, "segment": "mid", "region": "south"}`))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Request-Id", "signup-77")
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
@@ -123,7 +116,7 @@ func TestService(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if code, body := post("/models/churn/predict", `{"age": 34, "score": 0.8, "segment": "low", "region": "north", "target": 0}`); code != 200 || !strings.Contains(body, `"version":2`) {
+	if code, body := post("/models/churn/predict", `{"age": 34, "score": 0.8, "segment": "low", "region": "north"}`); code != 200 || !strings.Contains(body, `"version":2`) {
 		t.Fatalf("predict after swap = %d %s", code, body)
 	}
 	resp, err := http.Get(srv.URL + "/drift")

@@ -12,8 +12,8 @@
 //	go run ./examples/service -addr localhost:8080
 //
 //	curl -s localhost:8080/signup -d '{"customer_id": "c-1", "age": 34, "score": 0.8, "plan": "low", "region": "north"}'
-//	curl -s localhost:8080/models/churn/predict -H 'Content-Type: application/json' -d '{"age": 34, "score": 0.8, "segment": "low", "region": "north", "target": 0}'
-//	curl -s localhost:8080/models/churn/predict -H 'Content-Type: application/json' -H 'X-Request-Id: r-1' -d '{"age": 34, "score": 0.8, "segment": "low", "region": "north", "target": 0}'
+//	curl -s localhost:8080/models/churn/predict -H 'Content-Type: application/json' -d '{"age": 34, "score": 0.8, "segment": "low", "region": "north"}'
+//	curl -s localhost:8080/models/churn/predict -H 'Content-Type: application/json' -H 'X-Request-Id: r-1' -d '{"age": 34, "score": 0.8, "segment": "low", "region": "north"}'
 //	curl -s localhost:8080/models/churn/labels -H 'Content-Type: application/json' -d '{"id": "r-1", "label": 1}'
 //	curl -s localhost:8080/drift
 //
@@ -49,7 +49,7 @@ func main() {
 		log.Fatal(err)
 	}
 	defer reg.Close()
-	a, err := newApp(ctx, reg, "churn", "champion", *monitor)
+	a, err := newApp(ctx, reg, "champion", *monitor)
 	if err != nil {
 		log.Fatalf("service: %v (run `go run ./examples/quickstart` first to train and register a model)", err)
 	}

@@ -1,0 +1,164 @@
+package model
+
+import (
+	"context"
+	"fmt"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/loomml/loom/contract"
+	"github.com/loomml/loom/drift"
+	"github.com/loomml/loom/feature"
+	"github.com/loomml/loom/registry"
+	"github.com/loomml/loom/train"
+)
+
+// Bundle is a trained model as the one unit that ships: the data contract,
+// the fitted feature state, the model fitted on those features, the
+// reference drift profile of the training rows and the lineage, bound to
+// the spec that declared them. Fit makes one; Register stores it as one
+// registry version and Load brings it back, equal in every part. A Bundle
+// is immutable and safe for concurrent use.
+type Bundle[T any] struct {
+	spec     *Spec[T]
+	contract *contract.Contract // the contract as fitted, label included
+	serving  *contract.Bound[T] // the contract without the label, bound
+	inputs   []contract.Field
+	features *feature.Fitted[T]
+	model    train.Model
+	profile  *drift.Profile
+	lineage  Lineage
+	version  registry.Version
+}
+
+// bind derives the serving contract (the label's field and the data set
+// checks on it left out) and checks that the model was fitted on exactly
+// these features.
+func (b *Bundle[T]) bind() error {
+	if err := train.Verify(b.model, b.features.Width(), b.features.Fingerprint()); err != nil {
+		return fmt.Errorf("%w: the model does not match its features: %w", ErrArtifact, err)
+	}
+	label := b.spec.label.name
+	c := &contract.Contract{Version: b.contract.Version, Name: b.contract.Name}
+	for _, f := range b.contract.Fields {
+		if f.Name != label {
+			c.Fields = append(c.Fields, f)
+		}
+	}
+	for _, d := range b.contract.Dataset {
+		if d.Field != label {
+			c.Dataset = append(c.Dataset, d)
+		}
+	}
+	bound, err := contract.Bind(c, b.spec.preds...)
+	if err != nil {
+		return fmt.Errorf("%w: the contract: %w", ErrArtifact, err)
+	}
+	b.serving, b.inputs = bound, c.Fields
+	return nil
+}
+
+// Name returns the model's name.
+func (b *Bundle[T]) Name() string { return b.spec.name }
+
+// Spec returns the declaration the bundle was fitted (or loaded) with.
+func (b *Bundle[T]) Spec() *Spec[T] { return b.spec }
+
+// Version returns the registry version the bundle was loaded from; the zero
+// Version for a bundle fresh from Fit.
+func (b *Bundle[T]) Version() registry.Version { return b.version }
+
+// Contract returns the data contract the bundle was fitted under, the
+// label's field included. Do not modify it.
+func (b *Bundle[T]) Contract() *contract.Contract { return b.contract }
+
+// Inputs returns the fields of a row to score: the contract's fields
+// without the label. Do not modify the slice.
+func (b *Bundle[T]) Inputs() []contract.Field { return b.inputs }
+
+// Label returns the name of the label column.
+func (b *Bundle[T]) Label() string { return b.spec.label.name }
+
+// Features returns the fitted feature state.
+func (b *Bundle[T]) Features() *feature.Fitted[T] { return b.features }
+
+// Model returns the trained model.
+func (b *Bundle[T]) Model() train.Model { return b.model }
+
+// Profile returns the reference drift profile of the training rows.
+func (b *Bundle[T]) Profile() *drift.Profile { return b.profile }
+
+// Lineage returns how the bundle was made.
+func (b *Bundle[T]) Lineage() Lineage { return b.lineage }
+
+// CheckRow checks one row to score against the contract's row checks, the
+// label's excepted: nil, or an error naming each bad field. It does not
+// allocate on a valid row.
+func (b *Bundle[T]) CheckRow(row *T) error { return b.serving.CheckRow(row) }
+
+// Predict computes the features of rows and predicts each: the estimated
+// value of a regressor, the most probable class label of a classifier. It
+// does not check the contract (see CheckRow; serve.Scorer does both); a
+// row whose features cannot be computed is an error naming it.
+func (b *Bundle[T]) Predict(ctx context.Context, rows []T) ([]float64, error) {
+	X, err := b.features.Matrix(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
+	return train.PredictBatch(nil, b.model, X), nil
+}
+
+// PredictProba computes the features of rows and the class probabilities
+// of each, one row per input row and one column per class of
+// Model().Info().Classes. It fails for a model that is not a
+// train.Classifier.
+func (b *Bundle[T]) PredictProba(ctx context.Context, rows []T) (*mat.Dense, error) {
+	clf, ok := b.model.(train.Classifier)
+	if !ok {
+		return nil, fmt.Errorf("model: %q: a %s model gives no class probabilities", b.spec.name, b.model.Info().Kind)
+	}
+	X, err := b.features.Matrix(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
+	return train.PredictProbaBatch(nil, clf, X), nil
+}
+
+// Labels returns the label of every row, as Fit reads them: a missing
+// label is a *LabelError.
+func (b *Bundle[T]) Labels(rows []T) ([]float64, error) { return b.spec.labels(rows) }
+
+// DriftColumns returns the columns the declaration monitors for drift:
+// every input column but those declared with NoDrift. Do not modify the
+// slice.
+func (b *Bundle[T]) DriftColumns() []drift.Column[T] { return b.spec.drift }
+
+// CompareOptions returns the drift methods and thresholds declared per
+// column (Drift), for drift.Compare and monitors. Do not modify it.
+func (b *Bundle[T]) CompareOptions() *drift.CompareOptions { return b.spec.compare }
+
+// CompareDrift profiles rows over the drift columns and compares them with
+// the reference profile, with the declared methods and thresholds.
+func (b *Bundle[T]) CompareDrift(rows []T) (*drift.Report, error) {
+	if b.profile == nil {
+		return nil, fmt.Errorf("model: %q has no reference profile", b.spec.name)
+	}
+	return drift.Compare(b.profile, drift.BuildProfile(rows, b.spec.drift, nil), b.spec.compare)
+}
+
+// NewMonitor returns a drift monitor of live rows against the reference
+// profile, over the declared drift columns. opts.Compare, when nil, takes
+// the declared methods and thresholds.
+func (b *Bundle[T]) NewMonitor(opts *drift.MonitorOptions) (*drift.Monitor[T], error) {
+	if b.profile == nil {
+		return nil, fmt.Errorf("model: %q has no reference profile", b.spec.name)
+	}
+	o := drift.MonitorOptions{}
+	if opts != nil {
+		o = *opts
+	}
+	if o.Compare == nil {
+		o.Compare = b.spec.compare
+	}
+	return drift.NewMonitor(b.profile, b.spec.drift, &o)
+}
