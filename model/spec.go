@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -37,6 +38,7 @@ type Spec[T any] struct {
 	featureOpts *feature.Options
 	seed        uint64
 	description string
+	poly        []polynomial
 	used        atomic.Bool
 
 	// Built once on first use, from the declaration.
@@ -259,6 +261,29 @@ func (s *Spec[T]) Describe(text string) *Spec[T] {
 	return s
 }
 
+// polynomial is one Spec.Polynomial call.
+type polynomial struct {
+	degree          int
+	interactionOnly bool
+	columns         []string
+}
+
+// Polynomial adds the polynomial terms of degree 2 to degree of the
+// features of the Float columns listed, declared earlier (see
+// feature.Set.Polynomial: scikit-learn's PolynomialFeatures without the
+// bias and the degree-1 terms, which the columns already are); with
+// interactionOnly, only products of distinct columns.
+func (s *Spec[T]) Polynomial(degree int, interactionOnly bool, columns ...string) *Spec[T] {
+	s.mutable("Polynomial")
+	for _, name := range columns {
+		if !s.byName[name] || !slices.ContainsFunc(s.cols, func(c *column) bool { return c.name == name && c.kind == kindFloat }) {
+			panic(fmt.Sprintf("model: spec %q: Polynomial of %q, which is not a Float column declared before", s.name, name))
+		}
+	}
+	s.poly = append(s.poly, polynomial{degree, interactionOnly, slices.Clone(columns)})
+	return s
+}
+
 // DriftOption is the drift setting of one column: the detector and its
 // threshold, or no monitoring. Columns without one are monitored with
 // drift's default method for their kind.
@@ -353,6 +378,9 @@ func (s *Spec[T]) derive() {
 	}
 	if inputs == 0 {
 		panic(fmt.Sprintf("model: spec %q declares no input column (Float or Category)", s.name))
+	}
+	for _, p := range s.poly {
+		set.Polynomial(p.degree, p.interactionOnly, p.columns...)
 	}
 	s.labelGet = s.rm.FloatGetter(s.label.index)
 	set.Label(func(r *T) float64 {
