@@ -133,4 +133,3 @@ func TestHotSwapUnderLoad(t *testing.T) {
 		t.Fatalf("%d of %d requests failed, %d load errors during %d swaps", failed.Load(), served.Load(), loadErrs.Load(), swaps)
 	}
 }
-
