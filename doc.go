@@ -9,19 +9,27 @@
 //
 // # Data flow
 //
-//	source ──► contract ──► feature.Fit ──► train ──► evaluate ──► registry ──► serve ──► drift
-//	CSV,        schema,       learns state      Trainer    metrics,     versions,     Scorer in    reference
-//	Parquet,    checks,       (means, vocab,    → Model    gates,       aliases,      process,     profile from
-//	Arrow IPC,  quarantine    quantiles) that              reports      audit log,    HTTP         training,
-//	iter.Seq,   with reasons  serve reuses                              lineage       handler      live Monitor
-//	database/sql
+//	                ┌──────────── model.Spec[T]: one declaration per model ────────────┐
+//	                │ columns from the loom tags, each named once, with its contract   │
+//	                │ checks, feature transforms and drift setting; the label; trainer │
+//	                └──────────────────────────────────────────────────────────────────┘
+//	source ──► contract ──► feature.Fit ──► train ──► drift profile ══► model.Bundle ──► evaluate ──► registry ──► serve ──► drift
+//	CSV,        schema,       learns state      Trainer    of the           contract +      metrics,     versions,     Scorer in    live
+//	Parquet,    checks,       (means, vocab,    → Model    training rows    features +      gates,       aliases,      process,     Monitor
+//	Arrow IPC,  quarantine    quantiles) that                               model +         reports      audit log,    HTTP         against the
+//	iter.Seq2,  with reasons  serve reuses                                  profile +                    promotion     handler      reference
+//	database/sql                                                            lineage                      gates
 //
-// Every arrow is a stage.Stage[In, Out]; package pipeline runs them with
-// context, OpenTelemetry spans and metrics, run records and retries. One row
-// type T, the user's own struct with `loom:"name"` field tags, travels the
-// whole way: training reads []T or iter.Seq[T]; serving gets one T from a
-// JSON request or a Go call; the feature definitions are written once over
-// T, so the training matrix and the serving vector come from the same code.
+// model.Fit runs the first four arrows as one call and returns the Bundle,
+// the unit that ships: model.Register stores it as one registry version,
+// model.Load (or serve.Follow) brings exactly it back. Every arrow is a
+// stage.Stage[In, Out] where it streams; package pipeline runs them with
+// context, OpenTelemetry spans and metrics, run records and retries. One
+// row type T, the user's own struct with `loom:"name"` field tags, travels
+// the whole way: training reads []T or iter.Seq2[T, error]; serving gets
+// one T from a JSON request or a Go call, without its label; the feature
+// definitions are written once over T, so the training matrix and the
+// serving vector come from the same code.
 //
 // # Packages
 //
@@ -42,10 +50,16 @@
 //     audit log, change notifications.
 //   - drift: reference profiles, statistical detectors, streaming monitors
 //     and alerts.
-//   - serve: Scorer[T] binding contract, features and model as one unit, an
-//     http.Handler, hot swap, canary and shadow traffic.
+//   - model: the one declaration of a model over T (Spec), fitted,
+//     cross-validated and searched as one (features refitted in every
+//     fold), the trained Bundle (contract, fitted features, model, drift
+//     profile, lineage), its evaluation, registration with its metrics and
+//     verdict, promotion gates, and Load.
+//   - serve: Scorer[T] over a Bundle, an http.Handler (JSON and Open
+//     Inference Protocol v2), hot swap that follows a registry alias,
+//     canary and shadow traffic.
 //
 // Package dependencies point one way only: train, evaluate, registry and
 // drift know nothing of each other or of feature, so each can be used alone;
-// serve binds them together. See examples/quickstart for the whole flow.
+// model binds them into the unit that ships, and serve serves it. See examples/quickstart for the whole flow.
 package loom

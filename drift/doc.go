@@ -23,13 +23,18 @@
 // by request id and watches a metric for performance drift (see Delayed
 // labels and performance drift).
 //
-//	ref := drift.BuildProfile(slices.Values(train), cols, nil)
+//	ref := drift.BuildProfile(train, cols, nil) // or BuildProfileSeq over a stream
+
 //	mon, err := drift.NewMonitor(ref, cols, &drift.MonitorOptions{
 //		Window:  drift.Window{Rows: 10_000},
 //		OnAlert: func(a drift.Alert) { log.Printf("drift: %+v", a) },
 //	})
 //	...
-//	mon.Observe(row) // on the request path
+//	mon.Observe(&row) // on the request path
+//
+// Column accessors take a *T, as feature's do. A model declared with
+// package model derives its columns, methods and thresholds from the
+// declaration (model.Bundle.NewMonitor).
 //
 // # Detectors
 //

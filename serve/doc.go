@@ -1,29 +1,27 @@
-// Package serve scores inside any Go service: a Scorer binds the fitted
-// features and the model of a trained pipeline into one unit, scores rows in
-// process in about a microsecond without allocating, and a Handler exposes
-// it over HTTP, with hot swap from the registry, canary and shadow traffic,
-// and load shedding.
+// Package serve scores inside any Go service: a Scorer binds a trained
+// model.Bundle (contract, fitted features and model as one unit), scores
+// rows in process in about a microsecond without allocating, and a Handler
+// exposes it over HTTP, with hot swap from the registry, canary and shadow
+// traffic, and load shedding.
 //
 // # Overview
 //
-// Train with packages contract, feature and train, then store the result
-// as one registry version with Register (parts "contract", "features",
-// "model" and, for drift monitoring, "profile"). A service loads it with
-// Load or LoadAlias, giving the Definition that is Go code: the feature
-// definitions the model was trained with and the contract's custom
-// predicates. The fitted state must match the definitions, the model's
-// feature fingerprint must match the fitted state and the contract must
-// bind to T, or loading fails with ErrArtifact: a model is never paired
-// with the wrong transforms. Loading runs no code from the artifact.
+// Declare and fit the model with package model, and register the bundle
+// as one registry version (model.Register). A service loads it with
+// model.Load or model.LoadAlias, giving the same declaration (the
+// model.Spec, which is Go code), and binds it with NewScorer; Follow does
+// both and keeps following an alias. A bundle is never paired with the
+// wrong transforms: loading fails with model.ErrArtifact first.
 //
-// Score checks each row against the contract's row-local checks
-// (contract.Bound.CheckRow) before computing its features: a row outside
-// the contract gets an error naming each bad field and never reaches the
-// model.
+// Score checks each row against the contract's row-local checks before
+// computing its features: a row outside the contract gets an error naming
+// each bad field and never reaches the model. The label column is not a
+// serving input: requests may omit it, a value given for it is ignored,
+// and the metadata does not list it.
 //
-//	s := loaded.Scorer
+//	s, err := serve.NewScorer(bundle)
 //	p, err := s.Score(ctx, &row)        // in process
-//	h := serve.NewHandler(swap, &serve.Options[Row]{RejectUnknownFields: true})
+//	h := serve.NewHandler(serve.Source[Row](s), &serve.Options[Row]{RejectUnknownFields: true})
 //	mux.Handle("/churn/", http.StripPrefix("/churn", h))
 //
 // Follow keeps a Swap serving whatever version an alias points at, swapping
