@@ -24,7 +24,6 @@
 // labels and performance drift).
 //
 //	ref := drift.BuildProfile(train, cols, nil) // or BuildProfileSeq over a stream
-
 //	mon, err := drift.NewMonitor(ref, cols, &drift.MonitorOptions{
 //		Window:  drift.Window{Rows: 10_000},
 //		OnAlert: func(a drift.Alert) { log.Printf("drift: %+v", a) },
