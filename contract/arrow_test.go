@@ -69,7 +69,7 @@ func TestQuarantineRecordNulls(t *testing.T) {
 	rec := b.NewRecordBatch()
 	b.Release()
 	defer rec.Release()
-	bd := MustBind[r2](New("r2", FloatField("a"), StringField("s").OneOf("x", "y", "z")))
+	bd := MustBind[r2](New("r2", FloatField("a"), StringField("s", OneOf("x", "y", "z"))))
 	v := bd.NewValidator()
 	var s Split[r2]
 	if err := v.QuarantineRecord(&s, rec); err != nil {

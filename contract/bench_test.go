@@ -26,7 +26,7 @@ type benchRow struct {
 
 func benchContract() *Contract {
 	num := func(name string, optional bool) Field {
-		f := FloatField(name).Range(-1e6, 1e6).Above(-1e7).NotNullRatio(0.5)
+		f := FloatField(name, Range(-1e6, 1e6), Above(-1e7), NotNullRatio(0.5))
 		if optional {
 			f.Nullable = true
 		}
@@ -34,10 +34,10 @@ func benchContract() *Contract {
 	}
 	return New("bench",
 		num("age", false), num("income", true), num("hours", true), num("score", false), num("balance", true), num("tenure", false),
-		CategoryField("segment").OneOf("low", "mid", "high").Length(1, 8).NotNullRatio(0.9),
-		CategoryField("region").OneOf("north", "south", "east", "west", "centre", "islands", "abroad").Length(1, 10).NotNullRatio(0.9),
-		CategoryField("channel").Optional().OneOf("ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08", "ch09", "ch10", "ch11", "ch12").Length(4, 4).NotNullRatio(0.9),
-		IntField("target").OneOf("0", "1").Range(0, 1).NotNullRatio(1),
+		CategoryField("segment", OneOf("low", "mid", "high"), Length(1, 8), NotNullRatio(0.9)),
+		CategoryField("region", OneOf("north", "south", "east", "west", "centre", "islands", "abroad"), Length(1, 10), NotNullRatio(0.9)),
+		CategoryField("channel", OneOf("ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08", "ch09", "ch10", "ch11", "ch12"), Length(4, 4), NotNullRatio(0.9)).Optional(),
+		IntField("target", OneOf("0", "1"), Range(0, 1), NotNullRatio(1)),
 	)
 }
 

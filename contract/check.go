@@ -1,8 +1,8 @@
 package contract
 
-// The constructors below make one Check each, for the Field methods of the
-// same names and for declarations that attach checks to a column of their
-// own (package model). Each check's parameters are copied.
+// The constructors below make one Check each, for the field constructors
+// (FloatField("age", Range(16, 100))) and for declarations that attach
+// checks to a column of their own (package model).
 
 // Range is the inclusive range check min ≤ v ≤ max.
 func Range(min, max float64) Check { return Check{Kind: KindRange, Min: &min, Max: &max} }

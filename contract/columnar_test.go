@@ -41,17 +41,17 @@ var eqStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func eqContract() *Contract {
 	return New("eq",
-		FloatField("f").Range(-100, 100).Above(-50).Warn().Below(60),
-		FloatField("fp").AtLeast(0).Below(10).NotNullRatio(0.99),
-		FloatField("f32").Optional().Range(-1, 1).Increasing(false).Warn(),
-		IntField("i").OneOf("0", "1", "2", "3", "70").Range(0, 50).Unique().Warn(),
-		IntField("ip").Optional().OneOf("-5", "7", "1000").AtMost(100),
-		StringField("s").OneOf("a", "bb", "ccc", "").Length(1, 2).Match("[a-c]+"),
-		StringField("sp").Length(0, 3).Unique(),
-		CategoryField("sn").Optional().OneOf(eqWords[5:]...),
-		BoolField("b").OneOf("true").Warn(),
-		TimestampField("t").Optional().Increasing(true).Unique(),
-		CategoryField("d").Optional().OneOf("x", "y", "zz"),
+		FloatField("f", Range(-100, 100), Above(-50).Warn(), Below(60)),
+		FloatField("fp", AtLeast(0), Below(10), NotNullRatio(0.99)),
+		FloatField("f32", Range(-1, 1), Increasing(false).Warn()).Optional(),
+		IntField("i", OneOf("0", "1", "2", "3", "70"), Range(0, 50), Unique().Warn()),
+		IntField("ip", OneOf("-5", "7", "1000"), AtMost(100)).Optional(),
+		StringField("s", OneOf("a", "bb", "ccc", ""), Length(1, 2), Match("[a-c]+")),
+		StringField("sp", Length(0, 3), Unique()),
+		CategoryField("sn", OneOf(eqWords[5:]...)).Optional(),
+		BoolField("b", OneOf("true").Warn()),
+		TimestampField("t", Increasing(true), Unique()).Optional(),
+		CategoryField("d", OneOf("x", "y", "zz")).Optional(),
 	).With(RowCount(10, -1), MeanWithin("f", -10, 10), StdWithin("i", 0, 5), Complete("sp", 0.9), Fresh("t", time.Hour),
 		MeanWithin("f32", -1, 1).Warn(), StdWithin("fp", 0, 1))
 }
@@ -254,7 +254,7 @@ func eqBound(t *testing.T, examples int, custom bool) *Bound[eqRow] {
 	c := eqContract()
 	var preds []Predicate[eqRow]
 	if custom {
-		c.Fields[3] = c.Fields[3].Custom("small_i")
+		c.Fields[3].Checks = append(c.Fields[3].Checks, Custom("small_i"))
 		preds = append(preds, Pred("small_i", func(r *eqRow) bool { return r.I < 3 || r.F > 0 }))
 	}
 	b, err := Bind(c, preds...)

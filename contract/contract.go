@@ -116,8 +116,9 @@ type Check struct {
 }
 
 // Field declares one named field: its type, whether it may be null, and its
-// checks. Build one with the constructors named after the types (Float,
-// Int, ...) and chain the check methods; each returns a modified copy.
+// checks. Build one with the constructors named after the types
+// (FloatField, IntField, ...), which take the checks (Range, OneOf, ...),
+// and Optional for a nullable field.
 type Field struct {
 	Name     string  `json:"name"`
 	Type     Type    `json:"type"`
@@ -207,85 +208,31 @@ func (c *Contract) Marshal() ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// newField declares a field of type t.
-func newField(name string, t Type) Field { return Field{Name: name, Type: t} }
-
-// FloatField declares a float field.
-func FloatField(name string) Field { return newField(name, Float) }
-
-// IntField declares an int field.
-func IntField(name string) Field { return newField(name, Int) }
-
-// StringField declares a string field.
-func StringField(name string) Field { return newField(name, String) }
-
-// CategoryField declares a categorical (string) field.
-func CategoryField(name string) Field { return newField(name, Category) }
-
-// BoolField declares a bool field.
-func BoolField(name string) Field { return newField(name, Bool) }
-
-// TimestampField declares a timestamp field.
-func TimestampField(name string) Field { return newField(name, Timestamp) }
-
-func (f Field) with(c Check) Field {
-	f.Checks = append(f.Checks[:len(f.Checks):len(f.Checks)], c)
-	return f
+// newField declares a field of type t with checks, each copied.
+func newField(name string, t Type, checks []Check) Field {
+	return Field{Name: name, Type: t, Checks: append([]Check(nil), checks...)}
 }
 
-// Optional marks the field nullable.
+// FloatField declares a float field with its checks (Range, AtLeast, ...).
+func FloatField(name string, checks ...Check) Field { return newField(name, Float, checks) }
+
+// IntField declares an int field with its checks.
+func IntField(name string, checks ...Check) Field { return newField(name, Int, checks) }
+
+// StringField declares a string field with its checks.
+func StringField(name string, checks ...Check) Field { return newField(name, String, checks) }
+
+// CategoryField declares a categorical (string) field with its checks.
+func CategoryField(name string, checks ...Check) Field { return newField(name, Category, checks) }
+
+// BoolField declares a bool field with its checks.
+func BoolField(name string, checks ...Check) Field { return newField(name, Bool, checks) }
+
+// TimestampField declares a timestamp field with its checks.
+func TimestampField(name string, checks ...Check) Field { return newField(name, Timestamp, checks) }
+
+// Optional returns f marked nullable.
 func (f Field) Optional() Field { f.Nullable = true; return f }
-
-// Range adds an inclusive range check min ≤ v ≤ max (see the function Range).
-func (f Field) Range(min, max float64) Field { return f.with(Range(min, max)) }
-
-// AtLeast adds the check v ≥ min.
-func (f Field) AtLeast(min float64) Field { return f.with(AtLeast(min)) }
-
-// AtMost adds the check v ≤ max.
-func (f Field) AtMost(max float64) Field { return f.with(AtMost(max)) }
-
-// Above adds the check v > min.
-func (f Field) Above(min float64) Field { return f.with(Above(min)) }
-
-// Below adds the check v < max.
-func (f Field) Below(max float64) Field { return f.with(Below(max)) }
-
-// OneOf adds an allowed-set check.
-func (f Field) OneOf(values ...string) Field { return f.with(OneOf(values...)) }
-
-// Match adds a regular-expression check; the whole value must match.
-func (f Field) Match(pattern string) Field { return f.with(Match(pattern)) }
-
-// Length adds a string-length check, in bytes, min ≤ len ≤ max.
-func (f Field) Length(min, max int) Field { return f.with(Length(min, max)) }
-
-// NotNullRatio adds the check that at least the share p of rows have a
-// value.
-func (f Field) NotNullRatio(p float64) Field { return f.with(NotNullRatio(p)) }
-
-// Unique adds the check that no value repeats; the second and later rows
-// with a value fail.
-func (f Field) Unique() Field { return f.with(Unique()) }
-
-// Increasing adds the check that values never decrease from row to row
-// (strictly increase when strict is true).
-func (f Field) Increasing(strict bool) Field { return f.with(Increasing(strict)) }
-
-// Custom adds a check by a named predicate over the whole row, supplied to
-// Bind with Predicate.
-func (f Field) Custom(name string) Field { return f.with(Custom(name)) }
-
-// Warn makes the most recently added check a warning. It panics when the
-// field has no check.
-func (f Field) Warn() Field {
-	if len(f.Checks) == 0 {
-		panic("contract: Warn called on field " + f.Name + " with no check")
-	}
-	f.Checks = append([]Check(nil), f.Checks...)
-	f.Checks[len(f.Checks)-1].Severity = Warn
-	return f
-}
 
 // RowCount checks min ≤ rows ≤ max; a negative bound means none.
 func RowCount(min, max int64) DatasetCheck {

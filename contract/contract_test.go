@@ -33,15 +33,15 @@ func ptr[V any](v V) *V { return &v }
 
 func custContract() *Contract {
 	return New("customers",
-		IntField("id").Unique().Increasing(true),
-		FloatField("age").Range(18, 100),
-		FloatField("income").Optional().AtLeast(0).NotNullRatio(0.5),
-		CategoryField("segment").OneOf("low", "mid", "high"),
-		StringField("email").Match(`[a-z]+@[a-z]+\.com`).Length(5, 40).Warn(),
-		CategoryField("channel").Optional().Length(1, 10),
+		IntField("id", Unique(), Increasing(true)),
+		FloatField("age", Range(18, 100)),
+		FloatField("income", AtLeast(0), NotNullRatio(0.5)).Optional(),
+		CategoryField("segment", OneOf("low", "mid", "high")),
+		StringField("email", Match(`[a-z]+@[a-z]+\.com`), Length(5, 40).Warn()),
+		CategoryField("channel", Length(1, 10)).Optional(),
 		TimestampField("seen"),
-		BoolField("active").OneOf("true"),
-		IntField("target").OneOf("0", "1").Custom("adult_target"),
+		BoolField("active", OneOf("true")),
+		IntField("target", OneOf("0", "1"), Custom("adult_target")),
 	).With(
 		RowCount(2, 1000),
 		Fresh("seen", 48*time.Hour).Warn(),
@@ -131,7 +131,7 @@ func TestBindErrors(t *testing.T) {
 	}{
 		{"missing", New("x", FloatField("nope")), `field "nope" has no struct field`},
 		{"type", New("x", FloatField("age")), `field "age" is float in the contract but contract.wrong.Age is string`},
-		{"custom", New("x", FloatField("x").Custom("p")), `custom check "p" has no predicate`},
+		{"custom", New("x", FloatField("x", Custom("p"))), `custom check "p" has no predicate`},
 	}
 	for _, tt := range tests {
 		_, err := Bind[wrong](tt.c)
@@ -416,7 +416,7 @@ func TestInfer(t *testing.T) {
 
 func TestCompare(t *testing.T) {
 	base := func() *Contract {
-		return New("c", FloatField("a").Range(0, 10), CategoryField("s").OneOf("x", "y"), IntField("n").Optional(), StringField("gone"))
+		return New("c", FloatField("a", Range(0, 10)), CategoryField("s", OneOf("x", "y")), IntField("n").Optional(), StringField("gone"))
 	}
 	tests := []struct {
 		name     string
@@ -426,11 +426,11 @@ func TestCompare(t *testing.T) {
 	}{
 		{"same", func(c *Contract) {}, false, ""},
 		{"removed", func(c *Contract) { c.Fields = c.Fields[:3] }, true, "field removed"},
-		{"widerRange", func(c *Contract) { c.Fields[0] = FloatField("a").Range(-1, 20) }, false, "range [0, 10] → range [-1, 20]"},
-		{"tighterRange", func(c *Contract) { c.Fields[0] = FloatField("a").Range(1, 10) }, true, "range [0, 10] → range [1, 10]"},
+		{"widerRange", func(c *Contract) { c.Fields[0] = FloatField("a", Range(-1, 20)) }, false, "range [0, 10] → range [-1, 20]"},
+		{"tighterRange", func(c *Contract) { c.Fields[0] = FloatField("a", Range(1, 10)) }, true, "range [0, 10] → range [1, 10]"},
 		{"exclusive", func(c *Contract) { c.Fields[0].Checks[0].MinExclusive = true }, true, "range (0, 10]"},
-		{"smallerSet", func(c *Contract) { c.Fields[1] = CategoryField("s").OneOf("x") }, true, "set {x, y} → set {x}"},
-		{"biggerSet", func(c *Contract) { c.Fields[1] = CategoryField("s").OneOf("x", "y", "z") }, false, "set {x, y, z}"},
+		{"smallerSet", func(c *Contract) { c.Fields[1] = CategoryField("s", OneOf("x")) }, true, "set {x, y} → set {x}"},
+		{"biggerSet", func(c *Contract) { c.Fields[1] = CategoryField("s", OneOf("x", "y", "z")) }, false, "set {x, y, z}"},
 		{"required", func(c *Contract) { c.Fields[2].Nullable = false }, true, "nullable → required"},
 		{"nowNullable", func(c *Contract) { c.Fields[0].Nullable = true }, false, "now nullable"},
 		{"narrowType", func(c *Contract) { c.Fields[0].Type = Int }, true, "type float → int"},
@@ -438,10 +438,12 @@ func TestCompare(t *testing.T) {
 		{"catToString", func(c *Contract) { c.Fields[1].Type = String }, false, "type category → string"},
 		{"addRequired", func(c *Contract) { c.Fields = append(c.Fields, IntField("new")) }, true, "field added"},
 		{"addOptional", func(c *Contract) { c.Fields = append(c.Fields, IntField("new").Optional()) }, false, "field added"},
-		{"addCheck", func(c *Contract) { c.Fields[3] = c.Fields[3].Unique() }, true, "check added: unique"},
-		{"addWarn", func(c *Contract) { c.Fields[3] = c.Fields[3].Unique().Warn() }, false, "check added: unique"},
+		{"addCheck", func(c *Contract) { c.Fields[3].Checks = append(c.Fields[3].Checks, Unique()) }, true, "check added: unique"},
+		{"addWarn", func(c *Contract) { c.Fields[3].Checks = append(c.Fields[3].Checks, Unique().Warn()) }, false, "check added: unique"},
 		{"dropCheck", func(c *Contract) { c.Fields[0].Checks = nil }, false, "check removed"},
-		{"toWarn", func(c *Contract) { c.Fields[0] = c.Fields[0].Warn() }, false, "severity error → warn"},
+		{"toWarn", func(c *Contract) {
+			c.Fields[0].Checks[len(c.Fields[0].Checks)-1] = c.Fields[0].Checks[len(c.Fields[0].Checks)-1].Warn()
+		}, false, "severity error → warn"},
 		{"rowCount", func(c *Contract) { c.With(RowCount(10, -1)) }, true, "dataset check added"},
 	}
 	for _, tt := range tests {
@@ -454,13 +456,16 @@ func TestCompare(t *testing.T) {
 	}
 }
 
-func TestBuilderPanics(t *testing.T) {
-	defer func() {
-		if v := recover(); v == nil || !strings.HasPrefix(v.(string), "contract: ") {
-			t.Errorf("Warn with no check: panic %v", v)
-		}
-	}()
-	FloatField("a").Warn()
+func TestFieldCopiesItsChecks(t *testing.T) {
+	checks := []Check{Range(0, 1), OneOf("a")}
+	f := FloatField("a", checks...)
+	checks[0] = Unique()
+	if f.Checks[0].Kind != KindRange || len(f.Checks) != 2 {
+		t.Errorf("FloatField shares its checks slice: %+v", f.Checks)
+	}
+	if w := Range(0, 1).Warn(); w.Severity != Warn || w.Kind != KindRange {
+		t.Errorf("Range(0, 1).Warn() = %+v", w)
+	}
 }
 
 // FuzzParse: Parse never panics, and what it accepts round-trips exactly

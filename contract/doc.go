@@ -12,9 +12,9 @@
 // only.
 //
 //	c := contract.New("customers",
-//		contract.FloatField("age").Range(18, 100),
-//		contract.FloatField("income").Optional().AtLeast(0).NotNullRatio(0.9),
-//		contract.CategoryField("segment").OneOf("low", "mid", "high"),
+//		contract.FloatField("age", contract.Range(18, 100)),
+//		contract.FloatField("income", contract.AtLeast(0), contract.NotNullRatio(0.9)).Optional(),
+//		contract.CategoryField("segment", contract.OneOf("low", "mid", "high")),
 //	).With(contract.RowCount(1000, -1))
 //
 // Bind matches the contract to the user's row type T by `loom:"name"`

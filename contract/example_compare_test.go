@@ -9,13 +9,13 @@ import (
 // Compare tells breaking changes from compatible ones.
 func ExampleCompare() {
 	v1 := contract.New("customers",
-		contract.FloatField("age").Range(18, 100),
-		contract.CategoryField("segment").OneOf("low", "mid", "high"),
+		contract.FloatField("age", contract.Range(18, 100)),
+		contract.CategoryField("segment", contract.OneOf("low", "mid", "high")),
 		contract.FloatField("income").Optional(),
 	)
 	v2 := contract.New("customers",
-		contract.FloatField("age").Range(21, 120),
-		contract.CategoryField("segment").OneOf("low", "mid", "high", "vip"),
+		contract.FloatField("age", contract.Range(21, 120)),
+		contract.CategoryField("segment", contract.OneOf("low", "mid", "high", "vip")),
 		contract.FloatField("income"),
 		contract.StringField("email").Optional(),
 	)

@@ -18,11 +18,11 @@ type Customer struct {
 
 func customers() *contract.Contract {
 	return contract.New("customers",
-		contract.FloatField("age").Range(18, 100),
-		contract.FloatField("income").Optional().AtLeast(0).NotNullRatio(0.9).Warn(),
-		contract.CategoryField("segment").OneOf("low", "mid", "high"),
-		contract.CategoryField("channel").Optional().Match(`ch[0-9]{2}`),
-		contract.IntField("target").OneOf("0", "1"),
+		contract.FloatField("age", contract.Range(18, 100)),
+		contract.FloatField("income", contract.AtLeast(0), contract.NotNullRatio(0.9).Warn()).Optional(),
+		contract.CategoryField("segment", contract.OneOf("low", "mid", "high")),
+		contract.CategoryField("channel", contract.Match(`ch[0-9]{2}`)).Optional(),
+		contract.IntField("target", contract.OneOf("0", "1")),
 	).With(contract.RowCount(3, -1))
 }
 
@@ -88,7 +88,7 @@ func ExampleBound_CheckRow() {
 
 // The JSON form is versioned and round-trips exactly.
 func ExampleParse() {
-	data, _ := contract.New("tiny", contract.IntField("n").Range(0, 9).Warn()).Marshal()
+	data, _ := contract.New("tiny", contract.IntField("n", contract.Range(0, 9).Warn())).Marshal()
 	os.Stdout.Write(data)
 	c, err := contract.Parse(data)
 	fmt.Println(c.Fields[0].Checks[0].Severity, err)

@@ -79,7 +79,7 @@ func Infer[T any](name string, sample []T, opts *InferOptions) (*Contract, error
 				if rf.Kind == rowmap.KindInt {
 					a, b = math.Floor(a), math.Ceil(b)
 				}
-				f = f.Range(a, b)
+				f.Checks = append(f.Checks, Range(a, b))
 			}
 		case rowmap.KindString:
 			if len(seen) <= maxCat && len(seen) > 0 {
@@ -89,13 +89,13 @@ func Infer[T any](name string, sample []T, opts *InferOptions) (*Contract, error
 				}
 				slices.Sort(vals)
 				f.Type = Category
-				f = f.OneOf(vals...)
+				f.Checks = append(f.Checks, OneOf(vals...))
 			}
 		}
 		if nulls > 0 {
 			ratio := float64(len(sample)-nulls) / float64(len(sample))
 			if r := math.Floor((ratio-0.02)*100) / 100; r > 0 {
-				f = f.NotNullRatio(r).Warn()
+				f.Checks = append(f.Checks, NotNullRatio(r).Warn())
 			}
 		}
 		c.Fields = append(c.Fields, f)

@@ -26,10 +26,10 @@ abc,1000,low,0
 51,70000,vip,1
 `
 	b := contract.MustBind[Customer](contract.New("customers",
-		contract.FloatField("age").Range(18, 100),
-		contract.FloatField("income").Optional().AtLeast(0),
-		contract.CategoryField("segment").OneOf("low", "mid", "high"),
-		contract.IntField("target").OneOf("0", "1"),
+		contract.FloatField("age", contract.Range(18, 100)),
+		contract.FloatField("income", contract.AtLeast(0)).Optional(),
+		contract.CategoryField("segment", contract.OneOf("low", "mid", "high")),
+		contract.IntField("target", contract.OneOf("0", "1")),
 	))
 	rows := source.ReadCSV[Customer](context.Background(), strings.NewReader(data), &source.CSVOptions{Name: "customers.csv"})
 	split, err := b.QuarantineSeq(context.Background(), rows)
