@@ -3,6 +3,8 @@ package serve
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -131,5 +133,36 @@ func TestHotSwapUnderLoad(t *testing.T) {
 	time.Sleep(50 * time.Millisecond) // let the watcher see the cancellation
 	if failed.Load() != 0 || loadErrs.Load() != 0 || served.Load() == 0 {
 		t.Fatalf("%d of %d requests failed, %d load errors during %d swaps", failed.Load(), served.Load(), loadErrs.Load(), swaps)
+	}
+}
+
+// TestLabelIsNeverAnInput sends rows without their label through every
+// entry point: one instance, a batch of instances, and the Open Inference
+// Protocol, whose model metadata does not list the label either.
+func TestLabelIsNeverAnInput(t *testing.T) {
+	_, b := fixture(t)
+	s, err := NewScorer(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := NewHandler[customer](s, &Options[customer]{RejectUnknownFields: true})
+	for _, tc := range []struct{ path, body string }{
+		{"/predict", `{"age": 41, "score": 0.4, "segment": "high", "region": "north"}`},
+		{"/predict", `{"instances": [{"age": 41, "score": 0.4, "segment": "high", "region": "north"}, {"age": 29, "score": 0.9, "segment": "low", "region": "west"}]}`},
+		{"/v2/models/churn/infer", `{"inputs": [
+			{"name": "age", "shape": [2], "datatype": "FP64", "data": [41, 29]},
+			{"name": "score", "shape": [2], "datatype": "FP64", "data": [0.4, 0.9]},
+			{"name": "segment", "shape": [2], "datatype": "BYTES", "data": ["high", "low"]},
+			{"name": "region", "shape": [2], "datatype": "BYTES", "data": ["north", "west"]}]}`},
+	} {
+		if w := post(t, h, tc.path, tc.body); w.Code != http.StatusOK {
+			t.Errorf("POST %s without the label = %d %s", tc.path, w.Code, w.Body)
+		}
+	}
+	req := httptest.NewRequest(http.MethodGet, "/v2/models/churn", nil)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != http.StatusOK || strings.Contains(w.Body.String(), `"target"`) || !strings.Contains(w.Body.String(), `"age"`) {
+		t.Fatalf("v2 model metadata = %d %s", w.Code, w.Body)
 	}
 }
