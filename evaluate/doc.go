@@ -37,7 +37,7 @@
 //	p := &evaluate.Predictions{Labels: y, Scores: scores}
 //	auc, err := evaluate.Compute(p, "roc_auc")
 //	iv, err := evaluate.BootstrapMetric(ctx, p, "roc_auc", &evaluate.BootstrapOptions{Seed: 1})
-//	sl, err := evaluate.Slices(p, evaluate.GroupBy(rows, func(r Row) string { return r.Region }), nil)
+//	sl, err := evaluate.Slices(p, evaluate.GroupBy(rows, func(r *Row) string { return r.Region }), nil)
 //	cmp, err := evaluate.Compare(ctx, champion, p, nil, nil)
 //
 // Gates are data: ParseGates reads a JSON array such as

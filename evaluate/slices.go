@@ -8,10 +8,10 @@ import (
 
 // GroupBy returns key(row) for each row: the group column that Slices
 // takes, computed from the user's own row type.
-func GroupBy[T any](rows []T, key func(T) string) []string {
+func GroupBy[T any](rows []T, key func(*T) string) []string {
 	g := make([]string, len(rows))
-	for i, r := range rows {
-		g[i] = key(r)
+	for i := range rows {
+		g[i] = key(&rows[i])
 	}
 	return g
 }
