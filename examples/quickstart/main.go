@@ -20,8 +20,11 @@
 //
 //	go run ./examples/quickstart
 //
-// It writes its registry and reports under -out (by default a fresh
-// directory in the system's temporary directory) and prints where.
+// It writes its registry and reports under -out (by default
+// loom-quickstart in the system's temporary directory) and prints where. It
+// writes only into a directory it created itself (marked by a file
+// .loom-example) or an empty one, and on a later run removes only its own
+// outputs there; any other directory is refused, never emptied.
 package main
 
 import (
@@ -37,6 +40,7 @@ import (
 	"strings"
 
 	"github.com/loomml/loom/examples/internal/customers"
+	"github.com/loomml/loom/examples/internal/outdir"
 	"github.com/loomml/loom/pipeline"
 	"github.com/loomml/loom/pipeline/source"
 	"github.com/loomml/loom/stage"
@@ -46,7 +50,7 @@ type Customer = customers.Customer
 
 func main() {
 	log.SetFlags(0)
-	out := flag.String("out", filepath.Join(os.TempDir(), "loom-quickstart"), "directory for the registry and the reports (emptied first)")
+	out := flag.String("out", filepath.Join(os.TempDir(), "loom-quickstart"), "directory for the registry and the reports: created, or an empty one, or one the quickstart made before (a non-empty directory of yours is refused, never emptied)")
 	flag.Parse()
 	if err := run(context.Background(), os.Stdout, *out); err != nil {
 		log.Fatal("quickstart: ", err)
@@ -54,10 +58,7 @@ func main() {
 }
 
 func run(ctx context.Context, w io.Writer, outDir string) error {
-	if err := os.RemoveAll(outDir); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
+	if err := outdir.Prepare(outDir, "quickstart", "registry", "evaluation.html", "drift.html", "quarantine.csv"); err != nil {
 		return err
 	}
 	step := func(n int, title string) { fmt.Fprintf(w, "\n%d. %s\n", n, title) }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,5 +37,22 @@ func TestQuickstart(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Log(out.String())
+	}
+}
+
+// TestQuickstartNeverDeletesUserFiles: a directory of the user's is
+// refused and left as it was (issue: -out DIR used to empty DIR).
+func TestQuickstartNeverDeletesUserFiles(t *testing.T) {
+	dir := t.TempDir()
+	mine := filepath.Join(dir, "thesis.tex")
+	if err := os.WriteFile(mine, []byte("years of work"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := run(context.Background(), io.Discard, dir)
+	if err == nil || !strings.Contains(err.Error(), "refusing") {
+		t.Fatalf("run into a user's directory = %v; want a refusal", err)
+	}
+	if b, err := os.ReadFile(mine); err != nil || string(b) != "years of work" {
+		t.Fatalf("the user's file is gone or changed: %q, %v", b, err)
 	}
 }
