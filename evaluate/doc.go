@@ -47,7 +47,8 @@
 //	 {"metric": "recall",   "kind": "slice",    "op": ">=", "value": 0.8}]
 //
 // and Check turns them and the Evidence into a Verdict. NewReport does all
-// of it at once; Report.WriteJSON and Report.WriteHTML render the result.
+// of it at once; Report.WriteJSON renders the result as JSON and package
+// evaluate/evalhtml as a self-contained HTML page.
 // The HTML page is self-contained (inline CSS and SVG plots drawn with
 // gonum.org/v1/plot, no script, no external asset): verdict, metric table
 // with intervals, ROC, precision-recall, calibration and confusion-matrix

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 
 	"github.com/loomml/loom/evaluate"
 )
@@ -56,22 +54,11 @@ func ExampleNewReport() {
 	d := r.Comparison.Difference("roc_auc")
 	fmt.Printf("AUC gain %+.3f [%+.3f, %+.3f]\n", d.Delta, d.Interval.Lower, d.Interval.Upper)
 	fmt.Println("verdict pass:", r.Verdict.Pass)
-
-	dir, _ := os.MkdirTemp("", "report")
-	defer os.RemoveAll(dir)
-	f, _ := os.Create(filepath.Join(dir, "report.html"))
-	defer f.Close()
-	if err := r.WriteHTML(f); err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println("wrote report.html")
 	// Output:
 	// roc_auc 0.820 [0.803, 0.837]
 	// average_precision 0.818 [0.793, 0.838]
 	// AUC gain +0.105 [+0.088, +0.125]
 	// verdict pass: true
-	// wrote report.html
 }
 
 func ExampleSlices() {

@@ -159,14 +159,25 @@ func MetricNames() []string {
 	return names
 }
 
-// HigherIsBetter reports whether larger values of the named metric are
-// better; it is false for losses (log_loss, brier, ece). selection_rate
-// grades nothing; it reports true there, so that its worst slice is the
-// one that selects least. It returns
-// ErrUnknownMetric for a name MetricNames does not list.
-func HigherIsBetter(metric string) (bool, error) {
-	m, err := lookupMetric(metric)
-	return m.higher, err
+// MetricInfo describes a named metric.
+type MetricInfo struct {
+	Name string
+	Doc  string // one line for people, as reports show it
+	// HigherIsBetter is false for losses (log_loss, brier, ece).
+	// selection_rate grades nothing (Descriptive); it reports true there,
+	// so that its worst slice is the one that selects least.
+	HigherIsBetter bool
+	Descriptive    bool
+}
+
+// Metric describes the named metric. It returns ErrUnknownMetric for a
+// name MetricNames does not list.
+func Metric(name string) (MetricInfo, error) {
+	m, err := lookupMetric(name)
+	if err != nil {
+		return MetricInfo{}, err
+	}
+	return MetricInfo{Name: m.name, Doc: m.doc, HigherIsBetter: m.higher, Descriptive: m.neutral()}, nil
 }
 
 // Compute returns the named metric of the predictions. A metric undefined

@@ -36,8 +36,8 @@ const maxCurvePoints = 1000
 
 // Report is the evaluation of a binary classifier on labeled examples:
 // metrics with intervals, curves, confusion matrix, slices, comparison
-// with a baseline and the verdict of gates. WriteJSON and WriteHTML
-// render it. Curves are thinned to at most 1000 points, evenly spaced
+// with a baseline and the verdict of gates. WriteJSON renders it, and
+// package evaluate/evalhtml draws it as HTML. Curves are thinned to at most 1000 points, evenly spaced
 // along the curve, keeping both ends.
 type Report struct {
 	Title        string        `json:"title"`
@@ -173,7 +173,9 @@ func NewReport(ctx context.Context, p *Predictions, opts *ReportOptions) (*Repor
 }
 
 // value returns the named metric of the report, NaN when undefined.
-func (r *Report) value(metric string) float64 {
+// Value returns the named metric's value, or NaN when the report does not
+// have it or it is undefined.
+func (r *Report) Value(metric string) float64 {
 	for _, m := range r.Metrics {
 		if m.Metric == metric && m.Defined() {
 			return m.Value
@@ -182,7 +184,9 @@ func (r *Report) value(metric string) float64 {
 	return math.NaN()
 }
 
-func (r *Report) baselineValue(metric string) float64 {
+// BaselineValue returns the baseline's (champion's) value of the named
+// metric in the comparison, or NaN when there is none.
+func (r *Report) BaselineValue(metric string) float64 {
 	if r.Comparison == nil {
 		return math.NaN()
 	}

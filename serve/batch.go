@@ -4,19 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/file"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/loomml/loom/stage"
 )
 
-// BatchOptions configures ScoreArrow and ScoreParquet. A nil *BatchOptions
+// BatchOptions configures ScoreArrow and package scorefile's Parquet. A nil *BatchOptions
 // means the defaults.
 type BatchOptions struct {
 	// Keep names input columns copied into the output, such as an id to
@@ -149,74 +145,4 @@ func (s *Scorer[T]) ScoreArrow(ctx context.Context, rec arrow.RecordBatch, o *Ba
 	fields = append(fields, arrow.Field{Name: "error", Type: arrow.BinaryTypes.String, Nullable: true})
 	cols = append(cols, eb.NewArray())
 	return array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(n)), nil
-}
-
-// ScoreParquet scores every row of the Parquet file r and writes the
-// predictions, as ScoreArrow lays them out, to the Parquet file w, in
-// batches of opts.BatchRows rows, in bounded memory. It returns the number
-// of rows scored and the number that failed (with their reason in the
-// "error" column).
-func (s *Scorer[T]) ScoreParquet(ctx context.Context, r parquet.ReaderAtSeeker, w io.Writer, o *BatchOptions) (rows, failed int64, err error) {
-	var opts BatchOptions
-	if o != nil {
-		opts = *o
-	}
-	if opts.BatchRows == 0 {
-		opts.BatchRows = 1 << 16
-	}
-	mem := opts.Allocator
-	if mem == nil {
-		mem = memory.DefaultAllocator
-	}
-	pf, err := file.NewParquetReader(r)
-	if err != nil {
-		return 0, 0, fmt.Errorf("serve: reading Parquet: %w", err)
-	}
-	defer pf.Close()
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: opts.BatchRows, Parallel: true}, mem)
-	if err != nil {
-		return 0, 0, fmt.Errorf("serve: reading Parquet: %w", err)
-	}
-	rr, err := fr.GetRecordReader(ctx, nil, nil)
-	if err != nil {
-		return 0, 0, fmt.Errorf("serve: reading Parquet: %w", err)
-	}
-	defer rr.Release()
-	var pw *pqarrow.FileWriter
-	for rr.Next() {
-		in := rr.RecordBatch()
-		out, err := s.ScoreArrow(ctx, in, &opts)
-		if err != nil {
-			return rows, failed, fmt.Errorf("serve: scoring Parquet rows %d to %d: %w", rows, rows+in.NumRows(), err)
-		}
-		if pw == nil {
-			pw, err = pqarrow.NewFileWriter(out.Schema(), w, parquet.NewWriterProperties(parquet.WithAllocator(mem)), pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(mem)))
-			if err != nil {
-				out.Release()
-				return rows, failed, fmt.Errorf("serve: writing Parquet: %w", err)
-			}
-		}
-		errCol := out.Column(int(out.NumCols()) - 1)
-		failed += int64(errCol.Len() - errCol.NullN())
-		err = pw.Write(out)
-		rows += out.NumRows()
-		out.Release()
-		if err != nil {
-			pw.Close()
-			return rows, failed, fmt.Errorf("serve: writing Parquet: %w", err)
-		}
-	}
-	if err := rr.Err(); err != nil && !errors.Is(err, io.EOF) {
-		if pw != nil {
-			pw.Close()
-		}
-		return rows, failed, fmt.Errorf("serve: reading Parquet after row %d: %w", rows, err)
-	}
-	if pw == nil {
-		return 0, 0, errors.New("serve: the Parquet file has no rows")
-	}
-	if err := pw.Close(); err != nil {
-		return rows, failed, fmt.Errorf("serve: writing Parquet: %w", err)
-	}
-	return rows, failed, nil
 }

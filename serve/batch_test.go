@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"bytes"
 	"context"
 	"math"
 	"testing"
@@ -9,9 +8,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/file"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
 // customerBatch builds an Arrow batch of rows, with an "id" column, and a
@@ -95,44 +91,5 @@ func TestScoreArrow(t *testing.T) {
 		if err != nil || errs.IsValid(i) || pred.Value(i) != want.Value || math.Abs(p1.Value(i)-want.Probabilities()[1]) != 0 {
 			t.Fatalf("row %d: batch %v/%v (err %q); Score %+v, %v", i, pred.Value(i), p1.Value(i), errs.Value(i), want, err)
 		}
-	}
-}
-
-func TestScoreParquet(t *testing.T) {
-	rows, _ := fixture(t)
-	s := newTestScorer(t, 1)
-	mem := memory.NewGoAllocator()
-	in := customerBatch(t, mem, rows, 10)
-	defer in.Release()
-	var src bytes.Buffer
-	w, err := pqarrow.NewFileWriter(in.Schema(), &src, parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(1000)), pqarrow.DefaultWriterProps())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(in); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	var dst bytes.Buffer
-	n, failed, err := s.ScoreParquet(context.Background(), bytes.NewReader(src.Bytes()), &dst, &BatchOptions{Keep: []string{"id"}, BatchRows: 700})
-	if err != nil || n != int64(len(rows)) || failed != 1 {
-		t.Fatalf("ScoreParquet = %d rows, %d failed, %v; want %d, 1", n, failed, err, len(rows))
-	}
-	pf, err := file.NewParquetReader(bytes.NewReader(dst.Bytes()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pf.Close()
-	if pf.NumRows() != int64(len(rows)) {
-		t.Fatalf("output has %d rows", pf.NumRows())
-	}
-	if _, _, err := s.ScoreParquet(context.Background(), bytes.NewReader([]byte("not parquet at all")), &dst, nil); err == nil {
-		t.Fatal("ScoreParquet of garbage succeeded")
-	}
-	truncated := src.Bytes()[:src.Len()/2]
-	if _, _, err := s.ScoreParquet(context.Background(), bytes.NewReader(truncated), &bytes.Buffer{}, nil); err == nil {
-		t.Fatal("ScoreParquet of a truncated file succeeded")
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/loomml/loom/evaluate"
+	"github.com/loomml/loom/evaluate/evalhtml"
 	"github.com/loomml/loom/examples/internal/customers"
 	"github.com/loomml/loom/model"
 	"github.com/loomml/loom/registry"
@@ -75,7 +76,7 @@ func evaluateModel(ctx context.Context, w io.Writer, m *trained, outDir string) 
 	if err != nil {
 		return nil, err
 	}
-	if err := errors.Join(rep.WriteHTML(f), f.Close()); err != nil {
+	if err := errors.Join(evalhtml.Write(f, rep), f.Close()); err != nil {
 		return nil, err
 	}
 	fmt.Fprintf(w, "   gates: pass=%v; report written to %s\n", rep.Verdict.Pass, path)

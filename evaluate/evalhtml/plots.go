@@ -1,10 +1,12 @@
-package evaluate
+package evalhtml
 
 import (
 	"bytes"
 	"fmt"
 	"image/color"
 	"strconv"
+
+	"github.com/loomml/loom/evaluate"
 
 	xfont "golang.org/x/image/font"
 	"gonum.org/v1/plot"
@@ -104,18 +106,18 @@ func svg(p *plot.Plot, w, h vg.Length) (string, error) {
 	return string(b), nil
 }
 
-func rocPlot(r *Report) (string, error) {
+func rocPlot(r *evaluate.Report) (string, error) {
 	p := newPlot("ROC curve", "False positive rate", "True positive rate")
 	if err := addLine(p, "", plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}}, colGuide, true); err != nil {
 		return "", err
 	}
 	if r.BaselineROC != nil {
-		if err := addLine(p, r.BaselineName+auc(r.baselineValue("roc_auc")), xys(r.BaselineROC.X, r.BaselineROC.Y), colBaseline, false); err != nil {
+		if err := addLine(p, r.BaselineName+auc(r.BaselineValue("roc_auc")), xys(r.BaselineROC.X, r.BaselineROC.Y), colBaseline, false); err != nil {
 			return "", err
 		}
 	}
 	if r.ROC != nil {
-		if err := addLine(p, r.Model+auc(r.value("roc_auc")), xys(r.ROC.X, r.ROC.Y), colCandidate, false); err != nil {
+		if err := addLine(p, r.Model+auc(r.Value("roc_auc")), xys(r.ROC.X, r.ROC.Y), colCandidate, false); err != nil {
 			return "", err
 		}
 	}
@@ -129,7 +131,7 @@ func auc(v float64) string {
 	return fmt.Sprintf(" (AUC %.3f)", v)
 }
 
-func prPlot(r *Report) (string, error) {
+func prPlot(r *evaluate.Report) (string, error) {
 	p := newPlot("Precision-recall curve", "Recall", "Precision")
 	p.Legend.Top = true
 	if r.Examples > 0 {
@@ -139,11 +141,11 @@ func prPlot(r *Report) (string, error) {
 		}
 	}
 	if r.BaselinePR != nil {
-		if err := addLine(p, r.BaselineName+ap(r.baselineValue("average_precision")), xys(r.BaselinePR.X, r.BaselinePR.Y), colBaseline, false); err != nil {
+		if err := addLine(p, r.BaselineName+ap(r.BaselineValue("average_precision")), xys(r.BaselinePR.X, r.BaselinePR.Y), colBaseline, false); err != nil {
 			return "", err
 		}
 	}
-	if err := addLine(p, r.Model+ap(r.value("average_precision")), xys(r.PR.X, r.PR.Y), colCandidate, false); err != nil {
+	if err := addLine(p, r.Model+ap(r.Value("average_precision")), xys(r.PR.X, r.PR.Y), colCandidate, false); err != nil {
 		return "", err
 	}
 	return svg(p, plotSize, plotSize)
@@ -156,7 +158,7 @@ func ap(v float64) string {
 	return fmt.Sprintf(" (AP %.3f)", v)
 }
 
-func calibrationPlot(r *Report) (string, error) {
+func calibrationPlot(r *evaluate.Report) (string, error) {
 	p := newPlot("Calibration", "Mean predicted probability", "Fraction of positives")
 	p.Legend.Top = true
 	p.Legend.Left = true
@@ -177,7 +179,7 @@ func calibrationPlot(r *Report) (string, error) {
 
 // heatMap draws a confusion matrix as coloured cells with their counts.
 type heatMap struct {
-	c     *Confusion
+	c     *evaluate.Confusion
 	style draw.TextStyle
 }
 
@@ -245,10 +247,10 @@ func (t classTicks) Ticks(min, max float64) []plot.Tick {
 	return ts
 }
 
-func confusionPlot(r *Report) (string, error) {
+func confusionPlot(r *evaluate.Report) (string, error) {
 	k := r.Confusion.Classes
 	p := styled()
-	p.Title.Text = fmt.Sprintf("Confusion matrix (threshold %s)", fmtFloat(r.Threshold))
+	p.Title.Text = fmt.Sprintf("Confusion matrix (threshold %s)", strconv.FormatFloat(r.Threshold, 'g', -1, 64))
 	p.X.Label.Text = "Predicted class"
 	p.Y.Label.Text = "True class"
 	p.X.LineStyle.Width, p.Y.LineStyle.Width = 0, 0

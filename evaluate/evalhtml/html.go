@@ -1,4 +1,4 @@
-package evaluate
+package evalhtml
 
 import (
 	_ "embed"
@@ -7,6 +7,8 @@ import (
 	"io"
 	"math"
 	"strings"
+
+	"github.com/loomml/loom/evaluate"
 )
 
 //go:embed report.html.tmpl
@@ -23,22 +25,20 @@ var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 		return fmtNum(*v)
 	},
 	"describe": func(name string) string {
-		if m, err := lookupMetric(name); err == nil {
-			return m.doc
-		}
-		return ""
+		m, _ := evaluate.Metric(name)
+		return m.Doc
 	},
 	"lossnote": func(name string) string {
-		m, err := lookupMetric(name)
+		m, err := evaluate.Metric(name)
 		switch {
-		case err == nil && m.neutral():
+		case err == nil && m.Descriptive:
 			return "descriptive"
-		case err == nil && !m.higher:
+		case err == nil && !m.HigherIsBetter:
 			return "lower is better"
 		}
 		return "higher is better"
 	},
-	"sliceval": func(s Slice, metric string) string { return fmtNum(s.Value(metric)) },
+	"sliceval": func(s evaluate.Slice, metric string) string { return fmtNum(s.Value(metric)) },
 }).Parse(reportTemplate))
 
 // fmtNum formats a metric for people: four decimals, or "undefined".
@@ -57,19 +57,16 @@ func fmtDelta(v float64) string {
 }
 
 type htmlView struct {
-	*Report
+	*evaluate.Report
 	ROCSVG, PRSVG, CalibrationSVG, ConfusionSVG template.HTML
 	SliceMetrics                                []string
 }
 
-// WriteHTML writes the report as one self-contained HTML page: inline CSS,
-// plots drawn by gonum.org/v1/plot as inline SVG, no scripts and no
-// external assets, so the file can be mailed, archived or attached to a
-// pull request and opened anywhere. It shows the verdict first, then the
-// metric table with intervals, the ROC, precision-recall, calibration and
-// confusion-matrix plots, the comparison with the baseline and the slice
-// table, as present in the report.
-func (r *Report) WriteHTML(w io.Writer) error {
+// Write writes r to w as one self-contained HTML page. It shows the
+// verdict first, then the metric table with intervals, the ROC,
+// precision-recall, calibration and confusion-matrix plots, the comparison
+// with the baseline and the slice table, as present in the report.
+func Write(w io.Writer, r *evaluate.Report) error {
 	v := htmlView{Report: r}
 	var err error
 	if r.ROC != nil {
@@ -96,7 +93,7 @@ func (r *Report) WriteHTML(w io.Writer) error {
 		}
 	}
 	if err := reportTmpl.Execute(w, v); err != nil {
-		return fmt.Errorf("evaluate: writing the HTML report: %w", err)
+		return fmt.Errorf("evalhtml: writing the HTML report: %w", err)
 	}
 	return nil
 }
@@ -105,7 +102,7 @@ func (r *Report) WriteHTML(w io.Writer) error {
 // numbers and text that vgsvg escapes.
 func inline(s string, err error) (template.HTML, error) {
 	if err != nil {
-		return "", fmt.Errorf("evaluate: drawing a plot: %w", err)
+		return "", fmt.Errorf("evalhtml: drawing a plot: %w", err)
 	}
 	return template.HTML(strings.TrimSpace(s)), nil
 }

@@ -1,0 +1,91 @@
+// Package browsertest renders HTML pages in headless Chromium for tests:
+// the reports of packages evaluate/evalhtml and drift are checked as a
+// browser shows them, not only as text.
+package browsertest
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	_ "image/png" // screenshots
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// Render renders html at width × height pixels in headless Chromium and
+// returns the screenshot's PNG bytes and image. It skips the test when
+// Chromium is absent, unless the environment sets LOOM_REQUIRE_BROWSER=1,
+// when it fails instead.
+func Render(t testing.TB, html string, width, height int) ([]byte, image.Image) {
+	t.Helper()
+	browser, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("LOOM_REQUIRE_BROWSER") == "1" {
+			t.Fatal("chromium not found and LOOM_REQUIRE_BROWSER=1")
+		}
+		t.Skip("chromium not installed")
+	}
+	dir := t.TempDir()
+	page := filepath.Join(dir, "page.html")
+	if err := os.WriteFile(page, []byte(html), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	shot := filepath.Join(dir, "page.png")
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--hide-scrollbars", "--user-data-dir="+filepath.Join(dir, "profile"), "--screenshot="+shot,
+		"--window-size="+itoa(width)+","+itoa(height), "file://"+page)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("chromium: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(shot)
+	if err != nil {
+		t.Fatalf("no screenshot: %v", err)
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if b := img.Bounds(); b.Dx() != width || b.Dy() != height {
+		t.Errorf("screenshot is %v; want %d×%d", b, width, height)
+	}
+	return data, img
+}
+
+// Ink counts, over a grid of every third pixel, the distinct colours and
+// the samples darker than the near-white background: a rendered report
+// has many of both, a blank page almost none.
+func Ink(img image.Image) (colours, dark int) {
+	seen := map[color.RGBA]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 3 {
+		for x := b.Min.X; x < b.Max.X; x += 3 {
+			r, g, bb, _ := img.At(x, y).RGBA()
+			c := color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(bb >> 8), 255}
+			seen[c] = true
+			if c.R < 200 || c.G < 200 || c.B < 200 {
+				dark++
+			}
+		}
+	}
+	return len(seen), dark
+}
+
+func itoa(n int) string {
+	var b [20]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+		if n == 0 {
+			return string(b[i:])
+		}
+	}
+}
