@@ -288,7 +288,8 @@ func compareColumn(rc, cc *ColumnProfile, refRows uint64, o CompareOptions) Colu
 	switch m {
 	case KSTest:
 		if rc.Kind == Numeric {
-			r.Score, r.PValue = ksWeighted(rv.vals, rv.wts, cv.vals, cv.wts)
+			ks := ksWeighted(rv.vals, rv.wts, cv.vals, cv.wts, KSAuto, 0)
+			r.Score, r.PValue = ks.Statistic, ks.PValue
 		} else {
 			r.Score, r.PValue = 0, 1 // KS needs an order; categorical columns never drift by KS
 		}
