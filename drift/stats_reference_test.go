@@ -30,18 +30,18 @@ type statsRef struct {
 		Ref, Cur []float64
 		Bins     int
 		Results  []struct {
-			Method, Closed    string
-			Edges             []float64
-			RefFrac           []float64 `json:"ref_frac"`
-			CurFrac           []float64 `json:"cur_frac"`
-			PSI               float64
+			Method, Closed string
+			Edges          []float64
+			RefFrac        []float64 `json:"ref_frac"`
+			CurFrac        []float64 `json:"cur_frac"`
+			PSI            float64
 		}
 	}
 	Wasserstein []struct {
-		U, V             []float64
-		UWeights         []float64 `json:"u_weights"`
-		VWeights         []float64 `json:"v_weights"`
-		Distance         float64
+		U, V     []float64
+		UWeights []float64 `json:"u_weights"`
+		VWeights []float64 `json:"v_weights"`
+		Distance float64
 	}
 	JensenShannon []struct {
 		P, Q     []float64
