@@ -23,6 +23,15 @@ type ProfileOptions struct {
 	// MaxCategories caps the frequency table of a categorical column; rarer
 	// values are counted in Other (default 100).
 	MaxCategories int
+	// Quantile is the numpy.quantile method of the histogram edges
+	// (default QuantileLinear, NumPy's default).
+	Quantile QuantileMethod
+	// Methods chooses the method of Compare per column name (any
+	// registered detector); CompareOptions.Methods overrides it.
+	Methods map[string]Method `json:",omitempty"`
+	// LeftClosed makes the histogram bins [qᵢ, qᵢ₊₁) instead of the default
+	// right-closed (qᵢ, qᵢ₊₁].
+	LeftClosed bool
 }
 
 func (o *ProfileOptions) withDefaults() ProfileOptions {
@@ -39,8 +48,11 @@ func (o *ProfileOptions) withDefaults() ProfileOptions {
 	if r.MaxCategories == 0 {
 		r.MaxCategories = 100
 	}
-	if r.SketchK < 8 || r.Bins < 2 || r.MaxCategories < 1 {
-		panic(fmt.Sprintf("drift: ProfileOptions need SketchK ≥ 8, Bins ≥ 2, MaxCategories ≥ 1, got %+v", r))
+	if r.Quantile == "" {
+		r.Quantile = QuantileLinear
+	}
+	if r.SketchK < 8 || r.Bins < 2 || r.MaxCategories < 1 || !r.Quantile.valid() {
+		panic(fmt.Sprintf("drift: ProfileOptions need SketchK ≥ 8, Bins ≥ 2, MaxCategories ≥ 1 and a numpy.quantile method, got %+v", r))
 	}
 	return r
 }
@@ -60,8 +72,8 @@ type ColumnProfile struct {
 
 	// Numeric columns.
 	Mean, Std, Min, Max float64   // of the present values (population std)
-	Edges               []float64 // inner histogram cut points, from the reference quantiles i/Bins, duplicates removed
-	Hist                []uint64  // counts per bin: (−∞, Edges[0]], (Edges[0], Edges[1]], …, (Edges[last], +∞)
+	Edges               []float64 // inner histogram cut points: the reference quantiles i/Bins by ProfileOptions.Quantile, duplicates removed
+	Hist                []uint64  // counts per bin: (−∞, Edges[0]], (Edges[0], Edges[1]], …, (Edges[last], +∞), or left-closed (ProfileOptions.LeftClosed)
 
 	// Categorical columns.
 	Categories []Category // most frequent first (ties by value), at most MaxCategories
@@ -234,8 +246,12 @@ func (c *ColumnProfile) finish(o ProfileOptions) {
 		} else {
 			c.Mean = math.NaN()
 		}
-		c.Edges = edgesFrom(c.sketch, o.Bins)
-		c.Hist = histogram(c.sketch, c.Edges, make([]uint64, len(c.Edges)+1))
+		vals, wts := c.sketch.SortedView(nil, nil)
+		c.Edges = quantileEdges(vals, wts, o.Bins, o.Quantile)
+		c.Hist = make([]uint64, len(c.Edges)+1)
+		for i, v := range vals {
+			c.Hist[binOf(c.Edges, v, o.LeftClosed)] += wts[i]
+		}
 		return
 	}
 	if c.freq == nil { // decoded or merged: rebuild from Categories
@@ -262,36 +278,6 @@ func (c *ColumnProfile) finish(o ProfileOptions) {
 	}
 	c.Categories = cats
 	c.freq = nil
-}
-
-// edgesFrom returns the distinct inner quantile cut points i/bins.
-func edgesFrom(s *sketch.KLL, bins int) []float64 {
-	if s.Count() == 0 {
-		return []float64{}
-	}
-	qs := make([]float64, 0, bins-1)
-	for i := 1; i < bins; i++ {
-		qs = append(qs, float64(i)/float64(bins))
-	}
-	e := s.Quantiles(nil, qs)
-	return slices.Compact(e)
-}
-
-// binOf returns the histogram bin of x: the first i with x ≤ edges[i], or
-// len(edges).
-func binOf(edges []float64, x float64) int {
-	i, _ := slices.BinarySearch(edges, x)
-	return i
-}
-
-// histogram counts the sketch's weighted items into dst by edges.
-func histogram(s *sketch.KLL, edges []float64, dst []uint64) []uint64 {
-	clear(dst)
-	vals, wts := s.SortedView(nil, nil)
-	for i, v := range vals {
-		dst[binOf(edges, v)] += wts[i]
-	}
-	return dst
 }
 
 // Merge adds other's data to p, for profiles built in shards with the same

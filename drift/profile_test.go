@@ -107,7 +107,7 @@ func TestProfileJSONErrors(t *testing.T) {
 		want error
 	}{
 		{"syntax", []byte("{"), ErrBadProfile},
-		{"version", mutate(func(m map[string]any) { m["version"] = 2 }), ErrProfileVersion},
+		{"version", mutate(func(m map[string]any) { m["version"] = 3 }), ErrProfileVersion},
 		{"kind", mutate(func(m map[string]any) { col(m)["kind"] = "blob" }), ErrBadProfile},
 		{"count", mutate(func(m map[string]any) { col(m)["count"] = 2 }), ErrBadProfile},
 		{"rows", mutate(func(m map[string]any) { m["rows"] = 1 }), ErrBadProfile},

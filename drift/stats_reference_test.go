@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"os"
+	"slices"
 	"sync"
 	"testing"
 )
@@ -112,6 +113,108 @@ func TestKolmogorovSmirnovSciPy(t *testing.T) {
 					i, len(c.A), len(c.B), w.Method, r.Statistic, r.PValue, r.Location, r.Sign,
 					w.Statistic, w.P, w.Location, w.Sign)
 			}
+		}
+	}
+}
+
+func floatsNear(got, want []float64, tol float64) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for i := range got {
+		if !near(got[i], want[i], tol) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestPSISciPy checks the edges (every numpy.quantile method), bin shares
+// and PSI against NumPy, both from raw samples and through profiles.
+func TestPSINumPy(t *testing.T) {
+	type row struct{ x float64 }
+	cols := []Column[row]{Float("x", func(r row) (float64, bool) { return r.x, true })}
+	rows := func(x []float64) []row {
+		out := make([]row, len(x))
+		for i, v := range x {
+			out[i] = row{v}
+		}
+		return out
+	}
+	for i, c := range loadStats(t).PSI {
+		for _, w := range c.Results {
+			left := w.Closed == "left"
+			m := QuantileMethod(w.Method)
+			edges := QuantileEdges(c.Ref, c.Bins, m)
+			if !floatsNear(edges, w.Edges, 1e-12) {
+				t.Errorf("case %d %s: QuantileEdges = %v; want %v", i, m, edges, w.Edges)
+				continue
+			}
+			rh, ch := BinCounts(c.Ref, edges, left), BinCounts(c.Cur, edges, left)
+			if got := proportions(rh); !floatsNear(got, w.RefFrac, 1e-12) {
+				t.Errorf("case %d %s %s: reference shares = %v; want %v", i, m, w.Closed, got, w.RefFrac)
+			}
+			if got := proportions(ch); !floatsNear(got, w.CurFrac, 1e-12) {
+				t.Errorf("case %d %s %s: current shares = %v; want %v", i, m, w.Closed, got, w.CurFrac)
+			}
+			if got := PSI(rh, ch); !near(got, w.PSI, 1e-9) {
+				t.Errorf("case %d %s %s: PSI = %v; want %v", i, m, w.Closed, got, w.PSI)
+			}
+			opts := &ProfileOptions{Bins: c.Bins, Quantile: m, LeftClosed: left, Methods: map[string]Method{"x": PSIMethod}}
+			ref := BuildProfile(slices.Values(rows(c.Ref)), cols, opts)
+			cur := BuildProfile(slices.Values(rows(c.Cur)), cols, opts)
+			rep, err := Compare(ref, cur, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := rep.Column("x")
+			if !floatsNear(ref.Column("x").Edges, w.Edges, 1e-12) || !near(r.Score, w.PSI, 1e-9) ||
+				!floatsNear(r.RefHist, w.RefFrac, 1e-12) || !floatsNear(r.CurHist, w.CurFrac, 1e-12) || r.Method != PSIMethod {
+				t.Errorf("case %d %s %s: profile PSI = %v (edges %v, shares %v / %v); want %v (%v, %v / %v)", i, m, w.Closed,
+					r.Score, ref.Column("x").Edges, r.RefHist, r.CurHist, w.PSI, w.Edges, w.RefFrac, w.CurFrac)
+			}
+		}
+	}
+}
+
+func TestWeightedStatsSciPy(t *testing.T) {
+	d := loadStats(t)
+	for i, c := range d.Wasserstein {
+		if got := WassersteinWeighted(c.U, c.V, c.UWeights, c.VWeights); !near(got, c.Distance, 1e-9) {
+			t.Errorf("case %d: WassersteinWeighted = %v; want %v", i, got, c.Distance)
+		}
+	}
+	for i, c := range d.JensenShannon {
+		got := JensenShannonBase(c.P, c.Q, c.Base)
+		div := JensenShannonDivergence(c.P, c.Q, c.Base)
+		if !near(got, c.Distance, 1e-9) || !near(div, c.Distance*c.Distance, 1e-9) {
+			t.Errorf("case %d (base %v): JensenShannonBase = %v, divergence %v; want %v, %v", i, c.Base, got, div, c.Distance, c.Distance*c.Distance)
+		}
+	}
+	for i, c := range d.ChiSquare {
+		r, err := ChiSquareTable(c.Table, c.Yates)
+		if c.Error {
+			if err == nil {
+				t.Errorf("case %d %v: ChiSquareTable gave no error; SciPy refuses the table", i, c.Table)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("case %d %v: %v", i, c.Table, err)
+			continue
+		}
+		ok := near(r.Statistic, c.Stat, 1e-9) && relNear(r.PValue, c.P, 1e-9) && r.DOF == c.DOF
+		for k := range c.Expected {
+			ok = ok && floatsNear(r.Expected[k], c.Expected[k], 1e-12)
+		}
+		if !ok {
+			t.Errorf("case %d %v yates=%v: got %+v; want %v %v %d %v", i, c.Table, c.Yates, r, c.Stat, c.P, c.DOF, c.Expected)
+		}
+	}
+	for i, c := range d.ZTest {
+		z, p := ZTest(c.X1, c.N1, c.X2, c.N2)
+		if !near(z, c.Z, 1e-9) || !relNear(p, c.P, 1e-9) {
+			t.Errorf("case %d: ZTest = %v, %v; want %v, %v", i, z, p, c.Z, c.P)
 		}
 	}
 }
