@@ -2,8 +2,8 @@ package drift
 
 import (
 	"cmp"
-	"errors"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -430,4 +430,3 @@ func (r ColumnResult) MarshalJSON() ([]byte, error) {
 		Severity      float64  `json:"severity"`
 	}{plain(r), finite(r.Score), finite(r.PValue), finite(r.MissingPValue), r.Severity()})
 }
-

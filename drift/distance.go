@@ -3,8 +3,8 @@ package drift
 import (
 	"cmp"
 	"fmt"
-	"slices"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )

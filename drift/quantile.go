@@ -14,7 +14,7 @@ type QuantileMethod string
 
 // The methods of numpy.quantile (NumPy 1.22 and later).
 const (
-	QuantileLinear                  QuantileMethod = "linear" // the default: x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋]), h = (n − 1)q
+	QuantileLinear                  QuantileMethod = "linear"       // the default: x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋]), h = (n − 1)q
 	QuantileInvertedCDF             QuantileMethod = "inverted_cdf" // the smallest value whose cumulative share reaches q
 	QuantileAveragedInvertedCDF     QuantileMethod = "averaged_inverted_cdf"
 	QuantileClosestObservation      QuantileMethod = "closest_observation"
