@@ -158,6 +158,13 @@ type pTest struct {
 
 func (t pTest) DefaultThreshold() float64 { return 0.05 }
 
+func (t pTest) rule(th string) string {
+	if t.orEqual {
+		return "p ≤ " + th
+	}
+	return "p < " + th
+}
+
 func (t pTest) Supports(k Kind) bool { return !t.numericOnly || k == Numeric }
 
 func (t pTest) Detect(c *ColumnData, threshold float64) (Detection, error) {
@@ -178,6 +185,8 @@ type distance struct {
 }
 
 func (d distance) DefaultThreshold() float64 { return 0.1 }
+
+func (d distance) rule(th string) string { return "score ≥ " + th }
 
 func (d distance) Supports(k Kind) bool { return !d.numericOnly || k == Numeric }
 
