@@ -164,7 +164,20 @@ func TestSeedProfiles(t *testing.T) {
 		Float("x", func(r row) (float64, bool) { return r.x, true }),
 		String("c", func(r row) (string, bool) { return r.c, true }),
 	}, &ProfileOptions{SketchK: 8, Bins: 3})
-	for name, p := range map[string]*Profile{"small.profile.json": small, "wide.profile.json": wideProfile(300, 1)} {
+	for _, name := range []string{"small.profile.json", "wide.profile.json"} { // version 1
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var q Profile
+		if err := json.Unmarshal(b, &q); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		if q.opts.Quantile != QuantileInvertedCDF {
+			t.Errorf("%s: version 1 decoded with quantile method %q; want %q", name, q.opts.Quantile, QuantileInvertedCDF)
+		}
+	}
+	for name, p := range map[string]*Profile{"small.v2.profile.json": small, "wide.v2.profile.json": wideProfile(300, 1)} {
 		path := filepath.Join("testdata", name)
 		if updateGolden {
 			b, _ := json.Marshal(p)
