@@ -213,6 +213,43 @@ func (b *ProfileBuilder) AddFloat(i int, x float64) {
 	c.sketch.Add(x)
 }
 
+// AddFloats adds a batch of values to numeric column i, as AddFloat on
+// each in order (the sketch is the same; mean and variance agree to
+// rounding), for column-major batches such as Arrow record batches: with
+// many columns it is several times faster than AddFloat row by row, since
+// one column's sketch stays in cache for the whole batch. Count the rows
+// with AddRow.
+func (b *ProfileBuilder) AddFloats(i int, xs []float64) {
+	c := b.col(i, Numeric)
+	// The batch's mean and squared deviations, merged by Chan's formula.
+	var n uint64
+	sum := 0.0
+	for _, x := range xs {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			c.Missing++
+			continue
+		}
+		n++
+		sum += x
+		c.sketch.Add(x)
+	}
+	if n == 0 {
+		return
+	}
+	mean := sum / float64(n)
+	m2 := 0.0
+	for _, x := range xs {
+		if d := x - mean; !math.IsNaN(d) && !math.IsInf(x, 0) {
+			m2 += d * d
+		}
+	}
+	total := c.Count + n
+	d := mean - c.Mean
+	c.m2 += m2 + d*d*float64(c.Count)*float64(n)/float64(total)
+	c.Mean += d * float64(n) / float64(total)
+	c.Count = total
+}
+
 // AddString adds a value to categorical column i.
 func (b *ProfileBuilder) AddString(i int, s string) {
 	c := b.col(i, Categorical)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -192,6 +193,47 @@ func TestSeedProfiles(t *testing.T) {
 		var q Profile
 		if err := json.Unmarshal(b, &q); err != nil {
 			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// TestAddFloatsMatchesAddFloat adds the same columns value by value and in
+// batches (with missing values): same counts, same sketches, same mean
+// and standard deviation to rounding.
+func TestAddFloatsMatchesAddFloat(t *testing.T) {
+	specs := []ColumnSpec{{"a", Numeric}, {"b", Numeric}}
+	one, batch := NewProfileBuilder(specs, nil), NewProfileBuilder(specs, nil)
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 7 {
+		cols := [2][]float64{make([]float64, 999), make([]float64, 999)}
+		for i := range 999 {
+			one.AddRow()
+			batch.AddRow()
+			for j := range cols {
+				x := 100 + r.NormFloat64()*float64(j+1)
+				if i%97 == 0 {
+					x = math.NaN()
+				}
+				if i%101 == 0 {
+					x = math.Inf(1)
+				}
+				cols[j][i] = x
+				one.AddFloat(j, x)
+			}
+		}
+		for j := range cols {
+			batch.AddFloats(j, cols[j])
+		}
+	}
+	p, q := one.Profile(), batch.Profile()
+	for j, name := range []string{"a", "b"} {
+		a, b := p.Column(name), q.Column(name)
+		ka, _ := a.sketch.MarshalBinary()
+		kb, _ := b.sketch.MarshalBinary()
+		if a.Count != b.Count || a.Missing != b.Missing || !bytes.Equal(ka, kb) ||
+			!near(a.Mean, b.Mean, 1e-12) || !near(a.Std, b.Std, 1e-10) || !slices.Equal(a.Edges, b.Edges) {
+			t.Errorf("column %d: AddFloat gives %d/%d mean %v std %v, AddFloats %d/%d mean %v std %v (sketches equal: %v)",
+				j, a.Count, a.Missing, a.Mean, a.Std, b.Count, b.Missing, b.Mean, b.Std, bytes.Equal(ka, kb))
 		}
 	}
 }
