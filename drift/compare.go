@@ -87,6 +87,7 @@ type Status string
 const (
 	StatusOK            Status = "ok"
 	StatusNotEnoughData Status = "not_enough_data"
+	StatusError         Status = "error" // the detector failed; ColumnResult.Error says why
 )
 
 // ColumnResult is the verdict on one column.
@@ -100,6 +101,7 @@ type ColumnResult struct {
 	Threshold float64 `json:"threshold"`       // on the p-value for tests, on Score otherwise
 	Drifted   bool    `json:"drifted"`         // the values moved
 	Approx    bool    `json:"approximate"`     // computed from a compacted sketch (rank error ≤ 3/k)
+	Error     string  `json:"error,omitempty"` // with StatusError: the detector's error
 	Unique    int     `json:"unique_values"`   // distinct values over reference and current, as the method rule counts them
 	RefCount  uint64  `json:"reference_count"` // present reference values
 	CurCount  uint64  `json:"current_count"`   // present current values
@@ -156,8 +158,8 @@ func (r *Report) Column(name string) *ColumnResult {
 // column of cur, with the method CompareOptions.Methods names, else the one
 // ProfileOptions.Methods of ref names, else the default rule (see the
 // package documentation). Columns of cur that ref does not have, or of
-// another kind, are errors, as are unknown methods and errors of a
-// detector.
+// another kind, are errors, as are unknown methods; a detector's error is
+// reported in its column (StatusError), which then counts as not tested.
 func Compare(ref, cur *Profile, opts *CompareOptions) (*Report, error) {
 	o := opts.withDefaults()
 	if err := checkMethods(ref, o.Methods); err != nil {
@@ -308,7 +310,9 @@ func compareColumn(rc, cc *ColumnProfile, po ProfileOptions, o CompareOptions) (
 		r.Status, r.Score = StatusNotEnoughData, math.NaN()
 		return r, nil
 	case err != nil:
-		return r, fmt.Errorf("method %s: %w", m, err)
+		r.Status, r.Score = StatusError, math.NaN()
+		r.Error = fmt.Sprintf("method %s: %v", m, err)
+		return r, nil
 	}
 	r.Score, r.PValue, r.Drifted = det.Score, det.PValue, det.Drifted
 	return r, nil

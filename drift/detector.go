@@ -18,7 +18,8 @@ import (
 // Detect must not modify c, must be safe for concurrent use, and must
 // return the same Score and PValue whatever the threshold (only Drifted
 // depends on it). An error wrapping ErrNotEnoughData reports the column as
-// StatusNotEnoughData; any other error makes Compare fail.
+// StatusNotEnoughData; any other error as StatusError, with the message in
+// ColumnResult.Error (a monitor keeps running).
 type Detector interface {
 	// DefaultThreshold is the threshold used unless CompareOptions sets one.
 	DefaultThreshold() float64

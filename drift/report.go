@@ -136,6 +136,8 @@ func (r *Report) WriteHTML(w io.Writer, opts *HTMLOptions) error {
 // verdict is the badge text and CSS class of a result.
 func verdict(st Status, drifted bool) (text, class string) {
 	switch {
+	case st == StatusError:
+		return "error", "na"
 	case st != StatusOK:
 		return "not enough data", "na"
 	case drifted:
@@ -311,6 +313,7 @@ table{border-collapse:collapse;width:100%;background:#fff}
 <tr><td>p-value</td><td>{{.PValue}}</td></tr>
 <tr><td>values</td><td>{{.RefCount}} reference, {{.CurCount}} current</td></tr>
 <tr><td>missing</td><td>{{.Missing}}</td></tr>
+{{if .Error}}<tr><td>error</td><td>{{.Error}}</td></tr>{{end}}
 {{if .Approx}}<tr><td>note</td><td>from quantile sketches: the statistic may be off by the sketches' rank error; KS p-values allow for it</td></tr>{{end}}
 </table></div>
 {{if .SVG}}<div class="plot"><div class="legend"><span><span class="sw" style="background:#4c78a8"></span>reference</span><span><span class="sw" style="background:#f28e2b"></span>current</span></div>{{.SVG}}</div>{{end}}</div>
