@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -24,12 +25,13 @@ const scaleBatch = 4096
 // Arrow record batch would deliver them: no matrix is materialised, only
 // one column of one batch per shard. keep, when not nil, receives the
 // values of the first len(keep) columns (for exact checks).
-func scaleProfile(rows, cols, shards int, seed uint64, shift func(j int) float64, keep [][]float64) (*Profile, error) {
+func scaleProfile(rows, cols, shards int, seed uint64, shift func(j int) float64, keep [][]float64) (*Profile, time.Duration, error) {
 	specs := make([]ColumnSpec, cols)
 	for j := range specs {
 		specs[j] = ColumnSpec{Name: "f" + strconv.Itoa(j), Kind: Numeric}
 	}
 	parts := make([]*Profile, shards)
+	gen := make([]time.Duration, shards) // time spent generating values, per shard
 	var g errgroup.Group
 	for s := range shards {
 		g.Go(func() error {
@@ -45,9 +47,11 @@ func scaleProfile(rows, cols, shards int, seed uint64, shift func(j int) float64
 				for j := range cols {
 					mu := shift(j)
 					xs := col[:n]
+					t0 := time.Now()
 					for i := range xs {
 						xs[i] = r.NormFloat64() + mu
 					}
+					gen[s] += time.Since(t0)
 					b.AddFloats(j, xs)
 					if j < len(keep) {
 						copy(keep[j][start:], xs)
@@ -59,14 +63,27 @@ func scaleProfile(rows, cols, shards int, seed uint64, shift func(j int) float64
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	for _, p := range parts[1:] {
 		if err := parts[0].Merge(p); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
-	return parts[0], nil
+	var total time.Duration
+	for _, d := range gen {
+		total += d
+	}
+	return parts[0], total, nil
+}
+
+// cpuSeconds returns the user and system CPU time of the process.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return math.NaN()
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 // BenchmarkProfileBuilder adds 1,000 numeric columns row by row (AddFloat)
@@ -136,8 +153,11 @@ func peakRSS() float64 {
 // scaleProfile; every tenth column of the current data
 // shifted by 0.05 standard deviations), profiled in parallel shards and
 // compared (default method: normalised Wasserstein; then KS on every
-// column). It reports the wall time of each phase, the peak RSS of the
-// process and the live heap holding the two profiles, and checks columns 0
+// column). It reports the wall time of each phase, the CPU time of the
+// process (user + system: on a shared machine the wall time depends on the
+// load, the CPU time much less), the part of the wall time spent
+// generating the values (summed over shards), the peak RSS of the process
+// and the live heap holding the two profiles, and checks columns 0
 // (shifted) and 1 (not) against the exact statistics of the raw values.
 // It takes minutes: run it alone,
 //
@@ -157,13 +177,13 @@ func BenchmarkScale3Mx1000(b *testing.B) {
 	for b.Loop() {
 		keepRef := [][]float64{make([]float64, refRows), make([]float64, refRows)}
 		keepCur := [][]float64{make([]float64, curRows), make([]float64, curRows)}
-		t0 := time.Now()
-		ref, err := scaleProfile(refRows, cols, shards, 1, func(int) float64 { return 0 }, keepRef)
+		cpu0, t0 := cpuSeconds(), time.Now()
+		ref, genRef, err := scaleProfile(refRows, cols, shards, 1, func(int) float64 { return 0 }, keepRef)
 		if err != nil {
 			b.Fatal(err)
 		}
 		t1 := time.Now()
-		cur, err := scaleProfile(curRows, cols, shards, 2, shift, keepCur)
+		cur, genCur, err := scaleProfile(curRows, cols, shards, 2, shift, keepCur)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -181,7 +201,7 @@ func BenchmarkScale3Mx1000(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		t4 := time.Now()
+		t4, cpu4 := time.Now(), cpuSeconds()
 		b.StopTimer()
 		var ms runtime.MemStats
 		runtime.GC()
@@ -191,6 +211,9 @@ func BenchmarkScale3Mx1000(b *testing.B) {
 		b.ReportMetric(t3.Sub(t2).Seconds(), "s-compare")
 		b.ReportMetric(t4.Sub(t3).Seconds(), "s-compare-ks")
 		b.ReportMetric(t4.Sub(t0).Seconds(), "s-total")
+		b.ReportMetric(cpu4-cpu0, "s-cpu")
+		b.ReportMetric((genRef + genCur).Seconds(), "s-generate")
+		b.ReportMetric(float64(runtime.NumCPU()), "cpus")
 		b.ReportMetric(peakRSS(), "MiB-peak-RSS")
 		b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "MiB-heap-profiles")
 		b.ReportMetric(float64(rep.Drifted), "drifted-wasserstein")
