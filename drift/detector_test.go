@@ -1,6 +1,8 @@
 package drift
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"slices"
 	"testing"
@@ -65,5 +67,33 @@ func TestRegisterPanics(t *testing.T) {
 			}()
 			f()
 		}()
+	}
+}
+
+// TestProfileMethodsTravel: methods chosen in ProfileOptions survive the
+// JSON encoding and are used by Compare unless CompareOptions overrides.
+func TestProfileMethodsTravel(t *testing.T) {
+	rows := wideRows(300, 1, 0)
+	p := BuildProfile(slices.Values(rows), wideColumns(), &ProfileOptions{Methods: map[string]Method{"x00": KSTest, "c0": LInf}})
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var q Profile
+	if err := json.Unmarshal(b, &q); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Compare(&q, p, &CompareOptions{Methods: map[string]Method{"c0": PSIMethod}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for col, want := range map[string]Method{"x00": KSTest, "c0": PSIMethod, "x01": KSTest} {
+		if got := rep.Column(col).Method; got != want {
+			t.Errorf("column %s: method %s; want %s", col, got, want)
+		}
+	}
+	bad := bytes.Replace(b, []byte(`"x00":"ks"`), []byte(`"nope":"ks"`), 1)
+	if err := json.Unmarshal(bad, &q); !errors.Is(err, ErrBadProfile) {
+		t.Errorf("methods for an unknown column: err = %v; want ErrBadProfile", err)
 	}
 }

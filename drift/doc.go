@@ -272,6 +272,18 @@
 // most 8 bytes are looked up as packed integers in an open-addressing
 // table, without hashing strings.
 //
+// Profiles of wide data are built in shards (one ProfileBuilder per
+// goroutine, merged with Profile.Merge) from column-major batches
+// (ProfileBuilder.AddFloats, as Arrow record batches deliver them): about
+// 2x faster than AddFloat row by row over 1,000 columns, since one column's
+// sketch stays in cache for the whole batch (BenchmarkProfileBuilder). The
+// cost is tens of nanoseconds per value, most of it the radix sort of the
+// sketches' level 0, and memory is bounded by the profiles (about 200 KB
+// per numeric column once the sketch has compacted), whatever the number of
+// rows. BenchmarkScale3Mx1000 profiles 3,000,000 reference rows × 1,000
+// columns and 300,000 current rows, streamed, and compares them; its
+// figures are in BENCHMARKS.md.
+//
 // Memory per column is bounded whatever the number of observations: with
 // one window that never closes, BenchmarkMonitorHeap10M measures a live
 // heap of 6.9 MiB after 1 million values, 7.5 MiB after 10 million and

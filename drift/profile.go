@@ -169,6 +169,11 @@ func NewProfileBuilder(cols []ColumnSpec, opts *ProfileOptions) *ProfileBuilder 
 		p.index[c.Name] = i
 		p.Columns = append(p.Columns, newColumnProfile(c, o))
 	}
+	for name, m := range o.Methods {
+		if _, ok := p.index[name]; !ok || m == "" {
+			panic(fmt.Sprintf("drift: ProfileOptions.Methods names a method for every profiled column, got %q for %q", m, name))
+		}
+	}
 	return &ProfileBuilder{p: p}
 }
 

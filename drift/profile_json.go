@@ -162,6 +162,11 @@ func (p *Profile) UnmarshalJSON(data []byte) error {
 		}
 		np.Columns = append(np.Columns, c)
 	}
+	for name, m := range o.Methods {
+		if _, ok := np.index[name]; !ok || m == "" {
+			return bad(name, "method %q for a column the profile does not have", m)
+		}
+	}
 	*p = *np
 	return nil
 }
