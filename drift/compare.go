@@ -3,6 +3,7 @@ package drift
 import (
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -12,7 +13,8 @@ import (
 // Method names a drift detector.
 type Method string
 
-// Detectors. Default thresholds are in DefaultThreshold.
+// The built-in detectors, registered by name (see Register). Default
+// thresholds are in DefaultThreshold.
 const (
 	KSTest         Method = "ks"              // two-sample Kolmogorov–Smirnov; drift when p ≤ threshold
 	ChiSquareTest  Method = "chisquare"       // chi-square homogeneity; drift when p < threshold
@@ -25,34 +27,23 @@ const (
 	AndersonTest   Method = "anderson"        // k-sample Anderson–Darling (k = 2); drift when p < threshold
 )
 
-// DefaultThreshold returns the threshold a method uses unless overridden:
-// 0.05 for the p-value tests, 0.1 for the distances.
+// DefaultThreshold returns the threshold the detector registered as m uses
+// unless overridden (0.05 for the built-in p-value tests, 0.1 for the
+// built-in distances), or NaN when no detector has that name.
 func DefaultThreshold(m Method) float64 {
-	switch m {
-	case KSTest, ChiSquareTest, ZTestMethod, AndersonTest:
-		return 0.05
-	case WassersteinAbs:
-		return 0.1
+	d, err := Lookup(m)
+	if err != nil {
+		return math.NaN()
 	}
-	return 0.1
-}
-
-func (m Method) known() bool {
-	switch m {
-	case KSTest, ChiSquareTest, ZTestMethod, WassersteinN, WassersteinAbs, JSDistance, PSIMethod, LInf, AndersonTest:
-		return true
-	}
-	return false
-}
-
-func (m Method) hasPValue() bool {
-	return m == KSTest || m == ChiSquareTest || m == ZTestMethod || m == AndersonTest
+	return d.DefaultThreshold()
 }
 
 // CompareOptions configures a comparison. A nil *CompareOptions, or a zero
 // field, means the default.
 type CompareOptions struct {
-	// Methods overrides the default method per column name.
+	// Methods overrides the method per column name (the profile's
+	// ProfileOptions.Methods, else the default rule); any registered
+	// detector's name may be used.
 	Methods map[string]Method
 	// Thresholds overrides the method's default threshold per column name.
 	Thresholds map[string]float64
@@ -96,6 +87,7 @@ type Status string
 const (
 	StatusOK            Status = "ok"
 	StatusNotEnoughData Status = "not_enough_data"
+	StatusError         Status = "error" // the detector failed; ColumnResult.Error says why
 )
 
 // ColumnResult is the verdict on one column.
@@ -109,6 +101,7 @@ type ColumnResult struct {
 	Threshold float64 `json:"threshold"`       // on the p-value for tests, on Score otherwise
 	Drifted   bool    `json:"drifted"`         // the values moved
 	Approx    bool    `json:"approximate"`     // computed from a compacted sketch (rank error ≤ 3/k)
+	Error     string  `json:"error,omitempty"` // with StatusError: the detector's error
 	Unique    int     `json:"unique_values"`   // distinct values over reference and current, as the method rule counts them
 	RefCount  uint64  `json:"reference_count"` // present reference values
 	CurCount  uint64  `json:"current_count"`   // present current values
@@ -130,7 +123,7 @@ func (r *ColumnResult) Severity() float64 {
 	if r.Status != StatusOK {
 		return 0
 	}
-	if r.Method.hasPValue() {
+	if !math.IsNaN(r.PValue) {
 		p := math.Max(r.PValue, 1e-300)
 		return math.Log(p) / math.Log(r.Threshold)
 	}
@@ -162,18 +155,18 @@ func (r *Report) Column(name string) *ColumnResult {
 }
 
 // Compare tests every column of the reference profile ref against the same
-// column of cur, with the default method rule (see the package
-// documentation) unless opts overrides it. Columns of cur that ref does not
-// have, or of another kind, are errors, as are unknown methods.
+// column of cur, with the method CompareOptions.Methods names, else the one
+// ProfileOptions.Methods of ref names, else the default rule (see the
+// package documentation). Columns of cur that ref does not have, or of
+// another kind, are errors, as are unknown methods; a detector's error is
+// reported in its column (StatusError), which then counts as not tested.
 func Compare(ref, cur *Profile, opts *CompareOptions) (*Report, error) {
 	o := opts.withDefaults()
-	for name, m := range o.Methods {
-		if !m.known() {
-			return nil, &ColumnError{Column: name, Value: string(m), Err: ErrUnknownMethod}
-		}
-		if ref.Column(name) == nil {
-			return nil, &ColumnError{Column: name, Err: ErrUnknownColumn}
-		}
+	if err := checkMethods(ref, o.Methods); err != nil {
+		return nil, err
+	}
+	if err := checkMethods(ref, ref.opts.Methods); err != nil {
+		return nil, err
 	}
 	for name := range o.Thresholds {
 		if ref.Column(name) == nil {
@@ -195,7 +188,10 @@ func Compare(ref, cur *Profile, opts *CompareOptions) (*Report, error) {
 		if cc == nil {
 			continue
 		}
-		r := compareColumn(rc, cc, ref.Rows, o)
+		r, err := compareColumn(rc, cc, ref.opts, o)
+		if err != nil {
+			return nil, &ColumnError{Column: rc.Name, Err: err}
+		}
 		if r.Status == StatusOK {
 			rep.Tested++
 			if r.Drifted {
@@ -215,6 +211,20 @@ func Compare(ref, cur *Profile, opts *CompareOptions) (*Report, error) {
 		return cmp.Compare(b.Severity(), a.Severity())
 	})
 	return rep, nil
+}
+
+// checkMethods checks that every column named in methods is in ref and
+// every method is registered.
+func checkMethods(ref *Profile, methods map[string]Method) error {
+	for name, m := range methods {
+		if _, err := Lookup(m); err != nil {
+			return &ColumnError{Column: name, Value: string(m), Err: err}
+		}
+		if ref.Column(name) == nil {
+			return &ColumnError{Column: name, Err: ErrUnknownColumn}
+		}
+	}
+	return nil
 }
 
 func rank(r ColumnResult) int {
@@ -245,7 +255,7 @@ func defaultMethod(kind Kind, refRows uint64, unique int) Method {
 	return JSDistance
 }
 
-func compareColumn(rc, cc *ColumnProfile, refRows uint64, o CompareOptions) ColumnResult {
+func compareColumn(rc, cc *ColumnProfile, po ProfileOptions, o CompareOptions) (ColumnResult, error) {
 	r := ColumnResult{
 		Column: rc.Name, Kind: rc.Kind.String(), Status: StatusOK,
 		RefCount: rc.Count, CurCount: cc.Count, PValue: math.NaN(), MissingPValue: math.NaN(),
@@ -256,79 +266,56 @@ func compareColumn(rc, cc *ColumnProfile, refRows uint64, o CompareOptions) Colu
 		r.MissingPValue = p
 		r.MissingDrifted = p < o.MissingAlpha && math.Abs(r.CurMissingShare-r.RefMissingShare) >= o.MissingMinChange
 	}
+	data := ColumnData{Name: rc.Name, Kind: rc.Kind}
 	var vals valueTable
-	var rv, cv *sortedView
 	if rc.Kind == Numeric {
-		rv, cv = rc.sorted(true), cc.sorted(false)
+		rv, cv := rc.sorted(true), cc.sorted(false)
+		data.Ref, data.Cur = Sample{rv.vals, rv.wts}, Sample{cv.vals, cv.wts}
+		data.RefError, data.CurError = rc.sketch.Epsilon(), cc.sketch.Epsilon()
+		data.RefStd = rc.Std
 		vals = numericValues(rv, cv)
-		r.Approx = !rc.sketch.Exact() || !cc.sketch.Exact()
+		r.Approx = data.RefError > 0 || data.CurError > 0
+		data.Bins, data.RefHist, data.CurHist = numericHist(rc, rv, cv, po.LeftClosed)
 	} else {
 		vals = categoricalValues(rc, cc)
+		data.Bins, data.RefHist, data.CurHist = vals.labels, vals.ref, vals.cur
 	}
+	data.Values, data.RefValues, data.CurValues, data.Unique = vals.labels, vals.ref, vals.cur, vals.unique
 	r.Unique = vals.unique
 	m, ok := o.Methods[rc.Name]
+	if !ok {
+		m, ok = po.Methods[rc.Name]
+	}
 	if !ok {
 		m = defaultMethod(rc.Kind, rc.Count, vals.unique)
 	}
 	r.Method = m
-	r.Threshold = DefaultThreshold(m)
+	d, err := Lookup(m)
+	if err != nil {
+		return r, err
+	}
+	r.Threshold = d.DefaultThreshold()
 	if t, ok := o.Thresholds[rc.Name]; ok {
 		r.Threshold = t
 	}
-	if rc.Kind == Numeric {
-		r.Bins, r.RefHist, r.CurHist = numericHist(rc, rv, cv)
-	} else {
-		r.Bins, r.RefHist, r.CurHist = vals.labels, proportions(vals.ref), proportions(vals.cur)
-	}
+	r.Bins, r.RefHist, r.CurHist = data.Bins, proportions(data.RefHist), proportions(data.CurHist)
 	if cc.Count < o.MinCount || rc.Count == 0 {
 		r.Status = StatusNotEnoughData
 		r.Score = math.NaN()
-		return r
+		return r, nil
 	}
-	switch m {
-	case KSTest:
-		if rc.Kind == Numeric {
-			r.Score, r.PValue = ksWeighted(rv.vals, rv.wts, cv.vals, cv.wts)
-		} else {
-			r.Score, r.PValue = 0, 1 // KS needs an order; categorical columns never drift by KS
-		}
-		r.Drifted = r.PValue <= r.Threshold
-	case AndersonTest:
-		andersonColumn(&r, rc.Kind, rv, cv, vals.unique)
-	case ChiSquareTest:
-		r.Score, r.PValue, _ = ChiSquare(vals.ref, vals.cur)
-		r.Drifted = r.PValue < r.Threshold
-	case ZTestMethod:
-		// Evidently: the first value of the sorted union is "success".
-		z, p := ZTest(vals.ref[0], sumF(vals.ref), vals.cur[0], sumF(vals.cur))
-		r.Score, r.PValue = math.Abs(z), p
-		r.Drifted = r.PValue < r.Threshold
-	case WassersteinN, WassersteinAbs:
-		if rc.Kind != Numeric {
-			r.Score = 0
-			break
-		}
-		r.Score = wassersteinWeighted(rv.vals, rv.wts, cv.vals, cv.wts)
-		if m == WassersteinN {
-			r.Score /= math.Max(rc.Std, 0.001)
-		}
-		r.Drifted = r.Score >= r.Threshold
-	case JSDistance, PSIMethod, LInf:
-		ref, cur := vals.ref, vals.cur
-		if rc.Kind == Numeric {
-			ref, cur = r.RefHist, r.CurHist
-		}
-		switch m {
-		case JSDistance:
-			r.Score = JensenShannon(ref, cur)
-		case PSIMethod:
-			r.Score = PSI(ref, cur)
-		default:
-			r.Score = LInfinity(ref, cur)
-		}
-		r.Drifted = r.Score >= r.Threshold
+	det, err := d.Detect(&data, r.Threshold)
+	switch {
+	case errors.Is(err, ErrNotEnoughData):
+		r.Status, r.Score = StatusNotEnoughData, math.NaN()
+		return r, nil
+	case err != nil:
+		r.Status, r.Score = StatusError, math.NaN()
+		r.Error = fmt.Sprintf("method %s: %v", m, err)
+		return r, nil
 	}
-	return r
+	r.Score, r.PValue, r.Drifted = det.Score, det.PValue, det.Drifted
+	return r, nil
 }
 
 // valueTable holds aligned counts of distinct values (numeric columns with
@@ -412,23 +399,17 @@ func categoricalValues(rc, cc *ColumnProfile) valueTable {
 // otherLabel names the bucket of values beyond the reference categories.
 const otherLabel = "(other)"
 
-// numericHist bins both sketches by the reference edges.
-func numericHist(rc *ColumnProfile, rv, cv *sortedView) ([]string, []float64, []float64) {
+// numericHist counts both sketches into the reference bins.
+func numericHist(rc *ColumnProfile, rv, cv *sortedView, leftClosed bool) ([]string, []float64, []float64) {
 	n := len(rc.Edges) + 1
-	ref := histView(rv, rc.Edges, make([]uint64, n))
-	cur := histView(cv, rc.Edges, make([]uint64, n))
-	labels := make([]string, n)
-	for i := range labels {
-		lo, hi := "−∞", "+∞"
-		if i > 0 {
-			lo = strconv.FormatFloat(rc.Edges[i-1], 'g', 4, 64)
-		}
-		if i < n-1 {
-			hi = strconv.FormatFloat(rc.Edges[i], 'g', 4, 64)
-		}
-		labels[i] = fmt.Sprintf("(%s, %s]", lo, hi)
+	ref, cur := make([]float64, n), make([]float64, n)
+	for i, x := range rv.vals {
+		ref[binOf(rc.Edges, x, leftClosed)] += float64(rv.wts[i])
 	}
-	return labels, proportionsU(ref), proportionsU(cur)
+	for i, x := range cv.vals {
+		cur[binOf(rc.Edges, x, leftClosed)] += float64(cv.wts[i])
+	}
+	return binLabels(rc.Edges, leftClosed), ref, cur
 }
 
 func proportions(c []float64) []float64 {
@@ -442,14 +423,6 @@ func proportions(c []float64) []float64 {
 	return out
 }
 
-func proportionsU(c []uint64) []float64 {
-	f := make([]float64, len(c))
-	for i, v := range c {
-		f[i] = float64(v)
-	}
-	return proportions(f)
-}
-
 // MarshalJSON encodes the result; NaN scores and p-values become null.
 func (r ColumnResult) MarshalJSON() ([]byte, error) {
 	type plain ColumnResult
@@ -460,12 +433,4 @@ func (r ColumnResult) MarshalJSON() ([]byte, error) {
 		MissingPValue *float64 `json:"missing_p_value"`
 		Severity      float64  `json:"severity"`
 	}{plain(r), finite(r.Score), finite(r.PValue), finite(r.MissingPValue), r.Severity()})
-}
-
-// histView counts a sorted view into dst by edges.
-func histView(v *sortedView, edges []float64, dst []uint64) []uint64 {
-	for i, x := range v.vals {
-		dst[binOf(edges, x)] += v.wts[i]
-	}
-	return dst
 }

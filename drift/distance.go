@@ -1,8 +1,10 @@
 package drift
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -17,13 +19,78 @@ func Wasserstein(a, b []float64) float64 {
 	return wassersteinWeighted(sa, wa, sb, wb)
 }
 
-// wassersteinWeighted is ∫ |F_a − F_b| dx over sorted weighted samples.
-func wassersteinWeighted(a []float64, wa []uint64, b []float64, wb []uint64) float64 {
-	n1, n2 := sum(wa), sum(wb)
-	if n1 == 0 || n2 == 0 {
+// WassersteinWeighted returns the first Wasserstein distance between the
+// weighted empirical distributions of u and v, as
+// scipy.stats.wasserstein_distance(u, v, uWeights, vWeights): value u[i]
+// has mass uWeights[i] (a nil weight slice gives every value mass 1). NaN
+// values are ignored with their weights. It returns NaN when a side has
+// no value, a negative or non-finite weight, or weights summing to zero,
+// and panics when a weight slice's length differs from its values'.
+func WassersteinWeighted(u, v, uWeights, vWeights []float64) float64 {
+	a, wa, ok := sortedWeighted(u, uWeights)
+	b, wb, ok2 := sortedWeighted(v, vWeights)
+	if !ok || !ok2 {
 		return math.NaN()
 	}
-	var c1, c2 uint64
+	return cdfDistance(a, wa, b, wb)
+}
+
+// sortedWeighted sorts x with its weights (unit weights when w is nil),
+// dropping NaN values; ok is false for invalid weights or zero mass.
+func sortedWeighted(x, w []float64) (vals, wts []float64, ok bool) {
+	if w != nil && len(w) != len(x) {
+		panic(fmt.Sprintf("drift: WassersteinWeighted needs one weight per value, got %d values and %d weights", len(x), len(w)))
+	}
+	idx := make([]int, 0, len(x))
+	total := 0.0
+	for i, v := range x {
+		wi := 1.0
+		if w != nil {
+			wi = w[i]
+		}
+		if wi < 0 || math.IsNaN(wi) || math.IsInf(wi, 0) {
+			return nil, nil, false
+		}
+		if v == v {
+			idx = append(idx, i)
+			total += wi
+		}
+	}
+	if !(total > 0) || math.IsInf(total, 0) {
+		return nil, nil, false
+	}
+	slices.SortStableFunc(idx, func(i, j int) int { return cmp.Compare(x[i], x[j]) })
+	vals, wts = make([]float64, len(idx)), make([]float64, len(idx))
+	for k, i := range idx {
+		vals[k] = x[i]
+		wts[k] = 1
+		if w != nil {
+			wts[k] = w[i]
+		}
+	}
+	return vals, wts, true
+}
+
+// wassersteinWeighted is ∫ |F_a − F_b| dx over sorted samples with counts.
+func wassersteinWeighted(a []float64, wa []uint64, b []float64, wb []uint64) float64 {
+	fa, fb := make([]float64, len(wa)), make([]float64, len(wb))
+	for i, w := range wa {
+		fa[i] = float64(w)
+	}
+	for i, w := range wb {
+		fb[i] = float64(w)
+	}
+	return cdfDistance(a, fa, b, fb)
+}
+
+// cdfDistance is ∫ |F_a − F_b| dx over sorted weighted samples, as SciPy's
+// _cdf_distance(1, …): the CDFs are cumulative weights over total weight.
+func cdfDistance(a, wa, b, wb []float64) float64 {
+	n1, n2 := sumF(wa), sumF(wb)
+	if !(n1 > 0) || !(n2 > 0) {
+		return math.NaN()
+	}
+	var c1, c2 float64
 	i, j := 0, 0
 	prev, total := 0.0, 0.0
 	first := true
@@ -35,7 +102,7 @@ func wassersteinWeighted(a []float64, wa []uint64, b []float64, wb []uint64) flo
 			x = b[j]
 		}
 		if !first {
-			total += math.Abs(float64(c1)/float64(n1)-float64(c2)/float64(n2)) * (x - prev)
+			total += math.Abs(c1/n1-c2/n2) * (x - prev)
 		}
 		first = false
 		for i < len(a) && a[i] == x {
@@ -59,18 +126,43 @@ func wassersteinWeighted(a []float64, wa []uint64, b []float64, wb []uint64) flo
 // It returns NaN when either histogram sums to zero and panics when the
 // lengths differ.
 func JensenShannon(p, q []float64) float64 {
+	return math.Sqrt(JensenShannonDivergence(p, q, 0))
+}
+
+// JensenShannonBase returns the Jensen–Shannon distance with logarithms to
+// the given base, as scipy.spatial.distance.jensenshannon(p, q, base):
+// in [0, 1] for base 2. Base 0 means the natural logarithm. It panics on a
+// base that is negative or 1.
+func JensenShannonBase(p, q []float64, base float64) float64 {
+	return math.Sqrt(JensenShannonDivergence(p, q, base))
+}
+
+// JensenShannonDivergence returns the Jensen–Shannon divergence
+// (KL(p‖m) + KL(q‖m))/2, m = (p + q)/2, with logarithms to the given base
+// (0 for the natural logarithm): the square of the distance. p and q are
+// normalised to sum 1. It returns NaN when either sums to zero and panics
+// when the lengths differ or the base is negative or 1.
+func JensenShannonDivergence(p, q []float64, base float64) float64 {
 	mustSameLen("JensenShannon", p, q)
+	if base < 0 || base == 1 || math.IsNaN(base) {
+		panic(fmt.Sprintf("drift: JensenShannon needs a logarithm base > 0 other than 1 (or 0 for e), got %v", base))
+	}
 	sp, sq := sumF(p), sumF(q)
 	if sp <= 0 || sq <= 0 {
 		return math.NaN()
 	}
-	js := 0.0
+	left, right := 0.0, 0.0
 	for i := range p {
 		pi, qi := p[i]/sp, q[i]/sq
 		m := (pi + qi) / 2
-		js += relEntr(pi, m) + relEntr(qi, m)
+		left += relEntr(pi, m)
+		right += relEntr(qi, m)
 	}
-	return math.Sqrt(math.Max(js, 0) / 2)
+	js := left + right
+	if base != 0 {
+		js /= math.Log(base)
+	}
+	return math.Max(js, 0) / 2
 }
 
 func relEntr(x, y float64) float64 {

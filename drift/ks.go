@@ -1,23 +1,77 @@
 package drift
 
 import (
+	"fmt"
 	"math"
 	"slices"
 )
 
-// ksMaxExact is the sample size up to which KS p-values are exact, as
-// scipy.stats.ks_2samp(method="auto") decides (MAX_AUTO_N).
+// ksMaxExact is the sample size up to which KSAuto computes exact
+// p-values, as scipy.stats.ks_2samp(method="auto") decides (MAX_AUTO_N).
 const ksMaxExact = 10000
+
+// KSMethod chooses how the two-sample KS p-value is computed, as the method
+// argument of scipy.stats.ks_2samp.
+type KSMethod int
+
+// KS p-value methods.
+const (
+	// KSAuto is exact when both samples have at most 10,000 values and
+	// asymptotic otherwise (SciPy's "auto").
+	KSAuto KSMethod = iota
+	// KSExact is the exact distribution of the statistic (lattice paths),
+	// falling back to KSAsymp when lcm(n, m) does not fit in an int32 or the
+	// computation fails, as SciPy does.
+	KSExact
+	// KSAsymp is scipy.stats.kstwo.sf(D, round(nm/(n+m))), the exact
+	// distribution of the one-sample statistic at the effective size.
+	KSAsymp
+)
+
+// String returns SciPy's name of the method.
+func (m KSMethod) String() string {
+	switch m {
+	case KSAuto:
+		return "auto"
+	case KSExact:
+		return "exact"
+	case KSAsymp:
+		return "asymp"
+	}
+	return fmt.Sprintf("KSMethod(%d)", int(m))
+}
+
+// KSResult is the outcome of a two-sample Kolmogorov–Smirnov test, as
+// scipy.stats.ks_2samp returns it.
+type KSResult struct {
+	Statistic float64 // D = sup |F_a − F_b|, rounded to the lattice k/lcm(n, m) when the p-value is exact
+	PValue    float64 // two-sided
+	Location  float64 // the value x at which |F_a(x) − F_b(x)| = D (the first such value of a, else of b)
+	Sign      int     // +1 when F_a(x) − F_b(x) = D there, −1 when it is −D
+	Exact     bool    // the p-value is from the exact distribution
+}
 
 // KS returns the two-sample Kolmogorov–Smirnov statistic and two-sided
 // p-value of a and b, as scipy.stats.ks_2samp(a, b, method="auto"): exact
-// when both samples have at most 10,000 values, asymptotic otherwise (see
-// the package documentation for the asymptotic formula). NaN values are
-// ignored; either sample empty gives (NaN, NaN). a and b are not modified.
+// when both samples have at most 10,000 values, otherwise kstwo.sf(D,
+// round(nm/(n+m))). NaN values are ignored; either sample empty gives
+// (NaN, NaN). a and b are not modified. KolmogorovSmirnov chooses the
+// method and also returns where the statistic is attained.
 func KS(a, b []float64) (stat, pvalue float64) {
+	r := KolmogorovSmirnov(a, b, KSAuto)
+	return r.Statistic, r.PValue
+}
+
+// KolmogorovSmirnov runs the two-sample Kolmogorov–Smirnov test of a
+// against b with the given p-value method, as scipy.stats.ks_2samp(a, b,
+// method=…): the statistic, the p-value, and the location and sign of the
+// statistic. NaN values are ignored; either sample empty gives NaN
+// statistic, p-value and location. a and b are not modified. It panics on
+// an unknown method.
+func KolmogorovSmirnov(a, b []float64, method KSMethod) KSResult {
 	sa, wa := sortedUnit(a)
 	sb, wb := sortedUnit(b)
-	return ksWeighted(sa, wa, sb, wb)
+	return ksWeighted(sa, wa, sb, wb, method, 0)
 }
 
 func sortedUnit(x []float64) ([]float64, []uint64) {
@@ -35,43 +89,76 @@ func sortedUnit(x []float64) ([]float64, []uint64) {
 	return s, w
 }
 
-// ksWeighted is KS over sorted weighted samples (weights are counts).
-func ksWeighted(a []float64, wa []uint64, b []float64, wb []uint64) (stat, pvalue float64) {
+// ksWeighted is KS over sorted weighted samples (weights are counts). When
+// slack > 0 the statistic may be off by up to slack (the samples are
+// sketches): the p-value is that of max(D − slack, 0), so that it is never
+// smaller than the p-value of the true statistic.
+func ksWeighted(a []float64, wa []uint64, b []float64, wb []uint64, method KSMethod, slack float64) KSResult {
+	if method < KSAuto || method > KSAsymp {
+		panic(fmt.Sprintf("drift: unknown KS method, got %d", int(method)))
+	}
 	n1, n2 := sum(wa), sum(wb)
 	if n1 == 0 || n2 == 0 {
-		return math.NaN(), math.NaN()
+		return KSResult{Statistic: math.NaN(), PValue: math.NaN(), Location: math.NaN()}
 	}
+	// SciPy takes argmax/argmin over concatenate(sorted a, sorted b): the
+	// first value of a attaining the extreme, else the first of b.
+	maxA, maxB, minA, minB := math.Inf(-1), math.Inf(-1), math.Inf(1), math.Inf(1)
+	var locMaxA, locMaxB, locMinA, locMinB float64
 	var c1, c2 uint64
-	maxS, minS := math.Inf(-1), math.Inf(1)
 	i, j := 0, 0
 	for i < len(a) || j < len(b) {
 		var x float64
-		switch {
-		case j >= len(b) || (i < len(a) && a[i] <= b[j]):
+		if j >= len(b) || (i < len(a) && a[i] <= b[j]) {
 			x = a[i]
-		default:
+		} else {
 			x = b[j]
 		}
+		inA, inB := false, false
 		for i < len(a) && a[i] == x {
 			c1 += wa[i]
+			inA = inA || wa[i] > 0
 			i++
 		}
 		for j < len(b) && b[j] == x {
 			c2 += wb[j]
+			inB = inB || wb[j] > 0
 			j++
 		}
 		d := float64(c1)/float64(n1) - float64(c2)/float64(n2)
-		maxS = max(maxS, d)
-		minS = min(minS, d)
+		if inA {
+			if d > maxA {
+				maxA, locMaxA = d, x
+			}
+			if d < minA {
+				minA, locMinA = d, x
+			}
+		}
+		if inB {
+			if d > maxB {
+				maxB, locMaxB = d, x
+			}
+			if d < minB {
+				minB, locMinB = d, x
+			}
+		}
 	}
-	lo := math.Min(math.Max(-minS, 0), 1)
-	d := maxS
-	if lo > maxS {
-		d = lo
+	maxS, locMax := maxA, locMaxA
+	if maxB > maxA {
+		maxS, locMax = maxB, locMaxB
 	}
-	return ksPValue(d, n1, n2)
+	minD, locMin := minA, locMinA
+	if minB < minA {
+		minD, locMin = minB, locMinB
+	}
+	minS := math.Min(math.Max(-minD, 0), 1)
+	r := KSResult{Statistic: maxS, Location: locMax, Sign: 1}
+	if minS > maxS {
+		r = KSResult{Statistic: minS, Location: locMin, Sign: -1}
+	}
+	r.Statistic, r.PValue, r.Exact = ksPValue(r.Statistic, n1, n2, method, slack)
+	return r
 }
-
 func sum(w []uint64) uint64 {
 	var s uint64
 	for _, x := range w {
@@ -88,29 +175,49 @@ func gcd(a, b uint64) uint64 {
 }
 
 // ksPValue returns the statistic (rounded to the lattice in exact mode, as
-// SciPy does) and its two-sided p-value.
-func ksPValue(d float64, n1, n2 uint64) (float64, float64) {
-	if max(n1, n2) <= ksMaxExact {
-		g := gcd(n1, n2)
-		lcm := (n1 / g) * n2
+// SciPy does), its two-sided p-value and whether that is exact. With
+// slack > 0 the p-value is that of max(d − slack, 0) (see ksWeighted).
+func ksPValue(d float64, n1, n2 uint64, method KSMethod, slack float64) (float64, float64, bool) {
+	g := gcd(n1, n2)
+	n1g, n2g := n1/g, n2/g
+	if method == KSAuto {
+		method = KSAsymp
+		if max(n1, n2) <= ksMaxExact {
+			method = KSExact
+		}
+	} else if method == KSExact && float64(n1g) >= float64(math.MaxInt32)/float64(n2g) {
+		method = KSAsymp
+	}
+	dp := math.Max(d-slack, 0)
+	if method == KSExact {
+		lcm := n1g * n2
 		h := uint64(math.RoundToEven(d * float64(lcm)))
 		d = float64(h) / float64(lcm)
-		if h == 0 {
-			return d, 1
+		hp := h
+		if slack > 0 {
+			hp = uint64(math.Max(math.Ceil((d-slack)*float64(lcm)-1e-9), 0))
+		}
+		dp = float64(hp) / float64(lcm)
+		if hp == 0 {
+			return d, 1, true
 		}
 		var p float64
 		if n1 == n2 {
-			p = probOutsideSquare(n1, h)
+			p = probOutsideSquare(n1, hp)
 		} else {
-			p = outerProbInside(n1, n2, g, h)
+			p = outerProbInside(n1, n2, g, hp)
 		}
-		if p >= 0 && p <= 1 && !math.IsInf(p, 0) {
-			return d, p
+		if p >= 0 && p <= 1 {
+			return d, p, true
 		}
 	}
 	m, n := float64(max(n1, n2)), float64(min(n1, n2))
 	en := m * n / (m + n)
-	return d, clamp01(kolmogorovSF(math.Sqrt(en) * d))
+	ne := math.RoundToEven(en)
+	if ne > math.MaxInt {
+		ne = math.MaxInt
+	}
+	return d, clamp01(kstwoSF(int(ne), dp)), false
 }
 
 func clamp01(p float64) float64 { return math.Min(math.Max(p, 0), 1) }
@@ -185,27 +292,3 @@ func floorDiv(a, b int64) int64 {
 }
 
 func ceilDiv(a, b int64) int64 { return -floorDiv(-a, b) }
-
-// kolmogorovSF is the limiting Kolmogorov survival function
-// Q(λ) = 2 Σ_{k≥1} (−1)^{k−1} exp(−2k²λ²).
-func kolmogorovSF(lambda float64) float64 {
-	if lambda <= 0 {
-		return 1
-	}
-	if lambda < 0.2 {
-		return 1
-	}
-	s := 0.0
-	for k := 1; k <= 100; k++ {
-		t := math.Exp(-2 * float64(k*k) * lambda * lambda)
-		if k%2 == 1 {
-			s += t
-		} else {
-			s -= t
-		}
-		if t < 1e-17 {
-			break
-		}
-	}
-	return clamp01(2 * s)
-}

@@ -9,9 +9,11 @@ import (
 	"github.com/loomml/loom/internal/sketch"
 )
 
-// ProfileVersion is the version written by Profile.MarshalJSON and the only
-// one UnmarshalJSON accepts.
-const ProfileVersion = 1
+// ProfileVersion is the version written by Profile.MarshalJSON.
+// UnmarshalJSON also reads version 1, whose histogram edges were NumPy's
+// "inverted_cdf" quantiles: it decodes them with Quantile =
+// QuantileInvertedCDF.
+const ProfileVersion = 2
 
 type wireProfile struct {
 	Version int            `json:"version"`
@@ -77,11 +79,18 @@ func (p *Profile) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &w); err != nil {
 		return fmt.Errorf("%w: %v", ErrBadProfile, err)
 	}
-	if w.Version != ProfileVersion {
-		return fmt.Errorf("%w: version %d, want %d", ErrProfileVersion, w.Version, ProfileVersion)
-	}
 	o := w.Options
-	if o.SketchK < 8 || o.SketchK > 1<<16 || o.Bins < 2 || o.Bins > 10000 || o.MaxCategories < 1 {
+	switch w.Version {
+	case 1:
+		if o.Quantile != "" || o.LeftClosed {
+			return fmt.Errorf("%w: version 1 with options of version 2: %+v", ErrBadProfile, o)
+		}
+		o.Quantile = QuantileInvertedCDF
+	case ProfileVersion:
+	default:
+		return fmt.Errorf("%w: version %d, want 1 or %d", ErrProfileVersion, w.Version, ProfileVersion)
+	}
+	if o.SketchK < 8 || o.SketchK > 1<<16 || o.Bins < 2 || o.Bins > 10000 || o.MaxCategories < 1 || o.Quantile == "" || !o.Quantile.valid() {
 		return fmt.Errorf("%w: options %+v", ErrBadProfile, o)
 	}
 	np := &Profile{Rows: w.Rows, opts: o, index: make(map[string]int, len(w.Columns))}
@@ -152,6 +161,11 @@ func (p *Profile) UnmarshalJSON(data []byte) error {
 			return bad(wc.Name, "kind %q", wc.Kind)
 		}
 		np.Columns = append(np.Columns, c)
+	}
+	for name, m := range o.Methods {
+		if _, ok := np.index[name]; !ok || m == "" {
+			return bad(name, "method %q for a column the profile does not have", m)
+		}
 	}
 	*p = *np
 	return nil

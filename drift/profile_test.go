@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -107,7 +108,7 @@ func TestProfileJSONErrors(t *testing.T) {
 		want error
 	}{
 		{"syntax", []byte("{"), ErrBadProfile},
-		{"version", mutate(func(m map[string]any) { m["version"] = 2 }), ErrProfileVersion},
+		{"version", mutate(func(m map[string]any) { m["version"] = 3 }), ErrProfileVersion},
 		{"kind", mutate(func(m map[string]any) { col(m)["kind"] = "blob" }), ErrBadProfile},
 		{"count", mutate(func(m map[string]any) { col(m)["count"] = 2 }), ErrBadProfile},
 		{"rows", mutate(func(m map[string]any) { m["rows"] = 1 }), ErrBadProfile},
@@ -164,7 +165,20 @@ func TestSeedProfiles(t *testing.T) {
 		Float("x", func(r *row) (float64, bool) { return r.x, true }),
 		String("c", func(r *row) (string, bool) { return r.c, true }),
 	}, &ProfileOptions{SketchK: 8, Bins: 3})
-	for name, p := range map[string]*Profile{"small.profile.json": small, "wide.profile.json": wideProfile(300, 1)} {
+	for _, name := range []string{"small.profile.json", "wide.profile.json"} { // version 1
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var q Profile
+		if err := json.Unmarshal(b, &q); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		if q.opts.Quantile != QuantileInvertedCDF {
+			t.Errorf("%s: version 1 decoded with quantile method %q; want %q", name, q.opts.Quantile, QuantileInvertedCDF)
+		}
+	}
+	for name, p := range map[string]*Profile{"small.v2.profile.json": small, "wide.v2.profile.json": wideProfile(300, 1)} {
 		path := filepath.Join("testdata", name)
 		if updateGolden {
 			b, _ := json.Marshal(p)
@@ -179,6 +193,47 @@ func TestSeedProfiles(t *testing.T) {
 		var q Profile
 		if err := json.Unmarshal(b, &q); err != nil {
 			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// TestAddFloatsMatchesAddFloat adds the same columns value by value and in
+// batches (with missing values): same counts, same sketches, same mean
+// and standard deviation to rounding.
+func TestAddFloatsMatchesAddFloat(t *testing.T) {
+	specs := []ColumnSpec{{"a", Numeric}, {"b", Numeric}}
+	one, batch := NewProfileBuilder(specs, nil), NewProfileBuilder(specs, nil)
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 7 {
+		cols := [2][]float64{make([]float64, 999), make([]float64, 999)}
+		for i := range 999 {
+			one.AddRow()
+			batch.AddRow()
+			for j := range cols {
+				x := 100 + r.NormFloat64()*float64(j+1)
+				if i%97 == 0 {
+					x = math.NaN()
+				}
+				if i%101 == 0 {
+					x = math.Inf(1)
+				}
+				cols[j][i] = x
+				one.AddFloat(j, x)
+			}
+		}
+		for j := range cols {
+			batch.AddFloats(j, cols[j])
+		}
+	}
+	p, q := one.Profile(), batch.Profile()
+	for j, name := range []string{"a", "b"} {
+		a, b := p.Column(name), q.Column(name)
+		ka, _ := a.sketch.MarshalBinary()
+		kb, _ := b.sketch.MarshalBinary()
+		if a.Count != b.Count || a.Missing != b.Missing || !bytes.Equal(ka, kb) ||
+			!near(a.Mean, b.Mean, 1e-12) || !near(a.Std, b.Std, 1e-10) || !slices.Equal(a.Edges, b.Edges) {
+			t.Errorf("column %d: AddFloat gives %d/%d mean %v std %v, AddFloats %d/%d mean %v std %v (sketches equal: %v)",
+				j, a.Count, a.Missing, a.Mean, a.Std, b.Count, b.Missing, b.Mean, b.Std, bytes.Equal(ka, kb))
 		}
 	}
 }

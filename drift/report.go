@@ -8,9 +8,12 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"regexp"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 )
@@ -22,33 +25,87 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	return enc.Encode(r)
 }
 
-// HTMLOptions configures WriteHTML. A nil *HTMLOptions means the defaults.
+// HTMLOptions configures WriteHTML. A nil *HTMLOptions, or a zero field,
+// means the default.
 type HTMLOptions struct {
-	Title  string     // page title (default "Drift report")
-	Window WindowInfo // shown in the header when set
+	Title     string     // page title (default "Data drift: Model Version", or "Data drift report")
+	Model     string     // model name, shown in the title
+	Version   string     // model version, shown in the title
+	Reference string     // what the reference is, e.g. "training set, 2026-11-01 to 2026-11-30"
+	Current   string     // what the current data is (default: the Window, when set)
+	Window    WindowInfo // the monitor window of the current data, shown when set
 }
 
-// WriteHTML writes the report as one self-contained HTML page: a summary,
-// then per column (most severe first) the method, score, threshold and
-// verdict, and an inline SVG of the reference and current histograms
-// overlaid. Nothing is loaded from the network.
-func (r *Report) WriteHTML(w io.Writer, opts *HTMLOptions) error {
-	o := HTMLOptions{Title: "Drift report"}
-	if opts != nil {
-		if opts.Title != "" {
-			o.Title = opts.Title
+// DatasetRule returns the sentence that states the data set verdict and
+// the rule behind it, so that "no dataset drift" beside drifted columns
+// does not read as a contradiction, for example "Dataset drift is declared
+// when at least 50% of the tested columns drift: 3 of 25 drifted (12%), so
+// the dataset does not drift." The HTML report prints it beside the
+// verdict; console summaries can print it too.
+func (r *Report) DatasetRule() string {
+	rule := fmt.Sprintf("Dataset drift is declared when at least %s of the tested columns drift", percent(r.ShareThreshold))
+	if r.Tested == 0 {
+		return rule + ": no column had enough data to test, so the dataset is not declared drifting."
+	}
+	verdict := "does not drift"
+	if r.DatasetDrift {
+		verdict = "drifts"
+	}
+	return fmt.Sprintf("%s: %d of %d drifted (%s), so the dataset %s.", rule, r.Drifted, r.Tested, percent(r.Share), verdict)
+}
+
+// ruleOf states when method m drifts at threshold t: "p < 0.05",
+// "score ≥ 0.1", or "threshold t" for a detector that does not say.
+func ruleOf(m Method, t string) string {
+	d, err := Lookup(m)
+	if err == nil {
+		if r, ok := d.(interface{ rule(t string) string }); ok {
+			return r.rule(t)
 		}
-		o.Window = opts.Window
+	}
+	return "threshold " + t
+}
+
+// percent writes a share as a percentage with at most one decimal.
+func percent(x float64) string {
+	return strconv.FormatFloat(math.Round(1000*x)/10, 'f', -1, 64) + "%"
+}
+
+// WriteHTML writes the report as one self-contained HTML page: a title
+// naming the model, its version and the reference and current data; the
+// data set verdict with its rule (DatasetRule); a summary table of every
+// column (kind, method, statistic, threshold, p-value, verdict, missing
+// values), most severe first; then per column a card with the details and
+// an inline SVG of the reference and current histograms side by side. One
+// font family throughout, a legend outside the bars, bin labels in plain
+// decimals; the layout fits windows from 700 pixels wide. Nothing is loaded
+// from the network and the page has no script.
+func (r *Report) WriteHTML(w io.Writer, opts *HTMLOptions) error {
+	var o HTMLOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Title == "" {
+		o.Title = "Data drift report"
+		if o.Model != "" {
+			o.Title = strings.TrimSpace("Data drift: " + o.Model + " " + o.Version)
+		}
+	}
+	if o.Current == "" && o.Window.Rows > 0 {
+		o.Current = fmt.Sprintf("window %d, %d rows, %s – %s", o.Window.Seq, o.Window.Rows,
+			o.Window.Start.Format("2006-01-02 15:04:05"), o.Window.End.Format("2006-01-02 15:04:05"))
 	}
 	type card struct {
 		ColumnResult
-		Verdict, Class, Score, PValue, Missing string
-		SVG                                    template.HTML
+		Anchor, Verdict, Class, Score, PValue, Threshold, Rule, Missing string
+		SVG                                                             template.HTML
 	}
 	cards := make([]card, 0, len(r.Columns))
-	for _, c := range r.Columns {
-		cd := card{ColumnResult: c, Score: num(c.Score), PValue: num(c.PValue),
-			Missing: fmt.Sprintf("%.1f%% → %.1f%%", 100*c.RefMissingShare, 100*c.CurMissingShare)}
+	for i, c := range r.Columns {
+		cd := card{ColumnResult: c, Anchor: fmt.Sprintf("col-%d", i), Score: formatNumber(c.Score, 4),
+			PValue: formatNumber(c.PValue, 3), Threshold: formatNumber(c.Threshold, 3),
+			Missing: fmt.Sprintf("%s → %s", percent(c.RefMissingShare), percent(c.CurMissingShare))}
+		cd.Rule = ruleOf(c.Method, cd.Threshold)
 		cd.Verdict, cd.Class = verdict(c.Status, c.Drifted)
 		if c.MissingDrifted {
 			cd.Missing += " (changed)"
@@ -72,12 +129,15 @@ func (r *Report) WriteHTML(w io.Writer, opts *HTMLOptions) error {
 		Perf  *perfCard
 		Cards []card
 		Share string
-	}{o, r, perf, cards, fmt.Sprintf("%.0f%%", 100*r.Share)})
+		Rule  string
+	}{o, r, perf, cards, percent(r.Share), r.DatasetRule()})
 }
 
 // verdict is the badge text and CSS class of a result.
 func verdict(st Status, drifted bool) (text, class string) {
 	switch {
+	case st == StatusError:
+		return "error", "na"
 	case st != StatusOK:
 		return "not enough data", "na"
 	case drifted:
@@ -108,17 +168,27 @@ var (
 	curColor = color.RGBA{R: 0xf2, G: 0x8e, B: 0x2b, A: 0xff}
 )
 
-// histogramSVG draws the reference and current proportions as overlaid bars.
+// plotFont is the one font family of the report: the plots' text uses it
+// and the page's CSS names it first.
+var plotFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
+
+// histogramSVG draws the reference and current shares per bin as bars side
+// by side, as an SVG that scales to its container's width. The legend is
+// in the page, above the plot, so that it never covers a bar.
 func histogramSVG(c ColumnResult) (string, error) {
-	p := plot.New()
-	p.Y.Label.Text = "share"
-	p.Y.Min = 0
-	p.Legend.Top = true
-	p.Legend.Left = true
-	p.Legend.XOffs = vg.Points(40)
 	if len(c.RefHist) == 0 {
 		return "", nil
 	}
+	p := plot.New()
+	for _, f := range []*font.Font{&p.Title.TextStyle.Font, &p.X.Label.TextStyle.Font, &p.Y.Label.TextStyle.Font,
+		&p.X.Tick.Label.Font, &p.Y.Tick.Label.Font, &p.Legend.TextStyle.Font} {
+		size := f.Size
+		*f = plotFont
+		f.Size = size
+	}
+	p.Y.Label.Text = "share"
+	p.Y.Min = 0
+	p.Y.Tick.Marker = shareTicks{}
 	ref, cur := plotter.Values(c.RefHist), plotter.Values(c.CurHist)
 	w := vg.Points(min(14, 180/float64(len(ref))))
 	rb, err := plotter.NewBarChart(ref, w)
@@ -134,12 +204,10 @@ func histogramSVG(c ColumnResult) (string, error) {
 	cb.Color, cb.LineStyle.Width = curColor, 0
 	cb.Offset = w / 2
 	p.Add(rb, cb)
-	p.Legend.Add("reference", rb)
-	p.Legend.Add("current", cb)
 	labels := make([]string, len(c.Bins))
 	for i, b := range c.Bins {
-		if len(b) > 18 {
-			b = b[:17] + "…"
+		if r := []rune(b); len(r) > 22 {
+			b = string(r[:21]) + "…"
 		}
 		labels[i] = b
 	}
@@ -160,34 +228,68 @@ func histogramSVG(c ColumnResult) (string, error) {
 	if i := bytes.Index(b, []byte("<svg")); i > 0 { // drop the XML prolog: inline SVG
 		b = b[i:]
 	}
+	// Scale with the container: the viewBox keeps the aspect ratio.
+	b = svgSize.ReplaceAll(b, []byte(`<svg width="100%" role="img"`))
 	return string(b), nil
 }
 
+// svgSize matches the fixed size of the SVG root element.
+var svgSize = regexp.MustCompile(`^<svg width="[0-9.]+pt" height="[0-9.]+pt"`)
+
+// shareTicks labels the share axis in plain decimals.
+type shareTicks struct{}
+
+func (shareTicks) Ticks(min, max float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label = formatNumber(ticks[i].Value, 3)
+		}
+	}
+	return ticks
+}
+
 var reportTmpl = template.Must(template.New("report").Parse(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{{.O.Title}}</title>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.O.Title}}</title>
 <style>
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#222;background:#fafafa}
-h1{margin:0 0 4px;font-size:24px}.sub{color:#666;margin-bottom:16px}
-.summary{display:flex;gap:16px;margin:16px 0}
-.tile{background:#fff;border:1px solid #ddd;border-radius:8px;padding:12px 16px;min-width:140px}
-.tile b{display:block;font-size:22px}
-.card{background:#fff;border:1px solid #ddd;border-left:6px solid #4c9a5b;border-radius:8px;padding:12px 16px;margin:12px 0;display:flex;gap:16px;align-items:flex-start}
+*{box-sizing:border-box}
+body{font-family:"Liberation Sans",Arial,Helvetica,sans-serif;margin:0;padding:20px;color:#222;background:#fafafa;font-size:14px;line-height:1.4}
+svg text{font-family:"Liberation Sans",Arial,Helvetica,sans-serif!important}
+h1{margin:0 0 6px;font-size:22px}h2{font-size:17px;margin:24px 0 8px}h3{margin:0 0 8px;font-size:16px;overflow-wrap:anywhere}
+.sub{color:#555;margin:2px 0}.sub b{color:#222;font-weight:600}
+.verdict{background:#fff;border:1px solid #ddd;border-left:6px solid #4c9a5b;border-radius:8px;padding:12px 16px;margin:16px 0}
+.verdict.drift{border-left-color:#d9534f}.verdict .big{font-size:18px;font-weight:bold}
+.tiles{display:flex;flex-wrap:wrap;gap:12px;margin:10px 0 4px}
+.tile{background:#f4f4f4;border-radius:6px;padding:6px 12px}.tile b{display:block;font-size:18px}
+.scroll{max-width:100%}
+table{border-collapse:collapse;width:100%;background:#fff}
+.summary th,.summary td{border-bottom:1px solid #e4e4e4;padding:5px 6px;text-align:left;vertical-align:top}
+.summary th{background:#f0f0f0;font-weight:600}.summary td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.summary a{color:#1f5fa8;text-decoration:none;overflow-wrap:anywhere}
+.card{background:#fff;border:1px solid #ddd;border-left:6px solid #4c9a5b;border-radius:8px;padding:12px 16px;margin:12px 0;display:flex;flex-wrap:wrap;gap:8px 24px;align-items:flex-start}
 .card.drift{border-left-color:#d9534f}.card.na{border-left-color:#aaa}
-.meta{min-width:300px}.meta h2{margin:0 0 8px;font-size:18px}
-table{border-collapse:collapse;font-size:14px}td{padding:2px 10px 2px 0}td:first-child{color:#666}
-.badge{display:inline-block;padding:2px 8px;border-radius:10px;color:#fff;font-size:13px;background:#4c9a5b}
-.drift .badge{background:#d9534f}.na .badge{background:#999}
-.dd{color:#d9534f;font-weight:bold}
+.meta{flex:1 1 260px;min-width:0}.meta td{padding:2px 10px 2px 0;vertical-align:top}.meta td:first-child{color:#666;white-space:nowrap}
+.plot{flex:2 1 420px;min-width:0}.plot svg{display:block;width:100%;height:auto}
+.legend{display:flex;gap:16px;font-size:13px;margin:0 0 2px}.sw{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:5px;vertical-align:-1px}
+.badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;background:#4c9a5b;white-space:nowrap}
+.badge.drift{background:#d9534f}.badge.na{background:#999}
+@media (max-width:760px){.summary .opt{display:none}body{padding:12px}}
 </style></head><body>
 <h1>{{.O.Title}}</h1>
-<div class="sub">{{if .O.Window.Rows}}window {{.O.Window.Seq}}: {{.O.Window.Rows}} rows, {{.O.Window.Start.Format "2006-01-02 15:04:05"}} – {{.O.Window.End.Format "2006-01-02 15:04:05"}}{{end}}</div>
-<div class="summary">
-<div class="tile">dataset drift<b class="{{if .R.DatasetDrift}}dd{{end}}">{{if .R.DatasetDrift}}yes{{else}}no{{end}}</b></div>
-<div class="tile">drifted columns<b>{{.R.Drifted}} / {{.R.Tested}}</b></div>
-<div class="tile">drift share<b>{{.Share}}</b>threshold {{.R.ShareThreshold}}</div>
-</div>
+{{if .O.Model}}<div class="sub">model <b>{{.O.Model}}</b>{{if .O.Version}}, version <b>{{.O.Version}}</b>{{end}}</div>{{end}}
+<div class="sub">reference: <b>{{if .O.Reference}}{{.O.Reference}}{{else}}the reference profile{{end}}</b></div>
+<div class="sub">current: <b>{{if .O.Current}}{{.O.Current}}{{else}}the current data{{end}}</b></div>
+<div class="verdict{{if .R.DatasetDrift}} drift{{end}}">
+<div class="big">Dataset drift: {{if .R.DatasetDrift}}detected{{else}}not detected{{end}}</div>
+<div>{{.Rule}}</div>
+<div class="tiles">
+<div class="tile">tested columns<b>{{.R.Tested}}</b></div>
+<div class="tile">drifted columns<b>{{.R.Drifted}}</b></div>
+<div class="tile">share drifted<b>{{.Share}}</b></div>
+</div></div>
 {{with .Perf}}<div class="card {{.Class}}"><div class="meta">
-<h2>performance: {{.Name}} <span class="badge">{{.Verdict}}</span></h2>
+<h3>performance: {{.Name}} <span class="badge {{.Class}}">{{.Verdict}}</span></h3>
 <table>
 <tr><td>metric</td><td>{{.Metric}}</td></tr>
 <tr><td>value</td><td>{{.Value}}</td></tr>
@@ -196,18 +298,24 @@ table{border-collapse:collapse;font-size:14px}td{padding:2px 10px 2px 0}td:first
 <tr><td>degradation</td><td>{{.Degradation}}</td></tr>
 <tr><td>joined pairs</td><td>{{.Window.Rows}} in this window; {{.Joins.Joined}} joined, {{.Joins.Pending}} pending, {{.Joins.Expired}} expired, {{.Joins.Evicted}} evicted in all</td></tr>
 </table></div></div>
-{{end}}{{range .Cards}}<div class="card {{.Class}}"><div class="meta">
-<h2>{{.Column}} <span class="badge">{{.Verdict}}</span></h2>
+{{end}}<h2>Columns</h2>
+<div class="scroll"><table class="summary">
+<tr><th>column</th><th class="opt">type</th><th>method</th><th>statistic</th><th>threshold</th><th>p-value</th><th>drift</th><th class="opt">missing</th></tr>
+{{range .Cards}}<tr><td><a href="#{{.Anchor}}">{{.Column}}</a></td><td class="opt">{{.Kind}}</td><td>{{.Method}}</td><td class="n">{{.Score}}</td><td class="n">{{.Rule}}</td><td class="n">{{.PValue}}</td><td><span class="badge {{.Class}}">{{.Verdict}}</span></td><td class="opt n">{{.Missing}}</td></tr>
+{{end}}</table></div>
+<h2>Distributions</h2>
+{{range .Cards}}<div class="card {{.Class}}" id="{{.Anchor}}"><div class="meta">
+<h3>{{.Column}} <span class="badge {{.Class}}">{{.Verdict}}</span></h3>
 <table>
-<tr><td>kind</td><td>{{.Kind}}</td></tr>
-<tr><td>method</td><td>{{.Method}}</td></tr>
-<tr><td>score</td><td>{{.Score}}</td></tr>
+<tr><td>type</td><td>{{.Kind}}</td></tr>
+<tr><td>method</td><td>{{.Method}} (drift when {{.Rule}})</td></tr>
+<tr><td>statistic</td><td>{{.Score}}</td></tr>
 <tr><td>p-value</td><td>{{.PValue}}</td></tr>
-<tr><td>threshold</td><td>{{.Threshold}}</td></tr>
 <tr><td>values</td><td>{{.RefCount}} reference, {{.CurCount}} current</td></tr>
 <tr><td>missing</td><td>{{.Missing}}</td></tr>
-{{if .Approx}}<tr><td>note</td><td>from quantile sketches</td></tr>{{end}}
+{{if .Error}}<tr><td>error</td><td>{{.Error}}</td></tr>{{end}}
+{{if .Approx}}<tr><td>note</td><td>from quantile sketches: the statistic may be off by the sketches' rank error; KS p-values allow for it</td></tr>{{end}}
 </table></div>
-<div class="plot">{{.SVG}}</div></div>
+{{if .SVG}}<div class="plot"><div class="legend"><span><span class="sw" style="background:#4c78a8"></span>reference</span><span><span class="sw" style="background:#f28e2b"></span>current</span></div>{{.SVG}}</div>{{end}}</div>
 {{end}}</body></html>
 `))

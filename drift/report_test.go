@@ -3,11 +3,14 @@ package drift
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"html/template"
 	"image"
 	_ "image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -51,11 +54,15 @@ func TestReportJSON(t *testing.T) {
 func TestReportHTML(t *testing.T) {
 	rep := shiftedReport(t)
 	var buf bytes.Buffer
-	if err := rep.WriteHTML(&buf, &HTMLOptions{Title: "Test <drift>", Window: WindowInfo{Seq: 3, Rows: 2000, Start: time.Unix(0, 0).UTC(), End: time.Unix(60, 0).UTC()}}); err != nil {
+	if err := rep.WriteHTML(&buf, &HTMLOptions{Model: "churn <gbdt>", Version: "7", Reference: "training set, November",
+		Window: WindowInfo{Seq: 3, Rows: 2000, Start: time.Unix(0, 0).UTC(), End: time.Unix(60, 0).UTC()}}); err != nil {
 		t.Fatal(err)
 	}
 	html := buf.String()
-	for _, want := range []string{"<svg", "Test &lt;drift&gt;", "wasserstein", "jensenshannon", "no drift", "reference", "current"} {
+	for _, want := range []string{"<svg", "<title>Data drift: churn &lt;gbdt&gt; 7</title>", "version <b>7</b>",
+		"training set, November", "window 3, 2000 rows, 1970-01-01 00:00:00 – 1970-01-01 00:01:00",
+		"wasserstein", "jensenshannon", "no drift", "reference", "current", "score ≥ 0.1",
+		template.HTMLEscapeString(rep.DatasetRule())} {
 		if !strings.Contains(html, want) {
 			t.Errorf("HTML lacks %q", want)
 		}
@@ -72,17 +79,38 @@ func TestReportHTML(t *testing.T) {
 	if first < 0 || last < 0 || first > last {
 		t.Errorf("drifted column x00 is not listed before stable c4")
 	}
+	if s, c := strings.Index(html, `class="summary"`), strings.Index(html, "<svg"); s < 0 || s > c {
+		t.Errorf("the summary table is not above the charts")
+	}
+	if n := strings.Count(html, `<tr><td><a href="#col-`); n != 25 {
+		t.Errorf("summary table has %d rows; want 25", n)
+	}
+	if strings.Contains(html, "Serif") {
+		t.Errorf("HTML uses a second font family (Serif)")
+	}
+	for _, c := range rep.Columns {
+		for _, b := range c.Bins {
+			if c.Kind == "numeric" && regexp.MustCompile(`[0-9][eE][-+]?[0-9]`).MatchString(b) {
+				t.Errorf("column %s: bin label %q uses scientific notation", c.Column, b)
+			}
+		}
+	}
 	dir := t.TempDir()
 	page := filepath.Join(dir, "report.html")
 	if err := os.WriteFile(page, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	screenshot(t, page, dir)
+	for _, width := range []int{700, 1200} {
+		if over := overflow(t, buf.Bytes(), dir, width); over != "" {
+			t.Errorf("at %d px wide: %s", width, over)
+		}
+	}
 }
 
-// screenshot renders page in headless Chromium and checks the image is not
-// blank; it skips without Chromium unless LOOM_REQUIRE_BROWSER=1.
-func screenshot(t *testing.T, page, dir string) {
+// chromium returns the Chromium binary, skipping the test without one
+// unless LOOM_REQUIRE_BROWSER=1.
+func chromium(t *testing.T) string {
 	bin, err := exec.LookPath("chromium")
 	if err != nil {
 		bin = "/usr/bin/chromium"
@@ -93,10 +121,51 @@ func screenshot(t *testing.T, page, dir string) {
 		}
 		t.Skip("chromium not installed")
 	}
-	png := filepath.Join(dir, "shot.png")
-	cmd := exec.Command(bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+	return bin
+}
+
+func chromiumArgs(dir string, extra ...string) []string {
+	return append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+filepath.Join(dir, "profile"), "--screenshot="+png, "--window-size=1280,2400", "file://"+page)
+		"--user-data-dir=" + filepath.Join(dir, "profile")}, extra...)
+}
+
+// overflow lays out the page in headless Chromium at the given width and
+// returns what sticks out of the window (the page scrolling sideways, or
+// an element whose right edge is beyond it), or "" when nothing does. The
+// probe script goes into a copy of the page only: the report has none.
+func overflow(t *testing.T, page []byte, dir string, width int) string {
+	bin := chromium(t)
+	probe := `<script>(function(){var W=document.documentElement.clientWidth,out=[];
+if(document.documentElement.scrollWidth>W)out.push("page scrolls sideways: "+document.documentElement.scrollWidth+" > "+W);
+document.querySelectorAll("body *").forEach(function(e){var r=e.getBoundingClientRect();
+if(r.width>0&&r.right>W+1&&out.length<5)out.push(e.tagName+"."+e.className+" ends at "+Math.round(r.right)+" > "+W)});
+document.body.setAttribute("data-overflow",out.length?out.join("; "):"none")})()</script></body>`
+	p := filepath.Join(dir, fmt.Sprintf("probe%d.html", width))
+	if err := os.WriteFile(p, bytes.Replace(page, []byte("</body>"), []byte(probe), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, chromiumArgs(dir, fmt.Sprintf("--window-size=%d,1000", width), "--dump-dom", "file://"+p)...)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	m := regexp.MustCompile(`data-overflow="([^"]*)"`).FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("chromium at %d px: probe did not run; DOM starts %.200s", width, out)
+	}
+	if string(m[1]) == "none" {
+		return ""
+	}
+	return string(m[1])
+}
+
+// screenshot renders page in headless Chromium and checks the image is not
+// blank; it skips without Chromium unless LOOM_REQUIRE_BROWSER=1.
+func screenshot(t *testing.T, page, dir string) {
+	bin := chromium(t)
+	png := filepath.Join(dir, "shot.png")
+	cmd := exec.Command(bin, chromiumArgs(dir, "--screenshot="+png, "--window-size=1280,2400", "file://"+page)...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("chromium: %v\n%s", err, out)
 	}

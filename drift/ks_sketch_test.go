@@ -1,0 +1,60 @@
+package drift
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// TestKSProfilesNeverOverclaim compares 1,000,000-value profiles (compacted
+// sketches, k = 1,024): the p-value through the profiles must never be
+// below the exact test's on the raw values, so identical distributions
+// give no false alarm, while a real shift is still found.
+func TestKSProfilesNeverOverclaim(t *testing.T) {
+	if testing.Short() {
+		t.Skip("1M-value profiles; skipped with -short")
+	}
+	const n = 1_000_000
+	draw := func(seed uint64, shift float64) ([]float64, *Profile) {
+		r := rand.New(rand.NewPCG(seed, 7))
+		x := make([]float64, n)
+		b := NewProfileBuilder([]ColumnSpec{{"x", Numeric}}, nil)
+		for i := range x {
+			x[i] = r.NormFloat64() + shift
+			b.AddRow()
+			b.AddFloat(0, x[i])
+		}
+		return x, b.Profile()
+	}
+	refX, ref := draw(1, 0)
+	for _, c := range []struct {
+		name  string
+		seed  uint64
+		shift float64
+		drift bool
+	}{
+		{"same distribution", 2, 0, false},
+		{"same distribution, other seed", 3, 0, false},
+		{"shift 0.02 std", 4, 0.02, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			curX, cur := draw(c.seed, c.shift)
+			rep, err := Compare(ref, cur, &CompareOptions{Methods: map[string]Method{"x": KSTest}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := rep.Column("x")
+			exact := KolmogorovSmirnov(refX, curX, KSAuto)
+			t.Logf("profiles: D = %.5f, p = %.4g (approximate %v); raw values: D = %.5f, p = %.4g",
+				got.Score, got.PValue, got.Approx, exact.Statistic, exact.PValue)
+			if !got.Approx {
+				t.Errorf("result not flagged approximate")
+			}
+			if got.PValue < exact.PValue {
+				t.Errorf("p through profiles = %.4g < exact p = %.4g: claims more significance than the exact test", got.PValue, exact.PValue)
+			}
+			if got.Drifted != c.drift {
+				t.Errorf("drifted = %v; want %v", got.Drifted, c.drift)
+			}
+		})
+	}
+}
