@@ -633,3 +633,28 @@ func TestCrossValidateRejectsBadRows(t *testing.T) {
 		t.Fatalf("CrossValidate of rows breaking the contract = %v", err)
 	}
 }
+
+func TestCheckRowAndTransformAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates; run without -race")
+	}
+	rows := customers(1000, 16)
+	b, err := model.Fit(context.Background(), churnSpec(nil), rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := make([]float64, b.Features().Width())
+	i := 0
+	if a := testing.AllocsPerRun(1000, func() {
+		r := &rows[i%len(rows)]
+		if err := b.CheckRow(r); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.Features().Transform(r, dst); err != nil {
+			t.Fatal(err)
+		}
+		i++
+	}); a != 0 {
+		t.Fatalf("CheckRow + Transform allocate %v times a row; want 0", a)
+	}
+}
