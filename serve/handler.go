@@ -250,7 +250,10 @@ func (h *Handler[T]) readyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	fmt.Fprintf(w, `{"status":"ready","model":%q,"version":%d}`+"\n", s.info.Name, s.info.Version)
+	b := appendJSONString([]byte(`{"status":"ready","model":`), s.info.Name)
+	b = append(b, `,"version":`...)
+	b = strconv.AppendInt(b, int64(s.info.Version), 10)
+	w.Write(append(b, "}\n"...))
 }
 
 func (h *Handler[T]) metadata(w http.ResponseWriter, r *http.Request) {

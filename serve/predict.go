@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/loomml/loom/contract"
 	"github.com/loomml/loom/feature"
@@ -168,13 +169,13 @@ func isJSON(ct string) bool {
 // the request path, and encoding/json would reflect over every prediction.
 func appendPredictResponse[T any](b []byte, s *Scorer[T], route, requestID string, preds []Prediction) []byte {
 	b = append(b, `{"model":`...)
-	b = strconv.AppendQuote(b, s.info.Name)
+	b = appendJSONString(b, s.info.Name)
 	b = append(b, `,"version":`...)
 	b = strconv.AppendInt(b, int64(s.info.Version), 10)
 	b = append(b, `,"route":`...)
-	b = strconv.AppendQuote(b, route)
+	b = appendJSONString(b, route)
 	b = append(b, `,"request_id":`...)
-	b = strconv.AppendQuote(b, requestID)
+	b = appendJSONString(b, requestID)
 	b = append(b, `,"predictions":[`...)
 	for i := range preds {
 		if i > 0 {
@@ -200,6 +201,59 @@ func appendPredictResponse[T any](b []byte, s *Scorer[T], route, requestID strin
 		b = append(b, '}')
 	}
 	return append(b, "]}\n"...)
+}
+
+// appendJSONString appends s as a JSON string, escaped as encoding/json
+// escapes it (without its HTML escaping): '"', '\\' and control
+// characters, U+2028 and U+2029, and each byte that is not valid UTF-8 as
+// \ufffd. strconv.Quote is not JSON: it writes \xff and \U000e0001.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += n
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			i += n
+			start = i
+			continue
+		}
+		i += n
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 
 func appendFloat(b []byte, v float64) []byte {
