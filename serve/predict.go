@@ -61,7 +61,7 @@ func instances(body []byte) (raws [][]byte, batch bool, err error) {
 	sc := scanner{data: body}
 	sc.consume('{')
 	for key, val, ok := sc.member(); ok; key, val, ok = sc.member() {
-		if string(key) != "instances" {
+		if string(decodedKey(key)) != "instances" {
 			continue
 		}
 		if val[0] != '[' {

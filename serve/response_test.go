@@ -71,3 +71,41 @@ func FuzzPredictResponse(f *testing.F) {
 		checkResponseJSON(t, h, id, body)
 	})
 }
+
+// TestPredictEscapedKeys: object keys are read as encoding/json reads them,
+// escapes included; "\u0061ge" used to be an unknown key, and the request
+// was answered "age: required field is missing".
+func TestPredictEscapedKeys(t *testing.T) {
+	h := NewHandler[customer](newTestScorer(t, 1), &Options[customer]{MaxConcurrent: -1, RejectUnknownFields: true})
+	want := post(t, h, "/predict", goodInstance)
+	if want.Code != 200 {
+		t.Fatalf("good instance: %d %s", want.Code, want.Body)
+	}
+	escaped := strings.NewReplacer(`"age"`, `"\u0061ge"`, `"segment"`, `"seg\u006dent"`, `"region"`, `"\u0072\u0065gion"`, `"target"`, `"tar\u0067et"`).Replace(goodInstance)
+	tests := []struct {
+		name, body string
+		status     int
+		inBody     string
+	}{
+		{"escaped keys", escaped, 200, `"predictions":[`},
+		{"escaped instances key", `{"\u0069nstances": [` + escaped + `,` + goodInstance + `]}`, 200, `},{`},
+		{"escaped duplicate", `{"age": 41, "\u0061ge": 42` + goodInstance[len(`{"age": 41`):], 400, `given twice`},
+		{"escaped unknown key, strict", `{"c\u006flour": "teal", ` + goodInstance[1:], 400, `"field":"colour"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := post(t, h, "/predict", tc.body)
+			if w.Code != tc.status || !strings.Contains(w.Body.String(), tc.inBody) {
+				t.Fatalf("status %d, body %s; want %d with %s", w.Code, w.Body, tc.status, tc.inBody)
+			}
+			if tc.name == "escaped keys" {
+				var a, b struct{ Predictions []Prediction }
+				json.Unmarshal(w.Body.Bytes(), &a)
+				json.Unmarshal(want.Body.Bytes(), &b)
+				if len(a.Predictions) != 1 || a.Predictions[0].Value != b.Predictions[0].Value {
+					t.Fatalf("prediction %s; want the one of the unescaped instance %s", w.Body, want.Body)
+				}
+			}
+		})
+	}
+}
