@@ -158,19 +158,42 @@ func NewHandler[T any](champion Source[T], o *Options[T]) *Handler[T] {
 		h.shadow = make(chan shadowJob[T], h.o.ShadowQueue)
 		go h.runShadow()
 	}
-	h.mux.HandleFunc("POST /predict", h.predict)
-	h.mux.HandleFunc("GET /metadata", h.metadata)
-	h.mux.HandleFunc("GET /healthz", h.healthz)
-	h.mux.HandleFunc("GET /readyz", h.readyz)
-	h.mux.HandleFunc("GET /v2/health/live", h.healthz)
-	h.mux.HandleFunc("GET /v2/health/ready", h.readyz)
-	h.mux.HandleFunc("GET /v2/models/{name}", h.v2Metadata)
-	h.mux.HandleFunc("GET /v2/models/{name}/ready", h.v2Ready)
-	h.mux.HandleFunc("POST /v2/models/{name}/infer", h.v2Infer)
-	h.mux.HandleFunc("POST /v2/models/{name}/versions/{version}/infer", h.v2Infer)
-	if h.o.Performance != nil {
-		h.mux.HandleFunc("POST /labels", h.labels)
+	type route struct {
+		method, path string
+		fn           http.HandlerFunc
 	}
+	routes := []route{
+		{"POST", "/predict", h.predict},
+		{"GET", "/metadata", h.metadata},
+		{"GET", "/healthz", h.healthz},
+		{"GET", "/readyz", h.readyz},
+		{"GET", "/v2/health/live", h.healthz},
+		{"GET", "/v2/health/ready", h.readyz},
+		{"GET", "/v2/models/{name}", h.v2Metadata},
+		{"GET", "/v2/models/{name}/ready", h.v2Ready},
+		{"POST", "/v2/models/{name}/infer", h.v2Infer},
+		{"POST", "/v2/models/{name}/versions/{version}/infer", h.v2Infer},
+	}
+	if h.o.Performance != nil {
+		routes = append(routes, route{"POST", "/labels", h.labels})
+	}
+	for _, rt := range routes {
+		h.mux.HandleFunc(rt.method+" "+rt.path, rt.fn)
+		// The same path with any other method: a 405 problem naming the
+		// method allowed (the mux's own 405 is text/plain).
+		allow := rt.method
+		if allow == "GET" {
+			allow = "GET, HEAD"
+		}
+		h.mux.HandleFunc(rt.path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			writeProblem(w, http.StatusMethodNotAllowed, problemBadMethod, r.Method+" is not allowed on "+r.URL.Path+"; use "+allow, "", nil)
+		})
+	}
+	// Any other path: a 404 problem (the mux's own 404 is text/plain).
+	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, http.StatusNotFound, problemNotFound, "no route for "+r.URL.Path, "", nil)
+	})
 	return h
 }
 

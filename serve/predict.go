@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/loomml/loom/contract"
@@ -88,8 +90,8 @@ func (h *Handler[T]) predict(w http.ResponseWriter, r *http.Request) {
 			writeProblem(w, http.StatusServiceUnavailable, problemNotReady, "no model has been loaded yet", requestID, nil)
 			return http.StatusServiceUnavailable
 		}
-		if ct := r.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
-			writeProblem(w, http.StatusUnsupportedMediaType, problemUnsupported, "send application/json, not "+ct, requestID, nil)
+		if detail, ok := checkJSON(r); !ok {
+			writeProblem(w, http.StatusUnsupportedMediaType, problemUnsupported, detail, requestID, nil)
 			return http.StatusUnsupportedMediaType
 		}
 		modelAttrs(trace.SpanFromContext(ctx), s.info.Name, s.info.Version, route, 0)
@@ -161,8 +163,19 @@ func (h *Handler[T]) runShadow() {
 	}
 }
 
-func isJSON(ct string) bool {
-	return len(ct) >= 16 && (ct[:16] == "application/json" || ct == "application/problem+json")
+// checkJSON reports whether the Content-Type of r, if any, is JSON:
+// application/json or a structured syntax suffix type application/*+json
+// (RFC 6839), with any parameters; otherwise it returns the detail of a 415.
+func checkJSON(r *http.Request) (string, bool) {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" || ct == "application/json" { // no parsing on the common path
+		return "", true
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err == nil && (mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")) {
+		return "", true
+	}
+	return "send application/json, not " + strconv.Quote(ct), false
 }
 
 // appendPredictResponse encodes the response of /predict by hand: it is on

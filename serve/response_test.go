@@ -109,3 +109,62 @@ func TestPredictEscapedKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestErrorsAreProblems: every error the handler answers is an RFC 9457
+// problem, the router's 404 and 405 included (they were text/plain), and
+// the request's media type is parsed, not matched by prefix: the v2 infer
+// endpoint accepted text/plain and /predict accepted application/jsonx.
+func TestErrorsAreProblems(t *testing.T) {
+	h := NewHandler[customer](newTestScorer(t, 1), &Options[customer]{MaxConcurrent: -1})
+	v2Body := `{"inputs": [{"name": "age", "shape": [1], "datatype": "FP64", "data": [41]}, {"name": "score", "shape": [1], "datatype": "FP64", "data": [0.4]},
+		{"name": "segment", "shape": [1], "datatype": "BYTES", "data": ["high"]}, {"name": "region", "shape": [1], "datatype": "BYTES", "data": ["north"]},
+		{"name": "target", "shape": [1], "datatype": "INT64", "data": [0]}]}`
+	tests := []struct {
+		name, method, path, contentType, body string
+		status                                int
+		allow                                 string
+	}{
+		{"unknown path", "GET", "/nope", "", "", 404, ""},
+		{"trailing slash", "POST", "/predict/", "application/json", goodInstance, 404, ""},
+		{"labels without a monitor", "POST", "/labels", "application/json", `{"id": "a", "label": 1}`, 404, ""},
+		{"GET /predict", "GET", "/predict", "", "", 405, "POST"},
+		{"DELETE a v2 model", "DELETE", "/v2/models/churn", "", "", 405, "GET, HEAD"},
+		{"GET v2 infer", "GET", "/v2/models/churn/infer", "", "", 405, "POST"},
+		{"predict, text/plain", "POST", "/predict", "text/plain", goodInstance, 415, ""},
+		{"predict, application/jsonx", "POST", "/predict", "application/jsonx", goodInstance, 415, ""},
+		{"predict, bad media type", "POST", "/predict", "application/json; =", goodInstance, 415, ""},
+		{"v2 infer, text/plain", "POST", "/v2/models/churn/infer", "text/plain", v2Body, 415, ""},
+		{"v2 infer, application/jsonx", "POST", "/v2/models/churn/infer", "application/jsonx", v2Body, 415, ""},
+		{"predict, JSON with a charset", "POST", "/predict", "application/json; charset=utf-8", goodInstance, 200, ""},
+		{"predict, a +json type", "POST", "/predict", "application/vnd.loom+json", goodInstance, 200, ""},
+		{"predict, upper case", "POST", "/predict", "Application/JSON", goodInstance, 200, ""},
+		{"v2 infer, JSON", "POST", "/v2/models/churn/infer", "application/json", v2Body, 200, ""},
+		{"HEAD /healthz", "HEAD", "/healthz", "", "", 200, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			req := httptest.NewRequest(tc.method, tc.path, strings.NewReader(tc.body))
+			if tc.contentType != "" {
+				req.Header.Set("Content-Type", tc.contentType)
+			}
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			if w.Code != tc.status {
+				t.Fatalf("status %d; want %d (%s)", w.Code, tc.status, w.Body)
+			}
+			if tc.allow != "" && w.Header().Get("Allow") != tc.allow {
+				t.Errorf("Allow = %q; want %q", w.Header().Get("Allow"), tc.allow)
+			}
+			if tc.status == 200 {
+				return
+			}
+			var p Problem
+			if ct := w.Header().Get("Content-Type"); ct != "application/problem+json" {
+				t.Fatalf("Content-Type %q; want application/problem+json (%s)", ct, w.Body)
+			}
+			if err := json.Unmarshal(w.Body.Bytes(), &p); err != nil || p.Status != tc.status || p.Type == "" || p.Title == "" || p.Detail == "" {
+				t.Fatalf("problem %s (%v); want status %d with a type, title and detail", w.Body, err, tc.status)
+			}
+		})
+	}
+}

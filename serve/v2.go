@@ -107,6 +107,10 @@ func (h *Handler[T]) v2Infer(w http.ResponseWriter, r *http.Request) {
 		if s == nil {
 			return http.StatusNotFound
 		}
+		if detail, ok := checkJSON(r); !ok {
+			writeV2Error(w, http.StatusUnsupportedMediaType, problemUnsupported, detail, requestID)
+			return http.StatusUnsupportedMediaType
+		}
 		var req struct {
 			ID     string     `json:"id"`
 			Inputs []v2Tensor `json:"inputs"`
