@@ -51,7 +51,9 @@
 //
 // Every error is an RFC 9457 problem (application/problem+json) whose
 // "errors" list names each bad field of each instance and why: 400 for a
-// bad request, 413 past MaxBodyBytes, 415 for a body that is not JSON, 429
+// bad request, 404 for a path the handler does not serve, 405 (with
+// Allow) for a method a path does not take, 413 past MaxBodyBytes, 415 for
+// a Content-Type other than application/json or application/*+json, 429
 // or 503 with Retry-After when the concurrency limit and its bounded queue
 // are full, 503 past the request timeout or with no model loaded, 500 when
 // a model panics (recovered and counted; the process stays up).
