@@ -32,18 +32,20 @@ func (s *Scorer[T]) decodeInstances(body []byte, maxBatch int, strict bool) (row
 	if err := syntaxError(body); err != nil {
 		return nil, false, nil, err
 	}
-	raws, batch, err := instances(body)
+	raws, batch, err := instances(body, maxBatch)
 	if err != nil {
 		return nil, false, nil, err
-	}
-	if len(raws) > maxBatch {
-		return nil, false, nil, fmt.Errorf("%d instances exceed the limit of %d per request", len(raws), maxBatch)
 	}
 	rows = make([]T, len(raws))
 	for i, raw := range raws {
 		ferrs = s.decode(raw, &rows[i], strict, i, ferrs)
 	}
 	return rows, batch, ferrs, nil
+}
+
+// errBatch is the error of a request with more than maxBatch instances.
+func errBatch(maxBatch int) error {
+	return fmt.Errorf("more than %d instances exceed the limit of %d per request", maxBatch, maxBatch)
 }
 
 // syntaxError returns nil for valid JSON, else an error with the position
@@ -58,8 +60,9 @@ func syntaxError(body []byte) error {
 }
 
 // instances returns the instances of a valid JSON object: the elements of
-// its "instances" array (batch is true), or the object itself.
-func instances(body []byte) (raws [][]byte, batch bool, err error) {
+// its "instances" array (batch is true), or the object itself. It stops
+// scanning at the instance past maxBatch, which is an error.
+func instances(body []byte, maxBatch int) (raws [][]byte, batch bool, err error) {
 	sc := scanner{data: body}
 	sc.consume('{')
 	for key, val, ok := sc.member(); ok; key, val, ok = sc.member() {
@@ -72,6 +75,9 @@ func instances(body []byte) (raws [][]byte, batch bool, err error) {
 		var out [][]byte
 		in := scanner{data: val, pos: 1}
 		for el, ok := in.element(); ok; el, ok = in.element() {
+			if len(out) == maxBatch {
+				return nil, true, errBatch(maxBatch)
+			}
 			out = append(out, el)
 		}
 		if len(out) == 0 {

@@ -2,6 +2,8 @@ package serve
 
 import (
 	"encoding/json"
+	"fmt"
+	"runtime"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -164,6 +166,38 @@ func TestErrorsAreProblems(t *testing.T) {
 			}
 			if err := json.Unmarshal(w.Body.Bytes(), &p); err != nil || p.Status != tc.status || p.Type == "" || p.Title == "" || p.Detail == "" {
 				t.Fatalf("problem %s (%v); want status %d with a type, title and detail", w.Body, err, tc.status)
+			}
+		})
+	}
+}
+
+// TestBatchLimitWhileScanning sends 1 MB bodies of 340,000 empty
+// instances (and a v2 tensor of as many elements): the 1,000-instance
+// limit must refuse them while scanning, not after building a value per
+// instance (about 20 MB and 90 ms of CPU each before).
+func TestBatchLimitWhileScanning(t *testing.T) {
+	h := NewHandler[customer](newTestScorer(t, 1), &Options[customer]{MaxConcurrent: -1})
+	const n = 340_000
+	predict := `{"instances": [` + strings.Repeat(`{},`, n-1) + `{}]}`
+	v2 := `{"inputs": [{"name": "age", "shape": [` + fmt.Sprint(n) + `], "datatype": "FP64", "data": [` + strings.Repeat(`0,`, n-1) + `0]}]}`
+	for _, tc := range []struct{ path, body string }{{"/predict", predict}, {"/v2/models/churn/infer", v2}} {
+		t.Run(tc.path, func(t *testing.T) {
+			if len(tc.body) > 1<<20 {
+				t.Fatalf("body of %d bytes is past the 1 MiB limit", len(tc.body))
+			}
+			post(t, h, tc.path, goodInstance) // warm up
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			w := post(t, h, tc.path, tc.body)
+			runtime.ReadMemStats(&after)
+			if w.Code != 400 || !strings.Contains(w.Body.String(), "limit of 1000") {
+				t.Fatalf("status %d %s; want 400 naming the limit of 1000", w.Code, w.Body)
+			}
+			// The body itself (1 MB) is read into a buffer; what else is
+			// allocated must be small.
+			if got := after.TotalAlloc - before.TotalAlloc; got > 4<<20 {
+				t.Fatalf("refusing %d instances allocated %d MB; want under 4 MB", n, got>>20)
 			}
 		})
 	}

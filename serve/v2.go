@@ -111,6 +111,10 @@ func (h *Handler[T]) v2Infer(w http.ResponseWriter, r *http.Request) {
 			writeV2Error(w, http.StatusUnsupportedMediaType, problemUnsupported, detail, requestID)
 			return http.StatusUnsupportedMediaType
 		}
+		if err := v2CheckBatch(body, h.o.MaxBatch); err != nil {
+			writeV2Error(w, http.StatusBadRequest, problemInvalid, err.Error(), requestID)
+			return http.StatusBadRequest
+		}
 		var req struct {
 			ID     string     `json:"id"`
 			Inputs []v2Tensor `json:"inputs"`
@@ -184,6 +188,46 @@ func (h *Handler[T]) v2Infer(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// v2CheckBatch scans a request for an input tensor whose "data" has more
+// than maxBatch elements, and stops there with an error: the request is
+// refused before encoding/json builds a value for every element. Invalid
+// JSON is left to the decoder to report.
+func v2CheckBatch(body []byte, maxBatch int) error {
+	if !json.Valid(body) {
+		return nil
+	}
+	sc := scanner{data: body}
+	sc.skipSpace()
+	if !sc.consume('{') {
+		return nil
+	}
+	for key, val, ok := sc.member(); ok; key, val, ok = sc.member() {
+		if string(decodedKey(key)) != "inputs" || val[0] != '[' {
+			continue
+		}
+		in := scanner{data: val, pos: 1}
+		for t, ok := in.element(); ok; t, ok = in.element() {
+			if t[0] != '{' {
+				continue
+			}
+			ts := scanner{data: t, pos: 1}
+			for k, v, ok := ts.member(); ok; k, v, ok = ts.member() {
+				if string(decodedKey(k)) != "data" || v[0] != '[' {
+					continue
+				}
+				ds := scanner{data: v, pos: 1}
+				n := 0
+				for _, ok := ds.element(); ok; _, ok = ds.element() {
+					if n++; n > maxBatch {
+						return errBatch(maxBatch)
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
 // v2Instances turns columnar input tensors into one JSON object per
 // instance, so that they are decoded and checked exactly as /predict
 // instances are.
@@ -215,7 +259,7 @@ func v2Instances(inputs []v2Tensor, maxBatch int) ([][]byte, error) {
 		return nil, fmt.Errorf("the inputs have no rows")
 	}
 	if n > maxBatch {
-		return nil, fmt.Errorf("%d instances exceed the limit of %d per request", n, maxBatch)
+		return nil, errBatch(maxBatch)
 	}
 	out := make([][]byte, n)
 	for i := range n {
