@@ -3,9 +3,9 @@ package serve
 import (
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 )
