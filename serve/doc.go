@@ -42,10 +42,13 @@
 // canary), the request id (X-Request-Id, echoed or generated) and per
 // instance the value, the class and the class probabilities.
 //
-// The Open Inference Protocol (KServe v2 REST) is served alongside:
-// /v2/health/live, /v2/health/ready, /v2/models/{name},
-// /v2/models/{name}/ready and /v2/models/{name}/infer, with one input
-// tensor per field. /healthz, /readyz and /metadata serve probes and
+// The Open Inference Protocol (KServe v2 REST) is served alongside: server
+// metadata at /v2, /v2/health/live, /v2/health/ready, and
+// /v2/models/{name}, /v2/models/{name}/ready and /v2/models/{name}/infer,
+// each also under /v2/models/{name}/versions/{version}, with one input
+// tensor per field. A tensor's datatype must be the one the model's
+// metadata gives its input (FP64, INT64, BOOL or BYTES), and the request's
+// "outputs" selects the outputs returned ("predict", "probabilities"). /healthz, /readyz and /metadata serve probes and
 // clients. With Options.Performance, POST /labels takes the labels that
 // arrive later (see Delayed labels).
 //

@@ -135,9 +135,9 @@ type shadowJob[T any] struct {
 //	GET  /metadata                      the model's name, version, inputs and outputs
 //	GET  /healthz                       200 while the process is alive
 //	GET  /readyz                        200 once a model is loaded, else 503
-//	GET  /v2/health/live, /v2/health/ready                 Open Inference Protocol (KServe v2)
-//	GET  /v2/models/{name}, /v2/models/{name}/ready
-//	POST /v2/models/{name}/infer, /v2/models/{name}/versions/{v}/infer
+//	GET  /v2, /v2/health/live, /v2/health/ready            Open Inference Protocol (KServe v2)
+//	GET  /v2/models/{name}[/versions/{v}], /v2/models/{name}[/versions/{v}]/ready
+//	POST /v2/models/{name}[/versions/{v}]/infer
 //	POST /labels                        with Options.Performance: {"id": ..., "label": ...} or {"labels": [...]}
 //
 // Every error is an RFC 9457 problem (application/problem+json); a bad
@@ -169,8 +169,11 @@ func NewHandler[T any](champion Source[T], o *Options[T]) *Handler[T] {
 		{"GET", "/readyz", h.readyz},
 		{"GET", "/v2/health/live", h.healthz},
 		{"GET", "/v2/health/ready", h.readyz},
+		{"GET", "/v2", h.v2ServerMetadata},
 		{"GET", "/v2/models/{name}", h.v2Metadata},
+		{"GET", "/v2/models/{name}/versions/{version}", h.v2Metadata},
 		{"GET", "/v2/models/{name}/ready", h.v2Ready},
+		{"GET", "/v2/models/{name}/versions/{version}/ready", h.v2Ready},
 		{"POST", "/v2/models/{name}/infer", h.v2Infer},
 		{"POST", "/v2/models/{name}/versions/{version}/infer", h.v2Infer},
 	}
