@@ -58,7 +58,8 @@
 // Allow) for a method a path does not take, 413 past MaxBodyBytes, 415 for
 // a Content-Type other than application/json or application/*+json, 429
 // or 503 with Retry-After when the concurrency limit and its bounded queue
-// are full, 503 past the request timeout or with no model loaded, 500 when
+// are full, 408 for a body that has not arrived within the request timeout,
+// 503 past the request timeout or with no model loaded, 500 when
 // a model panics (recovered and counted; the process stays up).
 //
 // # Traffic
@@ -132,7 +133,9 @@
 // NewServer returns an *http.Server with read, header, write and idle
 // timeouts set, so that slow clients (slowloris) cannot hold connections;
 // Serve runs it until its context is done and then drains in-flight
-// requests within ServerOptions.DrainTimeout.
+// requests within ServerOptions.DrainTimeout. A Handler reads a request's
+// body before it takes a scoring slot, within Options.Timeout, so clients
+// that send their bodies slowly hold no slot and get 408 when it passes.
 //
 // # Performance
 //

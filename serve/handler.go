@@ -9,6 +9,7 @@ import (
 	"hash/fnv"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime"
 	"strconv"
@@ -30,8 +31,10 @@ type Options[T any] struct {
 	// MaxBatch bounds the instances of one request; more get 400. Zero
 	// means 1,000.
 	MaxBatch int
-	// Timeout bounds the handling of one request; past it the request gets
-	// 503. Zero means 2s.
+	// Timeout bounds the handling of one request, from reading its body to
+	// writing its answer: a body that has not arrived by then gets 408, a
+	// request still waiting for a slot or being scored gets 503. Zero means
+	// 2s.
 	Timeout time.Duration
 	// MaxConcurrent bounds the requests scored at once. Zero means
 	// 8·GOMAXPROCS; negative means no bound.
@@ -355,6 +358,35 @@ func (h *Handler[T]) admit(w http.ResponseWriter, r *http.Request, endpoint stri
 			writeProblem(w, status, problemInternal, "the model failed on this request", requestID, nil)
 		}
 	}()
+	// The timeout covers the whole request: reading the body, waiting for
+	// a slot and scoring.
+	deadline := start.Add(h.o.Timeout)
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+
+	// The body is read before a scoring slot is taken, so that clients
+	// sending their bodies slowly hold no slot, and by the deadline.
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer putBuf(buf)
+	body, err := readBody(w, r, h.o.MaxBodyBytes, buf, deadline)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		var ne net.Error
+		switch {
+		case errors.As(err, &mbe):
+			status = http.StatusRequestEntityTooLarge
+			writeProblem(w, status, problemTooLarge, fmt.Sprintf("the body exceeds %d bytes", mbe.Limit), requestID, nil)
+		case errors.As(err, &ne) && ne.Timeout() || ctx.Err() != nil:
+			status = http.StatusRequestTimeout
+			w.Header().Set("Connection", "close")
+			writeProblem(w, status, problemTimeout, fmt.Sprintf("the request body did not arrive within the request timeout (%v)", h.o.Timeout), requestID, nil)
+		default:
+			status = http.StatusBadRequest
+			writeProblem(w, status, problemInvalid, "reading the request body: "+err.Error(), requestID, nil)
+		}
+		return
+	}
+
 	if err := h.limit.acquire(ctx); err != nil {
 		h.shed.Add(1)
 		status = h.o.ShedStatus
@@ -366,28 +398,6 @@ func (h *Handler[T]) admit(w http.ResponseWriter, r *http.Request, endpoint stri
 		return
 	}
 	defer h.limit.release()
-	ctx, cancel := context.WithTimeout(ctx, h.o.Timeout)
-	defer cancel()
-
-	buf := bufPool.Get().(*bytes.Buffer)
-	defer putBuf(buf)
-	body, err := readBody(w, r, h.o.MaxBodyBytes, buf)
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			status = http.StatusRequestEntityTooLarge
-			writeProblem(w, status, problemTooLarge, fmt.Sprintf("the body exceeds %d bytes", mbe.Limit), requestID, nil)
-			return
-		}
-		status = http.StatusBadRequest
-		if ctx.Err() != nil {
-			status = http.StatusServiceUnavailable
-			writeProblem(w, status, problemTimeout, "reading the request body took too long", requestID, nil)
-			return
-		}
-		writeProblem(w, status, problemInvalid, "reading the request body: "+err.Error(), requestID, nil)
-		return
-	}
 	status = serve(ctx, w, body, requestID, &route)
 }
 
@@ -402,12 +412,23 @@ func putBuf(b *bytes.Buffer) {
 	}
 }
 
-func readBody(w http.ResponseWriter, r *http.Request, limit int64, buf *bytes.Buffer) ([]byte, error) {
+// readBody reads the body of r into buf, up to limit bytes, and by
+// deadline: the deadline is set on the connection's reads (when the
+// ResponseWriter supports it, as net/http's does), then cleared once the
+// body is read, so that a read pending past it cannot cancel the request.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64, buf *bytes.Buffer, deadline time.Time) ([]byte, error) {
 	if r.ContentLength > limit {
 		return nil, &http.MaxBytesError{Limit: limit}
 	}
+	if r.ContentLength == 0 || r.Body == nil || r.Body == http.NoBody {
+		return buf.Bytes(), nil
+	}
 	if r.ContentLength > 0 {
 		buf.Grow(int(r.ContentLength) + bytes.MinRead)
+	}
+	rc := http.NewResponseController(w)
+	if rc.SetReadDeadline(deadline) == nil {
+		defer rc.SetReadDeadline(time.Time{})
 	}
 	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
 	return buf.Bytes(), err
