@@ -426,10 +426,26 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64, buf *bytes.Bu
 	if r.ContentLength > 0 {
 		buf.Grow(int(r.ContentLength) + bytes.MinRead)
 	}
-	rc := http.NewResponseController(w)
-	if rc.SetReadDeadline(deadline) == nil {
-		defer rc.SetReadDeadline(time.Time{})
+	if setReadDeadline(w, deadline) {
+		defer setReadDeadline(w, time.Time{})
 	}
 	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
 	return buf.Bytes(), err
+}
+
+// setReadDeadline sets the read deadline of the connection behind w,
+// unwrapping w as http.ResponseController does, and reports whether it
+// could; unlike http.ResponseController it allocates nothing when w cannot
+// (an httptest.ResponseRecorder, say).
+func setReadDeadline(w http.ResponseWriter, t time.Time) bool {
+	for {
+		switch x := w.(type) {
+		case interface{ SetReadDeadline(time.Time) error }:
+			return x.SetReadDeadline(t) == nil
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = x.Unwrap()
+		default:
+			return false
+		}
+	}
 }
