@@ -503,6 +503,9 @@ func (v *Validator[T]) record(rec arrow.RecordBatch, each func(p *T, row int64, 
 			break
 		}
 		de := err.(*rowmap.Error)
+		if de.Row < 0 { // a damaged column (rowmap.ErrInvalidArray): no row of the batch decodes
+			return err
+		}
 		reasons = reasons[:0]
 		rs := v.failDecode(de, rp)
 		if each != nil {

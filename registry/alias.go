@@ -35,6 +35,9 @@ func (r *Registry) Promote(ctx context.Context, model, alias string, number int,
 	if reason == "" {
 		return fmt.Errorf("registry: promote %s v%d to %q: %w", model, number, alias, ErrReasonRequired)
 	}
+	if err := checkText("reason", reason); err != nil {
+		return err
+	}
 	a := Action{Kind: ActionPromote, Model: model, Version: number, Alias: alias}
 	if err := r.authorize(ctx, a); err != nil {
 		return err
@@ -94,6 +97,9 @@ func (r *Registry) Rollback(ctx context.Context, model, alias, reason string) (V
 	if reason == "" {
 		return Version{}, fmt.Errorf("registry: rollback %s alias %q: %w", model, alias, ErrReasonRequired)
 	}
+	if err := checkText("reason", reason); err != nil {
+		return Version{}, err
+	}
 	to := 0
 	err := r.update(ctx, Action{Kind: ActionRollback, Model: model, Alias: alias}, func(h *Head, _ bool, _ *Commit) ([]Entry, error) {
 		t, ok := h.Aliases[alias]
@@ -130,6 +136,9 @@ func (r *Registry) DeleteAlias(ctx context.Context, model, alias, reason string)
 	}
 	if reason == "" {
 		return fmt.Errorf("registry: delete alias %q of %s: %w", alias, model, ErrReasonRequired)
+	}
+	if err := checkText("reason", reason); err != nil {
+		return err
 	}
 	return r.update(ctx, Action{Kind: ActionDeleteAlias, Model: model, Alias: alias}, func(h *Head, _ bool, _ *Commit) ([]Entry, error) {
 		t, ok := h.Aliases[alias]

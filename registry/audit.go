@@ -1,12 +1,13 @@
 package registry
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Entry is one record of the audit log: who did what to which model, when,
@@ -44,14 +45,80 @@ const (
 )
 
 // entryHash computes the hash of e as if e.Hash were empty.
-func entryHash(e Entry) string {
+func entryHash(e Entry) string { return HashBytes(entryJSON(e)) }
+
+// entryJSON is the JSON encoding of e with Hash empty, the bytes its hash
+// covers.
+func entryJSON(e Entry) []byte {
 	e.Hash = ""
 	b, err := json.Marshal(e)
 	if err != nil {
 		panic("registry: cannot encode audit entry: " + err.Error())
 	}
-	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:])
+	return b
+}
+
+// legacyMark stands for a U+FFFD that encoding/json escaped, while
+// hashMatches tries encodings; it is a noncharacter, written as itself.
+const legacyMark = "\U0010FFFF"
+
+// hashMatches reports whether e.Hash is the hash of e.
+//
+// Entries are checked for valid UTF-8 before they are sealed (checkText),
+// but earlier versions sealed entries holding invalid UTF-8. encoding/json
+// had written each bad byte as an escaped U+FFFD (`\ufffd`) where a real
+// U+FFFD is written as itself, so such an entry, read back, encodes
+// differently. It is accepted when its hash matches an encoding where the
+// U+FFFD of some of its free-text fields are escaped: at most 15 tries, only
+// for a failing entry holding U+FFFD. This gives no freedom to forge an
+// entry: every byte hashed is still a function of the entry.
+func hashMatches(e Entry) bool {
+	b := entryJSON(e)
+	if HashBytes(b) == e.Hash {
+		return true
+	}
+	if bytes.Contains(b, []byte(legacyMark)) {
+		return false
+	}
+	fields := [...]*string{&e.Principal, &e.Reason, &e.Before, &e.After}
+	var marked []*string
+	var orig []string
+	for _, f := range fields {
+		if strings.ContainsRune(*f, utf8.RuneError) {
+			marked, orig = append(marked, f), append(orig, *f)
+		}
+	}
+	for mask := 1; mask < 1<<len(marked); mask++ {
+		for i, f := range marked {
+			*f = orig[i]
+			if mask&(1<<i) != 0 {
+				*f = strings.ReplaceAll(orig[i], string(utf8.RuneError), legacyMark)
+			}
+		}
+		if HashBytes(bytes.ReplaceAll(entryJSON(e), []byte(legacyMark), []byte(`\ufffd`))) == e.Hash {
+			return true
+		}
+	}
+	return false
+}
+
+// checkText returns nil when s, the field named, is valid UTF-8, and
+// otherwise an error wrapping ErrInvalidText that names the field and the
+// first bad byte. JSON cannot carry such a string unchanged, so the audit
+// log and manifests do not accept it.
+func checkText(field, s string) error {
+	if utf8.ValidString(s) {
+		return nil
+	}
+	at := 0
+	for at < len(s) {
+		r, n := utf8.DecodeRuneInString(s[at:])
+		if r == utf8.RuneError && n == 1 {
+			break
+		}
+		at += n
+	}
+	return fmt.Errorf("%w: %s %q, byte %d", ErrInvalidText, field, s, at)
 }
 
 // seal sets e.Seq, e.Prev and e.Hash to continue a chain ending at
@@ -78,8 +145,8 @@ func verifyChain(model string, entries []Entry, lastHash string) error {
 		if e.Prev != prev {
 			return &CorruptionError{Model: model, Object: obj, Want: "prev " + prev, Got: "prev " + e.Prev}
 		}
-		if h := entryHash(e); h != e.Hash {
-			return &CorruptionError{Model: model, Object: obj, Want: e.Hash, Got: h}
+		if !hashMatches(e) {
+			return &CorruptionError{Model: model, Object: obj, Want: e.Hash, Got: entryHash(e)}
 		}
 		prev = e.Hash
 	}

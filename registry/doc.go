@@ -87,8 +87,14 @@
 // # Errors
 //
 // Sentinels, tested with errors.Is: ErrNotFound, ErrExists, ErrInvalidName,
-// ErrInvalidMetadata, ErrCorrupt, ErrDenied, ErrGateFailed,
+// ErrInvalidMetadata, ErrInvalidText, ErrCorrupt, ErrDenied, ErrGateFailed,
 // ErrReasonRequired, ErrNoPrevious, ErrArchived, ErrInUse, ErrConflict.
+//
+// Free text (reasons, the principal, tag values and metadata strings) must
+// be valid UTF-8, since the audit log and manifests are JSON, which cannot
+// carry other bytes unchanged: such a write is refused with an error
+// wrapping ErrInvalidText (and ErrInvalidMetadata for metadata) that names
+// the field, and nothing is written.
 // Typed errors say where: *NameError (kind, name, rule), *NotFoundError
 // (model, version, alias, part), *CorruptionError (model, object, want,
 // got), *DeniedError (principal, action), *GateError (model, alias,

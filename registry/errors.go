@@ -18,6 +18,10 @@ var (
 	// ErrInvalidMetadata reports metadata that cannot be stored, such as a
 	// NaN metric.
 	ErrInvalidMetadata = errors.New("registry: invalid metadata")
+	// ErrInvalidText reports a reason, principal, tag value or metadata
+	// string that is not valid UTF-8, which JSON (the form of the audit log
+	// and of manifests) cannot carry unchanged. Nothing was written.
+	ErrInvalidText = errors.New("registry: text is not valid UTF-8")
 	// ErrCorrupt reports stored bytes whose hash does not match, a broken
 	// audit chain or an undecodable record; it is wrapped in a
 	// *CorruptionError. Corrupt data is never returned.

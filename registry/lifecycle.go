@@ -29,6 +29,9 @@ func (r *Registry) setArchived(ctx context.Context, model string, number int, re
 	if reason == "" {
 		return fmt.Errorf("registry: %s %s v%d: %w", kind, model, number, ErrReasonRequired)
 	}
+	if err := checkText("reason", reason); err != nil {
+		return err
+	}
 	return r.update(ctx, Action{Kind: kind, Model: model, Version: number}, func(h *Head, _ bool, _ *Commit) ([]Entry, error) {
 		i := h.find(number)
 		if i < 0 {
@@ -53,6 +56,9 @@ func state(archived bool) string {
 func (r *Registry) Delete(ctx context.Context, model string, number int, reason string) error {
 	if reason == "" {
 		return fmt.Errorf("registry: delete %s v%d: %w", model, number, ErrReasonRequired)
+	}
+	if err := checkText("reason", reason); err != nil {
+		return err
 	}
 	return r.update(ctx, Action{Kind: ActionDelete, Model: model, Version: number}, func(h *Head, _ bool, c *Commit) ([]Entry, error) {
 		i := h.find(number)
@@ -109,6 +115,12 @@ func (r *Registry) SetTag(ctx context.Context, model string, number int, key, va
 	if err := ValidateName("tag", key); err != nil {
 		return err
 	}
+	if err := checkText("tag "+key+" value", value); err != nil {
+		return err
+	}
+	if err := checkText("reason", reason); err != nil {
+		return err
+	}
 	return r.update(ctx, Action{Kind: ActionSetTag, Model: model, Version: number}, func(h *Head, _ bool, _ *Commit) ([]Entry, error) {
 		i := h.find(number)
 		if i < 0 {
@@ -129,6 +141,9 @@ func (r *Registry) SetTag(ctx context.Context, model string, number int, key, va
 // change and reason (optional) in the audit log.
 func (r *Registry) DeleteTag(ctx context.Context, model string, number int, key, reason string) error {
 	if err := ValidateName("tag", key); err != nil {
+		return err
+	}
+	if err := checkText("reason", reason); err != nil {
 		return err
 	}
 	return r.update(ctx, Action{Kind: ActionDeleteTag, Model: model, Version: number}, func(h *Head, _ bool, _ *Commit) ([]Entry, error) {

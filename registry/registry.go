@@ -189,12 +189,15 @@ func (r *Registry) blob(ctx context.Context, model, hash, what string) ([]byte, 
 	return b, nil
 }
 
-// authorize consults the Authorizer.
+// authorize checks the principal of ctx and consults the Authorizer.
 func (r *Registry) authorize(ctx context.Context, a Action) error {
+	p := Principal(ctx)
+	if err := checkText("principal", p); err != nil {
+		return err
+	}
 	if r.auth == nil {
 		return nil
 	}
-	p := Principal(ctx)
 	if err := r.auth.Authorize(ctx, p, a); err != nil {
 		return &DeniedError{Principal: p, Action: a, Err: err}
 	}
@@ -221,6 +224,11 @@ func (r *Registry) update(ctx context.Context, a Action, fn func(h *Head, exists
 		now := r.now().UTC()
 		for i := range entries {
 			e := &entries[i]
+			for _, f := range [...]struct{ name, value string }{{"reason", e.Reason}, {"before", e.Before}, {"after", e.After}} {
+				if err := checkText(e.Action+" "+f.name, f.value); err != nil {
+					return nil, err
+				}
+			}
 			e.Model, e.Principal, e.Time = a.Model, principal, now
 			seal(e, h.AuditCount, h.AuditHash)
 			h.AuditCount, h.AuditHash = e.Seq, e.Hash

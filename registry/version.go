@@ -8,6 +8,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -24,16 +25,41 @@ type Metadata struct {
 	Description     string             `json:"description,omitempty"`      // free text
 }
 
-// validate checks metadata for values JSON cannot carry and tag names.
+// validate checks metadata for values JSON cannot carry (non-finite
+// metrics, strings that are not valid UTF-8) and tag names.
 func (m Metadata) validate() error {
-	for k, v := range m.Metrics {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
+	for _, k := range slices.Sorted(maps.Keys(m.Metrics)) {
+		if v := m.Metrics[k]; math.IsNaN(v) || math.IsInf(v, 0) {
 			return fmt.Errorf("%w: metric %q is %v", ErrInvalidMetadata, k, v)
 		}
+		if err := checkText("metric name", k); err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalidMetadata, err)
+		}
 	}
-	for k := range m.Tags {
+	for _, k := range slices.Sorted(maps.Keys(m.Tags)) {
 		if err := ValidateName("tag", k); err != nil {
 			return err
+		}
+		if err := checkText("tag "+k+" value", m.Tags[k]); err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalidMetadata, err)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(m.Params)) {
+		if err := checkText("param name", k); err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalidMetadata, err)
+		}
+		if err := checkText("param "+strconv.Quote(k)+" value", m.Params[k]); err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalidMetadata, err)
+		}
+	}
+	for _, f := range [...]struct{ name, value string }{
+		{"data fingerprint", m.DataFingerprint},
+		{"parent run", m.ParentRun},
+		{"source version", m.SourceVersion},
+		{"description", m.Description},
+	} {
+		if err := checkText(f.name, f.value); err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalidMetadata, err)
 		}
 	}
 	return nil

@@ -20,8 +20,10 @@ import (
 // an integer literal where a float is expected is fine; a number with a
 // fraction or an exponent where an integer is expected is an error, as is
 // an integer that overflows the field. Timestamps are strings in RFC 3339
-// (or "2006-01-02 15:04:05", or "2006-01-02"). A key given twice is an
-// error. Unknown keys are ignored, or rejected in strict mode.
+// (or "2006-01-02 15:04:05", or "2006-01-02"). Keys are read as
+// encoding/json reads them, escapes included ("\u0061ge" is "age"). A key
+// given twice is an error. Unknown keys are ignored, or rejected in strict
+// mode.
 
 type rowDecoder[T any] struct {
 	m     *rowmap.Map[T]
@@ -69,7 +71,7 @@ func (d *rowDecoder[T]) decode(data []byte, row *T, strict bool, inst int, errs 
 		seen = make([]bool, n)
 	}
 	for key, val, ok := sc.member(); ok; key, val, ok = sc.member() {
-		if i := d.m.Index(string(key)); i == d.label && i >= 0 {
+		if i := d.m.Index(string(decodedKey(key))); i == d.label && i >= 0 {
 			continue // the label is never a serving input
 		} else if i >= 0 {
 			if seen[i] {
@@ -90,6 +92,18 @@ func (d *rowDecoder[T]) decode(data []byte, row *T, strict bool, inst int, errs 
 	return errs
 }
 
+// decodedKey returns the key whose raw text (between the quotes) is raw,
+// as encoding/json reads it: "\u0061ge" is the key "age". A key without
+// escapes is raw itself, without a copy.
+func decodedKey(raw []byte) []byte {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return raw
+	}
+	return []byte(unquote(raw))
+}
+
+// unquote returns the string whose raw JSON text (between the quotes) is
+// raw.
 func unquote(raw []byte) string {
 	var s string
 	if json.Unmarshal(append(append([]byte{'"'}, raw...), '"'), &s) != nil {

@@ -40,18 +40,24 @@
 // canary), the request id (X-Request-Id, echoed or generated) and per
 // instance the value, the class and the class probabilities.
 //
-// The Open Inference Protocol (KServe v2 REST) is served alongside:
-// /v2/health/live, /v2/health/ready, /v2/models/{name},
-// /v2/models/{name}/ready and /v2/models/{name}/infer, with one input
-// tensor per field. /healthz, /readyz and /metadata serve probes and
+// The Open Inference Protocol (KServe v2 REST) is served alongside: server
+// metadata at /v2, /v2/health/live, /v2/health/ready, and
+// /v2/models/{name}, /v2/models/{name}/ready and /v2/models/{name}/infer,
+// each also under /v2/models/{name}/versions/{version}, with one input
+// tensor per field. A tensor's datatype must be the one the model's
+// metadata gives its input (FP64, INT64, BOOL or BYTES), and the request's
+// "outputs" selects the outputs returned ("predict", "probabilities"). /healthz, /readyz and /metadata serve probes and
 // clients. With Options.Performance, POST /labels takes the labels that
 // arrive later (see Delayed labels).
 //
 // Every error is an RFC 9457 problem (application/problem+json) whose
 // "errors" list names each bad field of each instance and why: 400 for a
-// bad request, 413 past MaxBodyBytes, 415 for a body that is not JSON, 429
+// bad request, 404 for a path the handler does not serve, 405 (with
+// Allow) for a method a path does not take, 413 past MaxBodyBytes, 415 for
+// a Content-Type other than application/json or application/*+json, 429
 // or 503 with Retry-After when the concurrency limit and its bounded queue
-// are full, 503 past the request timeout or with no model loaded, 500 when
+// are full, 408 for a body that has not arrived within the request timeout,
+// 503 past the request timeout or with no model loaded, 500 when
 // a model panics (recovered and counted; the process stays up).
 //
 // # Traffic
@@ -125,7 +131,9 @@
 // NewServer returns an *http.Server with read, header, write and idle
 // timeouts set, so that slow clients (slowloris) cannot hold connections;
 // Serve runs it until its context is done and then drains in-flight
-// requests within ServerOptions.DrainTimeout.
+// requests within ServerOptions.DrainTimeout. A Handler reads a request's
+// body before it takes a scoring slot, within Options.Timeout, so clients
+// that send their bodies slowly hold no slot and get 408 when it passes.
 //
 // # Performance
 //

@@ -19,6 +19,7 @@ func FuzzDecodeInstance(f *testing.F) {
 		`{"segment": "\u00e9\"", "region": "x\\y", "age": 1, "score": 2, "target": 3}`,
 		`{"age": [1, {"a": "]"}], "score": {"x": [true]}}`, `[]`, `"str"`, `{"age":1,}`, "{\"age\":\x00}",
 		`{"channel": null, "income": null, "age": 1, "score": 1, "segment": "", "region": "", "target": 1}`,
+		`{"\u0061ge": 1, "a\u0067e": 2, "sc\u006fre": 1, "segment": "", "region": "", "target": 1, "\ud800": 0}`,
 	} {
 		f.Add([]byte(seed))
 	}

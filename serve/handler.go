@@ -9,6 +9,7 @@ import (
 	"hash/fnv"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime"
 	"strconv"
@@ -30,8 +31,10 @@ type Options[T any] struct {
 	// MaxBatch bounds the instances of one request; more get 400. Zero
 	// means 1,000.
 	MaxBatch int
-	// Timeout bounds the handling of one request; past it the request gets
-	// 503. Zero means 2s.
+	// Timeout bounds the handling of one request, from reading its body to
+	// writing its answer: a body that has not arrived by then gets 408, a
+	// request still waiting for a slot or being scored gets 503. Zero means
+	// 2s.
 	Timeout time.Duration
 	// MaxConcurrent bounds the requests scored at once. Zero means
 	// 8·GOMAXPROCS; negative means no bound.
@@ -135,9 +138,9 @@ type shadowJob[T any] struct {
 //	GET  /metadata                      the model's name, version, inputs and outputs
 //	GET  /healthz                       200 while the process is alive
 //	GET  /readyz                        200 once a model is loaded, else 503
-//	GET  /v2/health/live, /v2/health/ready                 Open Inference Protocol (KServe v2)
-//	GET  /v2/models/{name}, /v2/models/{name}/ready
-//	POST /v2/models/{name}/infer, /v2/models/{name}/versions/{v}/infer
+//	GET  /v2, /v2/health/live, /v2/health/ready            Open Inference Protocol (KServe v2)
+//	GET  /v2/models/{name}[/versions/{v}], /v2/models/{name}[/versions/{v}]/ready
+//	POST /v2/models/{name}[/versions/{v}]/infer
 //	POST /labels                        with Options.Performance: {"id": ..., "label": ...} or {"labels": [...]}
 //
 // Every error is an RFC 9457 problem (application/problem+json); a bad
@@ -158,19 +161,45 @@ func NewHandler[T any](champion Source[T], o *Options[T]) *Handler[T] {
 		h.shadow = make(chan shadowJob[T], h.o.ShadowQueue)
 		go h.runShadow()
 	}
-	h.mux.HandleFunc("POST /predict", h.predict)
-	h.mux.HandleFunc("GET /metadata", h.metadata)
-	h.mux.HandleFunc("GET /healthz", h.healthz)
-	h.mux.HandleFunc("GET /readyz", h.readyz)
-	h.mux.HandleFunc("GET /v2/health/live", h.healthz)
-	h.mux.HandleFunc("GET /v2/health/ready", h.readyz)
-	h.mux.HandleFunc("GET /v2/models/{name}", h.v2Metadata)
-	h.mux.HandleFunc("GET /v2/models/{name}/ready", h.v2Ready)
-	h.mux.HandleFunc("POST /v2/models/{name}/infer", h.v2Infer)
-	h.mux.HandleFunc("POST /v2/models/{name}/versions/{version}/infer", h.v2Infer)
-	if h.o.Performance != nil {
-		h.mux.HandleFunc("POST /labels", h.labels)
+	type route struct {
+		method, path string
+		fn           http.HandlerFunc
 	}
+	routes := []route{
+		{"POST", "/predict", h.predict},
+		{"GET", "/metadata", h.metadata},
+		{"GET", "/healthz", h.healthz},
+		{"GET", "/readyz", h.readyz},
+		{"GET", "/v2/health/live", h.healthz},
+		{"GET", "/v2/health/ready", h.readyz},
+		{"GET", "/v2", h.v2ServerMetadata},
+		{"GET", "/v2/models/{name}", h.v2Metadata},
+		{"GET", "/v2/models/{name}/versions/{version}", h.v2Metadata},
+		{"GET", "/v2/models/{name}/ready", h.v2Ready},
+		{"GET", "/v2/models/{name}/versions/{version}/ready", h.v2Ready},
+		{"POST", "/v2/models/{name}/infer", h.v2Infer},
+		{"POST", "/v2/models/{name}/versions/{version}/infer", h.v2Infer},
+	}
+	if h.o.Performance != nil {
+		routes = append(routes, route{"POST", "/labels", h.labels})
+	}
+	for _, rt := range routes {
+		h.mux.HandleFunc(rt.method+" "+rt.path, rt.fn)
+		// The same path with any other method: a 405 problem naming the
+		// method allowed (the mux's own 405 is text/plain).
+		allow := rt.method
+		if allow == "GET" {
+			allow = "GET, HEAD"
+		}
+		h.mux.HandleFunc(rt.path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			writeProblem(w, http.StatusMethodNotAllowed, problemBadMethod, r.Method+" is not allowed on "+r.URL.Path+"; use "+allow, "", nil)
+		})
+	}
+	// Any other path: a 404 problem (the mux's own 404 is text/plain).
+	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, http.StatusNotFound, problemNotFound, "no route for "+r.URL.Path, "", nil)
+	})
 	return h
 }
 
@@ -250,7 +279,10 @@ func (h *Handler[T]) readyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	fmt.Fprintf(w, `{"status":"ready","model":%q,"version":%d}`+"\n", s.info.Name, s.info.Version)
+	b := appendJSONString([]byte(`{"status":"ready","model":`), s.info.Name)
+	b = append(b, `,"version":`...)
+	b = strconv.AppendInt(b, int64(s.info.Version), 10)
+	w.Write(append(b, "}\n"...))
 }
 
 func (h *Handler[T]) metadata(w http.ResponseWriter, r *http.Request) {
@@ -326,6 +358,35 @@ func (h *Handler[T]) admit(w http.ResponseWriter, r *http.Request, endpoint stri
 			writeProblem(w, status, problemInternal, "the model failed on this request", requestID, nil)
 		}
 	}()
+	// The timeout covers the whole request: reading the body, waiting for
+	// a slot and scoring.
+	deadline := start.Add(h.o.Timeout)
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+
+	// The body is read before a scoring slot is taken, so that clients
+	// sending their bodies slowly hold no slot, and by the deadline.
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer putBuf(buf)
+	body, err := readBody(w, r, h.o.MaxBodyBytes, buf, deadline)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		var ne net.Error
+		switch {
+		case errors.As(err, &mbe):
+			status = http.StatusRequestEntityTooLarge
+			writeProblem(w, status, problemTooLarge, fmt.Sprintf("the body exceeds %d bytes", mbe.Limit), requestID, nil)
+		case errors.As(err, &ne) && ne.Timeout() || ctx.Err() != nil:
+			status = http.StatusRequestTimeout
+			w.Header().Set("Connection", "close")
+			writeProblem(w, status, problemTimeout, fmt.Sprintf("the request body did not arrive within the request timeout (%v)", h.o.Timeout), requestID, nil)
+		default:
+			status = http.StatusBadRequest
+			writeProblem(w, status, problemInvalid, "reading the request body: "+err.Error(), requestID, nil)
+		}
+		return
+	}
+
 	if err := h.limit.acquire(ctx); err != nil {
 		h.shed.Add(1)
 		status = h.o.ShedStatus
@@ -337,28 +398,6 @@ func (h *Handler[T]) admit(w http.ResponseWriter, r *http.Request, endpoint stri
 		return
 	}
 	defer h.limit.release()
-	ctx, cancel := context.WithTimeout(ctx, h.o.Timeout)
-	defer cancel()
-
-	buf := bufPool.Get().(*bytes.Buffer)
-	defer putBuf(buf)
-	body, err := readBody(w, r, h.o.MaxBodyBytes, buf)
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			status = http.StatusRequestEntityTooLarge
-			writeProblem(w, status, problemTooLarge, fmt.Sprintf("the body exceeds %d bytes", mbe.Limit), requestID, nil)
-			return
-		}
-		status = http.StatusBadRequest
-		if ctx.Err() != nil {
-			status = http.StatusServiceUnavailable
-			writeProblem(w, status, problemTimeout, "reading the request body took too long", requestID, nil)
-			return
-		}
-		writeProblem(w, status, problemInvalid, "reading the request body: "+err.Error(), requestID, nil)
-		return
-	}
 	status = serve(ctx, w, body, requestID, &route)
 }
 
@@ -373,13 +412,40 @@ func putBuf(b *bytes.Buffer) {
 	}
 }
 
-func readBody(w http.ResponseWriter, r *http.Request, limit int64, buf *bytes.Buffer) ([]byte, error) {
+// readBody reads the body of r into buf, up to limit bytes, and by
+// deadline: the deadline is set on the connection's reads (when the
+// ResponseWriter supports it, as net/http's does), then cleared once the
+// body is read, so that a read pending past it cannot cancel the request.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64, buf *bytes.Buffer, deadline time.Time) ([]byte, error) {
 	if r.ContentLength > limit {
 		return nil, &http.MaxBytesError{Limit: limit}
+	}
+	if r.ContentLength == 0 || r.Body == nil || r.Body == http.NoBody {
+		return buf.Bytes(), nil
 	}
 	if r.ContentLength > 0 {
 		buf.Grow(int(r.ContentLength) + bytes.MinRead)
 	}
+	if setReadDeadline(w, deadline) {
+		defer setReadDeadline(w, time.Time{})
+	}
 	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
 	return buf.Bytes(), err
+}
+
+// setReadDeadline sets the read deadline of the connection behind w,
+// unwrapping w as http.ResponseController does, and reports whether it
+// could; unlike http.ResponseController it allocates nothing when w cannot
+// (an httptest.ResponseRecorder, say).
+func setReadDeadline(w http.ResponseWriter, t time.Time) bool {
+	for {
+		switch x := w.(type) {
+		case interface{ SetReadDeadline(time.Time) error }:
+			return x.SetReadDeadline(t) == nil
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = x.Unwrap()
+		default:
+			return false
+		}
+	}
 }

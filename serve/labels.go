@@ -74,8 +74,8 @@ func (h *Handler[T]) recordPerformance(id string, batch bool, preds []Prediction
 
 func (h *Handler[T]) labels(w http.ResponseWriter, r *http.Request) {
 	h.admit(w, r, "labels", func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string, _ *string) int {
-		if ct := r.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
-			writeProblem(w, http.StatusUnsupportedMediaType, problemUnsupported, "send application/json, not "+ct, requestID, nil)
+		if detail, ok := checkJSON(r); !ok {
+			writeProblem(w, http.StatusUnsupportedMediaType, problemUnsupported, detail, requestID, nil)
 			return http.StatusUnsupportedMediaType
 		}
 		entries, ferrs, err := decodeLabels(body, h.o.MaxBatch, h.o.RejectUnknownFields)

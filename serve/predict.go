@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"mime"
 	"net/http"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/loomml/loom/contract"
 	"github.com/loomml/loom/feature"
@@ -29,18 +32,20 @@ func (s *Scorer[T]) decodeInstances(body []byte, maxBatch int, strict bool) (row
 	if err := syntaxError(body); err != nil {
 		return nil, false, nil, err
 	}
-	raws, batch, err := instances(body)
+	raws, batch, err := instances(body, maxBatch)
 	if err != nil {
 		return nil, false, nil, err
-	}
-	if len(raws) > maxBatch {
-		return nil, false, nil, fmt.Errorf("%d instances exceed the limit of %d per request", len(raws), maxBatch)
 	}
 	rows = make([]T, len(raws))
 	for i, raw := range raws {
 		ferrs = s.decode(raw, &rows[i], strict, i, ferrs)
 	}
 	return rows, batch, ferrs, nil
+}
+
+// errBatch is the error of a request with more than maxBatch instances.
+func errBatch(maxBatch int) error {
+	return fmt.Errorf("more than %d instances exceed the limit of %d per request", maxBatch, maxBatch)
 }
 
 // syntaxError returns nil for valid JSON, else an error with the position
@@ -55,12 +60,13 @@ func syntaxError(body []byte) error {
 }
 
 // instances returns the instances of a valid JSON object: the elements of
-// its "instances" array (batch is true), or the object itself.
-func instances(body []byte) (raws [][]byte, batch bool, err error) {
+// its "instances" array (batch is true), or the object itself. It stops
+// scanning at the instance past maxBatch, which is an error.
+func instances(body []byte, maxBatch int) (raws [][]byte, batch bool, err error) {
 	sc := scanner{data: body}
 	sc.consume('{')
 	for key, val, ok := sc.member(); ok; key, val, ok = sc.member() {
-		if string(key) != "instances" {
+		if string(decodedKey(key)) != "instances" {
 			continue
 		}
 		if val[0] != '[' {
@@ -69,6 +75,9 @@ func instances(body []byte) (raws [][]byte, batch bool, err error) {
 		var out [][]byte
 		in := scanner{data: val, pos: 1}
 		for el, ok := in.element(); ok; el, ok = in.element() {
+			if len(out) == maxBatch {
+				return nil, true, errBatch(maxBatch)
+			}
 			out = append(out, el)
 		}
 		if len(out) == 0 {
@@ -87,8 +96,8 @@ func (h *Handler[T]) predict(w http.ResponseWriter, r *http.Request) {
 			writeProblem(w, http.StatusServiceUnavailable, problemNotReady, "no model has been loaded yet", requestID, nil)
 			return http.StatusServiceUnavailable
 		}
-		if ct := r.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
-			writeProblem(w, http.StatusUnsupportedMediaType, problemUnsupported, "send application/json, not "+ct, requestID, nil)
+		if detail, ok := checkJSON(r); !ok {
+			writeProblem(w, http.StatusUnsupportedMediaType, problemUnsupported, detail, requestID, nil)
 			return http.StatusUnsupportedMediaType
 		}
 		modelAttrs(trace.SpanFromContext(ctx), s.info.Name, s.info.Version, route, 0)
@@ -160,21 +169,32 @@ func (h *Handler[T]) runShadow() {
 	}
 }
 
-func isJSON(ct string) bool {
-	return len(ct) >= 16 && (ct[:16] == "application/json" || ct == "application/problem+json")
+// checkJSON reports whether the Content-Type of r, if any, is JSON:
+// application/json or a structured syntax suffix type application/*+json
+// (RFC 6839), with any parameters; otherwise it returns the detail of a 415.
+func checkJSON(r *http.Request) (string, bool) {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" || ct == "application/json" { // no parsing on the common path
+		return "", true
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err == nil && (mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")) {
+		return "", true
+	}
+	return "send application/json, not " + strconv.Quote(ct), false
 }
 
 // appendPredictResponse encodes the response of /predict by hand: it is on
 // the request path, and encoding/json would reflect over every prediction.
 func appendPredictResponse[T any](b []byte, s *Scorer[T], route, requestID string, preds []Prediction) []byte {
 	b = append(b, `{"model":`...)
-	b = strconv.AppendQuote(b, s.info.Name)
+	b = appendJSONString(b, s.info.Name)
 	b = append(b, `,"version":`...)
 	b = strconv.AppendInt(b, int64(s.info.Version), 10)
 	b = append(b, `,"route":`...)
-	b = strconv.AppendQuote(b, route)
+	b = appendJSONString(b, route)
 	b = append(b, `,"request_id":`...)
-	b = strconv.AppendQuote(b, requestID)
+	b = appendJSONString(b, requestID)
 	b = append(b, `,"predictions":[`...)
 	for i := range preds {
 		if i > 0 {
@@ -200,6 +220,59 @@ func appendPredictResponse[T any](b []byte, s *Scorer[T], route, requestID strin
 		b = append(b, '}')
 	}
 	return append(b, "]}\n"...)
+}
+
+// appendJSONString appends s as a JSON string, escaped as encoding/json
+// escapes it (without its HTML escaping): '"', '\\' and control
+// characters, U+2028 and U+2029, and each byte that is not valid UTF-8 as
+// \ufffd. strconv.Quote is not JSON: it writes \xff and \U000e0001.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += n
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			i += n
+			start = i
+			continue
+		}
+		i += n
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 
 func appendFloat(b []byte, v float64) []byte {

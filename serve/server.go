@@ -15,12 +15,15 @@ type ServerOptions struct {
 	// defence against slow clients that hold connections open (slowloris).
 	// Zero means 5s.
 	ReadHeaderTimeout time.Duration
-	// ReadTimeout bounds the time to read a whole request. Zero means 30s.
+	// ReadTimeout bounds the time to read a whole request, headers and
+	// body. Zero means 10s. (A Handler also bounds the reading of a body
+	// by its own Options.Timeout, 2s by default.)
 	ReadTimeout time.Duration
-	// WriteTimeout bounds the time to write a response. Zero means 30s.
+	// WriteTimeout bounds the time from the end of the request headers to
+	// the end of the response. Zero means 10s.
 	WriteTimeout time.Duration
 	// IdleTimeout bounds how long a keep-alive connection waits for its next
-	// request. Zero means 120s.
+	// request. Zero means 60s.
 	IdleTimeout time.Duration
 	// MaxHeaderBytes bounds request headers. Zero means 64 KiB.
 	MaxHeaderBytes int
@@ -46,9 +49,9 @@ func NewServer(addr string, h http.Handler, o ServerOptions) *http.Server {
 		Addr:              addr,
 		Handler:           h,
 		ReadHeaderTimeout: def(o.ReadHeaderTimeout, 5*time.Second),
-		ReadTimeout:       def(o.ReadTimeout, 30*time.Second),
-		WriteTimeout:      def(o.WriteTimeout, 30*time.Second),
-		IdleTimeout:       def(o.IdleTimeout, 120*time.Second),
+		ReadTimeout:       def(o.ReadTimeout, 10*time.Second),
+		WriteTimeout:      def(o.WriteTimeout, 10*time.Second),
+		IdleTimeout:       def(o.IdleTimeout, 60*time.Second),
 		MaxHeaderBytes:    maxHeader,
 	}
 }

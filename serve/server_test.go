@@ -1,12 +1,14 @@
 package serve
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -176,6 +178,77 @@ func TestTelemetry(t *testing.T) {
 	for k, want := range map[string]string{"loom.serve.requests/200": "1", "loom.serve.requests/400": "1", "loom.serve.duration/200": "1", "loom.serve.inflight/": "0"} {
 		if got[k] != want {
 			t.Errorf("metric %s = %q; want %s (all: %v)", k, got[k], want, got)
+		}
+	}
+}
+
+// TestSlowBodiesDoNotStarve opens 16 connections that send their bodies at
+// about 10 bytes a second to a handler of 4 scoring slots and a queue of 4,
+// while normal requests keep coming: every normal request must be answered
+// 200 at once (before, the slow bodies held every slot and the queue, and
+// normal requests got 503 for as long as they lasted), and every slow one
+// gets 408 when the request timeout passes.
+func TestSlowBodiesDoNotStarve(t *testing.T) {
+	const timeout = 600 * time.Millisecond
+	h := NewHandler[customer](newTestScorer(t, 1), &Options[customer]{MaxConcurrent: 4, MaxQueue: 4, Timeout: timeout})
+	l := listen(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- Serve(ctx, l, h, ServerOptions{}) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	addr := l.Addr().String()
+
+	const slow = 16
+	var wg sync.WaitGroup
+	statuses := make(chan string, slow)
+	for range slow {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(conn, "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", len(goodInstance))
+		wg.Go(func() {
+			defer conn.Close()
+			for i := range len(goodInstance) {
+				if _, err := conn.Write([]byte{goodInstance[i]}); err != nil {
+					break // the server gave up on us
+				}
+				time.Sleep(100 * time.Millisecond)
+				if i > 10 {
+					break
+				}
+			}
+			conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+			line, _ := bufio.NewReader(conn).ReadString('\n')
+			statuses <- strings.TrimSpace(line)
+		})
+	}
+	time.Sleep(100 * time.Millisecond) // the slow requests are in
+	client := &http.Client{Timeout: 2 * time.Second}
+	defer client.CloseIdleConnections()
+	for i := range 20 {
+		start := time.Now()
+		resp, err := client.Post("http://"+addr+"/predict", "application/json", strings.NewReader(goodInstance))
+		if err != nil {
+			t.Fatalf("normal request %d: %v", i, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || time.Since(start) > timeout {
+			t.Fatalf("normal request %d beside %d slow bodies: %d after %v: %s", i, slow, resp.StatusCode, time.Since(start), b)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	wg.Wait()
+	close(statuses)
+	for s := range statuses {
+		if s != "HTTP/1.1 408 Request Timeout" {
+			t.Errorf("a slow body was answered %q; want 408", s)
 		}
 	}
 }

@@ -6,7 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"runtime/debug"
+	"slices"
 	"strconv"
+	"sync"
 
 	"go.opentelemetry.io/otel/trace"
 )
@@ -27,6 +30,41 @@ type v2TensorMeta struct {
 	Name     string `json:"name"`
 	Datatype string `json:"datatype"`
 	Shape    []int  `json:"shape"`
+}
+
+// v2Server is the server metadata (GET /v2).
+type v2Server struct {
+	Name       string   `json:"name"`
+	Version    string   `json:"version"`
+	Extensions []string `json:"extensions"`
+}
+
+// loomVersion is the version of this module in the running binary, as the
+// server metadata reports it: "(devel)" for a build of the module itself.
+var loomVersion = sync.OnceValue(func() string {
+	const path = "github.com/loomml/loom"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Path == path {
+			return bi.Main.Version
+		}
+		for _, d := range bi.Deps {
+			if d.Path == path {
+				return d.Version
+			}
+		}
+	}
+	return "(devel)"
+})
+
+func (h *Handler[T]) v2ServerMetadata(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, v2Server{Name: "loom", Version: loomVersion(), Extensions: []string{}})
+}
+
+// v2Datatypes are the tensor datatypes of the protocol.
+var v2Datatypes = map[string]bool{
+	"BOOL": true, "UINT8": true, "UINT16": true, "UINT32": true, "UINT64": true,
+	"INT8": true, "INT16": true, "INT32": true, "INT64": true,
+	"FP16": true, "FP32": true, "FP64": true, "BYTES": true,
 }
 
 type v2ModelMeta struct {
@@ -76,9 +114,12 @@ func (h *Handler[T]) v2Metadata(w http.ResponseWriter, r *http.Request) {
 	for _, f := range s.info.Inputs {
 		m.Inputs = append(m.Inputs, v2TensorMeta{Name: f.Name, Datatype: v2Datatype(f.Type), Shape: []int{-1}})
 	}
-	m.Outputs = append(m.Outputs, v2TensorMeta{Name: "predict", Datatype: "FP64", Shape: []int{-1}})
-	if n := len(s.info.Classes); n > 0 {
-		m.Outputs = append(m.Outputs, v2TensorMeta{Name: "probabilities", Datatype: "FP64", Shape: []int{-1, n}})
+	for _, name := range v2OutputNames(s) {
+		shape := []int{-1}
+		if name == "probabilities" {
+			shape = []int{-1, len(s.info.Classes)}
+		}
+		m.Outputs = append(m.Outputs, v2TensorMeta{Name: name, Datatype: "FP64", Shape: shape})
 	}
 	writeJSON(w, http.StatusOK, m)
 }
@@ -107,15 +148,42 @@ func (h *Handler[T]) v2Infer(w http.ResponseWriter, r *http.Request) {
 		if s == nil {
 			return http.StatusNotFound
 		}
+		if detail, ok := checkJSON(r); !ok {
+			writeV2Error(w, http.StatusUnsupportedMediaType, problemUnsupported, detail, requestID)
+			return http.StatusUnsupportedMediaType
+		}
+		if err := v2CheckBatch(body, h.o.MaxBatch); err != nil {
+			writeV2Error(w, http.StatusBadRequest, problemInvalid, err.Error(), requestID)
+			return http.StatusBadRequest
+		}
 		var req struct {
-			ID     string     `json:"id"`
-			Inputs []v2Tensor `json:"inputs"`
+			ID      string     `json:"id"`
+			Inputs  []v2Tensor `json:"inputs"`
+			Outputs []struct {
+				Name string `json:"name"`
+			} `json:"outputs"`
 		}
 		if err := json.Unmarshal(body, &req); err != nil {
 			writeV2Error(w, http.StatusBadRequest, problemInvalid, "malformed inference request: "+err.Error(), requestID)
 			return http.StatusBadRequest
 		}
-		raws, err := v2Instances(req.Inputs, h.o.MaxBatch)
+		err := v2CheckDatatypes(s, req.Inputs)
+		var raws [][]byte
+		if err == nil {
+			raws, err = v2Instances(req.Inputs, h.o.MaxBatch)
+		}
+		outputs := v2OutputNames(s)
+		if err == nil && len(req.Outputs) > 0 {
+			want := make([]string, 0, len(req.Outputs))
+			for _, o := range req.Outputs {
+				if !slices.Contains(outputs, o.Name) {
+					err = fmt.Errorf("the model has no output %q; its outputs are %q", o.Name, outputs)
+					break
+				}
+				want = append(want, o.Name)
+			}
+			outputs = want
+		}
 		if err != nil {
 			writeV2Error(w, http.StatusBadRequest, problemInvalid, err.Error(), requestID)
 			return http.StatusBadRequest
@@ -170,14 +238,90 @@ func (h *Handler[T]) v2Infer(w http.ResponseWriter, r *http.Request) {
 			ModelVersion string      `json:"model_version"`
 			ID           string      `json:"id"`
 			Outputs      []outTensor `json:"outputs"`
-		}{s.info.Name, strconv.Itoa(s.info.Version), id, []outTensor{{"predict", "FP64", []int{len(values)}, values}}}
-		if k > 0 && len(probs) == k*len(preds) {
-			resp.Outputs = append(resp.Outputs, outTensor{"probabilities", "FP64", []int{len(preds), k}, probs})
+		}{s.info.Name, strconv.Itoa(s.info.Version), id, nil}
+		for _, name := range outputs { // in the order asked
+			switch {
+			case name == "predict":
+				resp.Outputs = append(resp.Outputs, outTensor{"predict", "FP64", []int{len(values)}, values})
+			case name == "probabilities" && len(probs) == k*len(preds):
+				resp.Outputs = append(resp.Outputs, outTensor{"probabilities", "FP64", []int{len(preds), k}, probs})
+			}
 		}
 		writeJSON(w, http.StatusOK, resp)
 		h.after(ctx, requestID, "champion", s, rows, preds)
 		return http.StatusOK
 	})
+}
+
+// v2OutputNames lists the outputs of the model s: "predict", then
+// "probabilities" for a classifier.
+func v2OutputNames[T any](s *Scorer[T]) []string {
+	if len(s.info.Classes) > 0 {
+		return []string{"predict", "probabilities"}
+	}
+	return []string{"predict"}
+}
+
+// v2CheckDatatypes checks the datatype of each input tensor: one of the
+// protocol's, and the model's for an input the model has (an FP32 tensor
+// for an FP64 input is an error, as the model's metadata states FP64).
+// Tensors the model does not take are left to the decoder, which ignores
+// or refuses unknown fields.
+func v2CheckDatatypes[T any](s *Scorer[T], inputs []v2Tensor) error {
+	for _, in := range inputs {
+		if in.Datatype == "" {
+			return fmt.Errorf("input %q has no datatype", in.Name)
+		}
+		if !v2Datatypes[in.Datatype] {
+			return fmt.Errorf("input %q has datatype %q, which the protocol does not define", in.Name, in.Datatype)
+		}
+		for _, f := range s.info.Inputs {
+			if want := v2Datatype(f.Type); f.Name == in.Name && in.Datatype != want {
+				return fmt.Errorf("input %q has datatype %s; the model takes %s (see its metadata)", in.Name, in.Datatype, want)
+			}
+		}
+	}
+	return nil
+}
+
+// v2CheckBatch scans a request for an input tensor whose "data" has more
+// than maxBatch elements, and stops there with an error: the request is
+// refused before encoding/json builds a value for every element. Invalid
+// JSON is left to the decoder to report.
+func v2CheckBatch(body []byte, maxBatch int) error {
+	if !json.Valid(body) {
+		return nil
+	}
+	sc := scanner{data: body}
+	sc.skipSpace()
+	if !sc.consume('{') {
+		return nil
+	}
+	for key, val, ok := sc.member(); ok; key, val, ok = sc.member() {
+		if string(decodedKey(key)) != "inputs" || val[0] != '[' {
+			continue
+		}
+		in := scanner{data: val, pos: 1}
+		for t, ok := in.element(); ok; t, ok = in.element() {
+			if t[0] != '{' {
+				continue
+			}
+			ts := scanner{data: t, pos: 1}
+			for k, v, ok := ts.member(); ok; k, v, ok = ts.member() {
+				if string(decodedKey(k)) != "data" || v[0] != '[' {
+					continue
+				}
+				ds := scanner{data: v, pos: 1}
+				n := 0
+				for _, ok := ds.element(); ok; _, ok = ds.element() {
+					if n++; n > maxBatch {
+						return errBatch(maxBatch)
+					}
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // v2Instances turns columnar input tensors into one JSON object per
@@ -211,7 +355,7 @@ func v2Instances(inputs []v2Tensor, maxBatch int) ([][]byte, error) {
 		return nil, fmt.Errorf("the inputs have no rows")
 	}
 	if n > maxBatch {
-		return nil, fmt.Errorf("%d instances exceed the limit of %d per request", n, maxBatch)
+		return nil, errBatch(maxBatch)
 	}
 	out := make([][]byte, n)
 	for i := range n {

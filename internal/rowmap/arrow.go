@@ -98,8 +98,26 @@ func fits(k Kind, dt arrow.DataType) bool {
 // before the first bad one and the error is an *Error naming that row
 // (firstRow + its index), the column and the raw value; the caller may
 // resume after it with rec.NewSlice.
+//
+// Every column read is checked first (see ErrInvalidArray): when one is
+// damaged, dst is returned unchanged with an *Error whose Row is -1, naming
+// the column; the batch cannot be resumed.
 func (pl *Plan[T]) Decode(dst []T, rec arrow.RecordBatch, firstRow int64) ([]T, error) {
 	n := int(rec.NumRows())
+	for i, c := range pl.cols {
+		if c < 0 {
+			continue
+		}
+		col := rec.Column(c)
+		err := checkArray(col)
+		if err == nil && col.Len() < n {
+			err = fmt.Errorf("%d values in a batch of %d rows", col.Len(), n)
+		}
+		if err != nil {
+			return dst, &Error{Row: -1, Column: pl.m.fields[i].Name,
+				Err: fmt.Errorf("%w: rows %d to %d: %v", ErrInvalidArray, firstRow, firstRow+int64(n)-1, err)}
+		}
+	}
 	old := len(dst)
 	dst = slices.Grow(dst, n)[:old+n]
 	clear(dst[old:])

@@ -50,13 +50,11 @@ func fastColumn(f *Field, col arrow.Array, base unsafe.Pointer, size uintptr, li
 }
 
 // validCount returns the number of non-null values among the first n of
-// col.
+// col, counted in the validity bitmap (the null count a file states is not
+// trusted to size the slab the bitmap then fills).
 func validCount(col arrow.Array, n int) int {
 	if col.NullN() == 0 {
 		return n
-	}
-	if n == col.Len() {
-		return n - col.NullN()
 	}
 	return bitutil.CountSetBits(col.NullBitmapBytes(), col.Data().Offset(), n)
 }

@@ -21,6 +21,12 @@ var (
 	ErrUnknownField = errors.New("rowmap: unknown field")
 	// ErrMissingField reports that a JSON object lacks a non-nullable field.
 	ErrMissingField = errors.New("rowmap: missing field")
+	// ErrInvalidArray reports an Arrow column whose buffers contradict its
+	// length (offsets out of range or decreasing, a buffer too short, a
+	// dictionary index past the dictionary): damaged input, such as an
+	// IPC file with changed bytes. Plan.Decode wraps it in an *Error with
+	// Row -1 and decodes nothing of the batch.
+	ErrInvalidArray = errors.New("rowmap: invalid Arrow array")
 )
 
 // Error is a decoding error that says where: the row (0-based within the

@@ -1,6 +1,8 @@
 package source
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -59,7 +61,9 @@ func (o *CSVOptions) norm() CSVOptions {
 // ErrNull, ErrEncoding for invalid UTF-8 in a string field, ErrTooLong) or
 // a malformed record (ErrSyntax) yields the error for its row and reading
 // goes on; an I/O error stops it, after the rows read before it. A UTF-8
-// byte order mark at the start is dropped.
+// byte order mark at the start is dropped, whatever the delimiter. A
+// header that names a field's column twice is an ErrSyntax error naming
+// it (other repeated names are ignored, as their columns are).
 //
 // With an ASCII delimiter the text is split by a scanner of this package
 // that follows encoding/csv's grammar and error recovery exactly (tested
@@ -97,7 +101,11 @@ func readCSVStd[T any](ctx context.Context, r io.Reader, o CSVOptions) iter.Seq2
 			yield(zero, &Error{File: o.Name, Row: -1, Err: err})
 			return
 		}
-		cr := csv.NewReader(r)
+		br := bufio.NewReader(r)
+		if b, _ := br.Peek(len(bom)); bytes.Equal(b, bom) {
+			br.Discard(len(bom))
+		}
+		cr := csv.NewReader(br)
 		cr.Comma = o.Comma
 		cr.FieldsPerRecord = -1
 		cr.ReuseRecord = true
@@ -211,16 +219,24 @@ func ReadCSVFile[T any](ctx context.Context, path string, opts *CSVOptions) iter
 }
 
 // headerColumns finds the column of each field in a CSV header (-1 when
-// absent); a required field without a column is an *Error wrapping
-// ErrMissingColumn, all of them joined.
+// absent). A required field without a column is an *Error wrapping
+// ErrMissingColumn, and a field whose name heads two columns (which would
+// leave it to the reader which one fills it) an *Error wrapping ErrSyntax
+// that names both positions; all of them are joined.
 func headerColumns(fields []rowmap.Field, header []string, file string) ([]int, error) {
 	cols := make([]int, len(fields))
-	var missing []error
+	var errs []error
 	for i, f := range fields {
 		cols[i] = slices.Index(header, f.Name)
 		if cols[i] < 0 && !f.Nullable {
-			missing = append(missing, &Error{File: file, Line: 1, Row: -1, Column: f.Name, Err: ErrMissingColumn})
+			errs = append(errs, &Error{File: file, Line: 1, Row: -1, Column: f.Name, Err: ErrMissingColumn})
+		}
+		if cols[i] >= 0 {
+			if d := slices.Index(header[cols[i]+1:], f.Name); d >= 0 {
+				errs = append(errs, &Error{File: file, Line: 1, Row: -1, Column: f.Name,
+					Err: fmt.Errorf("%w: the header names column %q twice, at positions %d and %d", ErrSyntax, f.Name, cols[i]+1, cols[i]+2+d)})
+			}
 		}
 	}
-	return cols, errors.Join(missing...)
+	return cols, errors.Join(errs...)
 }

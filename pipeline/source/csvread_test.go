@@ -1,7 +1,6 @@
 package source
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -184,10 +183,41 @@ func (f *failingReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-func TestReadCSVBOM(t *testing.T) {
-	rows, errs := collect(ReadCSV[small](context.Background(), bytes.NewReader([]byte("\xEF\xBB\xBFage,n,segment\n1,2,a\n")), nil))
-	if len(errs) != 0 || len(rows) != 1 || rows[0].Age != 1 {
-		t.Fatalf("rows %+v errors %v", rows, errs)
+// TestReadCSVHeader reads headers through both readers (the scanner for
+// an ASCII delimiter, encoding/csv otherwise): a leading BOM is dropped by
+// both (encoding/csv kept it, so the first column, "\uFEFFage", went
+// missing), and a field's column named twice is an error naming it (the
+// first copy used to win silently).
+func TestReadCSVHeader(t *testing.T) {
+	tests := []struct {
+		name  string
+		comma rune
+		in    string
+		want  string // the error, "" for one row with age 1
+	}{
+		{"BOM, comma", ',', "\uFEFFage,n,segment\n1,2,a\n", ""},
+		{"BOM, semicolon", ';', "\uFEFFage;n;segment\n1;2;a\n", ""},
+		{"BOM, non-ASCII delimiter", '¦', "\uFEFFage¦n¦segment\n1¦2¦a\n", ""},
+		{"BOM inside the first name, non-ASCII delimiter", '¦', "a\uFEFFge¦age¦n¦segment\n0¦1¦2¦a\n", ""},
+		{"duplicated column, comma", ',', "age,n,age,segment\n1,2,3,a\n",
+			`source: h.csv: line 1, column "age", source: malformed input: the header names column "age" twice, at positions 1 and 3`},
+		{"duplicated column, non-ASCII delimiter", '¦', "segment¦age¦n¦age\na¦1¦2¦3\n",
+			`source: h.csv: line 1, column "age", source: malformed input: the header names column "age" twice, at positions 2 and 4`},
+		{"duplicated unused column", ',', "x,age,n,x,segment\n,1,2,,a\n", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rows, errs := collect(ReadCSV[small](context.Background(), strings.NewReader(tc.in), &CSVOptions{Name: "h.csv", Comma: tc.comma}))
+			if tc.want == "" {
+				if len(errs) != 0 || len(rows) != 1 || rows[0].Age != 1 || rows[0].N != 2 || rows[0].Segment != "a" {
+					t.Fatalf("rows %+v errors %v; want one row with age 1", rows, errs)
+				}
+				return
+			}
+			if len(rows) != 0 || len(errs) != 1 || errs[0].Error() != tc.want || !errors.Is(errs[0], ErrSyntax) {
+				t.Fatalf("rows %+v errors %v; want %s", rows, errs, tc.want)
+			}
+		})
 	}
 }
 

@@ -2,6 +2,7 @@ package source
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 
 	"github.com/loomml/loom/internal/rowmap"
@@ -105,7 +106,9 @@ func fromRowmap(name string, err error) error {
 	out := make([]error, 0, len(errs))
 	for _, e := range errs {
 		var re *rowmap.Error
-		if errors.As(e, &re) {
+		if errors.As(e, &re) && errors.Is(re.Err, rowmap.ErrInvalidArray) {
+			out = append(out, &Error{File: name, Row: -1, Column: re.Column, Err: fmt.Errorf("%w: %v", ErrSyntax, re.Err)})
+		} else if errors.As(e, &re) {
 			out = append(out, &Error{File: name, Row: re.Row, Column: re.Column, Value: re.Value, Err: sentinel(re.Err)})
 		} else {
 			out = append(out, &Error{File: name, Row: -1, Err: e})

@@ -20,7 +20,11 @@ func IPCFileRecords(ctx context.Context, name string, r ipc.ReadAtSeeker, mem me
 		mem = memory.DefaultAllocator
 	}
 	return func(yield func(arrow.RecordBatch, error) bool) {
-		fr, err := ipc.NewFileReader(r, ipc.WithAllocator(mem))
+		if err := checkFileSchema(r); err != nil {
+			yield(nil, &Error{File: name, Row: -1, Err: fmt.Errorf("%w: %v", ErrSyntax, err)})
+			return
+		}
+		fr, err := guard("footer and schema", func() (*ipc.FileReader, error) { return ipc.NewFileReader(r, ipc.WithAllocator(mem)) })
 		if err != nil {
 			yield(nil, &Error{File: name, Row: -1, Err: fmt.Errorf("%w: %v", ErrSyntax, err)})
 			return
@@ -31,7 +35,7 @@ func IPCFileRecords(ctx context.Context, name string, r ipc.ReadAtSeeker, mem me
 				yield(nil, err)
 				return
 			}
-			rec, err := fr.RecordBatch(i)
+			rec, err := guard("batch", func() (arrow.RecordBatch, error) { return fr.RecordBatch(i) })
 			if err != nil {
 				yield(nil, &Error{File: name, Row: -1, Err: fmt.Errorf("%w: batch %d: %v", ErrSyntax, i, err)})
 				return
@@ -51,7 +55,16 @@ func IPCStreamRecords(ctx context.Context, name string, r io.Reader, mem memory.
 		mem = memory.DefaultAllocator
 	}
 	return func(yield func(arrow.RecordBatch, error) bool) {
-		sr, err := ipc.NewReader(r, ipc.WithAllocator(mem))
+		r, err := checkStreamSchema(r)
+		if err != nil {
+			yield(nil, &Error{File: name, Row: -1, Err: fmt.Errorf("%w: %v", ErrSyntax, err)})
+			return
+		}
+		// Through NewMessageReader, which applies arrow-go's default limits
+		// on a message's metadata and body (64 and 256 MiB): NewReader
+		// does not, and allocates up to 2 GiB for a length a damaged
+		// stream states.
+		sr, err := ipc.NewReaderFromMessageReader(ipc.NewMessageReader(r, ipc.WithAllocator(mem)), ipc.WithAllocator(mem))
 		if err != nil {
 			yield(nil, &Error{File: name, Row: -1, Err: fmt.Errorf("%w: %v", ErrSyntax, err)})
 			return
@@ -80,4 +93,19 @@ func ReadIPCFile[T any](ctx context.Context, name string, r ipc.ReadAtSeeker, me
 // ReadIPCStream streams the rows of an Arrow IPC stream into T (see Rows).
 func ReadIPCStream[T any](ctx context.Context, name string, r io.Reader, mem memory.Allocator) iter.Seq2[T, error] {
 	return Rows[T](name, IPCStreamRecords(ctx, name, r, mem))
+}
+
+// guard returns fn's results, with a panic while arrow-go parses damaged
+// bytes turned into an error naming what was read. arrow-go recovers such
+// panics itself in most of its IPC reader, but not (v18.8.0) while a file
+// reader parses the footer and schema or reads a batch's message header: a
+// changed byte there panics in flatbuffers.
+func guard[V any](what string, fn func() (V, error)) (v V, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			var zero V
+			v, err = zero, fmt.Errorf("arrow/ipc: cannot read the %s: %v", what, p)
+		}
+	}()
+	return fn()
 }

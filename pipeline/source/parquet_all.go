@@ -60,6 +60,9 @@ func ReadParquetAll[T any](ctx context.Context, r parquet.ReaderAtSeeker, opts *
 			if !errors.As(err, &re) {
 				return out, errors.Join(append(errs, &Error{File: o.Name, Row: -1, Err: err})...)
 			}
+			if re.Row < 0 { // a damaged column: nothing of the batch is usable
+				return out, errors.Join(append(errs, fromRowmap(o.Name, re))...)
+			}
 			errs = append(errs, fromRowmap(o.Name, re))
 			row++
 			start++

@@ -77,6 +77,11 @@ func decodeInto[T any](name string, plan *rowmap.Plan[T], rec arrow.RecordBatch,
 			yield(zero, &Error{File: name, Row: -1, Err: err})
 			return false
 		}
+		if re.Row < 0 { // a damaged column: nothing of the batch is usable
+			var zero T
+			yield(zero, fromRowmap(name, re))
+			return false
+		}
 		var zero T
 		*row++
 		if !yield(zero, fromRowmap(name, re)) {

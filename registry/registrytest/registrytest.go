@@ -36,6 +36,7 @@ func Run(t *testing.T, newStore func(t *testing.T) registry.Store) {
 	}{
 		{"RegisterAndRead", testRegisterAndRead},
 		{"InvalidInput", testInvalidInput},
+		{"InvalidUTF8", testInvalidUTF8},
 		{"ArchiveAndLatest", testArchiveAndLatest},
 		{"PromoteGateRollback", testPromoteGateRollback},
 		{"Delete", testDelete},
@@ -160,6 +161,71 @@ func testInvalidInput(t *testing.T, newStore func(t *testing.T) registry.Store) 
 }
 
 func nan() float64 { z := 0.0; return z / z }
+
+// testInvalidUTF8 tries every way free text enters the audit log or a
+// manifest with bytes that are not valid UTF-8: each write must be refused
+// with ErrInvalidText, and the log must still verify, export and import.
+// Valid non-ASCII text must be kept exactly.
+func testInvalidUTF8(t *testing.T, newStore func(t *testing.T) registry.Store) {
+	r := registry.New(newStore(t))
+	ctx := ctxAs("alice")
+	const bad, good = "caf\xe9 \xff", "café ✓ 🚀 \u2028 <&>"
+	mustRegister(t, r, "m", 1, registry.Metadata{Description: good, Tags: map[string]string{"team": good}, Params: map[string]string{good: good}})
+	mustRegister(t, r, "m", 2, registry.Metadata{})
+	if err := r.Promote(ctx, "m", "champion", 1, good, nil); err != nil {
+		t.Fatal(err)
+	}
+	writes := []struct {
+		name string
+		err  error
+	}{
+		{"Register(description)", errOf(r.Register(ctx, "m", parts(3), registry.Metadata{Description: bad}))},
+		{"Register(tag value)", errOf(r.Register(ctx, "m", parts(3), registry.Metadata{Tags: map[string]string{"team": bad}}))},
+		{"Register(param value)", errOf(r.Register(ctx, "m", parts(3), registry.Metadata{Params: map[string]string{"depth": bad}}))},
+		{"Register(param name)", errOf(r.Register(ctx, "m", parts(3), registry.Metadata{Params: map[string]string{bad: "4"}}))},
+		{"Register(metric name)", errOf(r.Register(ctx, "m", parts(3), registry.Metadata{Metrics: map[string]float64{bad: 1}}))},
+		{"Register(fingerprint)", errOf(r.Register(ctx, "m", parts(3), registry.Metadata{DataFingerprint: bad}))},
+		{"Register(principal)", errOf(r.Register(ctxAs(bad), "m", parts(3), registry.Metadata{}))},
+		{"Promote(reason)", r.Promote(ctx, "m", "champion", 2, bad, nil)},
+		{"Promote(principal)", r.Promote(ctxAs(bad), "m", "champion", 2, "ok", nil)},
+		{"Rollback(reason)", errOf(r.Rollback(ctx, "m", "champion", bad))},
+		{"SetTag(value)", r.SetTag(ctx, "m", 2, "team", bad, "ok")},
+		{"SetTag(reason)", r.SetTag(ctx, "m", 2, "team", "x", bad)},
+		{"DeleteTag(reason)", r.DeleteTag(ctx, "m", 1, "team", bad)},
+		{"Archive(reason)", r.Archive(ctx, "m", 2, bad)},
+		{"Delete(reason)", r.Delete(ctx, "m", 2, bad)},
+		{"DeleteAlias(reason)", r.DeleteAlias(ctx, "m", "champion", bad)},
+	}
+	for _, w := range writes {
+		if !errors.Is(w.err, registry.ErrInvalidText) {
+			t.Errorf("%s with invalid UTF-8 = %v; want ErrInvalidText", w.name, w.err)
+		}
+	}
+	es, err := r.Audit(ctx, "m")
+	if err != nil {
+		t.Fatalf("Audit() after refused writes = %v", err)
+	}
+	if len(es) != 3 || es[0].Reason != good || es[2].Reason != good {
+		t.Fatalf("Audit() = %+v; want 2 registrations and 1 promotion with reason %q", es, good)
+	}
+	v, err := r.Get(ctx, "m", 1)
+	if err != nil || v.Metadata.Description != good || v.Metadata.Tags["team"] != good || v.Metadata.Params[good] != good {
+		t.Fatalf("Get(m, 1) = %+v, %v; want metadata %q kept exactly", v.Metadata, err, good)
+	}
+	if vs, _ := r.Versions(ctx, "m", registry.Filter{Archived: true}); len(vs) != 2 {
+		t.Fatalf("Versions() = %d; want 2 (refused registrations stored nothing)", len(vs))
+	}
+	var buf bytes.Buffer
+	if err := r.Export(ctx, "m", &buf); err != nil {
+		t.Fatalf("Export() = %v", err)
+	}
+	if _, err := registry.New(newStore(t)).Import(ctx, &buf); err != nil {
+		t.Fatalf("Import() = %v", err)
+	}
+}
+
+// errOf drops the value of a (value, error) pair.
+func errOf[V any](_ V, err error) error { return err }
 
 func testArchiveAndLatest(t *testing.T, newStore func(t *testing.T) registry.Store) {
 	r := registry.New(newStore(t))
