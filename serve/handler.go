@@ -334,17 +334,24 @@ func (h *Handler[T]) route(r *http.Request, requestID string) (*Scorer[T], strin
 
 // admit applies the concurrency limit, the body limit and the timeout, and
 // recovers panics; it calls serve with everything in place.
-func (h *Handler[T]) admit(w http.ResponseWriter, r *http.Request, endpoint string, serve func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string, route *string) int) {
+// servedBy is who answered a request, for its metrics: the route and the
+// model's name and version. serve functions fill it once they know.
+type servedBy struct {
+	route, model string
+	version      int
+}
+
+func (h *Handler[T]) admit(w http.ResponseWriter, r *http.Request, endpoint string, serve func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string, by *servedBy) int) {
 	start := time.Now()
 	requestID := h.requestID(r)
 	w.Header().Set("X-Request-Id", requestID)
 	ctx, span := h.tel.tracer.Start(r.Context(), "loom.serve "+endpoint, trace.WithSpanKind(trace.SpanKindServer))
 	defer span.End()
-	status, route := http.StatusOK, ""
+	status, by := http.StatusOK, servedBy{}
 	h.tel.inflight.Add(ctx, 1)
 	defer func() {
 		h.tel.inflight.Add(ctx, -1)
-		h.tel.request(ctx, span, endpoint, route, status, time.Since(start))
+		h.tel.request(ctx, span, endpoint, by, status, time.Since(start))
 	}()
 	defer func() {
 		if v := recover(); v != nil {
@@ -398,7 +405,7 @@ func (h *Handler[T]) admit(w http.ResponseWriter, r *http.Request, endpoint stri
 		return
 	}
 	defer h.limit.release()
-	status = serve(ctx, w, body, requestID, &route)
+	status = serve(ctx, w, body, requestID, &by)
 }
 
 // bufPool holds request body buffers. Decoded rows copy what they keep,

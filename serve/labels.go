@@ -73,7 +73,7 @@ func (h *Handler[T]) recordPerformance(id string, batch bool, preds []Prediction
 }
 
 func (h *Handler[T]) labels(w http.ResponseWriter, r *http.Request) {
-	h.admit(w, r, "labels", func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string, _ *string) int {
+	h.admit(w, r, "labels", func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string, _ *servedBy) int {
 		if detail, ok := checkJSON(r); !ok {
 			writeProblem(w, http.StatusUnsupportedMediaType, problemUnsupported, detail, requestID, nil)
 			return http.StatusUnsupportedMediaType

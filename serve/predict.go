@@ -89,9 +89,12 @@ func instances(body []byte, maxBatch int) (raws [][]byte, batch bool, err error)
 }
 
 func (h *Handler[T]) predict(w http.ResponseWriter, r *http.Request) {
-	h.admit(w, r, "predict", func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string, routeOut *string) int {
+	h.admit(w, r, "predict", func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string, by *servedBy) int {
 		s, route := h.route(r, requestID)
-		*routeOut = route
+		by.route = route
+		if s != nil {
+			by.model, by.version = s.info.Name, s.info.Version
+		}
 		if s == nil {
 			writeProblem(w, http.StatusServiceUnavailable, problemNotReady, "no model has been loaded yet", requestID, nil)
 			return http.StatusServiceUnavailable

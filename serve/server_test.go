@@ -166,6 +166,11 @@ func TestTelemetry(t *testing.T) {
 				for _, dp := range d.DataPoints {
 					st, _ := dp.Attributes.Value("http.response.status_code")
 					got[fmt.Sprint(m.Name, "/", st.String())] = fmt.Sprint(dp.Value)
+					if m.Name == "loom.serve.requests" {
+						model, _ := dp.Attributes.Value("loom.model")
+						version, _ := dp.Attributes.Value("loom.model_version")
+						got[fmt.Sprint(m.Name, "/", st.String(), "/model")] = model.Emit() + " v" + version.Emit()
+					}
 				}
 			case metricdata.Histogram[float64]:
 				for _, dp := range d.DataPoints {
@@ -175,7 +180,8 @@ func TestTelemetry(t *testing.T) {
 			}
 		}
 	}
-	for k, want := range map[string]string{"loom.serve.requests/200": "1", "loom.serve.requests/400": "1", "loom.serve.duration/200": "1", "loom.serve.inflight/": "0"} {
+	for k, want := range map[string]string{"loom.serve.requests/200": "1", "loom.serve.requests/400": "1", "loom.serve.duration/200": "1", "loom.serve.inflight/": "0",
+		"loom.serve.requests/200/model": "churn v7", "loom.serve.requests/400/model": "churn v7"} {
 		if got[k] != want {
 			t.Errorf("metric %s = %q; want %s (all: %v)", k, got[k], want, got)
 		}

@@ -51,8 +51,11 @@ func newTelemetry(tp trace.TracerProvider, mp metric.MeterProvider) *telemetry {
 	return t
 }
 
-func (t *telemetry) request(ctx context.Context, span trace.Span, endpoint, route string, status int, d time.Duration) {
-	attrs := metric.WithAttributes(attrEndpoint.String(endpoint), attrRoute.String(route), attrStatus.Int(status))
+// request records one answered request: its count and latency by
+// endpoint, route, model, model version and status.
+func (t *telemetry) request(ctx context.Context, span trace.Span, endpoint string, by servedBy, status int, d time.Duration) {
+	attrs := metric.WithAttributes(attrEndpoint.String(endpoint), attrRoute.String(by.route), attrModel.String(by.model),
+		attrVersion.Int(by.version), attrStatus.Int(status))
 	t.requests.Add(ctx, 1, attrs)
 	t.latency.Record(ctx, d.Seconds(), attrs)
 	span.SetAttributes(attrStatus.Int(status))

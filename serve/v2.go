@@ -142,12 +142,13 @@ func writeV2Error(w http.ResponseWriter, status int, typ, detail, requestID stri
 }
 
 func (h *Handler[T]) v2Infer(w http.ResponseWriter, r *http.Request) {
-	h.admit(w, r, "v2.infer", func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string, route *string) int {
-		*route = "champion"
+	h.admit(w, r, "v2.infer", func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string, by *servedBy) int {
+		by.route = "champion"
 		s := h.v2Model(w, r)
 		if s == nil {
 			return http.StatusNotFound
 		}
+		by.model, by.version = s.info.Name, s.info.Version
 		if detail, ok := checkJSON(r); !ok {
 			writeV2Error(w, http.StatusUnsupportedMediaType, problemUnsupported, detail, requestID)
 			return http.StatusUnsupportedMediaType

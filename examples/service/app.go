@@ -14,6 +14,7 @@ import (
 	"github.com/loomml/loom/model"
 	"github.com/loomml/loom/registry"
 	"github.com/loomml/loom/serve"
+	"go.opentelemetry.io/otel/metric"
 )
 
 type Customer = customers.Customer
@@ -31,7 +32,11 @@ type app struct {
 	alerts []drift.Alert
 }
 
-func newApp(ctx context.Context, reg *registry.Registry, alias string, monitor bool) (*app, error) {
+// newApp builds the service over the registry, serving the version that
+// alias points at; with monitor, drift and performance monitors watch the
+// traffic. Its metrics go to mp and are scraped at /metrics from
+// metricsHandler.
+func newApp(ctx context.Context, reg *registry.Registry, alias string, monitor bool, mp metric.MeterProvider, metricsHandler http.Handler) (*app, error) {
 	ctx, stop := context.WithCancel(ctx)
 	a := &app{mux: http.NewServeMux(), model: serve.NewSwap[Customer](nil), stop: stop}
 	// The drift reference, its columns and methods travel with the bundle.
@@ -57,6 +62,7 @@ func newApp(ctx context.Context, reg *registry.Registry, alias string, monitor b
 	}
 	if monitor {
 		a.monitor, err = loaded.NewMonitor(&drift.MonitorOptions{
+			MeterProvider: mp,
 			Window:      drift.Window{Rows: 10000},
 			OnAlert:     onAlert,
 			Performance: a.perf,
@@ -72,7 +78,7 @@ func newApp(ctx context.Context, reg *registry.Registry, alias string, monitor b
 		stop()
 		return nil, err
 	}
-	opts := &serve.Options[Customer]{RejectUnknownFields: true, Performance: a.perf}
+	opts := &serve.Options[Customer]{RejectUnknownFields: true, Performance: a.perf, MeterProvider: mp}
 	if a.monitor != nil {
 		opts.Observe = func(c *Customer, _ serve.Prediction) { a.monitor.Observe(c) }
 	}
@@ -80,6 +86,17 @@ func newApp(ctx context.Context, reg *registry.Registry, alias string, monitor b
 
 	a.mux.Handle("/models/churn/", http.StripPrefix("/models/churn", a.handler))
 	a.mux.HandleFunc("POST /signup", a.signup)
+	a.mux.Handle("GET /metrics", metricsHandler)
+	// Probes of the service as a whole: live while the process runs, ready
+	// once a model is loaded (the model's own are under /models/churn/).
+	a.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
+	a.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if s := a.model.Current(); s == nil {
+			http.Error(w, "no model loaded", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ready\n"))
+	})
 	a.mux.HandleFunc("GET /drift", a.drift)
 	return a, nil
 }

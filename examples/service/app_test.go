@@ -62,7 +62,11 @@ func TestService(t *testing.T) {
 	if err := reg.Promote(ctx, "churn", "champion", v1.Number, "first", nil); err != nil {
 		t.Fatal(err)
 	}
-	a, err := newApp(ctx, reg, "champion", true)
+	mp, metrics, err := newMetrics()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := newApp(ctx, reg, "champion", true, mp, metrics)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,5 +131,28 @@ func TestService(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || !strings.Contains(string(b), `"columns"`) {
 		t.Fatalf("drift = %d %s", resp.StatusCode, b)
+	}
+	// Prometheus metrics name the model and version that answered; the
+	// service's own probes answer.
+	get := func(path string) (int, string) {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	code, text := get("/metrics")
+	for _, want := range []string{`loom_serve_requests_total{`, `loom_model="churn"`, `loom_model_version="1"`, `loom_model_version="2"`, `loom_serve_duration_seconds_bucket{`} {
+		if code != 200 || !strings.Contains(text, want) {
+			t.Errorf("/metrics = %d, lacks %s", code, want)
+		}
+	}
+	if code, _ := get("/healthz"); code != 200 {
+		t.Errorf("/healthz = %d", code)
+	}
+	if code, _ := get("/readyz"); code != 200 {
+		t.Errorf("/readyz = %d", code)
 	}
 }

@@ -16,6 +16,8 @@
 //	curl -s localhost:8080/models/churn/predict -H 'Content-Type: application/json' -H 'X-Request-Id: r-1' -d '{"age": 34, "score": 0.8, "segment": "low", "region": "north"}'
 //	curl -s localhost:8080/models/churn/labels -H 'Content-Type: application/json' -d '{"id": "r-1", "label": 1}'
 //	curl -s localhost:8080/drift
+//	curl -s localhost:8080/metrics               # Prometheus text format
+//	curl -s localhost:8080/readyz
 //
 // Promote another version (from another process, even) and the service
 // swaps to it within a second, without failing a request in flight.
@@ -49,7 +51,11 @@ func main() {
 		log.Fatal(err)
 	}
 	defer reg.Close()
-	a, err := newApp(ctx, reg, "champion", *monitor)
+	mp, metrics, err := newMetrics()
+	if err != nil {
+		log.Fatal(err)
+	}
+	a, err := newApp(ctx, reg, "champion", *monitor, mp, metrics)
 	if err != nil {
 		log.Fatalf("service: %v (run `go run ./examples/quickstart` first to train and register a model)", err)
 	}
