@@ -63,9 +63,9 @@ func newApp(ctx context.Context, reg *registry.Registry, alias string, monitor b
 	if monitor {
 		a.monitor, err = loaded.NewMonitor(&drift.MonitorOptions{
 			MeterProvider: mp,
-			Window:      drift.Window{Rows: 10000},
-			OnAlert:     onAlert,
-			Performance: a.perf,
+			Window:        drift.Window{Rows: 10000},
+			OnAlert:       onAlert,
+			Performance:   a.perf,
 		})
 		if err != nil {
 			stop()
