@@ -101,7 +101,9 @@ func FuzzDecode(f *testing.F) {
 				}
 				continue
 			}
-			if _, ok := m.(interface{ Raw(dst, x []float64) []float64 }); !ok {
+			if _, ok := m.(interface {
+				Raw(dst, x []float64) []float64
+			}); !ok {
 				continue // another kind
 			}
 			x := make([]float64, m.Info().Features)

@@ -23,21 +23,21 @@ func TestPredictRoutes(t *testing.T) {
 		x    []float64
 		want float64
 	}{
-		{[]float64{0.2, 1}, 1},            // numeric left
-		{[]float64{0.5, 1}, 1},            // threshold itself goes left
-		{[]float64{nan, 9}, 1},            // missing goes left
-		{[]float64{0.7, 1}, -2},           // code 1 in the set
-		{[]float64{0.7, 3}, -2},           // code 3 in the set
-		{[]float64{0.7, 2}, 3},            // code 2 not in the set
-		{[]float64{0.7, nan}, 3},          // missing category goes right
-		{[]float64{0.7, 1.5}, 3},          // fractional code counts as missing
-		{[]float64{0.7, -1}, 3},           // negative code
-		{[]float64{0.7, 64}, 3},           // beyond the bitset
-		{[]float64{math.Inf(1), 3}, -2},   // +Inf is a number above the threshold
-		{[]float64{math.Inf(-1), 2}, 1},   // -Inf goes left
-		{[]float64{0.7, math.Inf(1)}, 3},  // infinite code
-		{[]float64{0.7, 1e300}, 3},        // huge code
-		{[]float64{0.7, -1e300}, 3},       // huge negative code
+		{[]float64{0.2, 1}, 1},           // numeric left
+		{[]float64{0.5, 1}, 1},           // threshold itself goes left
+		{[]float64{nan, 9}, 1},           // missing goes left
+		{[]float64{0.7, 1}, -2},          // code 1 in the set
+		{[]float64{0.7, 3}, -2},          // code 3 in the set
+		{[]float64{0.7, 2}, 3},           // code 2 not in the set
+		{[]float64{0.7, nan}, 3},         // missing category goes right
+		{[]float64{0.7, 1.5}, 3},         // fractional code counts as missing
+		{[]float64{0.7, -1}, 3},          // negative code
+		{[]float64{0.7, 64}, 3},          // beyond the bitset
+		{[]float64{math.Inf(1), 3}, -2},  // +Inf is a number above the threshold
+		{[]float64{math.Inf(-1), 2}, 1},  // -Inf goes left
+		{[]float64{0.7, math.Inf(1)}, 3}, // infinite code
+		{[]float64{0.7, 1e300}, 3},       // huge code
+		{[]float64{0.7, -1e300}, 3},      // huge negative code
 		{[]float64{0.7, math.Copysign(0, -1)}, 3},
 	} {
 		if got := m.Predict(c.x); got != c.want+0.5 {
