@@ -17,9 +17,9 @@ const almostInf = 1e300
 // binner maps feature values to bins: bins 0 .. nbins[f]-1 for values,
 // bin missing (= MaxBins) for NaN.
 type binner struct {
-	thresholds [][]float64 // per feature, increasing; value v is in bin b when thr[b-1] < v <= thr[b]
-	nbins      []int       // non-missing bins per feature: len(thresholds)+1 (categories: codes seen + 1)
-	missing    uint8       // the missing-value bin
+	thresholds  [][]float64 // per feature, increasing; value v is in bin b when thr[b-1] < v <= thr[b]
+	nbins       []int       // non-missing bins per feature: len(thresholds)+1 (categories: codes seen + 1)
+	missing     uint8       // the missing-value bin
 	categorical []bool
 	known       [][4]uint64 // categorical features: codes seen in training
 }

@@ -67,9 +67,9 @@ func weightedMean(y, w []float64) float64 {
 
 type squared struct{}
 
-func (squared) outputs() int                       { return 1 }
-func (squared) link() tree.Link                    { return tree.Identity }
-func (squared) constHessian() bool                 { return true }
+func (squared) outputs() int                      { return 1 }
+func (squared) link() tree.Link                   { return tree.Identity }
+func (squared) constHessian() bool                { return true }
 func (squared) baseline(y, w []float64) []float64 { return []float64{weightedMean(y, w)} }
 func (squared) gradients(g, h []float32, raw, y, w []float64, lo, hi, _ int) {
 	for i := lo; i < hi; i++ {
@@ -221,9 +221,9 @@ func expit(z float64) float64 {
 // indices.
 type multinomial struct{ k int }
 
-func (m multinomial) outputs() int       { return m.k }
-func (multinomial) link() tree.Link      { return tree.Softmax }
-func (multinomial) constHessian() bool   { return false }
+func (m multinomial) outputs() int     { return m.k }
+func (multinomial) link() tree.Link    { return tree.Softmax }
+func (multinomial) constHessian() bool { return false }
 func (m multinomial) baseline(y, w []float64) []float64 {
 	out := make([]float64, m.k)
 	total := 0.0
