@@ -100,7 +100,8 @@ func thresholds(col []float64, maxBins int) []float64 {
 	return mid
 }
 
-// binColumn writes the bins of column f of the given rows of X into dst.
+// binColumn writes the bins of column f of the given rows of X into
+// dst[i*p+f] for the i-th row.
 func (b *binner) binColumn(dst []uint8, X []float64, p, f int, rows []int) {
 	if b.categorical != nil && b.categorical[f] {
 		nb := b.nbins[f]
@@ -108,9 +109,9 @@ func (b *binner) binColumn(dst []uint8, X []float64, p, f int, rows []int) {
 			v := X[r*p+f]
 			c := int(v)
 			if math.IsNaN(v) || float64(c) != v || c < 0 || c >= nb || b.known[f][c>>6]>>(c&63)&1 == 0 {
-				dst[i] = b.missing
+				dst[i*p+f] = b.missing
 			} else {
-				dst[i] = uint8(c)
+				dst[i*p+f] = uint8(c)
 			}
 		}
 		return
@@ -119,7 +120,7 @@ func (b *binner) binColumn(dst []uint8, X []float64, p, f int, rows []int) {
 	for i, r := range rows {
 		v := X[r*p+f]
 		if math.IsNaN(v) {
-			dst[i] = b.missing
+			dst[i*p+f] = b.missing
 			continue
 		}
 		lo, hi := 0, len(thr)
@@ -131,18 +132,16 @@ func (b *binner) binColumn(dst []uint8, X []float64, p, f int, rows []int) {
 				lo = m + 1
 			}
 		}
-		dst[i] = uint8(lo)
+		dst[i*p+f] = uint8(lo)
 	}
 }
 
-// bin returns the column-major bins of the given rows of X: column f at
-// [f*len(rows), (f+1)*len(rows)).
+// bin returns the row-major bins of the given rows of X: p bins per row.
 func (b *binner) bin(X []float64, p int, rows []int, workers int) []uint8 {
-	n := len(rows)
-	out := make([]uint8, n*p)
+	out := make([]uint8, len(rows)*p)
 	parallel(p, workers, func(lo, hi int) {
 		for f := lo; f < hi; f++ {
-			b.binColumn(out[f*n:(f+1)*n], X, p, f, rows)
+			b.binColumn(out, X, p, f, rows)
 		}
 	})
 	return out

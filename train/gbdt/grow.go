@@ -13,7 +13,7 @@ import (
 type grower struct {
 	s         splitter
 	n, p      int
-	bins      []uint8 // column-major, n rows per column
+	bins      []uint8 // row-major, p bins per row
 	constHess bool
 	maxLeaves int
 	maxDepth  int
@@ -23,8 +23,7 @@ type grower struct {
 
 	rows    []uint32 // row indices, partitioned by node
 	scratch []uint32
-	og, oh  []float32 // gradients gathered in row order of a node
-	g, h    []float32 // gradients of the current output
+	gh      []float32 // gradient and hessian of each row, current output
 	pool    [][]featHist
 	splits  []split // per feature, scratch
 
@@ -74,27 +73,17 @@ func (g *grower) putHist(h []featHist) {
 	}
 }
 
-// build computes the histogram of node nd's rows.
+// build computes the histogram of node nd's rows, features split among
+// the workers (each feature's sums run in row order, whatever the
+// number of workers).
 func (g *grower) build(nd *gnode) {
 	nd.hist = g.getHist()
 	rows := g.rows[nd.start:nd.end]
-	gg, hh := g.g, g.h
 	if nd.end-nd.start == g.n {
 		rows = nil // the root: every row, in order
-	} else {
-		og, oh := g.og[:len(rows)], g.oh[:len(rows)]
-		for j, r := range rows {
-			og[j] = gg[r]
-			if !g.constHess {
-				oh[j] = hh[r]
-			}
-		}
-		gg, hh = og, oh
 	}
 	parallel(g.p, g.workers, func(lo, hi int) {
-		for f := lo; f < hi; f++ {
-			histFeature(&nd.hist[f], g.bins[f*g.n:(f+1)*g.n], rows, gg, hh, g.constHess)
-		}
+		histRows(nd.hist, g.bins, g.p, lo, hi, rows, g.gh, g.constHess)
 	})
 }
 
@@ -126,13 +115,13 @@ func (g *grower) grow(ctx context.Context) error {
 	}
 	var sg, sh float64
 	for i := range g.n {
-		sg += float64(g.g[i])
+		sg += float64(g.gh[2*i])
 	}
 	if g.constHess {
 		sh = float64(g.n)
 	} else {
 		for i := range g.n {
-			sh += float64(g.h[i])
+			sh += float64(g.gh[2*i+1])
 		}
 	}
 	root := &gnode{end: g.n, g: sg, h: sh, lower: math.Inf(-1), upper: math.Inf(1)}
@@ -244,12 +233,13 @@ func (g *grower) finalize(nd *gnode) {
 // split partitions nd's rows by its split and returns its two children.
 func (g *grower) split(nd *gnode) (left, right *gnode) {
 	sp := &nd.sp
-	col := g.bins[sp.feature*g.n : (sp.feature+1)*g.n]
 	rows := g.rows[nd.start:nd.end]
 	nl, nr := 0, 0
 	miss := g.s.missing
+	col := g.bins[sp.feature:]
+	p := g.p
 	for _, r := range rows {
-		if sp.goesLeft(col[r], miss) {
+		if sp.goesLeft(col[int(r)*p], miss) {
 			rows[nl] = r
 			nl++
 		} else {

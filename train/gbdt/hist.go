@@ -34,46 +34,72 @@ func parallel(n, workers int, fn func(lo, hi int)) {
 	_ = g.Wait()
 }
 
-// histFeature accumulates the rows of one feature's column into hf: rows
-// nil means every row in order (the root), with gradients g and h indexed
-// by row; otherwise g and h are ordered like rows.
-func histFeature(hf *featHist, col []uint8, rows []uint32, g, h []float32, constHess bool) {
-	*hf = featHist{}
+// histRows accumulates features [lo, hi) of the given rows (nil: every
+// row in order, the root) into hist: bins is row-major with p bytes per
+// row, gh holds each row's gradient and hessian side by side.
+func histRows(hist []featHist, bins []uint8, p, lo, hi int, rows []uint32, gh []float32, constHess bool) {
+	hs := hist[lo:hi]
+	for f := range hs {
+		hs[f] = featHist{}
+	}
+	w := hi - lo
 	switch {
 	case rows == nil && constHess:
-		g = g[:len(col)]
-		for i, b := range col {
-			e := &hf[b]
-			e.g += float64(g[i])
-			e.n++
+		n := len(gh) / 2
+		for r := range n {
+			g := float64(gh[2*r])
+			b := bins[r*p+lo : r*p+lo+w]
+			b = b[:len(hs)]
+			for f, v := range b {
+				e := &hs[f][v]
+				e.g += g
+				e.n++
+			}
 		}
 	case rows == nil:
-		g, h = g[:len(col)], h[:len(col)]
-		for i, b := range col {
-			e := &hf[b]
-			e.g += float64(g[i])
-			e.h += float64(h[i])
-			e.n++
+		n := len(gh) / 2
+		for r := range n {
+			g, h := float64(gh[2*r]), float64(gh[2*r+1])
+			b := bins[r*p+lo : r*p+lo+w]
+			b = b[:len(hs)]
+			for f, v := range b {
+				e := &hs[f][v]
+				e.g += g
+				e.h += h
+				e.n++
+			}
 		}
 	case constHess:
-		g = g[:len(rows)]
-		for j, r := range rows {
-			e := &hf[col[r]]
-			e.g += float64(g[j])
-			e.n++
+		for _, r := range rows {
+			g := float64(gh[2*r])
+			o := int(r)*p + lo
+			b := bins[o : o+w]
+			b = b[:len(hs)]
+			for f, v := range b {
+				e := &hs[f][v]
+				e.g += g
+				e.n++
+			}
 		}
 	default:
-		g, h = g[:len(rows)], h[:len(rows)]
-		for j, r := range rows {
-			e := &hf[col[r]]
-			e.g += float64(g[j])
-			e.h += float64(h[j])
-			e.n++
+		for _, r := range rows {
+			g, h := float64(gh[2*r]), float64(gh[2*r+1])
+			o := int(r)*p + lo
+			b := bins[o : o+w]
+			b = b[:len(hs)]
+			for f, v := range b {
+				e := &hs[f][v]
+				e.g += g
+				e.h += h
+				e.n++
+			}
 		}
 	}
 	if constHess {
-		for b := range hf {
-			hf[b].h = float64(hf[b].n)
+		for f := range hs {
+			for b := range hs[f] {
+				hs[f][b].h = float64(hs[f][b].n)
+			}
 		}
 	}
 }
