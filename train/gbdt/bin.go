@@ -100,8 +100,7 @@ func thresholds(col []float64, maxBins int) []float64 {
 	return mid
 }
 
-// binColumn writes the bins of column f of the given rows of X into
-// dst[i*p+f] for the i-th row.
+// binColumn writes the bins of column f of the given rows of X into dst.
 func (b *binner) binColumn(dst []uint8, X []float64, p, f int, rows []int) {
 	if b.categorical != nil && b.categorical[f] {
 		nb := b.nbins[f]
@@ -109,39 +108,44 @@ func (b *binner) binColumn(dst []uint8, X []float64, p, f int, rows []int) {
 			v := X[r*p+f]
 			c := int(v)
 			if math.IsNaN(v) || float64(c) != v || c < 0 || c >= nb || b.known[f][c>>6]>>(c&63)&1 == 0 {
-				dst[i*p+f] = b.missing
+				dst[i] = b.missing
 			} else {
-				dst[i*p+f] = uint8(c)
+				dst[i] = uint8(c)
 			}
 		}
 		return
 	}
-	thr := b.thresholds[f]
+	// Pad the thresholds to 255 with +Inf so that an 8-step search
+	// without branches finds the number of thresholds below v.
+	var thr [256]float64
+	n := copy(thr[:255], b.thresholds[f])
+	for i := n; i < len(thr); i++ {
+		thr[i] = math.Inf(1)
+	}
 	for i, r := range rows {
 		v := X[r*p+f]
 		if math.IsNaN(v) {
-			dst[i*p+f] = b.missing
+			dst[i] = b.missing
 			continue
 		}
-		lo, hi := 0, len(thr)
-		for lo < hi {
-			m := int(uint(lo+hi) >> 1)
-			if v <= thr[m] {
-				hi = m
-			} else {
-				lo = m + 1
+		base := 0
+		for half := 128; half > 0; half >>= 1 {
+			if thr[base+half-1] < v {
+				base += half
 			}
 		}
-		dst[i*p+f] = uint8(lo)
+		dst[i] = uint8(base)
 	}
 }
 
-// bin returns the row-major bins of the given rows of X: p bins per row.
+// bin returns the column-major bins of the given rows of X: column f at
+// [f*len(rows), (f+1)*len(rows)).
 func (b *binner) bin(X []float64, p int, rows []int, workers int) []uint8 {
-	out := make([]uint8, len(rows)*p)
+	n := len(rows)
+	out := make([]uint8, n*p)
 	parallel(p, workers, func(lo, hi int) {
 		for f := lo; f < hi; f++ {
-			b.binColumn(out, X, p, f, rows)
+			b.binColumn(out[f*n:(f+1)*n], X, p, f, rows)
 		}
 	})
 	return out

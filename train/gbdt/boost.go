@@ -224,7 +224,7 @@ const lossBlock = 8192
 // data is one side (training or validation) of a fit.
 type data struct {
 	n    int
-	bins []uint8 // row-major
+	bins []uint8 // column-major
 	y, w []float64
 	raw  []float64 // row-major, outputs per row
 }
@@ -312,12 +312,7 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 	}
 	hasMissing := make([]bool, p)
 	for f := range p {
-		for i := range tr.n {
-			if tr.bins[i*p+f] == bn.missing {
-				hasMissing[f] = true
-				break
-			}
-		}
+		hasMissing[f] = slices.Contains(tr.bins[f*tr.n:(f+1)*tr.n], bn.missing)
 	}
 	constHess := obj.constHessian() && tr.w == nil
 	nt := tr.n
@@ -326,9 +321,10 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 			nbins: bn.nbins, hasMissing: hasMissing, missing: bn.missing, categorical: d.Categorical, monotonic: cfg.monotonic},
 		n: nt, p: p, bins: tr.bins, constHess: constHess, maxLeaves: cfg.maxLeaves, maxDepth: cfg.maxDepth,
 		lr: cfg.lr, workers: workers, bn: bn,
-		rows: make([]uint32, nt), scratch: make([]uint32, nt), splits: make([]split, p),
+		rows: make([]uint32, nt), scratch: make([]uint32, nt), og: make([]float32, nt), oh: make([]float32, nt),
+		splits: make([]split, p),
 	}
-	GH := make([]float32, 2*K*nt)
+	G, H := make([]float32, K*nt), make([]float32, K*nt)
 	blocks := (nt + lossBlock - 1) / lossBlock
 	var trees []tree.Tree
 	track := early || cfg.progress != nil
@@ -338,10 +334,10 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 	}
 	for it := range cfg.maxIter {
 		parallel(blocks, workers, func(lo, hi int) {
-			obj.gradients(GH, tr.raw, tr.y, tr.w, lo*lossBlock, min(hi*lossBlock, nt), nt)
+			obj.gradients(G, H, tr.raw, tr.y, tr.w, lo*lossBlock, min(hi*lossBlock, nt), nt)
 		})
 		for k := range K {
-			g.gh = GH[2*k*nt : 2*(k+1)*nt]
+			g.g, g.h = G[k*nt:(k+1)*nt], H[k*nt:(k+1)*nt]
 			if err := g.grow(ctx); err != nil {
 				return nil, err
 			}
@@ -434,13 +430,11 @@ func (g *grower) medianLeaves(tr *data) {
 // margins, walking it in bin space.
 func (g *grower) predictBinned(val *data, K, k int) {
 	miss := g.s.missing
-	p := g.p
 	for i := range val.n {
 		j := int32(0)
-		row := val.bins[i*p : (i+1)*p]
 		for g.binned[j].feature >= 0 {
 			b := &g.binned[j]
-			if b.sp.goesLeft(row[b.feature], miss) {
+			if b.sp.goesLeft(val.bins[int(b.feature)*val.n+i], miss) {
 				j = b.left
 			} else {
 				j = b.left + 1

@@ -13,7 +13,7 @@ import (
 type grower struct {
 	s         splitter
 	n, p      int
-	bins      []uint8 // row-major, p bins per row
+	bins      []uint8 // column-major, n rows per column
 	constHess bool
 	maxLeaves int
 	maxDepth  int
@@ -23,7 +23,8 @@ type grower struct {
 
 	rows    []uint32 // row indices, partitioned by node
 	scratch []uint32
-	gh      []float32 // gradient and hessian of each row, current output
+	og, oh  []float32 // gradients gathered in row order of a node
+	g, h    []float32 // gradients of the current output
 	pool    [][]featHist
 	splits  []split // per feature, scratch
 
@@ -73,17 +74,39 @@ func (g *grower) putHist(h []featHist) {
 	}
 }
 
-// build computes the histogram of node nd's rows, features split among
-// the workers (each feature's sums run in row order, whatever the
-// number of workers).
+// build computes the histogram of node nd's rows.
 func (g *grower) build(nd *gnode) {
 	nd.hist = g.getHist()
 	rows := g.rows[nd.start:nd.end]
+	gg, hh := g.g, g.h
 	if nd.end-nd.start == g.n {
 		rows = nil // the root: every row, in order
+	} else {
+		og, oh := g.og[:len(rows)], g.oh[:len(rows)]
+		for j, r := range rows {
+			og[j] = gg[r]
+			if !g.constHess {
+				oh[j] = hh[r]
+			}
+		}
+		gg, hh = og, oh
 	}
-	parallel(g.p, g.workers, func(lo, hi int) {
-		histRows(nd.hist, g.bins, g.p, lo, hi, rows, g.gh, g.constHess)
+	// Features go by groups of four (one pass over the rows fills four
+	// histograms, which fit in the L1 cache together), groups split
+	// among the workers; each feature's sums run in row order, so the
+	// result does not depend on the number of workers.
+	groups := (g.p + 3) / 4
+	parallel(groups, g.workers, func(lo, hi int) {
+		for q := lo; q < hi; q++ {
+			f := 4 * q
+			if f+4 <= g.p {
+				hist4((*[4]featHist)(nd.hist[f:f+4]), g.bins[f*g.n:(f+4)*g.n], g.n, rows, gg, hh, g.constHess)
+				continue
+			}
+			for ; f < g.p; f++ {
+				histFeature(&nd.hist[f], g.bins[f*g.n:(f+1)*g.n], rows, gg, hh, g.constHess)
+			}
+		}
 	})
 }
 
@@ -115,13 +138,13 @@ func (g *grower) grow(ctx context.Context) error {
 	}
 	var sg, sh float64
 	for i := range g.n {
-		sg += float64(g.gh[2*i])
+		sg += float64(g.g[i])
 	}
 	if g.constHess {
 		sh = float64(g.n)
 	} else {
 		for i := range g.n {
-			sh += float64(g.gh[2*i+1])
+			sh += float64(g.h[i])
 		}
 	}
 	root := &gnode{end: g.n, g: sg, h: sh, lower: math.Inf(-1), upper: math.Inf(1)}
@@ -233,19 +256,23 @@ func (g *grower) finalize(nd *gnode) {
 // split partitions nd's rows by its split and returns its two children.
 func (g *grower) split(nd *gnode) (left, right *gnode) {
 	sp := &nd.sp
+	col := g.bins[sp.feature*g.n : (sp.feature+1)*g.n]
 	rows := g.rows[nd.start:nd.end]
-	nl, nr := 0, 0
-	miss := g.s.missing
-	col := g.bins[sp.feature:]
-	p := g.p
-	for _, r := range rows {
-		if sp.goesLeft(col[int(r)*p], miss) {
-			rows[nl] = r
-			nl++
-		} else {
-			g.scratch[nr] = r
-			nr++
+	var goLeft [256]uint8 // 1 where the bin goes left
+	for b := range goLeft {
+		if sp.goesLeft(uint8(b), g.s.missing) {
+			goLeft[b] = 1
 		}
+	}
+	scratch := g.scratch
+	nl, nr := 0, 0
+	for _, r := range rows {
+		// Branch-free stable partition: rows[nl] was already read.
+		l := int(goLeft[col[r]])
+		rows[nl] = r
+		scratch[nr] = r
+		nl += l
+		nr += 1 - l
 	}
 	copy(rows[nl:], g.scratch[:nr])
 	mid := nd.start + nl

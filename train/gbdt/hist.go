@@ -34,71 +34,136 @@ func parallel(n, workers int, fn func(lo, hi int)) {
 	_ = g.Wait()
 }
 
-// histRows accumulates features [lo, hi) of the given rows (nil: every
-// row in order, the root) into hist: bins is row-major with p bytes per
-// row, gh holds each row's gradient and hessian side by side.
-func histRows(hist []featHist, bins []uint8, p, lo, hi int, rows []uint32, gh []float32, constHess bool) {
-	hs := hist[lo:hi]
-	for f := range hs {
-		hs[f] = featHist{}
-	}
-	w := hi - lo
+// histFeature accumulates the rows of one feature's column into hf: rows
+// nil means every row in order (the root), with gradients g and h indexed
+// by row; otherwise g and h are ordered like rows.
+func histFeature(hf *featHist, col []uint8, rows []uint32, g, h []float32, constHess bool) {
+	*hf = featHist{}
 	switch {
 	case rows == nil && constHess:
-		n := len(gh) / 2
-		for r := range n {
-			g := float64(gh[2*r])
-			b := bins[r*p+lo : r*p+lo+w]
-			b = b[:len(hs)]
-			for f, v := range b {
-				e := &hs[f][v]
-				e.g += g
-				e.n++
-			}
+		g = g[:len(col)]
+		for i, b := range col {
+			e := &hf[b]
+			e.g += float64(g[i])
+			e.n++
 		}
 	case rows == nil:
-		n := len(gh) / 2
-		for r := range n {
-			g, h := float64(gh[2*r]), float64(gh[2*r+1])
-			b := bins[r*p+lo : r*p+lo+w]
-			b = b[:len(hs)]
-			for f, v := range b {
-				e := &hs[f][v]
-				e.g += g
-				e.h += h
-				e.n++
-			}
+		g, h = g[:len(col)], h[:len(col)]
+		for i, b := range col {
+			e := &hf[b]
+			e.g += float64(g[i])
+			e.h += float64(h[i])
+			e.n++
 		}
 	case constHess:
-		for _, r := range rows {
-			g := float64(gh[2*r])
-			o := int(r)*p + lo
-			b := bins[o : o+w]
-			b = b[:len(hs)]
-			for f, v := range b {
-				e := &hs[f][v]
-				e.g += g
-				e.n++
-			}
+		g = g[:len(rows)]
+		for j, r := range rows {
+			e := &hf[col[r]]
+			e.g += float64(g[j])
+			e.n++
 		}
 	default:
-		for _, r := range rows {
-			g, h := float64(gh[2*r]), float64(gh[2*r+1])
-			o := int(r)*p + lo
-			b := bins[o : o+w]
-			b = b[:len(hs)]
-			for f, v := range b {
-				e := &hs[f][v]
-				e.g += g
-				e.h += h
-				e.n++
-			}
+		g, h = g[:len(rows)], h[:len(rows)]
+		for j, r := range rows {
+			e := &hf[col[r]]
+			e.g += float64(g[j])
+			e.h += float64(h[j])
+			e.n++
 		}
 	}
 	if constHess {
-		for f := range hs {
-			for b := range hs[f] {
-				hs[f][b].h = float64(hs[f][b].n)
+		for b := range hf {
+			hf[b].h = float64(hf[b].n)
+		}
+	}
+}
+
+// hist4 is histFeature for four adjacent features at once: cols holds
+// their four columns of n bins.
+func hist4(hs *[4]featHist, cols []uint8, n int, rows []uint32, g, h []float32, constHess bool) {
+	*hs = [4]featHist{}
+	c0, c1, c2, c3 := cols[:n], cols[n:2*n], cols[2*n:3*n], cols[3*n:4*n]
+	h0, h1, h2, h3 := &hs[0], &hs[1], &hs[2], &hs[3]
+	if rows == nil {
+		g = g[:n]
+		c1, c2, c3 = c1[:len(c0)], c2[:len(c0)], c3[:len(c0)]
+		if constHess {
+			for i, b := range c0 {
+				gi := float64(g[i])
+				h0[b].g += gi
+				h0[b].n++
+				h1[c1[i]].g += gi
+				h1[c1[i]].n++
+				h2[c2[i]].g += gi
+				h2[c2[i]].n++
+				h3[c3[i]].g += gi
+				h3[c3[i]].n++
+			}
+		} else {
+			h = h[:n]
+			for i, b := range c0 {
+				gi, hi := float64(g[i]), float64(h[i])
+				e := &h0[b]
+				e.g += gi
+				e.h += hi
+				e.n++
+				e = &h1[c1[i]]
+				e.g += gi
+				e.h += hi
+				e.n++
+				e = &h2[c2[i]]
+				e.g += gi
+				e.h += hi
+				e.n++
+				e = &h3[c3[i]]
+				e.g += gi
+				e.h += hi
+				e.n++
+			}
+		}
+	} else if constHess {
+		g = g[:len(rows)]
+		for j, r := range rows {
+			gi := float64(g[j])
+			e := &h0[c0[r]]
+			e.g += gi
+			e.n++
+			e = &h1[c1[r]]
+			e.g += gi
+			e.n++
+			e = &h2[c2[r]]
+			e.g += gi
+			e.n++
+			e = &h3[c3[r]]
+			e.g += gi
+			e.n++
+		}
+	} else {
+		g, h = g[:len(rows)], h[:len(rows)]
+		for j, r := range rows {
+			gi, hi := float64(g[j]), float64(h[j])
+			e := &h0[c0[r]]
+			e.g += gi
+			e.h += hi
+			e.n++
+			e = &h1[c1[r]]
+			e.g += gi
+			e.h += hi
+			e.n++
+			e = &h2[c2[r]]
+			e.g += gi
+			e.h += hi
+			e.n++
+			e = &h3[c3[r]]
+			e.g += gi
+			e.h += hi
+			e.n++
+		}
+	}
+	if constHess {
+		for k := range hs {
+			for b := range hs[k] {
+				hs[k][b].h = float64(hs[k][b].n)
 			}
 		}
 	}

@@ -38,11 +38,10 @@ type objective interface {
 	link() tree.Link
 	// baseline returns the starting margins: the best constant.
 	baseline(y, w []float64) []float64
-	// gradients writes the gradient and hessian of rows [lo, hi) from the
-	// raw margins (row-major, outputs per row), multiplied by the sample
-	// weights w (nil for 1), into gh: output k's pairs at gh[2(k·n+i)]
-	// and gh[2(k·n+i)+1].
-	gradients(gh []float32, raw, y, w []float64, lo, hi, n int)
+	// gradients writes the gradient and hessian of rows [lo, hi) of
+	// output k (k-major arrays of n rows) from the raw margins (row-major,
+	// outputs per row), multiplied by the sample weights w (nil for 1).
+	gradients(g, h []float32, raw, y, w []float64, lo, hi, n int)
 	// constHessian reports a hessian of 1 for every row (without weights).
 	constHessian() bool
 	// loss returns the sum of the pointwise losses of rows [lo, hi), times
@@ -72,12 +71,12 @@ func (squared) outputs() int                      { return 1 }
 func (squared) link() tree.Link                   { return tree.Identity }
 func (squared) constHessian() bool                { return true }
 func (squared) baseline(y, w []float64) []float64 { return []float64{weightedMean(y, w)} }
-func (squared) gradients(gh []float32, raw, y, w []float64, lo, hi, _ int) {
+func (squared) gradients(g, h []float32, raw, y, w []float64, lo, hi, _ int) {
 	for i := lo; i < hi; i++ {
 		if w == nil {
-			gh[2*i], gh[2*i+1] = float32(raw[i]-y[i]), 1
+			g[i], h[i] = float32(raw[i]-y[i]), 1
 		} else {
-			gh[2*i], gh[2*i+1] = float32(w[i]*(raw[i]-y[i])), float32(w[i])
+			g[i], h[i] = float32(w[i]*(raw[i]-y[i])), float32(w[i])
 		}
 	}
 }
@@ -98,16 +97,16 @@ func (absolute) constHessian() bool { return true }
 func (absolute) baseline(y, w []float64) []float64 {
 	return []float64{weightedMedian(slices.Clone(y), w)}
 }
-func (absolute) gradients(gh []float32, raw, y, w []float64, lo, hi, _ int) {
+func (absolute) gradients(g, h []float32, raw, y, w []float64, lo, hi, _ int) {
 	for i := lo; i < hi; i++ {
 		s := float32(1)
 		if raw[i] <= y[i] {
 			s = -1
 		}
 		if w == nil {
-			gh[2*i], gh[2*i+1] = s, 1
+			g[i], h[i] = s, 1
 		} else {
-			gh[2*i], gh[2*i+1] = s*float32(w[i]), float32(w[i])
+			g[i], h[i] = s*float32(w[i]), float32(w[i])
 		}
 	}
 }
@@ -157,11 +156,11 @@ func (poisson) constHessian() bool { return false }
 func (poisson) baseline(y, w []float64) []float64 {
 	return []float64{math.Log(weightedMean(y, w))}
 }
-func (poisson) gradients(gh []float32, raw, y, w []float64, lo, hi, _ int) {
+func (poisson) gradients(g, h []float32, raw, y, w []float64, lo, hi, _ int) {
 	for i := lo; i < hi; i++ {
 		e := math.Exp(raw[i])
 		wi := weight(w, i)
-		gh[2*i], gh[2*i+1] = float32(wi*(e-y[i])), float32(wi*e)
+		g[i], h[i] = float32(wi*(e-y[i])), float32(wi*e)
 	}
 }
 func (poisson) loss(raw, y, w []float64, lo, hi int) float64 {
@@ -187,11 +186,11 @@ func (binary) baseline(y, w []float64) []float64 {
 // baseline probabilities.
 const eps = 2.220446049250313e-16
 
-func (binary) gradients(gh []float32, raw, y, w []float64, lo, hi, _ int) {
+func (binary) gradients(g, h []float32, raw, y, w []float64, lo, hi, _ int) {
 	for i := lo; i < hi; i++ {
 		p := expit(raw[i])
 		wi := weight(w, i)
-		gh[2*i], gh[2*i+1] = float32(wi*(p-y[i])), float32(wi*p*(1-p))
+		g[i], h[i] = float32(wi*(p-y[i])), float32(wi*p*(1-p))
 	}
 }
 func (binary) loss(raw, y, w []float64, lo, hi int) float64 {
@@ -243,7 +242,7 @@ func (m multinomial) baseline(y, w []float64) []float64 {
 	}
 	return out
 }
-func (m multinomial) gradients(gh []float32, raw, y, w []float64, lo, hi, n int) {
+func (m multinomial) gradients(g, h []float32, raw, y, w []float64, lo, hi, n int) {
 	var buf [16]float64
 	p := buf[:0]
 	if m.k > len(buf) {
@@ -259,8 +258,7 @@ func (m multinomial) gradients(gh []float32, raw, y, w []float64, lo, hi, n int)
 			if int(y[i]) == k {
 				t = 1
 			}
-			j := 2 * (k*n + i)
-			gh[j], gh[j+1] = float32(wi*(p[k]-t)), float32(wi*p[k]*(1-p[k]))
+			g[k*n+i], h[k*n+i] = float32(wi*(p[k]-t)), float32(wi*p[k]*(1-p[k]))
 		}
 	}
 }
