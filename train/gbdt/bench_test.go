@@ -13,6 +13,7 @@ import (
 
 	"github.com/loomml/loom/train"
 	"github.com/loomml/loom/train/gbdt"
+	"github.com/loomml/loom/train/tree"
 )
 
 // synthetic returns n rows of p standard normal features (5% of the
@@ -26,8 +27,9 @@ func synthetic(n, p int, seed uint64) train.Dataset {
 		for j := range row {
 			row[j] = rng.NormFloat64()
 		}
-		f := math.Sin(2*row[0]) + 0.8*math.Abs(row[1]) - 0.5*row[2]*row[3] - 0.6
-		if row[4] > 0.5 {
+		x := func(j int) float64 { return row[j%p] }
+		f := math.Sin(2*x(0)) + 0.8*math.Abs(x(1)) - 0.5*x(2)*x(3) - 0.6
+		if x(4) > 0.5 {
 			f += 0.7
 		}
 		if rng.Float64() < 1/(1+math.Exp(-f)) {
@@ -103,4 +105,53 @@ func loadBench(b *testing.B, path string) (tr, te train.Dataset) {
 	tr = train.Dataset{X: mat.NewDense(ntr, p, X[:ntr*p]), Y: y[:ntr]}
 	te = train.Dataset{X: mat.NewDense(nte, p, X[ntr*p:]), Y: y[ntr:]}
 	return tr, te
+}
+
+// fittedModel is a binary model of 100 trees of 31 leaves over 30
+// features, fitted once per benchmark binary.
+func fittedModel(b *testing.B) (train.Classifier, train.Dataset) {
+	b.Helper()
+	d := synthetic(20_000, 30, 7)
+	m, err := gbdt.Classifier{Options: gbdt.Options{EarlyStopping: gbdt.Off}}.Fit(context.Background(), d)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return m.(train.Classifier), d
+}
+
+// BenchmarkPredict is the serving path: one row through 100 trees of 31
+// leaves.
+func BenchmarkPredict(b *testing.B) {
+	m, d := fittedModel(b)
+	rows := firstRows(d, 256)
+	b.Run("label/trees=100/leaves=31", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			m.Predict(rows[i&255])
+			i++
+		}
+	})
+	b.Run("proba/trees=100/leaves=31", func(b *testing.B) {
+		dst := make([]float64, 2)
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			m.PredictProba(dst, rows[i&255])
+			i++
+		}
+	})
+}
+
+// BenchmarkPredictProbaBatch scores 20,000 rows on all cores.
+func BenchmarkPredictProbaBatch(b *testing.B) {
+	m, d := fittedModel(b)
+	e := m.(*tree.Classifier)
+	n, _ := d.Dims()
+	dst := mat.NewDense(n, 2, nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		e.PredictProbaBatch(dst, d.X)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/row")
 }

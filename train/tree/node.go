@@ -59,6 +59,9 @@ type Tree struct {
 }
 
 // leaf walks t for row x and returns the index of the leaf reached.
+// A numeric split picks its child without a branch: the comparison
+// with the threshold is unpredictable, a mispredicted branch costs more
+// than the arithmetic.
 func (t *Tree) leaf(x []float64) int32 {
 	nodes := t.Nodes
 	i := int32(0)
@@ -68,18 +71,22 @@ func (t *Tree) leaf(x []float64) int32 {
 			return i
 		}
 		v := x[n.Feature]
-		var right int32
-		switch {
-		case n.Flags&Categorical != 0:
-			right = t.catRight(n, v)
-		case v <= n.Value:
-		case v != v:
-			right = int32(n.Flags&DefaultLeft ^ DefaultLeft)
-		default:
-			right = 1
+		if n.Flags&Categorical != 0 {
+			i = n.Left + t.catRight(n, v)
+			continue
 		}
-		i = n.Left + right
+		missRight := int32(n.Flags&DefaultLeft) ^ 1
+		i = n.Left + (b2i(v > n.Value) | b2i(v != v)&missRight)
 	}
+}
+
+// b2i converts b to 0 or 1 (the compiler emits a SETcc, not a branch).
+func b2i(b bool) int32 {
+	var r int32
+	if b {
+		r = 1
+	}
+	return r
 }
 
 // catRight returns 1 when the categorical split n sends v right.
