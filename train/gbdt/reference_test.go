@@ -78,6 +78,12 @@ func TestSklearnReference(t *testing.T) {
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
+			if c.data == "mixed" && testing.Short() {
+				t.Skip("20,000 rows: left out under -short")
+			}
+			if raceEnabled && name != "breast_cancer" && name != "diabetes" && name != "iris" {
+				t.Skip("left out under -race, which makes fits 20x slower")
+			}
 			d, ok := loaded[c.data]
 			if !ok {
 				d = load(t, c.data)
