@@ -28,6 +28,12 @@ type Dataset struct {
 	// features that produced X. Trainers copy it into the model, so that a
 	// scorer can check a model against its features (see Verify).
 	FeatureFingerprint string
+	// Categorical marks the columns of X that hold category codes (0, 1,
+	// 2, … as float64, NaN for a missing category) rather than numbers;
+	// nil means none, otherwise it has one entry per column. Trainers
+	// that split on categories natively (train/gbdt) read it; the others
+	// treat the codes as numbers.
+	Categorical []bool
 }
 
 // Dims returns the number of rows and features; a nil X has none.
@@ -43,7 +49,7 @@ func (d Dataset) Dims() (rows, features int) {
 // range.
 func (d Dataset) Subset(idx []int) Dataset {
 	n, p := d.Dims()
-	out := Dataset{FeatureFingerprint: d.FeatureFingerprint}
+	out := Dataset{FeatureFingerprint: d.FeatureFingerprint, Categorical: d.Categorical}
 	if len(idx) == 0 || p == 0 {
 		return out
 	}
@@ -71,7 +77,15 @@ func (d Dataset) Subset(idx []int) Dataset {
 
 // validate checks shapes and values: no empty data, matching lengths,
 // finite X, y and weights, no negative weight.
-func (d Dataset) validate() error {
+func (d Dataset) validate() error { return d.Validate(false) }
+
+// Validate checks d for a trainer: rows and features present, as many
+// targets (and weights, when set) as rows, a Categorical of one entry per
+// column when set, finite targets and weights, no negative weight, and
+// finite values in X, except that NaN (a missing value) is accepted when
+// nanIsMissing is set. It returns an error wrapping ErrEmpty or ErrShape,
+// or a *DataError naming the field, row and column of the first bad value.
+func (d Dataset) Validate(nanIsMissing bool) error {
 	n, p := d.Dims()
 	if n == 0 || p == 0 {
 		return fmt.Errorf("%w: %d rows, %d features", ErrEmpty, n, p)
@@ -82,11 +96,14 @@ func (d Dataset) validate() error {
 	if d.Weights != nil && len(d.Weights) != n {
 		return fmt.Errorf("%w: X has %d rows, weights has %d values", ErrShape, n, len(d.Weights))
 	}
+	if d.Categorical != nil && len(d.Categorical) != p {
+		return fmt.Errorf("%w: X has %d columns, categorical marks %d", ErrShape, p, len(d.Categorical))
+	}
 	raw := d.X.RawMatrix()
 	for i := range n {
 		row := raw.Data[i*raw.Stride : i*raw.Stride+p]
 		for j, v := range row {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
+			if math.IsInf(v, 0) || (math.IsNaN(v) && !nanIsMissing) {
 				return &DataError{Field: "X", Row: i, Column: j, Value: v, Err: ErrNonFinite}
 			}
 		}

@@ -15,6 +15,9 @@ type Progress struct {
 	Loss float64
 	// Elapsed is the time since the fit or search started.
 	Elapsed time.Duration
+	// ValidationLoss is the loss on rows a fit holds out (gradient
+	// boosting with early stopping), or 0 when it holds out none.
+	ValidationLoss float64
 }
 
 // ProgressFunc receives progress reports. It is called from the goroutine

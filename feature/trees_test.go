@@ -1,0 +1,82 @@
+package feature_test
+
+import (
+	"context"
+	"errors"
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/loomml/loom/feature"
+)
+
+func treeSet() *feature.Set[item] {
+	return feature.NewSet[item](nil).
+		Num("x", func(it *item) float64 { return it.X }).
+		NumPtr("y", func(it *item) *float64 { return it.Y }).
+		Cat("color", func(it *item) string { return it.Color }, feature.Ordinal(feature.OrdinalOptions{Unknown: feature.UnknownIgnore, UnknownValue: -1})).
+		CatPtr("size", func(it *item) *string { return it.Size }, feature.Ordinal(feature.OrdinalOptions{}))
+}
+
+func TestTreeMatrix(t *testing.T) {
+	rows := items(3000, 4)
+	fitted, err := treeSet().Fit(context.Background(), rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fitted.Categorical(), []bool{false, false, true, true}; !slices.Equal(got, want) {
+		t.Errorf("Categorical() = %v; want %v", got, want)
+	}
+	// Matrix refuses the missing values; TreeMatrix keeps them as NaN.
+	if _, err := fitted.Matrix(context.Background(), rows); !errors.Is(err, feature.ErrMissing) {
+		t.Errorf("Matrix with missing values = %v; want ErrMissing", err)
+	}
+	X, err := fitted.TreeMatrix(context.Background(), rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	missY, missSize := 0, 0
+	for i := range rows {
+		got := X.RawRowView(i)
+		if want := fitted.Vector(&rows[i], nil); !slices.EqualFunc(got, want, func(a, b float64) bool {
+			return math.Float64bits(a) == math.Float64bits(b)
+		}) {
+			t.Fatalf("row %d: TreeMatrix %v; Vector %v", i, got, want)
+		}
+		if math.IsNaN(got[1]) != (rows[i].Y == nil) || math.IsNaN(got[3]) != (rows[i].Size == nil) {
+			t.Fatalf("row %d: NaN where not missing or the reverse: %v", i, got)
+		}
+		if rows[i].Y == nil {
+			missY++
+		}
+		if rows[i].Size == nil {
+			missSize++
+		}
+		if c := got[2]; c != math.Trunc(c) || c < 0 {
+			t.Fatalf("row %d: colour code %v", i, c)
+		}
+	}
+	if missY == 0 || missSize == 0 {
+		t.Fatal("test rows have no missing values")
+	}
+	// Other bad values are still errors, naming the row.
+	bad := slices.Clone(rows)
+	bad[17].X = math.Inf(1)
+	var ve *feature.ValueError
+	if _, err := fitted.TreeMatrix(context.Background(), bad); !errors.As(err, &ve) || ve.Row != 17 || !errors.Is(err, feature.ErrInfinite) {
+		t.Errorf("TreeMatrix with +Inf in row 17 = %v", err)
+	}
+	bad = slices.Clone(rows)
+	bad[5].Size = str("XXL")
+	if _, err := fitted.TreeMatrix(context.Background(), bad); !errors.Is(err, feature.ErrUnknownCategory) {
+		t.Errorf("TreeMatrix with an unknown size = %v; want ErrUnknownCategory", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := fitted.TreeMatrix(ctx, rows); !errors.Is(err, context.Canceled) {
+		t.Errorf("TreeMatrix with a cancelled context = %v", err)
+	}
+	if _, err := fitted.TreeMatrix(context.Background(), nil); !errors.Is(err, feature.ErrEmpty) {
+		t.Errorf("TreeMatrix of no rows = %v; want ErrEmpty", err)
+	}
+}

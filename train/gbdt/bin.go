@@ -1,0 +1,152 @@
+package gbdt
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+)
+
+// binSubsample is the number of rows the bin thresholds of a numeric
+// feature are computed from, as scikit-learn's _BinMapper(subsample=2e5).
+const binSubsample = 200_000
+
+// almostInf caps the thresholds, as scikit-learn's ALMOST_INF: +Inf is
+// kept for splits on missingness.
+const almostInf = 1e300
+
+// binner maps feature values to bins: bins 0 .. nbins[f]-1 for values,
+// bin missing (= MaxBins) for NaN.
+type binner struct {
+	thresholds  [][]float64 // per feature, increasing; value v is in bin b when thr[b-1] < v <= thr[b]
+	nbins       []int       // non-missing bins per feature: len(thresholds)+1 (categories: codes seen + 1)
+	missing     uint8       // the missing-value bin
+	categorical []bool
+	known       [][4]uint64 // categorical features: codes seen in training
+}
+
+// fitBinner computes each feature's thresholds from the rows rows of X
+// (row-major, p columns), in parallel over features.
+func fitBinner(X []float64, p int, rows []int, maxBins int, categorical []bool, seed uint64, workers int) *binner {
+	sample := rows
+	if len(rows) > binSubsample {
+		rng := rand.New(rand.NewPCG(seed, 0xb1)) //nolint:gosec // seeded by design
+		perm := rng.Perm(len(rows))[:binSubsample]
+		slices.Sort(perm)
+		sample = make([]int, binSubsample)
+		for i, j := range perm {
+			sample[i] = rows[j]
+		}
+	}
+	b := &binner{thresholds: make([][]float64, p), nbins: make([]int, p), missing: uint8(maxBins),
+		categorical: categorical, known: make([][4]uint64, p)}
+	parallel(p, workers, func(lo, hi int) {
+		col := make([]float64, 0, len(sample))
+		for f := lo; f < hi; f++ {
+			col = col[:0]
+			for _, r := range sample {
+				if v := X[r*p+f]; !math.IsNaN(v) {
+					col = append(col, v)
+				}
+			}
+			if categorical != nil && categorical[f] {
+				for _, v := range col {
+					b.known[f][int(v)>>6] |= 1 << (int(v) & 63)
+					b.nbins[f] = max(b.nbins[f], int(v)+1)
+				}
+				continue
+			}
+			b.thresholds[f] = thresholds(col, maxBins)
+			b.nbins[f] = len(b.thresholds[f]) + 1
+		}
+	})
+	return b
+}
+
+// thresholds returns scikit-learn's bin thresholds of the non-missing
+// values col (which it sorts): the midpoints between distinct values when
+// there are at most maxBins of them, else the "midpoint" percentiles at
+// 100·i/maxBins, i = 1 .. maxBins-1.
+func thresholds(col []float64, maxBins int) []float64 {
+	slices.Sort(col)
+	distinct := slices.Compact(slices.Clone(col))
+	var mid []float64
+	if len(distinct) <= maxBins {
+		mid = make([]float64, 0, max(len(distinct)-1, 0))
+		for i := 1; i < len(distinct); i++ {
+			m := distinct[i-1] + distinct[i]
+			mid = append(mid, m*0.5)
+		}
+	} else {
+		mid = make([]float64, maxBins-1)
+		n := float64(len(col))
+		step := 100 / float64(maxBins)
+		for i := range mid {
+			q := (float64(i+1) * step) / 100
+			idx := (n - 1) * q
+			lo := math.Floor(idx)
+			a := col[int(lo)]
+			bb := col[min(int(lo)+1, len(col)-1)]
+			if idx == lo {
+				mid[i] = a
+				continue
+			}
+			d := bb - a
+			mid[i] = bb - d*0.5
+		}
+	}
+	for i := range mid {
+		mid[i] = min(mid[i], almostInf)
+	}
+	return mid
+}
+
+// binColumn writes the bins of column f of the given rows of X into dst.
+func (b *binner) binColumn(dst []uint8, X []float64, p, f int, rows []int) {
+	if b.categorical != nil && b.categorical[f] {
+		nb := b.nbins[f]
+		for i, r := range rows {
+			v := X[r*p+f]
+			c := int(v)
+			if math.IsNaN(v) || float64(c) != v || c < 0 || c >= nb || b.known[f][c>>6]>>(c&63)&1 == 0 {
+				dst[i] = b.missing
+			} else {
+				dst[i] = uint8(c)
+			}
+		}
+		return
+	}
+	// Pad the thresholds to 255 with +Inf so that an 8-step search
+	// without branches finds the number of thresholds below v.
+	var thr [256]float64
+	n := copy(thr[:255], b.thresholds[f])
+	for i := n; i < len(thr); i++ {
+		thr[i] = math.Inf(1)
+	}
+	for i, r := range rows {
+		v := X[r*p+f]
+		if math.IsNaN(v) {
+			dst[i] = b.missing
+			continue
+		}
+		base := 0
+		for half := 128; half > 0; half >>= 1 {
+			if thr[base+half-1] < v {
+				base += half
+			}
+		}
+		dst[i] = uint8(base)
+	}
+}
+
+// bin returns the column-major bins of the given rows of X: column f at
+// [f*len(rows), (f+1)*len(rows)).
+func (b *binner) bin(X []float64, p int, rows []int, workers int) []uint8 {
+	n := len(rows)
+	out := make([]uint8, n*p)
+	parallel(p, workers, func(lo, hi int) {
+		for f := lo; f < hi; f++ {
+			b.binColumn(out[f*n:(f+1)*n], X, p, f, rows)
+		}
+	})
+	return out
+}

@@ -1,0 +1,359 @@
+package gbdt
+
+import (
+	"container/heap"
+	"context"
+	"math"
+
+	"github.com/loomml/loom/train/tree"
+)
+
+// grower grows one tree leaf-wise: scikit-learn 1.2's TreeGrower. Its
+// buffers are reused from tree to tree.
+type grower struct {
+	s         splitter
+	n, p      int
+	bins      []uint8 // column-major, n rows per column
+	constHess bool
+	maxLeaves int
+	maxDepth  int
+	lr        float64
+	workers   int
+	bn        *binner
+
+	rows    []uint32 // row indices, partitioned by node
+	scratch []uint32
+	og, oh  []float32 // gradients gathered in row order of a node
+	g, h    []float32 // gradients of the current output
+	pool    [][]featHist
+	splits  []split // per feature, scratch
+
+	// output of the current tree
+	nodes  []tree.Node
+	gains  []float64
+	cats   []uint64
+	binned []binNode
+	leaves []*gnode
+	heap   gheap
+	serial int
+}
+
+// binNode is a node of the tree in bin space, to predict binned rows.
+type binNode struct {
+	feature int32
+	left    int32
+	sp      *split
+	value   float64
+}
+
+// gnode is a node being grown.
+type gnode struct {
+	start, end   int // range of rows
+	g, h         float64
+	value        float64 // unshrunk
+	depth        int
+	hist         []featHist
+	sp           split
+	index        int32 // in nodes
+	lower, upper float64
+	serial       int
+}
+
+func (g *grower) getHist() []featHist {
+	if k := len(g.pool); k > 0 {
+		h := g.pool[k-1]
+		g.pool = g.pool[:k-1]
+		return h
+	}
+	return make([]featHist, g.p)
+}
+
+func (g *grower) putHist(h []featHist) {
+	if h != nil {
+		g.pool = append(g.pool, h)
+	}
+}
+
+// build computes the histogram of node nd's rows.
+func (g *grower) build(nd *gnode) {
+	nd.hist = g.getHist()
+	rows := g.rows[nd.start:nd.end]
+	gg, hh := g.g, g.h
+	if nd.end-nd.start == g.n {
+		rows = nil // the root: every row, in order
+	} else {
+		og, oh := g.og[:len(rows)], g.oh[:len(rows)]
+		for j, r := range rows {
+			og[j] = gg[r]
+			if !g.constHess {
+				oh[j] = hh[r]
+			}
+		}
+		gg, hh = og, oh
+	}
+	// Features go by groups of four (one pass over the rows fills four
+	// histograms, which fit in the L1 cache together), groups split
+	// among the workers; each feature's sums run in row order, so the
+	// result does not depend on the number of workers.
+	groups := (g.p + 3) / 4
+	parallel(groups, g.workers, func(lo, hi int) {
+		for q := lo; q < hi; q++ {
+			f := 4 * q
+			if f+4 <= g.p {
+				hist4((*[4]featHist)(nd.hist[f:f+4]), g.bins[f*g.n:(f+4)*g.n], g.n, rows, gg, hh, g.constHess)
+				continue
+			}
+			for ; f < g.p; f++ {
+				histFeature(&nd.hist[f], g.bins[f*g.n:(f+1)*g.n], rows, gg, hh, g.constHess)
+			}
+		}
+	})
+}
+
+// findSplit sets nd.sp to the best split over all features.
+func (g *grower) findSplit(nd *gnode) {
+	c := candidate{g: nd.g, h: nd.h, n: uint32(nd.end - nd.start), lower: nd.lower, upper: nd.upper}
+	c.loss = nd.g * nd.value
+	parallel(g.p, g.workers, func(lo, hi int) {
+		for f := lo; f < hi; f++ {
+			g.splits[f] = g.s.best(&nd.hist[f], f, &c)
+		}
+	})
+	best := split{gain: -1}
+	for f := range g.splits {
+		if g.splits[f].gain > best.gain {
+			best = g.splits[f]
+		}
+	}
+	nd.sp = best
+}
+
+// grow fits one tree to the gradients g.g, g.h and returns the leaves
+// (with their row ranges in g.rows) after filling g.nodes.
+func (g *grower) grow(ctx context.Context) error {
+	g.nodes, g.gains, g.cats, g.binned, g.leaves = g.nodes[:0], g.gains[:0], g.cats[:0], g.binned[:0], g.leaves[:0]
+	g.heap = g.heap[:0]
+	for i := range g.rows {
+		g.rows[i] = uint32(i)
+	}
+	var sg, sh float64
+	for i := range g.n {
+		sg += float64(g.g[i])
+	}
+	if g.constHess {
+		sh = float64(g.n)
+	} else {
+		for i := range g.n {
+			sh += float64(g.h[i])
+		}
+	}
+	root := &gnode{end: g.n, g: sg, h: sh, lower: math.Inf(-1), upper: math.Inf(1)}
+	root.value = g.s.nodeValue(sg, sh, root.lower, root.upper)
+	g.addNode(root)
+	if g.n < 2*int(g.s.minSamplesLeaf) || sh < g.s.minHessian {
+		g.finalize(root)
+		return nil
+	}
+	g.build(root)
+	g.pushOrFinalize(root)
+	leaves := 1
+	for len(g.heap) > 0 {
+		if err := ctx.Err(); err != nil {
+			for _, nd := range g.heap {
+				g.putHist(nd.hist)
+			}
+			return err
+		}
+		nd := heap.Pop(&g.heap).(*gnode)
+		left, right := g.split(nd)
+		leaves++
+		if g.maxLeaves > 0 && leaves == g.maxLeaves {
+			g.putHist(nd.hist)
+			g.finalize(left)
+			g.finalize(right)
+			for _, o := range g.heap {
+				g.putHist(o.hist)
+				o.hist = nil
+				g.finalize(o)
+			}
+			g.heap = g.heap[:0]
+			break
+		}
+		if g.maxDepth > 0 && left.depth == g.maxDepth {
+			g.putHist(nd.hist)
+			g.finalize(left)
+			g.finalize(right)
+			continue
+		}
+		splitL := left.end-left.start >= 2*int(g.s.minSamplesLeaf)
+		splitR := right.end-right.start >= 2*int(g.s.minSamplesLeaf)
+		if !splitL {
+			g.finalize(left)
+		}
+		if !splitR {
+			g.finalize(right)
+		}
+		if splitL || splitR {
+			small, large := left, right
+			if left.end-left.start >= right.end-right.start {
+				small, large = right, left
+			}
+			g.build(small)
+			large.hist = g.getHist()
+			subtract(large.hist, nd.hist, small.hist)
+			if splitL {
+				g.pushOrFinalize(left)
+			}
+			if splitR {
+				g.pushOrFinalize(right)
+			}
+			if !splitL {
+				g.putHist(left.hist)
+				left.hist = nil
+			}
+			if !splitR {
+				g.putHist(right.hist)
+				right.hist = nil
+			}
+		}
+		g.putHist(nd.hist)
+		nd.hist = nil
+	}
+	return nil
+}
+
+// addNode appends a leaf for nd to the output tree.
+func (g *grower) addNode(nd *gnode) {
+	nd.index = int32(len(g.nodes))
+	nd.serial = g.serial
+	g.serial++
+	g.nodes = append(g.nodes, tree.Node{Feature: -1})
+	g.gains = append(g.gains, 0)
+	g.binned = append(g.binned, binNode{feature: -1})
+}
+
+// pushOrFinalize finds nd's best split and queues nd, or makes it a leaf
+// when no split gains anything.
+func (g *grower) pushOrFinalize(nd *gnode) {
+	g.findSplit(nd)
+	if nd.sp.gain <= 0 {
+		g.putHist(nd.hist)
+		nd.hist = nil
+		g.finalize(nd)
+		return
+	}
+	heap.Push(&g.heap, nd)
+}
+
+// finalize makes nd a leaf with its shrunk value.
+func (g *grower) finalize(nd *gnode) {
+	v := g.lr * nd.value
+	g.nodes[nd.index] = tree.Node{Feature: -1, Value: v}
+	g.binned[nd.index] = binNode{feature: -1, value: v}
+	g.leaves = append(g.leaves, nd)
+}
+
+// split partitions nd's rows by its split and returns its two children.
+func (g *grower) split(nd *gnode) (left, right *gnode) {
+	sp := &nd.sp
+	col := g.bins[sp.feature*g.n : (sp.feature+1)*g.n]
+	rows := g.rows[nd.start:nd.end]
+	var goLeft [256]uint8 // 1 where the bin goes left
+	for b := range goLeft {
+		if sp.goesLeft(uint8(b), g.s.missing) {
+			goLeft[b] = 1
+		}
+	}
+	scratch := g.scratch
+	nl, nr := 0, 0
+	for _, r := range rows {
+		// Branch-free stable partition: rows[nl] was already read.
+		l := int(goLeft[col[r]])
+		rows[nl] = r
+		scratch[nr] = r
+		nl += l
+		nr += 1 - l
+	}
+	copy(rows[nl:], g.scratch[:nr])
+	mid := nd.start + nl
+	left = &gnode{start: nd.start, end: mid, g: sp.gL, h: sp.hL, value: sp.valueL, depth: nd.depth + 1}
+	right = &gnode{start: mid, end: nd.end, g: sp.gR, h: sp.hR, value: sp.valueR, depth: nd.depth + 1}
+	if !g.s.hasMissing[sp.feature] {
+		// scikit-learn: missing values at prediction time go to the
+		// child with more rows.
+		sp.missingLeft = nl > nr
+	}
+	left.lower, left.upper = nd.lower, nd.upper
+	right.lower, right.upper = nd.lower, nd.upper
+	if cst := g.monotonic(sp.feature); cst != 0 {
+		m := (left.value + right.value) / 2
+		if cst > 0 {
+			left.upper, right.lower = m, m
+		} else {
+			left.lower, right.upper = m, m
+		}
+	}
+	g.addNode(left)
+	g.addNode(right)
+	n := tree.Node{Feature: int32(sp.feature), Left: left.index}
+	if sp.missingLeft {
+		n.Flags = tree.DefaultLeft
+	}
+	if sp.categorical {
+		n.Flags |= tree.Categorical
+		n.CatOffset, n.CatWords = uint32(len(g.cats)), 4
+		known := g.bn.known[sp.feature]
+		for w := range 4 {
+			// Codes unseen in training follow missing values, as in
+			// scikit-learn.
+			word := sp.cats[w] & known[w]
+			if sp.missingLeft {
+				word |= ^known[w]
+			}
+			g.cats = append(g.cats, word)
+		}
+	} else {
+		n.Value = g.threshold(sp.feature, sp.bin)
+	}
+	g.nodes[nd.index] = n
+	g.gains[nd.index] = sp.gain
+	g.binned[nd.index] = binNode{feature: int32(sp.feature), left: left.index, sp: sp}
+	return left, right
+}
+
+func (g *grower) monotonic(f int) int {
+	if g.s.monotonic == nil {
+		return 0
+	}
+	return g.s.monotonic[f]
+}
+
+// threshold maps a split's bin to its real threshold: the bin's upper
+// threshold, or +Inf for the last non-missing bin (a split that sends
+// only missing values right).
+func (g *grower) threshold(f int, b uint8) float64 {
+	thr := g.bn.thresholds[f]
+	if int(b) >= len(thr) {
+		return math.Inf(1)
+	}
+	return thr[b]
+}
+
+// gheap orders nodes by decreasing gain, then by creation.
+type gheap []*gnode
+
+func (h gheap) Len() int { return len(h) }
+func (h gheap) Less(i, j int) bool {
+	if h[i].sp.gain != h[j].sp.gain {
+		return h[i].sp.gain > h[j].sp.gain
+	}
+	return h[i].serial < h[j].serial
+}
+func (h gheap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *gheap) Push(x any)   { *h = append(*h, x.(*gnode)) }
+func (h *gheap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package gbdt_test
+
+const raceEnabled = false
