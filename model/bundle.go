@@ -29,6 +29,7 @@ type Bundle[T any] struct {
 	profile  *drift.Profile
 	lineage  Lineage
 	version  registry.Version
+	native   bool // the model handles missing values natively (train.NativeMissing)
 }
 
 // bind derives the serving contract (the label's field and the data set
@@ -55,6 +56,7 @@ func (b *Bundle[T]) bind() error {
 		return fmt.Errorf("%w: the contract: %w", ErrArtifact, err)
 	}
 	b.serving, b.inputs = bound, c.Fields
+	b.native = train.IsNativeMissing(b.model)
 	return nil
 }
 
@@ -101,7 +103,7 @@ func (b *Bundle[T]) CheckRow(row *T) error { return b.serving.CheckRow(row) }
 // does not check the contract (see CheckRow; serve.Scorer does both); a
 // row whose features cannot be computed is an error naming it.
 func (b *Bundle[T]) Predict(ctx context.Context, rows []T) ([]float64, error) {
-	X, err := b.features.Matrix(ctx, rows)
+	X, err := matrix(ctx, b.model, b.features, rows)
 	if err != nil {
 		return nil, err
 	}
@@ -117,11 +119,40 @@ func (b *Bundle[T]) PredictProba(ctx context.Context, rows []T) (*mat.Dense, err
 	if !ok {
 		return nil, fmt.Errorf("model: %q: a %s model gives no class probabilities", b.spec.name, b.model.Info().Kind)
 	}
-	X, err := b.features.Matrix(ctx, rows)
+	X, err := matrix(ctx, b.model, b.features, rows)
 	if err != nil {
 		return nil, err
 	}
 	return train.PredictProbaBatch(nil, clf, X), nil
+}
+
+// Transform computes the feature vector of one row as the model takes it
+// (see Features): the serving vector of feature.Fitted.Transform, or for a
+// model that handles missing values natively (train.NativeMissing) that of
+// TreeTransform, NaN for a missing value. A value without a defined output
+// is a *feature.ValueError naming the field. It does not allocate when dst
+// has the capacity and the row is valid.
+func (b *Bundle[T]) Transform(row *T, dst []float64) ([]float64, error) {
+	if b.native {
+		return b.features.TreeTransform(row, dst)
+	}
+	return b.features.Transform(row, dst)
+}
+
+// matrix is the feature matrix of rows as m takes it.
+func matrix[T any](ctx context.Context, m train.Model, f *feature.Fitted[T], rows []T) (*mat.Dense, error) {
+	if train.IsNativeMissing(m) {
+		return f.TreeMatrix(ctx, rows)
+	}
+	return f.Matrix(ctx, rows)
+}
+
+// transform is the feature vector of row as m takes it.
+func transform[T any](m train.Model, f *feature.Fitted[T], row *T, dst []float64) ([]float64, error) {
+	if train.IsNativeMissing(m) {
+		return f.TreeTransform(row, dst)
+	}
+	return f.Transform(row, dst)
 }
 
 // Labels returns the label of every row, as Fit reads them: a missing

@@ -15,6 +15,7 @@ import (
 
 	"github.com/loomml/loom/contract"
 	"github.com/loomml/loom/drift"
+	"github.com/loomml/loom/feature"
 	"github.com/loomml/loom/internal/rowmap"
 	"github.com/loomml/loom/train"
 )
@@ -91,15 +92,14 @@ func Fit[T any](ctx context.Context, spec *Spec[T], rows []T) (*Bundle[T], error
 	step("features", t)
 
 	t = time.Now()
-	data, err := fitted.TrainingMatrix(ctx, rows)
+	d, err := trainingSet(ctx, spec.trainer, fitted, rows, y)
 	if err != nil {
 		return nil, fmt.Errorf("model: the training matrix of %q: %w", spec.name, err)
 	}
-	X := mat.NewDense(len(rows), fitted.Width(), data)
 	step("matrix", t)
 
 	t = time.Now()
-	m, rec, fitErr := train.Fit(ctx, spec.trainer, train.Dataset{X: X, Y: y, FeatureFingerprint: fitted.Fingerprint()}, &train.FitOptions{Seed: spec.seed})
+	m, rec, fitErr := train.Fit(ctx, spec.trainer, d, &train.FitOptions{Seed: spec.seed})
 	if fitErr != nil && (m == nil || !errors.Is(fitErr, train.ErrNotConverged)) {
 		return nil, fmt.Errorf("model: training %q: %w", spec.name, fitErr)
 	}
@@ -119,6 +119,28 @@ func Fit[T any](ctx context.Context, spec *Spec[T], rows []T) (*Bundle[T], error
 		return b, fmt.Errorf("model: training %q: %w", spec.name, fitErr)
 	}
 	return b, nil
+}
+
+// trainingSet is the dataset trainer fits on rows: the cross-fitted
+// training matrix (feature.Fitted.TrainingMatrix), or for a trainer that
+// handles missing values and categories natively (train.NativeMissing) the
+// tree matrix with its categorical columns marked.
+func trainingSet[T any](ctx context.Context, trainer train.Trainer, fitted *feature.Fitted[T], rows []T, y []float64) (train.Dataset, error) {
+	d := train.Dataset{Y: y, FeatureFingerprint: fitted.Fingerprint()}
+	if train.IsNativeMissing(trainer) {
+		X, err := fitted.TreeMatrix(ctx, rows)
+		if err != nil {
+			return d, err
+		}
+		d.X, d.Categorical = X, fitted.Categorical()
+		return d, nil
+	}
+	data, err := fitted.TrainingMatrix(ctx, rows)
+	if err != nil {
+		return d, err
+	}
+	d.X = mat.NewDense(len(rows), fitted.Width(), data)
+	return d, nil
 }
 
 // FitSeq is Fit over a stream of rows, the convention of Loom's sources

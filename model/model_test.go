@@ -17,6 +17,7 @@ import (
 	"github.com/loomml/loom/model"
 	"github.com/loomml/loom/registry"
 	"github.com/loomml/loom/train"
+	"github.com/loomml/loom/train/gbdt"
 )
 
 func TestDeclarationMistakesPanic(t *testing.T) {
@@ -656,5 +657,74 @@ func TestCheckRowAndTransformAllocs(t *testing.T) {
 		i++
 	}); a != 0 {
 		t.Fatalf("CheckRow + Transform allocate %v times a row; want 0", a)
+	}
+}
+
+func TestTreesTakeMissingValuesAndCategoriesNatively(t *testing.T) {
+	ctx := context.Background()
+	rows := customers(3000, 17)
+	// No imputer, no one-hot: raw numbers with missing incomes, ordinal
+	// categories with missing regions.
+	spec := func() *model.Spec[customer] {
+		return model.New[customer]("trees").Label("churned").
+			Float("age").Float("income").
+			Category("plan", feature.Ordinal(feature.OrdinalOptions{})).
+			Category("region", feature.Ordinal(feature.OrdinalOptions{})).
+			Trainer(gbdt.Classifier{Options: gbdt.Options{MaxIter: 20}})
+	}
+	b, err := model.Fit(ctx, spec(), rows[:2000])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.Features().Categorical(); !slices.Equal(got, []bool{false, false, true, true}) {
+		t.Fatalf("categorical columns %v", got)
+	}
+	// One row with a missing income scores through the serving path, the
+	// same as the batch path.
+	var missing int
+	for i, r := range rows[2000:] {
+		if r.Income == nil {
+			missing = 2000 + i
+			break
+		}
+	}
+	x, err := b.Transform(&rows[missing], nil)
+	if err != nil || !math.IsNaN(x[1]) {
+		t.Fatalf("Transform of a row without income = %v, %v; want NaN income and no error", x, err)
+	}
+	probs, err := b.PredictProba(ctx, rows[2000:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := b.Model().(train.Classifier).PredictProba(make([]float64, 2), x)
+	if p[1] != probs.At(missing-2000, 1) {
+		t.Fatalf("serving %v, batch %v", p[1], probs.At(missing-2000, 1))
+	}
+	rep, err := model.Evaluate(ctx, b, rows[2000:], &evaluate.ReportOptions{Metrics: []string{"roc_auc"}})
+	if err != nil || rep.Metrics[0].Value < 0.7 {
+		t.Fatalf("trees: roc_auc %v, %v", rep.Metrics[0].Value, err)
+	}
+	// The same spec with a logistic regression cannot take the missing
+	// incomes: an error naming the field, not a silent NaN.
+	if _, err := model.Fit(ctx, model.New[customer]("lr").Label("churned").Float("income").Trainer(train.LogisticRegression{}), rows); err == nil || !strings.Contains(err.Error(), "income") {
+		t.Fatalf("logistic fit on missing incomes = %v", err)
+	}
+	// Cross-validation and the registry round trip work on trees too.
+	cv, err := model.CrossValidate(ctx, spec(), rows, &train.CVOptions{Splitter: train.KFold{K: 3}})
+	if err != nil || cv.Mean < 0.6 {
+		t.Fatalf("cross-validation of trees: %v, %v", cv, err)
+	}
+	reg := openRegistry(t)
+	v, err := model.Register(ctx, reg, b, rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := model.Load(ctx, reg, v, spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lx, err := l.Transform(&rows[missing], nil)
+	if err != nil || l.Model().(train.Classifier).PredictProba(make([]float64, 2), lx)[1] != p[1] {
+		t.Fatalf("loaded tree bundle scores differently: %v", err)
 	}
 }

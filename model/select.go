@@ -215,12 +215,12 @@ func (t *foldTrainer[T]) Fit(ctx context.Context, d train.Dataset) (train.Model,
 	if err != nil {
 		return nil, err
 	}
-	data, err := fitted.TrainingMatrix(ctx, sub)
+	fd, err := trainingSet(ctx, s.trainer, fitted, sub, d.Y)
 	if err != nil {
 		return nil, err
 	}
-	X := mat.NewDense(len(sub), fitted.Width(), data)
-	m, err := s.trainer.Fit(ctx, train.Dataset{X: X, Y: d.Y, Weights: d.Weights, FeatureFingerprint: fitted.Fingerprint()})
+	fd.Weights = d.Weights
+	m, err := s.trainer.Fit(ctx, fd)
 	if m == nil {
 		return nil, err
 	}
@@ -241,7 +241,7 @@ type foldModel[T any] struct {
 
 // test returns the fold's model and its test rows as a real dataset.
 func (m *foldModel[T]) test(d train.Dataset) (train.Model, train.Dataset, error) {
-	X, err := m.fitted.Matrix(context.Background(), pick(m.rows, d))
+	X, err := matrix(context.Background(), m.model, m.fitted, pick(m.rows, d))
 	if err != nil {
 		return nil, train.Dataset{}, err
 	}
@@ -259,7 +259,7 @@ func (m *foldModel[T]) Info() train.Info {
 // computed. The selection's scorer does not call it (it scores the fold's
 // real matrix); it is here for the train.Model interface.
 func (m *foldModel[T]) Predict(x []float64) float64 {
-	v, err := m.fitted.Transform(&m.rows[int(x[0])], nil)
+	v, err := transform(m.model, m.fitted, &m.rows[int(x[0])], nil)
 	if err != nil {
 		return math.NaN()
 	}

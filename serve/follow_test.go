@@ -10,8 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/loomml/loom/feature"
 	"github.com/loomml/loom/model"
 	"github.com/loomml/loom/registry"
+	"github.com/loomml/loom/train/gbdt"
 )
 
 // registerFixture registers the fixture's bundle n times.
@@ -164,5 +166,30 @@ func TestLabelIsNeverAnInput(t *testing.T) {
 	h.ServeHTTP(w, req)
 	if w.Code != http.StatusOK || strings.Contains(w.Body.String(), `"target"`) || !strings.Contains(w.Body.String(), `"age"`) {
 		t.Fatalf("v2 model metadata = %d %s", w.Code, w.Body)
+	}
+}
+
+// TestScoreTreeBundleWithMissingValues: a tree model takes a missing value
+// natively, so the scorer passes it as NaN where a linear model's would
+// refuse the row.
+func TestScoreTreeBundleWithMissingValues(t *testing.T) {
+	rows, _ := fixture(t)
+	spec := model.New[customer]("trees").Label("target").
+		Float("age").Float("income").Category("segment", feature.Ordinal(feature.OrdinalOptions{})).
+		Trainer(gbdt.Classifier{Options: gbdt.Options{MaxIter: 10}})
+	b, err := model.Fit(context.Background(), spec, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewScorer(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Score(context.Background(), &customer{Age: 40, Segment: "low"})
+	if err != nil || p.Class < 0 {
+		t.Fatalf("Score of a row without income = %+v, %v", p, err)
+	}
+	if a := testing.AllocsPerRun(100, func() { s.Score(context.Background(), &rows[0]) }); a != 0 && !raceEnabled {
+		t.Fatalf("Score of a tree bundle allocates %v times", a)
 	}
 }

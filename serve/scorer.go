@@ -23,15 +23,16 @@ import (
 //
 // A Scorer is immutable and safe for concurrent use.
 type Scorer[T any] struct {
-	info     Info
-	contract func(*T) error // the bundle's row checks; nil: none
-	check    func(*T) error // an extra row check (tests); nil: none
-	features *feature.Fitted[T]
-	model    train.Model
-	clf      train.Classifier // model as a classifier; nil for a regressor
-	classes  []float64
-	dec      *rowDecoder[T]
-	bufs     sync.Pool // *scratch
+	info      Info
+	contract  func(*T) error // the bundle's row checks; nil: none
+	check     func(*T) error // an extra row check (tests); nil: none
+	transform func(*T, []float64) ([]float64, error)
+	features  *feature.Fitted[T]
+	model     train.Model
+	clf       train.Classifier // model as a classifier; nil for a regressor
+	classes   []float64
+	dec       *rowDecoder[T]
+	bufs      sync.Pool // *scratch
 }
 
 // scratch is the buffer space of one Score call.
@@ -62,7 +63,7 @@ func NewScorer[T any](b *model.Bundle[T]) (*Scorer[T], error) {
 		inputs = append(inputs, Field{Name: f.Name, Type: f.Type.String(), Required: !f.Nullable})
 	}
 	return newScorer(parts[T]{Name: b.Name(), Version: v.Number, Contract: b.CheckRow, Inputs: inputs, Label: b.Label(),
-		Features: b.Features(), Model: b.Model(), Metadata: meta})
+		Features: b.Features(), Transform: b.Transform, Model: b.Model(), Metadata: meta})
 }
 
 // parts are what newScorer binds into a Scorer.
@@ -80,8 +81,10 @@ type parts[T any] struct {
 	// Check, if set, is an extra check of one row after the contract's.
 	Check    func(*T) error
 	Features *feature.Fitted[T]
-	Model    train.Model
-	Metadata map[string]string
+	// Transform computes a row's vector; nil means Features.Transform.
+	Transform func(*T, []float64) ([]float64, error)
+	Model     train.Model
+	Metadata  map[string]string
 }
 
 // newScorer binds p into a Scorer. It verifies that the model was fitted
@@ -99,7 +102,10 @@ func newScorer[T any](p parts[T]) (*Scorer[T], error) {
 		return nil, err
 	}
 	mi := p.Model.Info()
-	s := &Scorer[T]{contract: p.Contract, check: p.Check, features: p.Features, model: p.Model, dec: dec}
+	s := &Scorer[T]{contract: p.Contract, check: p.Check, transform: p.Transform, features: p.Features, model: p.Model, dec: dec}
+	if s.transform == nil {
+		s.transform = p.Features.Transform
+	}
 	if c, ok := p.Model.(train.Classifier); ok && len(mi.Classes) > 0 {
 		s.clf, s.classes = c, mi.Classes
 	}
@@ -183,7 +189,7 @@ func (s *Scorer[T]) score(row *T, p *Prediction, sc *scratch) error {
 			return err
 		}
 	}
-	x, err := s.features.Transform(row, sc.x)
+	x, err := s.transform(row, sc.x)
 	if err != nil {
 		return err
 	}
