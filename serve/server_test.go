@@ -169,7 +169,7 @@ func TestTelemetry(t *testing.T) {
 					if m.Name == "loom.serve.requests" {
 						model, _ := dp.Attributes.Value("loom.model")
 						version, _ := dp.Attributes.Value("loom.model_version")
-						got[fmt.Sprint(m.Name, "/", st.String(), "/model")] = model.Emit() + " v" + version.Emit()
+						got[fmt.Sprint(m.Name, "/", st.String(), "/model")] = model.String() + " v" + version.String()
 					}
 				}
 			case metricdata.Histogram[float64]:
