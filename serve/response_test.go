@@ -196,9 +196,11 @@ func TestBatchLimitWhileScanning(t *testing.T) {
 			}
 			// The body itself (1 MB) is read into a buffer; what else is
 			// allocated must be small.
-			if got := after.TotalAlloc - before.TotalAlloc; got > 4<<20 {
+			got := after.TotalAlloc - before.TotalAlloc
+			if got > 4<<20 {
 				t.Fatalf("refusing %d instances allocated %d MB; want under 4 MB", n, got>>20)
 			}
+			t.Logf("refusing %d instances allocated %.2f MB", n, float64(got)/(1<<20))
 		})
 	}
 }

@@ -50,7 +50,10 @@
 //
 // Decoding errors are *Error values naming the row, the column and the raw
 // value, wrapping one of the sentinels ErrType, ErrRange, ErrNull,
-// ErrMissingColumn, ErrUnknownField or ErrMissingField.
+// ErrMissingColumn, ErrUnknownField or ErrMissingField. Plan.Decode checks
+// the buffers of every column it reads first: a damaged one (offsets out
+// of range, a short buffer, a dictionary index past the dictionary) is an
+// *Error with Row -1 wrapping ErrInvalidArray, never a panic.
 //
 // # Concurrency
 //

@@ -44,6 +44,14 @@
 // iteration after yielding the error. *Error has RowNumber, which package
 // contract uses to quarantine the row.
 //
+// Damaged input is an error, never a panic: a CSV header that names a
+// field's column twice is ErrSyntax naming the column; an Arrow IPC file or
+// stream whose bytes were changed is ErrSyntax (Row -1) naming the column
+// whose buffers contradict its length, or the schema or batch arrow-go
+// could not read. The schema's flatbuffer is checked before arrow-go reads
+// it (arrow-go allocates from its vector lengths), and a stream's messages
+// are held to arrow-go's limits (64 MiB of metadata, 256 MiB of body).
+//
 // # Memory
 //
 // Readers hold a bounded window whatever the file size: for CSV a 256 KiB
