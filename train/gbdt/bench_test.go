@@ -1,7 +1,9 @@
 package gbdt_test
 
 import (
+	"bytes"
 	"context"
+	"flag"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -107,16 +109,51 @@ func loadBench(b *testing.B, path string) (tr, te train.Dataset) {
 	return tr, te
 }
 
-// fittedModel is a binary model of 100 trees of 31 leaves over 30
-// features, fitted once per benchmark binary.
+var update = flag.Bool("update", false, "rewrite testdata/bench_100x31.model")
+
+// benchModelFile holds a binary model of 100 trees of 31 leaves over 30
+// features, fitted by TestBenchModel, so that the prediction benchmarks
+// start without fitting.
+const benchModelFile = "testdata/bench_100x31.model"
+
+func benchModelData() train.Dataset { return synthetic(20_000, 30, 7) }
+
+// TestBenchModel checks that the model in testdata is what the fit gives
+// today (rewrite it with -update).
+func TestBenchModel(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("a fit of 20,000 rows")
+	}
+	m, err := gbdt.Classifier{Options: gbdt.Options{EarlyStopping: gbdt.Off}}.Fit(context.Background(), benchModelData())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := encode(t, m)
+	if *update {
+		if err := os.WriteFile(benchModelFile, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(benchModelFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b, want) {
+		t.Errorf("the fit differs from %s (run go test -run TestBenchModel -update after a deliberate change)", benchModelFile)
+	}
+}
+
 func fittedModel(b *testing.B) (train.Classifier, train.Dataset) {
 	b.Helper()
-	d := synthetic(20_000, 30, 7)
-	m, err := gbdt.Classifier{Options: gbdt.Options{EarlyStopping: gbdt.Off}}.Fit(context.Background(), d)
+	raw, err := os.ReadFile(benchModelFile)
 	if err != nil {
 		b.Fatal(err)
 	}
-	return m.(train.Classifier), d
+	m, err := train.Decode(raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return m.(train.Classifier), benchModelData()
 }
 
 // BenchmarkPredict is the serving path: one row through 100 trees of 31
