@@ -3,8 +3,8 @@ package gbdt_test
 import (
 	"bytes"
 	"context"
-	"flag"
 	"encoding/binary"
+	"flag"
 	"fmt"
 	"math"
 	"math/rand/v2"
