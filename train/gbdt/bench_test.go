@@ -87,6 +87,31 @@ func BenchmarkFitBench(b *testing.B) {
 	b.ReportMetric(-nll, "test_logloss")
 }
 
+// BenchmarkPredictBench is the prediction case of
+// testdata/bench_sklearn.py: a model fitted on the first 100,000 training
+// rows of GBDT_BENCH_DATA (100 trees, early stopping off) scores the
+// 200,000 test rows with PredictProbaBatch on GOMAXPROCS goroutines.
+func BenchmarkPredictBench(b *testing.B) {
+	path := os.Getenv("GBDT_BENCH_DATA")
+	if path == "" {
+		b.Skip("GBDT_BENCH_DATA is not set")
+	}
+	tr, te := loadBench(b, path)
+	_, p := tr.Dims()
+	small := train.Dataset{X: mat.NewDense(100_000, p, tr.X.RawMatrix().Data[:100_000*p]), Y: tr.Y[:100_000]}
+	m, err := gbdt.Classifier{Options: gbdt.Options{EarlyStopping: gbdt.Off}}.Fit(context.Background(), small)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := m.(*tree.Classifier)
+	n, _ := te.Dims()
+	dst := mat.NewDense(n, 2, nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		e.PredictProbaBatch(dst, te.X)
+	}
+}
+
 func loadBench(b *testing.B, path string) (tr, te train.Dataset) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
