@@ -9,7 +9,11 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"runtime"
+	"runtime/metrics"
+	"sync"
 	"testing"
+	"time"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -73,6 +77,22 @@ func BenchmarkFitBench(b *testing.B) {
 	tr, te := loadBench(b, path)
 	var m train.Model
 	b.ReportAllocs()
+	runtime.GC()
+	base, peak := heapBytes(), uint64(0)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				peak = max(peak, heapBytes())
+			}
+		}
+	})
 	for b.Loop() {
 		var err error
 		m, err = gbdt.Classifier{Options: gbdt.Options{EarlyStopping: gbdt.Off}}.Fit(context.Background(), tr)
@@ -80,6 +100,9 @@ func BenchmarkFitBench(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	close(done)
+	wg.Wait()
+	b.ReportMetric(float64(peak-min(base, peak))/1e6, "peak_heap_MB")
 	nll, err := train.NegLogLoss(m, te)
 	if err != nil {
 		b.Fatal(err)
@@ -110,6 +133,13 @@ func BenchmarkPredictBench(b *testing.B) {
 	for b.Loop() {
 		e.PredictProbaBatch(dst, te.X)
 	}
+}
+
+// heapBytes returns the bytes of live and not yet swept heap objects.
+func heapBytes() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
 }
 
 func loadBench(b *testing.B, path string) (tr, te train.Dataset) {
