@@ -1,13 +1,19 @@
 package gbdt_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
+	"flag"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
+	"runtime"
+	"runtime/metrics"
+	"sync"
 	"testing"
+	"time"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -71,6 +77,22 @@ func BenchmarkFitBench(b *testing.B) {
 	tr, te := loadBench(b, path)
 	var m train.Model
 	b.ReportAllocs()
+	runtime.GC()
+	base, peak := heapBytes(), uint64(0)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				peak = max(peak, heapBytes())
+			}
+		}
+	})
 	for b.Loop() {
 		var err error
 		m, err = gbdt.Classifier{Options: gbdt.Options{EarlyStopping: gbdt.Off}}.Fit(context.Background(), tr)
@@ -78,11 +100,46 @@ func BenchmarkFitBench(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	close(done)
+	wg.Wait()
+	b.ReportMetric(float64(peak-min(base, peak))/1e6, "peak_heap_MB")
 	nll, err := train.NegLogLoss(m, te)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ReportMetric(-nll, "test_logloss")
+}
+
+// BenchmarkPredictBench is the prediction case of
+// testdata/bench_sklearn.py: a model fitted on the first 100,000 training
+// rows of GBDT_BENCH_DATA (100 trees, early stopping off) scores the
+// 200,000 test rows with PredictProbaBatch on GOMAXPROCS goroutines.
+func BenchmarkPredictBench(b *testing.B) {
+	path := os.Getenv("GBDT_BENCH_DATA")
+	if path == "" {
+		b.Skip("GBDT_BENCH_DATA is not set")
+	}
+	tr, te := loadBench(b, path)
+	_, p := tr.Dims()
+	small := train.Dataset{X: mat.NewDense(100_000, p, tr.X.RawMatrix().Data[:100_000*p]), Y: tr.Y[:100_000]}
+	m, err := gbdt.Classifier{Options: gbdt.Options{EarlyStopping: gbdt.Off}}.Fit(context.Background(), small)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := m.(*tree.Classifier)
+	n, _ := te.Dims()
+	dst := mat.NewDense(n, 2, nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		e.PredictProbaBatch(dst, te.X)
+	}
+}
+
+// heapBytes returns the bytes of live and not yet swept heap objects.
+func heapBytes() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
 }
 
 func loadBench(b *testing.B, path string) (tr, te train.Dataset) {
@@ -107,16 +164,51 @@ func loadBench(b *testing.B, path string) (tr, te train.Dataset) {
 	return tr, te
 }
 
-// fittedModel is a binary model of 100 trees of 31 leaves over 30
-// features, fitted once per benchmark binary.
+var update = flag.Bool("update", false, "rewrite testdata/bench_100x31.model")
+
+// benchModelFile holds a binary model of 100 trees of 31 leaves over 30
+// features, fitted by TestBenchModel, so that the prediction benchmarks
+// start without fitting.
+const benchModelFile = "testdata/bench_100x31.model"
+
+func benchModelData() train.Dataset { return synthetic(20_000, 30, 7) }
+
+// TestBenchModel checks that the model in testdata is what the fit gives
+// today (rewrite it with -update).
+func TestBenchModel(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("a fit of 20,000 rows")
+	}
+	m, err := gbdt.Classifier{Options: gbdt.Options{EarlyStopping: gbdt.Off}}.Fit(context.Background(), benchModelData())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := encode(t, m)
+	if *update {
+		if err := os.WriteFile(benchModelFile, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(benchModelFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b, want) {
+		t.Errorf("the fit differs from %s (run go test -run TestBenchModel -update after a deliberate change)", benchModelFile)
+	}
+}
+
 func fittedModel(b *testing.B) (train.Classifier, train.Dataset) {
 	b.Helper()
-	d := synthetic(20_000, 30, 7)
-	m, err := gbdt.Classifier{Options: gbdt.Options{EarlyStopping: gbdt.Off}}.Fit(context.Background(), d)
+	raw, err := os.ReadFile(benchModelFile)
 	if err != nil {
 		b.Fatal(err)
 	}
-	return m.(train.Classifier), d
+	m, err := train.Decode(raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return m.(train.Classifier), benchModelData()
 }
 
 // BenchmarkPredict is the serving path: one row through 100 trees of 31

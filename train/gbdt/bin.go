@@ -29,12 +29,15 @@ type binner struct {
 func fitBinner(X []float64, p int, rows []int, maxBins int, categorical []bool, seed uint64, workers int) *binner {
 	sample := rows
 	if len(rows) > binSubsample {
-		rng := rand.New(rand.NewPCG(seed, 0xb1)) //nolint:gosec // seeded by design
-		perm := rng.Perm(len(rows))[:binSubsample]
-		slices.Sort(perm)
-		sample = make([]int, binSubsample)
-		for i, j := range perm {
-			sample[i] = rows[j]
+		// Selection sampling (Knuth's algorithm S): each row is kept with
+		// probability needed/left, so binSubsample rows come out, in
+		// order, without a permutation of all rows.
+		rng := rand.New(rand.NewPCG(seed, 0xb1))
+		sample = make([]int, 0, binSubsample)
+		for i, r := range rows {
+			if rng.IntN(len(rows)-i) < binSubsample-len(sample) {
+				sample = append(sample, r)
+			}
 		}
 	}
 	b := &binner{thresholds: make([][]float64, p), nbins: make([]int, p), missing: uint8(maxBins),
@@ -68,13 +71,20 @@ func fitBinner(X []float64, p int, rows []int, maxBins int, categorical []bool, 
 // 100·i/maxBins, i = 1 .. maxBins-1.
 func thresholds(col []float64, maxBins int) []float64 {
 	slices.Sort(col)
-	distinct := slices.Compact(slices.Clone(col))
+	distinct := 0
+	for i := range col {
+		if i == 0 || col[i] != col[i-1] {
+			distinct++
+		}
+	}
 	var mid []float64
-	if len(distinct) <= maxBins {
-		mid = make([]float64, 0, max(len(distinct)-1, 0))
-		for i := 1; i < len(distinct); i++ {
-			m := distinct[i-1] + distinct[i]
-			mid = append(mid, m*0.5)
+	if distinct <= maxBins {
+		mid = make([]float64, 0, max(distinct-1, 0))
+		for i := 1; i < len(col); i++ {
+			if col[i] != col[i-1] {
+				m := col[i-1] + col[i]
+				mid = append(mid, m*0.5)
+			}
 		}
 	} else {
 		mid = make([]float64, maxBins-1)

@@ -69,6 +69,7 @@ type Ensemble struct {
 	// start of class k's group in order.
 	order      []int32
 	classStart []int32
+	fast       []fastTree // prediction form of each tree
 }
 
 // New checks s and returns the ensemble. It keeps s's slices, which the
@@ -102,6 +103,10 @@ func build(s Spec) (*Ensemble, error) {
 	}
 	for k := range outputs {
 		e.classStart[k+1] += e.classStart[k]
+	}
+	e.fast = make([]fastTree, len(s.Trees))
+	for i := range s.Trees {
+		e.fast[i] = compile(&s.Trees[i])
 	}
 	next := slices.Clone(e.classStart[:outputs])
 	for ti, t := range s.Trees {
@@ -221,13 +226,7 @@ func (e *Ensemble) check(x []float64) {
 
 // margin returns the raw margin of output k for x.
 func (e *Ensemble) margin(k int, x []float64) float64 {
-	s := e.spec.Base[k]
-	trees := e.spec.Trees
-	for _, ti := range e.order[e.classStart[k]:e.classStart[k+1]] {
-		t := &trees[ti]
-		s += t.Nodes[t.leaf(x)].Value
-	}
-	return s
+	return e.spec.Base[k] + e.sum(e.order[e.classStart[k]:e.classStart[k+1]], x)
 }
 
 // Raw writes the raw margins of x (before the link) into dst[:Outputs()]

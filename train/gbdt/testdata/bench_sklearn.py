@@ -3,15 +3,22 @@ against Loom's gbdt.Classifier on the same 1,000,000 x 30 binary rows,
 100 iterations, early stopping off, on 1 and 2 threads.
 
     /usr/bin/python3 train/gbdt/testdata/bench_sklearn.py [data file] [threads...]
+    /usr/bin/python3 train/gbdt/testdata/bench_sklearn.py --predict [data file] [threads...]
 
 writes the data file (default /tmp/loom_gbdt_1m.f64) when missing, then
 for each thread count (default 1 2) times 5 fits, alternating a fit of
 scikit-learn (under threadpoolctl's limit) with a fit of Loom's benchmark
-binary (GOMAXPROCS = threads), so that both see the same load, and prints
+binary (GOMAXPROCS = threads; $GBDT_TEST_BINARY, default /tmp/gbdt.test),
+so that both see the same load, and prints
 each time, the medians, their ratio and both test log losses. Build the
 Go side first:
 
     go test -c -o /tmp/gbdt.test ./train/gbdt
+
+With --predict it compares batch prediction instead: both fit 100 trees
+on the first 100,000 training rows, then time 5 predict_proba calls
+(scikit-learn) and PredictProbaBatch (Loom, BenchmarkPredictBench with
+-count 5) on the 200,000 test rows, with the same threads.
 
 The data file is little-endian: three uint64 (n_train, n_test, p), then
 X as (n_train + n_test) * p float64 row-major, then y as n_train +
@@ -32,6 +39,7 @@ from sklearn.metrics import log_loss
 from threadpoolctl import threadpool_limits
 
 N_TRAIN, N_TEST, P = 1_000_000, 200_000, 30
+BINARY = os.environ.get("GBDT_TEST_BINARY", "/tmp/gbdt.test")
 
 
 def write(path):
@@ -60,7 +68,7 @@ def read(path):
 
 def go_fit(path, threads):
     env = dict(os.environ, GBDT_BENCH_DATA=path, GOMAXPROCS=str(threads))
-    out = subprocess.run(["/tmp/gbdt.test", "-test.run", "^$", "-test.bench", "^BenchmarkFitBench$",
+    out = subprocess.run([BINARY, "-test.run", "^$", "-test.bench", "^BenchmarkFitBench$",
                           "-test.benchtime", "1x", "-test.benchmem"], env=env, check=True,
                          capture_output=True, text=True).stdout
     for line in out.splitlines():
@@ -72,9 +80,41 @@ def go_fit(path, threads):
     raise RuntimeError(out)
 
 
+def go_predict(path, threads):
+    env = dict(os.environ, GBDT_BENCH_DATA=path, GOMAXPROCS=str(threads))
+    out = subprocess.run([BINARY, "-test.run", "^$", "-test.bench", "^BenchmarkPredictBench$",
+                          "-test.benchtime", "3x", "-test.count", "5"], env=env, check=True,
+                         capture_output=True, text=True).stdout
+    return [float(l.split()[2]) / 1e9 for l in out.splitlines() if l.startswith("BenchmarkPredictBench")]
+
+
+def predict(path, threads):
+    X, y, Xt, yt = read(path)
+    for t in threads:
+        with threadpool_limits(t):
+            m = HistGradientBoostingClassifier(max_iter=100, early_stopping=False, random_state=0)
+            m.fit(X[:100_000], y[:100_000])
+            sk = []
+            for _ in range(5):
+                s = time.perf_counter()
+                m.predict_proba(Xt)
+                sk.append(time.perf_counter() - s)
+        lo = go_predict(path, t)
+        msk, mlo = statistics.median(sk), statistics.median(lo)
+        print(f"threads {t}: predict_proba of {len(Xt)} rows: median scikit-learn {msk * 1e3:.1f} ms, "
+              f"Loom {mlo * 1e3:.1f} ms, ratio {mlo / msk:.2f}; load {os.getloadavg()}", flush=True)
+
+
 def main():
-    path = sys.argv[1] if len(sys.argv) > 1 else "/tmp/loom_gbdt_1m.f64"
-    threads = [int(t) for t in sys.argv[2:]] or [1, 2]
+    args = sys.argv[1:]
+    mode_predict = bool(args) and args[0] == "--predict"
+    if mode_predict:
+        args = args[1:]
+    path = args[0] if args else "/tmp/loom_gbdt_1m.f64"
+    threads = [int(t) for t in args[1:]] or [1, 2]
+    if mode_predict:
+        predict(path, threads)
+        return
     if not os.path.exists(path):
         write(path)
     X, y, Xt, yt = read(path)
