@@ -300,8 +300,8 @@ table{border-collapse:collapse;width:100%;background:#fff}
 </table></div></div>
 {{end}}<h2>Columns</h2>
 <div class="scroll"><table class="summary">
-<tr><th>column</th><th class="opt">type</th><th>method</th><th>statistic</th><th>threshold</th><th>p-value</th><th>drift</th><th class="opt">missing</th></tr>
-{{range .Cards}}<tr><td><a href="#{{.Anchor}}">{{.Column}}</a></td><td class="opt">{{.Kind}}</td><td>{{.Method}}</td><td class="n">{{.Score}}</td><td class="n">{{.Rule}}</td><td class="n">{{.PValue}}</td><td><span class="badge {{.Class}}">{{.Verdict}}</span></td><td class="opt n">{{.Missing}}</td></tr>
+<tr><th>column</th><th>type</th><th>method</th><th>statistic</th><th>threshold</th><th>p-value</th><th>drift</th><th class="opt">missing</th></tr>
+{{range .Cards}}<tr><td><a href="#{{.Anchor}}">{{.Column}}</a></td><td>{{.Kind}}</td><td>{{.Method}}</td><td class="n">{{.Score}}</td><td class="n">{{.Rule}}</td><td class="n">{{.PValue}}</td><td><span class="badge {{.Class}}">{{.Verdict}}</span></td><td class="opt n">{{.Missing}}</td></tr>
 {{end}}</table></div>
 <h2>Distributions</h2>
 {{range .Cards}}<div class="card {{.Class}}" id="{{.Anchor}}"><div class="meta">
