@@ -256,23 +256,3 @@ func polyfit2(x, y [7]float64) [3]float64 {
 	}
 	return c
 }
-
-// andersonColumn is the "anderson" method of Compare: the two-sample test
-// of the reference and current sorted views, drift when p < threshold.
-// Like KS, it needs an order: categorical columns never drift by it
-// (score 0, p = 1), and neither do samples holding one and the same value,
-// for which the statistic is undefined (score 0, p = 1). Fewer than 4
-// values in all (possible only with MinCount below 4) is not enough data.
-func andersonColumn(r *ColumnResult, kind Kind, rv, cv *sortedView, unique int) {
-	if kind != Numeric || unique < 2 {
-		r.Score, r.PValue = 0, 1
-		return
-	}
-	res, err := andersonWeighted([]wsample{{rv.vals, rv.wts}, {cv.vals, cv.wts}})
-	if err != nil {
-		r.Status, r.Score, r.PValue = StatusNotEnoughData, math.NaN(), math.NaN()
-		return
-	}
-	r.Score, r.PValue = res.Statistic, res.PValue
-	r.Drifted = r.PValue < r.Threshold
-}
