@@ -10,7 +10,8 @@ import (
 	"strconv"
 )
 
-// Method names a drift detector.
+// Method names a drift detector: one of the built-in ones below or any
+// registered with Register.
 type Method string
 
 // The built-in detectors, registered by name (see Register). Default

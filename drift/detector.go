@@ -213,6 +213,10 @@ func init() {
 		r := ksWeighted(c.Ref.Values, c.Ref.Weights, c.Cur.Values, c.Cur.Weights, KSAuto, c.RefError+c.CurError)
 		return r.Statistic, r.PValue, nil
 	}})
+	// Anderson–Darling needs an order, like KS: categorical columns never
+	// drift by it (score 0, p = 1), and neither do samples holding one and
+	// the same value, for which the statistic is undefined. Fewer than 4
+	// values in all (possible only with MinCount below 4) is not enough data.
 	Register(AndersonTest, pTest{numericOnly: true, test: func(c *ColumnData) (float64, float64, error) {
 		if c.Unique < 2 {
 			return 0, 1, nil

@@ -111,7 +111,8 @@
 //
 // # Default method
 //
-// Unless CompareOptions.Methods names one, the method of a column follows
+// Unless CompareOptions.Methods or the reference profile's
+// ProfileOptions.Methods names one, the method of a column follows
 // Evidently's rule, so results are comparable: count the unique values n
 // over reference and current together. With a reference of at most 1,000
 // rows: numeric with n > 5 → KS; numeric with n ≤ 5 or categorical →
@@ -119,7 +120,9 @@
 // with n > 5 → normalised Wasserstein, otherwise Jensen–Shannon.
 // Thresholds can be overridden per column (CompareOptions.Thresholds). The
 // data set drifts when the share of drifted columns among those tested is at
-// least DriftShare (default 0.5), as in Evidently.
+// least DriftShare (default 0.5), as in Evidently; Report.DatasetRule states
+// that rule with the counts, for reports and console summaries. A column
+// whose detector failed (StatusError) or lacked data counts as not tested.
 //
 // # Missing values, constant columns, empty windows
 //

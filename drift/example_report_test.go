@@ -24,6 +24,6 @@ func ExampleReport_WriteHTML() {
 	_ = rep.WriteJSON(&js)
 	fmt.Println(strings.Contains(js.String(), `"dataset_drift": false`))
 	// Output:
-	// 3 plots
+	// 6 plots
 	// true
 }

@@ -230,12 +230,12 @@ func pomeranzCDF(n int, x float64) float64 {
 	v0s, v1s := 0, 0
 	expnt := 0
 	j1, _ := pomeranzRow(0, n, ll, ceilf, roundf)
-	var j2 int
 	for i := 1; i < 2*n+2; i++ {
 		k1 := j1
 		V0, V1 = V1, V0
 		v0s, v1s = v1s, v0s
 		clear(V1)
+		var j2 int
 		j1, j2 = pomeranzRow(i, n, ll, ceilf, roundf)
 		pw := g12p
 		switch {

@@ -74,8 +74,9 @@ func percent(x float64) string {
 // WriteHTML writes the report as one self-contained HTML page: a title
 // naming the model, its version and the reference and current data; the
 // data set verdict with its rule (DatasetRule); a summary table of every
-// column (kind, method, statistic, threshold, p-value, verdict, missing
-// values), most severe first; then per column a card with the details and
+// column (kind, a small chart of the reference and current shares per bin,
+// method, statistic, threshold, p-value, verdict, missing values), most
+// severe first; then per column a card with the details and
 // an inline SVG of the reference and current histograms side by side. One
 // font family throughout, a legend outside the bars, bin labels in plain
 // decimals; the layout fits windows from 700 pixels wide. Nothing is loaded
@@ -98,7 +99,7 @@ func (r *Report) WriteHTML(w io.Writer, opts *HTMLOptions) error {
 	type card struct {
 		ColumnResult
 		Anchor, Verdict, Class, Score, PValue, Threshold, Rule, Missing string
-		SVG                                                             template.HTML
+		SVG, Spark                                                      template.HTML
 	}
 	cards := make([]card, 0, len(r.Columns))
 	for i, c := range r.Columns {
@@ -115,6 +116,7 @@ func (r *Report) WriteHTML(w io.Writer, opts *HTMLOptions) error {
 			return &ColumnError{Column: c.Column, Err: err}
 		}
 		cd.SVG = template.HTML(svg) // produced by gonum/plot's SVG backend from escaped labels
+		cd.Spark = sparkSVG(c.RefHist, c.CurHist)
 		cards = append(cards, cd)
 	}
 	var perf *perfCard
@@ -233,6 +235,38 @@ func histogramSVG(c ColumnResult) (string, error) {
 	return string(b), nil
 }
 
+// sparkSVG draws the reference and current shares per bin as a small
+// inline bar chart for the summary table (numbers only, so safe as HTML).
+func sparkSVG(ref, cur []float64) template.HTML {
+	if len(ref) == 0 || len(ref) != len(cur) {
+		return ""
+	}
+	const w, h = 120.0, 26.0
+	top := 0.0
+	for i := range ref {
+		top = math.Max(top, math.Max(ref[i], cur[i]))
+	}
+	if !(top > 0) {
+		return ""
+	}
+	slot := w / float64(len(ref))
+	bar := math.Max(slot/2-0.5, 0.5)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="spark" width="%g" height="%g" viewBox="0 0 %g %g" role="img" aria-label="reference and current shares per bin">`, w, h, w, h)
+	for i := range ref {
+		for k, v := range []float64{ref[i], cur[i]} {
+			bh := h * v / top
+			fill := "#4c78a8"
+			if k == 1 {
+				fill = "#f28e2b"
+			}
+			fmt.Fprintf(&b, `<rect x="%.2f" y="%.2f" width="%.2f" height="%.2f" fill="%s"/>`, float64(i)*slot+float64(k)*bar, h-bh, bar, bh, fill)
+		}
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
 // svgSize matches the fixed size of the SVG root element.
 var svgSize = regexp.MustCompile(`^<svg width="[0-9.]+pt" height="[0-9.]+pt"`)
 
@@ -271,6 +305,7 @@ table{border-collapse:collapse;width:100%;background:#fff}
 .card.drift{border-left-color:#d9534f}.card.na{border-left-color:#aaa}
 .meta{flex:1 1 260px;min-width:0}.meta td{padding:2px 10px 2px 0;vertical-align:top}.meta td:first-child{color:#666;white-space:nowrap}
 .plot{flex:2 1 420px;min-width:0}.plot svg{display:block;width:100%;height:auto}
+.spark{display:block}
 .legend{display:flex;gap:16px;font-size:13px;margin:0 0 2px}.sw{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:5px;vertical-align:-1px}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;background:#4c9a5b;white-space:nowrap}
 .badge.drift{background:#d9534f}.badge.na{background:#999}
@@ -300,8 +335,8 @@ table{border-collapse:collapse;width:100%;background:#fff}
 </table></div></div>
 {{end}}<h2>Columns</h2>
 <div class="scroll"><table class="summary">
-<tr><th>column</th><th class="opt">type</th><th>method</th><th>statistic</th><th>threshold</th><th>p-value</th><th>drift</th><th class="opt">missing</th></tr>
-{{range .Cards}}<tr><td><a href="#{{.Anchor}}">{{.Column}}</a></td><td class="opt">{{.Kind}}</td><td>{{.Method}}</td><td class="n">{{.Score}}</td><td class="n">{{.Rule}}</td><td class="n">{{.PValue}}</td><td><span class="badge {{.Class}}">{{.Verdict}}</span></td><td class="opt n">{{.Missing}}</td></tr>
+<tr><th>column</th><th>type</th><th class="opt">reference / current</th><th>method</th><th>statistic</th><th>threshold</th><th>p-value</th><th>drift</th><th class="opt">missing</th></tr>
+{{range .Cards}}<tr><td><a href="#{{.Anchor}}">{{.Column}}</a></td><td>{{.Kind}}</td><td class="opt">{{.Spark}}</td><td>{{.Method}}</td><td class="n">{{.Score}}</td><td class="n">{{.Rule}}</td><td class="n">{{.PValue}}</td><td><span class="badge {{.Class}}">{{.Verdict}}</span></td><td class="opt n">{{.Missing}}</td></tr>
 {{end}}</table></div>
 <h2>Distributions</h2>
 {{range .Cards}}<div class="card {{.Class}}" id="{{.Anchor}}"><div class="meta">

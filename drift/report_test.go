@@ -67,7 +67,10 @@ func TestReportHTML(t *testing.T) {
 			t.Errorf("HTML lacks %q", want)
 		}
 	}
-	if n := strings.Count(html, "<svg"); n != 25 {
+	if n := strings.Count(html, `<svg class="spark"`); n != 25 {
+		t.Errorf("summary table has %d small charts; want 25", n)
+	}
+	if n := strings.Count(html, "<svg") - 25; n != 25 {
 		t.Errorf("HTML has %d plots; want 25", n)
 	}
 	for _, bad := range []string{"http://", "https://", "<script"} {

@@ -132,5 +132,20 @@ for x1, n1, x2, n2 in [(30, 100, 45, 110), (5, 1000, 9, 1200), (500, 1000, 480, 
     zt.append({"x1": x1, "n1": n1, "x2": x2, "n2": n2, "z": float(z), "p": float(2 * stats.norm.sf(abs(z)))})
 out["ztest"] = zt
 
+# --- KS edge cases: tiny samples, all ties, identical samples ------------
+edge = []
+for a, b in [([1.0], [2.0]), ([1.0, 2.0], [3.0]), ([0.5, 0.5, 0.5], [0.5, 0.5]), ([1.0, 2.0, 3.0], [1.0, 2.0, 3.0]),
+             ([3.0, 1.0, 2.0, 2.0], [2.0, 2.0, 5.0, 0.0, 1.0]), (list(range(30)), [x + 0.5 for x in range(40)])]:
+    case = {"a": a, "b": b, "results": []}
+    for method in ("auto", "exact", "asymp"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            r = stats.ks_2samp(a, b, method=method)
+        p = None if np.isnan(r.pvalue) else float(r.pvalue)  # JSON has no NaN: null
+        case["results"].append({"method": method, "statistic": float(r.statistic), "p": p,
+                                "location": float(r.statistic_location), "sign": int(r.statistic_sign)})
+    edge.append(case)
+out["ks"] += edge
+
 with open("stats.json", "w") as f:
     json.dump(out, f)
