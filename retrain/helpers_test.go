@@ -112,6 +112,21 @@ func testOptions(clock retrain.Clock) *retrain.Options {
 	}
 }
 
+// testDir returns a fresh directory for a registry, on the tmpfs
+// /dev/shm when there is one: the loop commits its state a score of times
+// a run, and fsync on a disk would make these tests wait seconds for
+// nothing they check (the registry's own tests check durability).
+func testDir(t testing.TB) string {
+	t.Helper()
+	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
+		if dir, err := os.MkdirTemp("/dev/shm", "loom-retrain-"); err == nil {
+			t.Cleanup(func() { os.RemoveAll(dir) })
+			return dir
+		}
+	}
+	return t.TempDir()
+}
+
 func openReg(t testing.TB, dir string, clock retrain.Clock) *registry.Registry {
 	t.Helper()
 	reg, err := registry.Open(dir, registry.WithClock(clock.Now))

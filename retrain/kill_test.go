@@ -24,7 +24,7 @@ type killScenario struct {
 }
 
 func newKillScenario(t *testing.T) *killScenario {
-	s := &killScenario{t: t, dir: t.TempDir(), clock: retrain.NewManualClock(epoch), w: &world{}}
+	s := &killScenario{t: t, dir: testDir(t), clock: retrain.NewManualClock(epoch), w: &world{}}
 	// A champion first, with no hook.
 	s.w.set(accounts(1000, 1, 0, false))
 	l := s.loop("setup")
