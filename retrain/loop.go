@@ -128,7 +128,7 @@ func (l *Loop[T]) merge(t Trigger) {
 		return
 	}
 	l.coalesced++
-	l.tel.coalesced.Add(context.Background(), 1)
+	l.tel.coalesce(context.Background(), t.Kind, 1)
 }
 
 func (l *Loop[T]) signal() {
@@ -307,7 +307,7 @@ func (l *Loop[T]) Step(ctx context.Context) ([]Record, error) {
 	if st.Run != nil {
 		if !st.Lease.held(l.o.Owner, l.clock.Now()) {
 			if trig != nil {
-				l.tel.coalesced.Add(ctx, int64(1+coalesced))
+				l.tel.coalesce(ctx, trig.Kind, 1+coalesced)
 			}
 			return out, errors.Join(errs...)
 		}

@@ -81,7 +81,7 @@ func (l *Loop[T]) start(ctx context.Context, t Trigger, coalesced int) (*Record,
 	})
 	if errors.Is(err, errLeaseLost) || errors.Is(err, errBusy) {
 		// Another replica runs: this trigger is coalesced into its run.
-		l.tel.coalesced.Add(ctx, int64(1+coalesced))
+		l.tel.coalesce(ctx, t.Kind, 1+coalesced)
 		return nil, nil, nil
 	}
 	if err != nil {

@@ -71,6 +71,10 @@ func (t *telemetry) finished(ctx context.Context, r *Record) {
 	}
 }
 
+func (t *telemetry) coalesce(ctx context.Context, kind Kind, n int) {
+	t.coalesced.Add(ctx, int64(n), metric.WithAttributes(attrModel.String(t.model), attrTrigger.String(string(kind))))
+}
+
 func endSpan(span trace.Span, err error) {
 	if err != nil {
 		span.RecordError(err)
