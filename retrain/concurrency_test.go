@@ -172,4 +172,3 @@ func TestBudget(t *testing.T) {
 		t.Errorf("reason %q lacks %q", r.Reasons[0], want)
 	}
 }
-

@@ -36,8 +36,8 @@ type account struct {
 }
 
 // accounts returns n seeded rows. In regime 0 accounts with low usage
-// leave; in regime 1 the world changed: usage is higher overall and it is
-// short tenure that makes accounts leave. corrupt shuffles the labels.
+// leave; in regime 1 the world changed: usage is higher, tenure shorter,
+// and it is short tenure that makes accounts leave. corrupt shuffles the labels.
 func accounts(n int, seed uint64, regime int, corrupt bool) []account {
 	r := rand.New(rand.NewPCG(seed, 11))
 	plans := []string{"basic", "pro"}
@@ -47,7 +47,8 @@ func accounts(n int, seed uint64, regime int, corrupt bool) []account {
 		z := 2.5 - 0.6*a.Usage
 		if regime == 1 {
 			a.Usage += 4
-			z = 2 - 0.8*a.Tenure
+			a.Tenure /= 2
+			z = 1.5 - 1.2*a.Tenure
 		}
 		if a.Plan == "pro" {
 			z -= 0.5

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-		"time"
+	"time"
 
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
