@@ -26,7 +26,7 @@ type killScenario struct {
 func newKillScenario(t *testing.T) *killScenario {
 	s := &killScenario{t: t, dir: testDir(t), clock: retrain.NewManualClock(epoch), w: &world{}}
 	// A champion first, with no hook.
-	s.w.set(accounts(1000, 1, 0, false))
+	s.w.set(accounts(400, 1, 0, false))
 	l := s.loop("setup")
 	l.Trigger(retrain.Trigger{Reason: "first model"})
 	if r := only(t, step(t, l)); r.Outcome != retrain.OutcomePromoted {
@@ -39,6 +39,7 @@ func (s *killScenario) loop(owner string) *retrain.Loop[account] {
 	reg := openReg(s.t, s.dir, s.clock)
 	o := testOptions(s.clock)
 	o.Policy, o.Owner = retrain.PolicyCanary, owner
+	o.Metrics, o.Bootstrap.Resamples = []string{"roc_auc"}, 40
 	return retrain.New(reg, accountSpec(), s.w.fetch(), o)
 }
 
@@ -49,7 +50,7 @@ func (s *killScenario) actions(l func() *retrain.Loop[account]) []func() error {
 	stepErr := func() error { _, err := l().Step(ctx); return err }
 	return []func() error{
 		func() error { // a shifted world: a canary starts
-			s.w.set(accounts(1000, 3, 1, false))
+			s.w.set(accounts(400, 3, 1, false))
 			l().Trigger(retrain.Trigger{Kind: retrain.KindDrift, Reason: "shift"})
 			return stepErr()
 		},
@@ -104,6 +105,7 @@ func TestKillAtEveryStepBoundary(t *testing.T) {
 		occurrence := seen[p]
 		name := p + "#" + strconv.Itoa(occurrence)
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			s := newKillScenario(t)
 			victim := s.loop("victim")
 			n := 0
