@@ -20,7 +20,7 @@
 //	iter.Seq2,  with reasons  serve reuses                                  profile +                    promotion     handler      reference
 //	database/sql                                                            lineage                      gates
 //	   ▲                                                                                                 ▲                     │
-//	   └────────── retrain.Loop: fetch fresh rows, fit the Spec again, challenger vs champion ───────────┘◄─ alerts, labels ────┘
+//	   └────────── retrain.Loop: fetch fresh rows, fit the Spec again, challenger vs champion ───────────┘◄─ alerts, labels ───┘
 //	               on one holdout, gates; promote, canary or await approval; roll back
 //
 // model.Fit runs the first four arrows as one call and returns the Bundle,
