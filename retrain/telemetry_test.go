@@ -66,7 +66,7 @@ func TestTelemetry(t *testing.T) {
 		k := name
 		for _, a := range keys {
 			v, _ := set.Value(a)
-			k += "/" + v.Emit()
+			k += "/" + v.String()
 		}
 		return k
 	}
