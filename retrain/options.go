@@ -93,8 +93,9 @@ type Options struct {
 
 	// Schedule of scheduled runs; nil means none. Any run resets it.
 	Schedule Schedule
-	// Budget bounds a run's time from its start to its registration; 0
-	// means no bound. A run over budget ends as OutcomeFailed.
+	// Budget bounds the time a run spends fetching, validating, fitting
+	// and evaluating; 0 means no bound. A run over budget ends as
+	// OutcomeFailed, having registered nothing.
 	Budget time.Duration
 	// LeaseTTL is how long the lease of a running replica lasts without
 	// renewal (default 1 minute); it is renewed every LeaseTTL/3 while a

@@ -52,6 +52,7 @@ func (l *Loop[T]) runUpdate(ctx context.Context, id, reason string, fn func(rs *
 			return fmt.Errorf("%w: run %s is no longer in flight", errLeaseLost, id)
 		}
 		st.Lease = lease{Owner: l.o.Owner, Until: now.Add(l.o.LeaseTTL)}
+		st.Run.Record.Owner = l.o.Owner
 		return fn(st.Run)
 	})
 }
@@ -145,8 +146,6 @@ func (l *Loop[T]) drive(ctx context.Context, id string, fresh bool) (*Record, *T
 				err = l.abandon(ctx, id, "interrupted while its challenger was registered, which it was not")
 				requeue = &Trigger{Kind: KindResume, Time: l.clock.Now(), Reason: fmt.Sprintf("%s, interrupted (trigger %s)", id, rs.Record.Trigger)}
 			}
-		case PhaseDecide:
-			err = l.decide(ctx, rs)
 		case PhaseCanary:
 			var r *Record
 			r, err = l.canary(ctx, rs)
@@ -482,32 +481,29 @@ func (l *Loop[T]) register(ctx context.Context, rs *runState, mem *memory[T]) er
 		}
 	}
 	_, err := l.runUpdate(ctx, rec.ID, fmt.Sprintf("registered v%d", n), func(rs *runState) error {
-		rs.Record.Challenger, rs.Phase = n, PhaseDecide
-		return nil
-	})
-	return err
-}
-
-// decide applies the policy to a registered challenger.
-func (l *Loop[T]) decide(ctx context.Context, rs *runState) error {
-	rec := rs.Record
-	next, outcome := PhasePromote, Outcome("")
-	switch {
-	case rec.Verdict != nil && !rec.Verdict.Pass:
-		next, outcome = PhaseFinish, OutcomeRejected
-	case l.o.Policy == PolicyApproval:
-		next, outcome = PhaseFinish, OutcomeAwaitingApproval
-	case l.o.Policy == PolicyCanary && rec.Champion != 0:
-		next = PhaseCanary
-	}
-	_, err := l.runUpdate(ctx, rec.ID, "decided: "+string(next), func(rs *runState) error {
-		rs.Phase = next
+		rs.Record.Challenger = n
+		var outcome Outcome
+		rs.Phase, outcome = l.decision(&rs.Record)
 		if outcome != "" {
 			rs.Record.Outcome, rs.Record.End = outcome, l.clock.Now()
 		}
 		return nil
 	})
 	return err
+}
+
+// decision applies the policy to a registered challenger: the next phase
+// and, when the run ends there, its outcome.
+func (l *Loop[T]) decision(rec *Record) (Phase, Outcome) {
+	switch {
+	case rec.Verdict != nil && !rec.Verdict.Pass:
+		return PhaseFinish, OutcomeRejected
+	case l.o.Policy == PolicyApproval:
+		return PhaseFinish, OutcomeAwaitingApproval
+	case l.o.Policy == PolicyCanary && rec.Champion != 0:
+		return PhaseCanary, ""
+	}
+	return PhasePromote, ""
 }
 
 // canary moves the canary alias to the challenger and starts the soak;
@@ -535,7 +531,13 @@ func (l *Loop[T]) canary(ctx context.Context, rs *runState) (*Record, error) {
 		return nil, err
 	}
 	var out Record
-	_, err := l.runUpdate(ctx, rec.ID, "canary soaks", func(rs *runState) error {
+	_, err := l.store.update(ctx, rec.ID+": canary soaks, lease released", func(st *state) error {
+		if !st.Lease.held(l.o.Owner, l.clock.Now()) || st.Run == nil || st.Run.Record.ID != rec.ID {
+			return errLeaseLost
+		}
+		// Release the lease: any replica may finish the soak when it ends.
+		st.Lease = lease{}
+		rs := st.Run
 		rs.Phase = PhaseSoak
 		rs.Record.Outcome, rs.Record.CanaryPercent, rs.Record.SoakUntil = OutcomeCanary, l.o.CanaryPercent, l.clock.Now().Add(l.o.Soak)
 		out = cloneRecord(rs.Record)
@@ -544,15 +546,7 @@ func (l *Loop[T]) canary(ctx context.Context, rs *runState) (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Release the lease: any replica may finish the soak when it ends.
-	_, err = l.store.update(ctx, rec.ID+": lease released while the canary soaks", func(st *state) error {
-		if st.Lease.Owner != l.o.Owner {
-			return errNoChange
-		}
-		st.Lease = lease{}
-		return nil
-	})
-	return &out, err
+	return &out, nil
 }
 
 // soak ends the soak when it is due or the canary breached.

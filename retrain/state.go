@@ -48,8 +48,7 @@ type Phase string
 // has changed nothing but its state, and is abandoned and run again.
 const (
 	PhaseStart    Phase = "start"    // lease taken: fetch, validate, fit, evaluate in memory
-	PhaseRegister Phase = "register" // evaluated: registering the challenger
-	PhaseDecide   Phase = "decide"   // registered: the policy decides
+	PhaseRegister Phase = "register" // evaluated: registering the challenger, then the policy decides
 	PhaseCanary   Phase = "canary"   // moving the canary alias
 	PhaseSoak     Phase = "soak"     // the canary takes traffic until SoakUntil; the lease is released
 	PhaseAbort    Phase = "abort"    // removing a canary that breached
