@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/loomml/loom/registry"
@@ -140,13 +141,48 @@ func (s *stateStore) load(ctx context.Context) (state, string, error) {
 		return state{}, "", err
 	}
 	raw := v.Metadata.Tags[tagState]
-	var st state
-	if raw != "" {
-		if err := json.Unmarshal([]byte(raw), &st); err != nil {
-			return state{}, "", fmt.Errorf("retrain: the state of %s (version %d, tag %q): %w", s.model, s.anchor, tagState, err)
-		}
+	st, err := decodeState(raw)
+	if err != nil {
+		return state{}, "", fmt.Errorf("retrain: the state of %s (version %d, tag %q): %w", s.model, s.anchor, tagState, err)
 	}
 	return st, raw, nil
+}
+
+// decodeState reads the state from its tag value ("" is the initial
+// state) and checks what the loop relies on.
+func decodeState(raw string) (state, error) {
+	var st state
+	if raw == "" {
+		return st, nil
+	}
+	dec := json.NewDecoder(strings.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&st); err != nil {
+		return state{}, err
+	}
+	if dec.More() {
+		return state{}, errors.New("data after the state")
+	}
+	if st.Seq < 0 {
+		return state{}, fmt.Errorf("run sequence %d", st.Seq)
+	}
+	if r := st.Run; r != nil {
+		switch r.Phase {
+		case PhaseStart, PhaseRegister, PhaseCanary, PhaseSoak, PhaseAbort, PhasePromote, PhaseFinish:
+		default:
+			return state{}, fmt.Errorf("run %q: unknown phase %q", r.Record.ID, r.Phase)
+		}
+		if r.Record.ID == "" {
+			return state{}, errors.New("a run in flight without an id")
+		}
+		if r.Record.Challenger < 0 || r.Record.Champion < 0 || r.LatestBefore < 0 {
+			return state{}, fmt.Errorf("run %q: negative version number", r.Record.ID)
+		}
+	}
+	if w := st.Watch; w != nil && (w.Version <= 0 || w.Previous < 0) {
+		return state{}, fmt.Errorf("watch of version %d (previous %d)", w.Version, w.Previous)
+	}
+	return st, nil
 }
 
 // update applies fn to the current state and swaps it in, retrying when
