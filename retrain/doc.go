@@ -30,7 +30,9 @@
 // The service follows the aliases the loop moves: serve.Follow on
 // Options.Alias for the champion and on Options.CanaryAlias for a
 // serve.Options.Challenger with the CanaryPercent the loop records on the
-// canary version (tag TagCanaryPercent).
+// canary version (tag TagCanaryPercent). When no canary runs, the loop
+// parks the canary alias on the champion, so a follower never keeps
+// serving a failed canary or a champion that was rolled back.
 //
 // # A run
 //

@@ -157,6 +157,9 @@ func TestCanary(t *testing.T) {
 		t.Run(map[bool]string{false: "soak holds", true: "canary breaches"}[breach], func(t *testing.T) {
 			ctx := context.Background()
 			l, reg, w, clock := newLoop(t, retrain.PolicyCanary)
+			if c := champion(t, reg, "canary"); c != 1 {
+				t.Fatalf("with no canary running, the canary alias is at v%d; want the champion v1", c)
+			}
 			w.set(accounts(1000, 7, 1, false))
 			l.Trigger(retrain.Trigger{Kind: retrain.KindDrift})
 			r := only(t, step(t, l))
@@ -195,8 +198,8 @@ func TestCanary(t *testing.T) {
 			if got := champion(t, reg, "champion"); got != champ {
 				t.Errorf("champion v%d; want v%d", got, champ)
 			}
-			if got := champion(t, reg, "canary"); got == 2 {
-				t.Errorf("canary alias still at v%d", got)
+			if got := champion(t, reg, "canary"); got == 2 && breach {
+				t.Errorf("canary alias still at the failed canary v%d", got)
 			}
 			if recs[1].Trigger.Reason != "during the soak" {
 				t.Errorf("second record's trigger %v", recs[1].Trigger)

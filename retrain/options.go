@@ -55,7 +55,11 @@ func (m Margin) String() string {
 type Options struct {
 	// Alias is the champion's alias (default "champion"); CanaryAlias
 	// the canary's (default "canary"). A service follows both (see
-	// package serve: Follow, Options.Challenger and CanaryPercent).
+	// package serve: Follow, Options.Challenger and CanaryPercent). With
+	// PolicyCanary, the canary alias points at the champion whenever no
+	// canary runs (from the first promotion on, and again after a canary
+	// is promoted or fails and after a rollback), so the canary's share
+	// of the traffic goes to the champion then.
 	Alias, CanaryAlias string
 	// Policy for a challenger that passed its gates (default
 	// PolicyPromote).

@@ -565,17 +565,39 @@ func (l *Loop[T]) soak(ctx context.Context, rs *runState) (bool, error) {
 	return false, err
 }
 
-// abort removes a canary that breached.
-func (l *Loop[T]) abort(ctx context.Context, rs *runState) error {
-	rec := rs.Record
-	if cur, err := l.reg.Resolve(ctx, l.spec.Name(), l.o.CanaryAlias); err == nil && cur.Number == rec.Challenger {
-		if err := l.reg.DeleteAlias(ctx, l.spec.Name(), l.o.CanaryAlias, fmt.Sprintf("retrain %s: canary v%d failed: %s", rec.ID, rec.Challenger, rs.Breach)); err != nil {
-			return err
-		}
-	} else if err != nil && !errors.Is(err, registry.ErrNotFound) {
+// parkCanary points the canary alias at the champion when no canary
+// runs (PolicyCanary only): a service that follows the canary alias
+// (serve.Follow) then sends the canary's share to the champion, and never
+// keeps serving a canary that failed or a champion rolled back.
+func (l *Loop[T]) parkCanary(ctx context.Context, reason string) error {
+	if l.o.Policy != PolicyCanary {
+		return nil
+	}
+	name := l.spec.Name()
+	champ, err := l.reg.Resolve(ctx, name, l.o.Alias)
+	if errors.Is(err, registry.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
 		return err
 	}
-	if err := l.at("canary-removed"); err != nil {
+	cur, err := l.reg.Resolve(ctx, name, l.o.CanaryAlias)
+	if err != nil && !errors.Is(err, registry.ErrNotFound) {
+		return err
+	}
+	if err == nil && cur.Number == champ.Number {
+		return nil
+	}
+	return l.reg.Promote(ctx, name, l.o.CanaryAlias, champ.Number, reason+"; no canary runs: the canary alias follows the champion", nil)
+}
+
+// abort takes the canary share from a canary that breached.
+func (l *Loop[T]) abort(ctx context.Context, rs *runState) error {
+	rec := rs.Record
+	if err := l.parkCanary(ctx, fmt.Sprintf("retrain %s: canary v%d failed: %s", rec.ID, rec.Challenger, rs.Breach)); err != nil {
+		return err
+	}
+	if err := l.at("canary-parked"); err != nil {
 		return err
 	}
 	_, err := l.runUpdate(ctx, rec.ID, "canary failed", func(rs *runState) error {
@@ -632,10 +654,8 @@ func (l *Loop[T]) promote(ctx context.Context, rs *runState) error {
 	if err := l.at("promoted"); err != nil {
 		return err
 	}
-	if c, err := l.reg.Resolve(ctx, name, l.o.CanaryAlias); err == nil && c.Number == rec.Challenger {
-		if err := l.reg.DeleteAlias(ctx, name, l.o.CanaryAlias, fmt.Sprintf("retrain %s: canary v%d promoted", rec.ID, rec.Challenger)); err != nil {
-			return err
-		}
+	if err := l.parkCanary(ctx, fmt.Sprintf("retrain %s: v%d promoted", rec.ID, rec.Challenger)); err != nil {
+		return err
 	}
 	_, err = l.runUpdate(ctx, rec.ID, fmt.Sprintf("promoted v%d", rec.Challenger), func(rs *runState) error {
 		rs.Phase = PhaseFinish
@@ -749,6 +769,9 @@ func (l *Loop[T]) rollback(ctx context.Context, w *watchState) (*Record, error) 
 		}
 		l.tel.rollbacks.Add(ctx, 1, metric.WithAttributes(attrModel.String(name)))
 	}
+	if err = l.parkCanary(ctx, reason); err != nil {
+		return nil, err
+	}
 	if err = l.at("rolled-back"); err != nil {
 		return nil, err
 	}
@@ -823,6 +846,9 @@ func (l *Loop[T]) Approve(ctx context.Context, version int, reason string) error
 		return err
 	}
 	if err := l.reg.SetTag(ctx, name, version, TagStatus, string(OutcomePromoted), "approved: "+reason); err != nil {
+		return err
+	}
+	if err := l.parkCanary(ctx, "approved: "+reason); err != nil {
 		return err
 	}
 	if parent == 0 {

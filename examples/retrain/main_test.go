@@ -36,7 +36,7 @@ func TestRetrain(t *testing.T) {
 		"run-4       rejected v4: roc_auc >= 0.7: got",
 		"champion v3: live roc_auc", "below its limit",
 		"rollback-5  rolled back v3: the champion is v1 again",
-		"Aliases: champion -> v1\n",
+		"Aliases: champion -> v1, canary -> v1\n",
 		"rollback     champion  3 -> 1  retrain rollback-5: v3 breached within its watch window",
 	} {
 		if !strings.Contains(text, want) {
