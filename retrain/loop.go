@@ -300,6 +300,11 @@ func (l *Loop[T]) Step(ctx context.Context) ([]Record, error) {
 			errs = append(errs, err)
 		}
 	}
+	if l.o.Policy == PolicyApproval {
+		if err := l.approved(ctx, "approval finished by "+l.o.Owner); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if st, err = l.endWatch(ctx); err != nil {
 		l.requeue(trig, coalesced)
 		return out, errors.Join(append(errs, err)...)

@@ -289,3 +289,27 @@ func TestRollbackWithinWatchWindow(t *testing.T) {
 		t.Errorf("champion v%d; the late breach must not roll back", got)
 	}
 }
+
+func TestApprovalKilledAfterThePromotion(t *testing.T) {
+	ctx := context.Background()
+	l, reg, w, _ := newLoop(t, retrain.PolicyApproval)
+	w.set(accounts(1000, 8, 1, false))
+	l.Trigger(retrain.Trigger{})
+	r := only(t, step(t, l))
+	retrain.SetHook(l, func(p string) error {
+		if p == "approved" {
+			return retrain.ErrKilled
+		}
+		return nil
+	})
+	if err := l.Approve(ctx, r.Challenger, "reviewed"); !errors.Is(err, retrain.ErrKilled) {
+		t.Fatalf("Approve = %v; want the kill", err)
+	}
+	retrain.SetHook(l, nil)
+	step(t, l) // any replica's next step finishes the approval
+	v, _ := reg.Get(ctx, "accounts", r.Challenger)
+	st, _ := l.Status(ctx)
+	if champion(t, reg, "champion") != r.Challenger || v.Metadata.Tags[retrain.TagStatus] != "promoted" || st.Watching != r.Challenger || st.Previous != 1 {
+		t.Fatalf("after the resumed approval: champion v%d, tags %v, status %+v", champion(t, reg, "champion"), v.Metadata.Tags, st)
+	}
+}

@@ -445,6 +445,7 @@ func (l *Loop[T]) latest(ctx context.Context) (int, error) {
 func (l *Loop[T]) register(ctx context.Context, rs *runState, mem *memory[T]) error {
 	rec := rs.Record
 	var n int
+	var took time.Duration
 	if mem != nil {
 		ctx, span := l.tel.start(ctx, "register", attrRun.String(rec.ID))
 		t := time.Now()
@@ -453,7 +454,8 @@ func (l *Loop[T]) register(ctx context.Context, rs *runState, mem *memory[T]) er
 		if err != nil {
 			return err
 		}
-		l.tel.step.Record(ctx, time.Since(t).Seconds(), metric.WithAttributes(attrModel.String(l.spec.Name()), attrStep.String("register")))
+		took = time.Since(t)
+		l.tel.step.Record(ctx, took.Seconds(), metric.WithAttributes(attrModel.String(l.spec.Name()), attrStep.String("register")))
 		n = v.Number
 		if err := l.at("registered"); err != nil {
 			return err
@@ -482,6 +484,9 @@ func (l *Loop[T]) register(ctx context.Context, rs *runState, mem *memory[T]) er
 	}
 	_, err := l.runUpdate(ctx, rec.ID, fmt.Sprintf("registered v%d", n), func(rs *runState) error {
 		rs.Record.Challenger = n
+		if took > 0 {
+			rs.Record.step("register", took)
+		}
 		var outcome Outcome
 		rs.Phase, outcome = l.decision(&rs.Record)
 		if outcome != "" {
@@ -831,7 +836,9 @@ func (l *Loop[T]) endWatch(ctx context.Context) (state, error) {
 // (OutcomeAwaitingApproval), to the champion alias with reason, and opens
 // its watch window. It fails with ErrNotAwaiting for any other version,
 // and with a registry gate error if the champion moved since the
-// challenger was compared with it.
+// challenger was compared with it. If the process dies after the alias
+// moved, the next Step of any replica finishes the approval (see
+// approved).
 func (l *Loop[T]) Approve(ctx context.Context, version int, reason string) error {
 	name := l.spec.Name()
 	v, err := l.reg.Get(ctx, name, version)
@@ -845,18 +852,40 @@ func (l *Loop[T]) Approve(ctx context.Context, version int, reason string) error
 	if err := l.reg.Promote(ctx, name, l.o.Alias, version, "approved: "+reason, incumbent(parent)); err != nil {
 		return err
 	}
-	if err := l.reg.SetTag(ctx, name, version, TagStatus, string(OutcomePromoted), "approved: "+reason); err != nil {
+	if err := l.at("approved"); err != nil {
 		return err
 	}
-	if err := l.parkCanary(ctx, "approved: "+reason); err != nil {
+	return l.approved(ctx, "approved: "+reason)
+}
+
+// approved finishes the promotion of a champion still tagged as awaiting
+// approval (by Approve, interrupted or not, or by a person's
+// registry.Promote): its status, the canary alias and its watch window.
+func (l *Loop[T]) approved(ctx context.Context, reason string) error {
+	name := l.spec.Name()
+	v, err := l.reg.Resolve(ctx, name, l.o.Alias)
+	if errors.Is(err, registry.ErrNotFound) {
+		return nil
+	}
+	if err != nil || v.Metadata.Tags[TagStatus] != string(OutcomeAwaitingApproval) {
 		return err
 	}
-	if parent == 0 {
-		return nil
+	if err := l.parkCanary(ctx, reason); err != nil {
+		return err
 	}
-	_, err = l.store.update(ctx, fmt.Sprintf("v%d approved", version), func(st *state) error {
-		st.Watch = &watchState{Version: version, Previous: parent, Until: l.clock.Now().Add(l.o.Watch), Run: v.Metadata.Tags[TagRun]}
-		return nil
-	})
-	return err
+	parent, _ := strconv.Atoi(v.Metadata.Tags[TagParent])
+	if parent != 0 {
+		_, err = l.store.update(ctx, fmt.Sprintf("v%d approved", v.Number), func(st *state) error {
+			if st.Watch != nil && st.Watch.Version == v.Number {
+				return errNoChange
+			}
+			st.Watch = &watchState{Version: v.Number, Previous: parent, Until: l.clock.Now().Add(l.o.Watch), Run: v.Metadata.Tags[TagRun]}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	// The status last: until it is set, a resumed approved finds the work.
+	return l.reg.SetTag(ctx, name, v.Number, TagStatus, string(OutcomePromoted), reason)
 }
