@@ -118,9 +118,11 @@ func TestLeaseTwoProcesses(t *testing.T) {
 			t.Fatalf("line %d %q: runs overlap (inside a run of %q)", line, sc.Text(), inside)
 		}
 	}
+	// A trigger arriving while the other process runs is coalesced into
+	// its run, so there are from 1 to 2*helperRuns runs.
 	total := enters["proc-a"] + enters["proc-b"]
-	if total < helperRuns || total > 2*helperRuns {
-		t.Fatalf("%d runs (%v); want between %d and %d", total, enters, helperRuns, 2*helperRuns)
+	if total < 1 || total > 2*helperRuns {
+		t.Fatalf("%d runs (%v); want between 1 and %d", total, enters, 2*helperRuns)
 	}
 	reg := openReg(t, dir, retrain.NewManualClock(time.Now()))
 	l := retrain.New(reg, accountSpec(), (&world{}).fetch(), nil)
