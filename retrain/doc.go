@@ -102,7 +102,11 @@
 //     registered, the run is abandoned and run again;
 //   - killed while moving an alias (PhaseCanary, PhasePromote,
 //     PhaseAbort) or writing the record (PhaseFinish): the move is done
-//     or redone, never twice, and the run finishes.
+//     or redone, never twice, and the run finishes;
+//   - killed during a rollback: the next Step finishes it (the alias
+//     moves back once, the record is written once);
+//   - killed in Approve after the alias moved: the next Step of a loop
+//     with PolicyApproval finishes the approval.
 //
 // A canary soaking holds no lease: whichever replica steps after the soak
 // promotes it. The champion alias only moves from the champion the
