@@ -172,3 +172,31 @@ func TestBudget(t *testing.T) {
 		t.Errorf("reason %q lacks %q", r.Reasons[0], want)
 	}
 }
+
+func TestSoakFinishedByAnotherReplica(t *testing.T) {
+	clock := retrain.NewManualClock(epoch)
+	dir := testDir(t)
+	w := &world{}
+	w.set(accounts(600, 1, 0, false))
+	oa, ob := testOptions(clock), testOptions(clock)
+	oa.Owner, ob.Owner = "replica-a", "replica-b"
+	oa.Policy, ob.Policy = retrain.PolicyCanary, retrain.PolicyCanary
+	a := retrain.New(openReg(t, dir, clock), accountSpec(), w.fetch(), oa)
+	b := retrain.New(openReg(t, dir, clock), accountSpec(), w.fetch(), ob)
+	a.Trigger(retrain.Trigger{})
+	step(t, a)
+	w.set(accounts(1000, 2, 1, false))
+	a.Trigger(retrain.Trigger{Kind: retrain.KindDrift})
+	if r := only(t, step(t, a)); r.Outcome != retrain.OutcomeCanary {
+		t.Fatalf("a's run %+v", r)
+	}
+	st, _ := b.Status(context.Background())
+	if st.LeaseOwner != "" || st.Phase != retrain.PhaseSoak {
+		t.Fatalf("status while soaking %+v; want the lease released", st)
+	}
+	clock.Advance(25 * time.Hour) // replica a is gone; b steps
+	r := only(t, step(t, b))
+	if r.Outcome != retrain.OutcomePromoted || r.Owner != "replica-b" || r.Challenger != 2 {
+		t.Fatalf("b's record %+v; want b promoting a's canary", r)
+	}
+}
