@@ -19,6 +19,9 @@
 //	Arrow IPC,  quarantine    quantiles) that                               model +         reports      audit log,    HTTP         against the
 //	iter.Seq2,  with reasons  serve reuses                                  profile +                    promotion     handler      reference
 //	database/sql                                                            lineage                      gates
+//	   ▲                                                                                                 ▲                     │
+//	   └────────── retrain.Loop: fetch fresh rows, fit the Spec again, challenger vs champion ───────────┘◄─ alerts, labels ───┘
+//	               on one holdout, gates; promote, canary or await approval; roll back
 //
 // model.Fit runs the first four arrows as one call and returns the Bundle,
 // the unit that ships: model.Register stores it as one registry version,
@@ -58,6 +61,9 @@
 //   - serve: Scorer[T] over a Bundle, an http.Handler (JSON and Open
 //     Inference Protocol v2), hot swap that follows a registry alias,
 //     canary and shadow traffic.
+//   - retrain: the retraining loop: triggers (schedule, drift, performance,
+//     new data, manual), challenger against champion, promotion through a
+//     canary, rollback, its state and lease in the registry store.
 //
 // Package dependencies point one way only: train, evaluate, registry and
 // drift know nothing of each other or of feature, so each can be used alone;

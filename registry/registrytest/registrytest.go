@@ -41,6 +41,7 @@ func Run(t *testing.T, newStore func(t *testing.T) registry.Store) {
 		{"PromoteGateRollback", testPromoteGateRollback},
 		{"Delete", testDelete},
 		{"TagsAndFilters", testTagsAndFilters},
+		{"SwapTag", testSwapTag},
 		{"AuditChain", testAuditChain},
 		{"DeniedChangesNothing", testDenied},
 		{"FailedUpdateChangesNothing", testFailedUpdate},
