@@ -41,7 +41,11 @@ type Options[T any] struct {
 	MaxConcurrent int
 	// MaxQueue bounds the requests waiting for a slot; past it requests are
 	// shed at once with ShedStatus and a Retry-After header. Zero means
-	// 4·MaxConcurrent.
+	// 4·MaxConcurrent. Bodies are read before a slot is taken; the bytes
+	// of the bodies being read at once (each counted as its Content-Length,
+	// or MaxBodyBytes when unknown) are bounded by
+	// (MaxConcurrent+MaxQueue)·MaxBodyBytes, past which requests are shed
+	// the same way.
 	MaxQueue int
 	// QueueTimeout bounds the wait for a slot. Zero means 100ms.
 	QueueTimeout time.Duration
@@ -154,7 +158,7 @@ func NewHandler[T any](champion Source[T], o *Options[T]) *Handler[T] {
 		h.o = *o
 	}
 	h.o.setDefaults()
-	h.limit = newLimiter(h.o.MaxConcurrent, h.o.MaxQueue, h.o.QueueTimeout)
+	h.limit = newLimiter(h.o.MaxConcurrent, h.o.MaxQueue, h.o.QueueTimeout, h.o.MaxBodyBytes)
 	h.tel = newTelemetry(h.o.TracerProvider, h.o.MeterProvider)
 	h.idPrefix = newIDPrefix()
 	if h.o.Challenger != nil && h.o.Shadow {
@@ -373,9 +377,21 @@ func (h *Handler[T]) admit(w http.ResponseWriter, r *http.Request, endpoint stri
 
 	// The body is read before a scoring slot is taken, so that clients
 	// sending their bodies slowly hold no slot, and by the deadline.
+	reserve := h.o.MaxBodyBytes
+	if r.ContentLength >= 0 && r.ContentLength < reserve {
+		reserve = r.ContentLength
+	}
+	if !h.limit.startRead(reserve) {
+		h.shed.Add(1)
+		status = h.o.ShedStatus
+		w.Header().Set("Retry-After", "1")
+		writeProblem(w, status, problemOverloaded, "too many request bodies being received; retry later", requestID, nil)
+		return
+	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	defer putBuf(buf)
 	body, err := readBody(w, r, h.o.MaxBodyBytes, buf, deadline)
+	h.limit.endRead(reserve)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		var ne net.Error

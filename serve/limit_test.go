@@ -9,7 +9,7 @@ import (
 )
 
 func TestLimiter(t *testing.T) {
-	l := newLimiter(2, 1, 50*time.Millisecond)
+	l := newLimiter(2, 1, 50*time.Millisecond, 100)
 	ctx := context.Background()
 	for i := range 2 {
 		if err := l.acquire(ctx); err != nil {
@@ -49,4 +49,25 @@ func TestLimiter(t *testing.T) {
 		t.Fatal("nil limiter refused")
 	}
 	none.release()
+}
+
+// TestLimiterBodyBudget: the bytes of bodies being read at once are bounded
+// by a full body per slot and queue place (here 3 × 100).
+func TestLimiterBodyBudget(t *testing.T) {
+	l := newLimiter(2, 1, 50*time.Millisecond, 100)
+	if !l.startRead(100) || !l.startRead(150) || !l.startRead(50) {
+		t.Fatal("startRead refused bodies within the budget of 300 bytes")
+	}
+	if l.startRead(1) {
+		t.Fatal("startRead past the budget = true; want false")
+	}
+	l.endRead(150)
+	if !l.startRead(100) || l.startRead(51) {
+		t.Fatal("after endRead(150) the budget should take 100 more and then refuse 51")
+	}
+	var none *limiter
+	if !none.startRead(1 << 40) {
+		t.Fatal("nil limiter refused a body")
+	}
+	none.endRead(1 << 40)
 }
