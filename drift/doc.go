@@ -235,9 +235,11 @@
 //
 // # Reports
 //
-// Report.WriteJSON writes JSON; Report.WriteHTML writes one self-contained
-// HTML page, without scripts: a title naming the model, its version and
-// the reference and current data (HTMLOptions); the data set verdict with
+// Report.WriteJSON writes JSON; package drift/drifthtml writes one
+// self-contained HTML page, without scripts (a package of its own, so that
+// a service that monitors drift does not link the plotting library): a
+// title naming the model, its version and the reference and current data
+// (drifthtml.Options); the data set verdict with
 // its rule (Report.DatasetRule, which console summaries can print too: the
 // data set drifts when at least DriftShare of the tested columns drift, so
 // "no dataset drift" beside some drifted columns is consistent); a summary

@@ -42,7 +42,7 @@ func edgeTexts(edges []float64) []string {
 	out := make([]string, len(edges))
 	for digits := 3; digits <= 17; digits++ {
 		for i, x := range edges {
-			out[i] = formatNumber(x, digits)
+			out[i] = FormatNumber(x, digits)
 		}
 		distinct := true
 		for i := 1; i < len(out); i++ {
@@ -58,10 +58,11 @@ func edgeTexts(edges []float64) []string {
 	return out
 }
 
-// formatNumber writes x rounded to digits significant digits, in plain
+// FormatNumber writes x rounded to digits significant digits, in plain
 // decimal notation when 1e-6 ≤ |x| < 1e15 (so 0.000123 and 1234567, never
-// 1.23e-04 or 1.235e+06), in scientific notation beyond.
-func formatNumber(x float64, digits int) string {
+// 1.23e-04 or 1.235e+06), in scientific notation beyond: the number format
+// of the bin labels and of the HTML report (package drift/drifthtml).
+func FormatNumber(x float64, digits int) string {
 	if math.IsNaN(x) {
 		return "—"
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/loomml/loom/drift"
+	"github.com/loomml/loom/drift/drifthtml"
 )
 
 // Run runs the conformance suite against the detector registered as name,
@@ -332,8 +333,8 @@ func testByName(t *testing.T, name drift.Method, d drift.Detector) {
 		}
 	}
 	var html bytes.Buffer
-	if err := viaOptions.WriteHTML(&html, nil); err != nil {
-		t.Fatalf("WriteHTML: %v", err)
+	if err := drifthtml.Write(&html, viaOptions, nil); err != nil {
+		t.Fatalf("drifthtml.Write: %v", err)
 	}
 	if !strings.Contains(html.String(), string(name)) {
 		t.Errorf("the HTML report does not name the method %s", name)

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/loomml/loom/drift/drifthtml"
 	"github.com/loomml/loom/evaluate"
 	"github.com/loomml/loom/evaluate/evalhtml"
 	"github.com/loomml/loom/examples/internal/customers"
@@ -191,13 +192,14 @@ func checkDrift(w io.Writer, m *trained, outDir string) error {
 			drifted = []string{"none"}
 		}
 		fmt.Fprintf(w, "   %s: dataset drift %v; drifted columns: %s\n", cur.name, rep.DatasetDrift, strings.Join(drifted, ", "))
+		fmt.Fprintf(w, "     %s\n", rep.DatasetRule())
 		if cur.name == "shifted copy" {
 			path := filepath.Join(outDir, "drift.html")
 			f, err := os.Create(path)
 			if err != nil {
 				return err
 			}
-			if err := errors.Join(rep.WriteHTML(f, nil), f.Close()); err != nil {
+			if err := errors.Join(drifthtml.Write(f, rep, &drifthtml.Options{Model: "churn", Reference: "training rows", Current: cur.name}), f.Close()); err != nil {
 				return err
 			}
 			fmt.Fprintf(w, "   drift report written to %s\n", path)

@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 )
@@ -88,4 +90,45 @@ func itoa(n int) string {
 			return string(b[i:])
 		}
 	}
+}
+
+// Overflow lays html out in headless Chromium at the given width and
+// returns what sticks out of the window (the page scrolling sideways, or an
+// element whose right edge is beyond it), or "" when nothing does. The
+// probe script goes into a copy of the page only. It skips like Render.
+func Overflow(t testing.TB, html string, width int) string {
+	t.Helper()
+	browser, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("LOOM_REQUIRE_BROWSER") == "1" {
+			t.Fatal("chromium not found and LOOM_REQUIRE_BROWSER=1")
+		}
+		t.Skip("chromium not installed")
+	}
+	probe := `<script>(function(){var W=document.documentElement.clientWidth,out=[];
+if(document.documentElement.scrollWidth>W)out.push("page scrolls sideways: "+document.documentElement.scrollWidth+" > "+W);
+document.querySelectorAll("body *").forEach(function(e){var r=e.getBoundingClientRect();
+if(r.width>0&&r.right>W+1&&out.length<5)out.push(e.tagName+"."+e.className+" ends at "+Math.round(r.right)+" > "+W)});
+document.body.setAttribute("data-overflow",out.length?out.join("; "):"none")})()</script></body>`
+	dir := t.TempDir()
+	p := filepath.Join(dir, "probe.html")
+	if err := os.WriteFile(p, []byte(strings.Replace(html, "</body>", probe, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir="+filepath.Join(dir, "profile"), "--window-size="+itoa(width)+",1000", "--dump-dom", "file://"+p).Output()
+	if err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	m := regexp.MustCompile(`data-overflow="([^"]*)"`).FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("chromium at %d px: the probe did not run; the DOM starts %.200s", width, out)
+	}
+	if string(m[1]) == "none" {
+		return ""
+	}
+	return string(m[1])
 }
