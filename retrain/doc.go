@@ -68,6 +68,12 @@
 // a Record of OutcomeRolledBack. After the window, a breach triggers a
 // retrain instead.
 //
+// The comparison and the gates use model.Evaluate, so the spec's model
+// must be a binary classifier; a run of another kind of model fails with
+// model.ErrNotBinary. Every write goes through the registry's Authorizer
+// (registry.WithAuthorizer) with the principal of the context given to
+// Run or Step (registry.WithPrincipal).
+//
 // # Triggers
 //
 // Trigger, NewData, OnDrift, OnPerformance and Breach only put work in

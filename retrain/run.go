@@ -417,7 +417,7 @@ func beats(c *evaluate.Comparison, m Margin) (bool, string) {
 	if gain >= m.By {
 		return true, ""
 	}
-	return false, fmt.Sprintf("%s: challenger %.4f vs champion %.4f, improvement %.4f with %.0f%% confidence only %.4f",
+	return false, fmt.Sprintf("%s: challenger %.4f vs champion %.4f, improvement %.4f, lower bound of its %.0f%% interval %.4f",
 		m, d.Challenger.Value, d.Champion.Value, signed(d.Delta, higher), 100*d.Interval.Level, gain)
 }
 

@@ -33,7 +33,7 @@ func (t timeline) record(r retrain.Record) {
 		t.event(r.ID, "rolled back v%d: the champion is v%d again", r.Challenger, r.Champion)
 		return
 	}
-	if r.Rows > 0 && r.Outcome != retrain.OutcomeCanary || r.Outcome == retrain.OutcomeCanary {
+	if r.Outcome != retrain.OutcomePromoted || r.CanaryPercent == 0 { // a canary's promotion was introduced at its start
 		line := fmt.Sprintf("trigger %s; %d rows, %d valid", r.Trigger, r.Rows, r.Valid)
 		if auc, ok := r.Metrics["roc_auc"]; ok {
 			line += fmt.Sprintf("; challenger v%d roc_auc %.3f", r.Challenger, auc)
@@ -41,9 +41,7 @@ func (t timeline) record(r retrain.Record) {
 				line += fmt.Sprintf(", champion v%d %.3f on the same holdout", r.Champion, r.ChampionMetrics["roc_auc"])
 			}
 		}
-		if r.Outcome != retrain.OutcomePromoted || r.CanaryPercent == 0 {
-			t.event(r.ID, "%s", line)
-		}
+		t.event(r.ID, "%s", line)
 	}
 	switch r.Outcome {
 	case retrain.OutcomeCanary:

@@ -1,0 +1,5 @@
+//go:build !race
+
+package retrain_test
+
+const raceEnabled = false
