@@ -70,8 +70,8 @@
 // Bad data returns errors, never a silent NaN model. NaN in X is a missing
 // value: trainers that handle missing values natively (train/gbdt) take
 // it, the built-in linear trainers refuse it; cross-validation and the
-// searches leave that decision to the trainer. ErrEmpty, ErrShape,
-// ErrNonFinite and ErrNegativeWeight (as a *DataError naming the field,
+// searches leave that decision to the trainer. The errors are ErrEmpty,
+// ErrShape, ErrNonFinite and ErrNegativeWeight (as a *DataError naming the field,
 // row and column), ErrSingleClass, ErrUnderdetermined and ErrSingular for
 // OLS. A logistic fit that reaches MaxIter returns its model together with
 // a *NotConvergedError (errors.Is ErrNotConverged), like scikit-learn's
