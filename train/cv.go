@@ -63,10 +63,13 @@ type CVResult struct {
 // the model on the fold's test rows. Folds run in parallel, at most
 // opts.Parallelism at once; the first error (a *FoldError) cancels the
 // others. A fit that does not converge is kept and marked in its
-// FoldScore. Cancelling ctx stops every fold within one iteration.
+// FoldScore. Cancelling ctx stops every fold within one iteration. NaN in
+// X is passed on as a missing value: a trainer that handles missing
+// values (train/gbdt) fits it, the others fail the fold with
+// ErrNonFinite.
 func CrossValidate(ctx context.Context, t Trainer, d Dataset, opts *CVOptions) (*CVResult, error) {
 	o := opts.withDefaults()
-	if err := d.validate(); err != nil {
+	if err := d.Validate(true); err != nil { // NaN: a missing value, for the trainer to take or refuse
 		return nil, err
 	}
 	folds, err := o.Splitter.Split(d)

@@ -7,7 +7,8 @@
 // # Overview
 //
 // A Dataset is a view of a *mat.Dense X (one row per sample), targets Y,
-// optional sample weights and an opaque feature fingerprint. A Trainer
+// optional sample weights, an opaque feature fingerprint and, for tree
+// learners, which columns hold category codes (Categorical). A Trainer
 // fits it and returns a Model:
 //
 //	m, err := train.LogisticRegression{C: 1}.Fit(ctx, train.Dataset{X: X, Y: y})
@@ -66,8 +67,11 @@
 //
 // # Errors
 //
-// Bad data returns errors, never a silent NaN model: ErrEmpty, ErrShape,
-// ErrNonFinite and ErrNegativeWeight (as a *DataError naming the field,
+// Bad data returns errors, never a silent NaN model. NaN in X is a missing
+// value: trainers that handle missing values natively (train/gbdt) take
+// it, the built-in linear trainers refuse it; cross-validation and the
+// searches leave that decision to the trainer. The errors are ErrEmpty,
+// ErrShape, ErrNonFinite and ErrNegativeWeight (as a *DataError naming the field,
 // row and column), ErrSingleClass, ErrUnderdetermined and ErrSingular for
 // OLS. A logistic fit that reaches MaxIter returns its model together with
 // a *NotConvergedError (errors.Is ErrNotConverged), like scikit-learn's

@@ -106,7 +106,7 @@ func search(ctx context.Context, name string, build Builder, d Dataset, cands []
 	if len(cands) == 0 {
 		panic("train: search needs at least one candidate, got none")
 	}
-	if err := d.validate(); err != nil {
+	if err := d.Validate(true); err != nil { // NaN: a missing value, for the trainer to take or refuse
 		return nil, err
 	}
 	rec := newRecord(d, opts.Seed)
@@ -151,7 +151,7 @@ func HalvingSearch(ctx context.Context, build Builder, d Dataset, candidates []P
 	if factor < 2 || opts.MinRows < 0 {
 		panic(fmt.Sprintf("train: halving needs Factor >= 2 and MinRows >= 0, got %d and %d", factor, opts.MinRows))
 	}
-	if err := d.validate(); err != nil {
+	if err := d.Validate(true); err != nil { // NaN: a missing value, for the trainer to take or refuse
 		return nil, err
 	}
 	rec := newRecord(d, opts.Seed)

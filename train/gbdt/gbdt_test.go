@@ -326,3 +326,24 @@ func seq(n int) []int {
 	}
 	return out
 }
+
+// TestWithTrain checks that the trainer works where any trainer does:
+// cross-validation (with NaN in X) and experiment records.
+func TestWithTrain(t *testing.T) {
+	d := synthetic(600, 5, 8)
+	tr := gbdt.Classifier{Options: gbdt.Options{MaxIter: 10}}
+	cv, err := train.CrossValidate(context.Background(), tr, d, &train.CVOptions{Splitter: train.StratifiedKFold{K: 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cv.Folds) != 3 || !(cv.Mean > 0.6) {
+		t.Errorf("CrossValidate = %+v; want 3 folds with accuracy above 0.6", cv)
+	}
+	m, rec, err := train.Fit(context.Background(), tr, d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Kind != tree.Kind || m.Info().Kind != tree.Kind {
+		t.Errorf("record kind %q, model kind %q; want %q", rec.Kind, m.Info().Kind, tree.Kind)
+	}
+}

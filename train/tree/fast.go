@@ -62,17 +62,6 @@ func step(nodes []fastNode, i uint32, x []float64) uint32 {
 	return c.next&^missRightBit + r
 }
 
-// finish walks from node i to a leaf (a node leading to itself).
-func finish(nodes []fastNode, i uint32, x []float64) uint32 {
-	for {
-		j := step(nodes, i, x)
-		if j == i {
-			return i
-		}
-		i = j
-	}
-}
-
 func b2u(b bool) uint32 {
 	var r uint32
 	if b {
