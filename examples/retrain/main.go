@@ -33,7 +33,7 @@ import (
 
 func main() {
 	log.SetFlags(0)
-	out := flag.String("out", filepath.Join(os.TempDir(), "loom-retrain"), "directory for the registry (emptied first)")
+	out := flag.String("out", filepath.Join(os.TempDir(), "loom-retrain"), "directory for the registry: created, or an empty one, or one this example made before (a non-empty directory of yours is refused, never emptied)")
 	flag.Parse()
 	if err := run(context.Background(), os.Stdout, *out); err != nil {
 		log.Fatal("retrain: ", err)

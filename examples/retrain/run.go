@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/loomml/loom/drift"
 	"github.com/loomml/loom/evaluate"
 	"github.com/loomml/loom/examples/internal/customers"
+	"github.com/loomml/loom/examples/internal/outdir"
 	"github.com/loomml/loom/model"
 	"github.com/loomml/loom/registry"
 	"github.com/loomml/loom/retrain"
@@ -61,7 +61,7 @@ func (t timeline) record(r retrain.Record) {
 var gates = []evaluate.Gate{{Metric: "roc_auc", Kind: evaluate.Absolute, Op: ">=", Value: 0.70}}
 
 func run(ctx context.Context, w io.Writer, outDir string) error {
-	if err := os.RemoveAll(outDir); err != nil {
+	if err := outdir.Prepare(outDir, "retrain", "registry"); err != nil {
 		return err
 	}
 	data, err := weeks(ctx, 8)
