@@ -24,26 +24,14 @@ import (
 // when it fails instead.
 func Render(t testing.TB, html string, width, height int) ([]byte, image.Image) {
 	t.Helper()
-	browser, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("LOOM_REQUIRE_BROWSER") == "1" {
-			t.Fatal("chromium not found and LOOM_REQUIRE_BROWSER=1")
-		}
-		t.Skip("chromium not installed")
-	}
+	browser := chromium(t)
 	dir := t.TempDir()
 	page := filepath.Join(dir, "page.html")
 	if err := os.WriteFile(page, []byte(html), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	shot := filepath.Join(dir, "page.png")
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--hide-scrollbars", "--user-data-dir="+filepath.Join(dir, "profile"), "--screenshot="+shot,
-		"--window-size="+itoa(width)+","+itoa(height), "file://"+page)
-	if out, err := cmd.CombinedOutput(); err != nil {
+	if out, err := run(browser, dir, "--hide-scrollbars", "--screenshot="+shot, "--window-size="+itoa(width)+","+itoa(height), "file://"+page); err != nil {
 		t.Fatalf("chromium: %v\n%s", err, out)
 	}
 	data, err := os.ReadFile(shot)
@@ -98,13 +86,7 @@ func itoa(n int) string {
 // probe script goes into a copy of the page only. It skips like Render.
 func Overflow(t testing.TB, html string, width int) string {
 	t.Helper()
-	browser, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("LOOM_REQUIRE_BROWSER") == "1" {
-			t.Fatal("chromium not found and LOOM_REQUIRE_BROWSER=1")
-		}
-		t.Skip("chromium not installed")
-	}
+	browser := chromium(t)
 	probe := `<script>(function(){var W=document.documentElement.clientWidth,out=[];
 if(document.documentElement.scrollWidth>W)out.push("page scrolls sideways: "+document.documentElement.scrollWidth+" > "+W);
 document.querySelectorAll("body *").forEach(function(e){var r=e.getBoundingClientRect();
@@ -115,11 +97,7 @@ document.body.setAttribute("data-overflow",out.length?out.join("; "):"none")})()
 	if err := os.WriteFile(p, []byte(strings.Replace(html, "</body>", probe, 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+filepath.Join(dir, "profile"), "--window-size="+itoa(width)+",1000", "--dump-dom", "file://"+p).Output()
+	out, err := run(browser, dir, "--window-size="+itoa(width)+",1000", "--dump-dom", "file://"+p)
 	if err != nil {
 		t.Fatalf("chromium: %v", err)
 	}
@@ -131,4 +109,36 @@ document.body.setAttribute("data-overflow",out.length?out.join("; "):"none")})()
 		return ""
 	}
 	return string(m[1])
+}
+
+// chromium returns the browser's path, skipping the test when there is
+// none unless LOOM_REQUIRE_BROWSER=1.
+func chromium(t testing.TB) string {
+	t.Helper()
+	browser, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("LOOM_REQUIRE_BROWSER") == "1" {
+			t.Fatal("chromium not found and LOOM_REQUIRE_BROWSER=1")
+		}
+		t.Skip("chromium not installed")
+	}
+	return browser
+}
+
+// run runs headless Chromium with a fresh profile under dir and returns
+// its standard output (or, on failure, its combined output). Without
+// background networking it makes no connection on a closed network.
+func run(browser, dir string, args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, browser, append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir=" + filepath.Join(dir, "profile")}, args...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return append(out, stderr.Bytes()...), err
+	}
+	return out, nil
 }
