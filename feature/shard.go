@@ -296,7 +296,7 @@ func (r *passReader) decodeNum(a *numAcc, feature string) {
 	if r.err == nil && nc > 0 && a.counts == nil {
 		r.fail("feature %q: value counts where none are kept", feature)
 	}
-	for range nc {
+	for i := 0; i < nc && r.err == nil; i++ {
 		v := r.float()
 		a.counts[v] = r.count()
 	}
@@ -340,4 +340,18 @@ func (r *passReader) decodeCat(a *catAcc) {
 	}
 	r.folds(a.miss)
 	r.folds(a.all)
+}
+
+// OrderDependent reports whether fitting s depends on the order of the
+// training rows, beyond the rounding of merged moments: true when a
+// feature is target-encoded, as its cross-fitting folds follow the row
+// index (see Pass.StartAt). A fit over shards with no global row order
+// (Apache Beam's collections) cannot reproduce such a fit.
+func (s *Set[T]) OrderDependent() bool {
+	for _, d := range s.defs {
+		if d.typ == typeCat && d.cats[len(d.cats)-1].kind == catTarget {
+			return true
+		}
+	}
+	return false
 }

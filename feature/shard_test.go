@@ -180,3 +180,12 @@ func FuzzDecodePass(f *testing.F) {
 		}
 	})
 }
+
+func TestOrderDependent(t *testing.T) {
+	if !fullSet(nil).OrderDependent() {
+		t.Error("a set with target encoding is not order dependent")
+	}
+	if feature.NewSet[item](nil).Num("x", func(it *item) float64 { return it.X }, feature.Standardize()).OrderDependent() {
+		t.Error("a set of one standardized feature is order dependent")
+	}
+}
