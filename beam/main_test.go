@@ -1,6 +1,7 @@
 package beam_test
 
 import (
+	"log/slog"
 	"os"
 	"testing"
 
@@ -16,6 +17,8 @@ func init() {
 }
 
 func TestMain(m *testing.M) {
+	// Prism logs every job's progress at the info level.
+	slog.SetLogLoggerLevel(slog.LevelWarn)
 	beam.Init()
 	os.Exit(m.Run())
 }

@@ -170,6 +170,9 @@ func (fn *scoreFn[T]) flush(ctx context.Context, emit func(Scored[T]), rejected 
 	X := mat.NewDense(len(rows), w, fn.x)
 	fn.pred = train.PredictBatch(fn.pred, fn.b.Model(), X)
 	if fn.clf != nil {
+		if fn.proba != nil && fn.proba.RawMatrix().Rows != len(rows) {
+			fn.proba = nil // PredictProbaBatch reuses a matrix of the right size only
+		}
 		fn.proba = train.PredictProbaBatch(fn.proba, fn.clf, X)
 	}
 	for i := range rows {
@@ -246,7 +249,7 @@ func ShardName(prefix string, i, n int) string {
 	return fmt.Sprintf("%s-%05d-of-%05d.parquet", prefix, i, n)
 }
 
-func (fn *writeParquetFn[T]) ProcessElement(ctx context.Context, shard int, rows func(*Scored[T]) bool) (err error) {
+func (fn *writeParquetFn[T]) ProcessElement(ctx context.Context, shard int, rows func(*Scored[T]) bool) error {
 	name := ShardName(fn.Prefix, shard, fn.Shards)
 	fs, err := filesystem.New(ctx, name)
 	if err != nil {
@@ -257,9 +260,10 @@ func (fn *writeParquetFn[T]) ProcessElement(ctx context.Context, shard int, rows
 	if err != nil {
 		return fmt.Errorf("beam: writing %s: %w", name, err)
 	}
+	closed := false
 	defer func() {
-		if cerr := w.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("beam: writing %s: %w", name, cerr)
+		if !closed {
+			w.Close() // after an error, which is the one returned
 		}
 	}()
 	const group = 1 << 16
@@ -303,9 +307,11 @@ func (fn *writeParquetFn[T]) ProcessElement(ctx context.Context, shard int, rows
 	if err := flush(); err != nil {
 		return fmt.Errorf("beam: writing %s: %w", name, err)
 	}
-	if fw == nil {
-		return nil
+	closed = true
+	if fw == nil { // no rows: no file
+		return w.Close()
 	}
+	// The Parquet writer closes w.
 	if err := fw.Close(); err != nil {
 		return fmt.Errorf("beam: writing %s: %w", name, err)
 	}
