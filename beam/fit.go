@@ -115,10 +115,9 @@ func replay[T any](set *feature.Set[T], state []byte) (*feature.Fitting[T], erro
 type fitPassFn[T any] struct {
 	Name string
 
-	set   *feature.Set[T]
-	state []byte // the state fz was rebuilt from
-	fz    *feature.Fitting[T]
-	p     *feature.Pass[T]
+	set *feature.Set[T]
+	fz  *feature.Fitting[T]
+	p   *feature.Pass[T]
 }
 
 func (fn *fitPassFn[T]) Setup() error {
@@ -131,12 +130,15 @@ func (fn *fitPassFn[T]) Setup() error {
 }
 
 func (fn *fitPassFn[T]) ProcessElement(row T, state []byte, emit func([]byte)) error {
-	if fn.fz == nil || string(state) != string(fn.state) {
+	// The state is the side input of this pass's ParDo, one value for the
+	// whole pipeline run, which an instance of the DoFn serves: rebuild
+	// the Fitting once per instance.
+	if fn.fz == nil {
 		fz, err := replay(fn.set, state)
 		if err != nil {
 			return err
 		}
-		fn.fz, fn.state, fn.p = fz, append([]byte(nil), state...), nil
+		fn.fz = fz
 	}
 	if fn.p == nil {
 		fn.p = fn.fz.NewPass()
