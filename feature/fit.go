@@ -201,7 +201,12 @@ func (fz *Fitting[T]) NewPass() *Pass[T] {
 	if fz.Done() {
 		panic(fmt.Sprintf("feature: NewPass after the last pass, got pass %d of %d", fz.pass+1, fz.npasses))
 	}
-	p := &Pass[T]{fz: fz, level: fz.pass, nums: make([]*numAcc, len(fz.feats)), cats: make([]*catAcc, len(fz.feats))}
+	return fz.newPass(fz.pass)
+}
+
+// newPass returns an empty accumulator for pass level (0-based).
+func (fz *Fitting[T]) newPass(level int) *Pass[T] {
+	p := &Pass[T]{fz: fz, level: level, nums: make([]*numAcc, len(fz.feats)), cats: make([]*catAcc, len(fz.feats))}
 	for i := range fz.feats {
 		ff := &fz.feats[i]
 		switch ff.def.typ {

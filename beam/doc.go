@@ -1,0 +1,69 @@
+// Package beam runs Loom's model declarations (package model) on Apache
+// Beam, for data larger than one machine: the same data contract,
+// feature definitions, drift profile and bundle, on any Beam runner
+// (Prism in process, Dataflow, Flink, Spark through the portable runner).
+// It is a nested Go module (github.com/loomml/loom/beam, its own go.mod)
+// so that users of the main module never download Beam's dependencies.
+//
+// # Declarations by name
+//
+// Beam workers run the launcher's binary but cannot receive Go closures,
+// and a declaration holds some (accessors, predicates). So a program
+// registers each declaration under its model's name in an init function,
+// and the transforms carry only the name and encoded state:
+//
+//	func init() { beam.Register("churn", customers.Spec) }
+//
+// A name not registered (or registered for another row type) is an error
+// when the pipeline is built, not on a worker. Register also registers
+// the Beam functions and coders of the transforms over the row type.
+//
+// # Transforms
+//
+//   - ReadFiles reads CSV or Parquet files matched by a glob on any Beam
+//     file system into a PCollection<T>, with Loom's own readers
+//     (pipeline/source), and sends undecodable records, with file, line
+//     and reason, to a second output. Any other PCollection<T> works too.
+//   - Validate checks rows against the declaration's contract: valid rows,
+//     rejected rows with their reasons, and the contract report merged
+//     across workers (contract.Partial).
+//   - FitFeatures fits the feature state as a combine of mergeable
+//     statistics (feature.Pass): equal to model.Fit's exactly for counts,
+//     vocabularies and exact quantiles, to rounding for means and
+//     variances.
+//   - BuildProfile builds the reference drift profile as a combine of
+//     profiles (drift.Profile.Merge).
+//   - Score scores rows with a registered bundle (model.Load on each
+//     worker), bit for bit as model.Bundle.Predict, and WriteParquet
+//     writes the predictions to sharded Parquet files.
+//   - WriteFile writes the one element of a result (features, profile,
+//     report) to a file.
+//
+// # Training
+//
+// Training stays on one machine, as in TFX: a trainer needs the whole
+// feature matrix (rows × features × 8 bytes) in memory. Fit the features
+// and the profile on Beam, validate there, and write the valid rows (or a
+// sample of them) out; then train with model.Fit on one machine, whose
+// fitted features equal Beam's as above. This package has no transform
+// that gathers the matrix onto one worker: a worker's memory would bound
+// it just the same, with a less helpful failure.
+//
+// # Memory per worker
+//
+// Validate holds one bundle's counts; BuildProfile a block of 4,096 rows
+// and one profile (sketches of 1,024 items per numeric column); Score the
+// bundle and a block of 1,024 rows; WriteParquet one row group of 65,536
+// rows; ReadFiles one CSV record block (streamed) or one whole Parquet
+// file. FitFeatures holds each column's statistics: constant size for
+// moments and counts, but every value of a column whose transform needs
+// exact quantiles (a median imputation, robust scaling, quantile bins),
+// on the worker that merges them and, from the second pass on, in the
+// state every worker reads. Set feature.Options.SketchK in the
+// declaration (Spec.Features) to bound that by the sketch size.
+//
+// # Testing
+//
+// The tests run pipelines on the Prism runner in process (no Docker, no
+// Java): prism.Execute(ctx, p).
+package beam
