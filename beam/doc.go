@@ -62,6 +62,13 @@
 // state every worker reads. Set feature.Options.SketchK in the
 // declaration (Spec.Features) to bound that by the sketch size.
 //
+// Measured on Prism (one process for the runner and its workers, 2 cores):
+// 1,000,000 rows read, validated, fitted, profiled, scored and written
+// in 61 s against 6.6 s on one machine (9.3x), with a peak heap of
+// 3.8 GiB against 0.77 GiB; Prism keeps every collection in memory and
+// its element management dominates the profile (see BENCHMARKS.md). On a
+// cluster runner a worker holds what is listed above.
+//
 // # Testing
 //
 // The tests run pipelines on the Prism runner in process (no Docker, no

@@ -6,6 +6,7 @@ require (
 	github.com/apache/arrow-go/v18 v18.8.0
 	github.com/apache/beam/sdks/v2 v2.78.0
 	github.com/loomml/loom v0.0.0
+	go.uber.org/goleak v1.3.0
 	gonum.org/v1/gonum v0.17.0
 )
 

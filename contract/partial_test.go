@@ -165,3 +165,30 @@ func TestPartialErrors(t *testing.T) {
 		})
 	}
 }
+
+// FuzzPartial feeds partial reports as they arrive from other machines
+// (JSON) to Merge and ReportOf: errors, never panics.
+func FuzzPartial(f *testing.F) {
+	b := shardContract()
+	v := b.NewValidator()
+	v.Rows(shardRows(30))
+	seed, err := json.Marshal(v.Partial())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(seed)
+	f.Add([]byte(`{"contract":"shards","rows":1,"failed":[1]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var p Partial
+		if json.Unmarshal(data, &p) != nil {
+			return
+		}
+		if rep, err := b.ReportOf(&p); err == nil && rep.Rows != p.Rows {
+			t.Fatalf("report of %d rows from a partial of %d", rep.Rows, p.Rows)
+		}
+		mine := v.Partial()
+		if mine.Merge(&p) == nil {
+			_, _ = b.ReportOf(mine)
+		}
+	})
+}
