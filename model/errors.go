@@ -25,6 +25,7 @@ type ContractError struct {
 	Report *contract.Report
 }
 
+// Error says how many rows break the contract and lists the report.
 func (e *ContractError) Error() string {
 	return fmt.Sprintf("model: %q: %d of %d rows break the contract; quarantine them first (Spec.Bind().Quarantine):\n%s",
 		e.Model, e.Report.Rejected, e.Report.Rows, e.Report.String())
@@ -41,6 +42,7 @@ type LabelError struct {
 	Missing      bool
 }
 
+// Error names the row and the label's problem.
 func (e *LabelError) Error() string {
 	if e.Missing {
 		return fmt.Sprintf("model: %q: row %d: label %q is missing", e.Model, e.Row, e.Label)
