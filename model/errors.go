@@ -34,18 +34,23 @@ func (e *ContractError) Error() string {
 // Unwrap returns the report's *contract.ViolationError.
 func (e *ContractError) Unwrap() error { return e.Report.Err() }
 
-// LabelError reports a row whose label is missing or not finite.
+// LabelError reports a row whose label is missing, not finite, or (when
+// Classes is set) not one of a classifier's classes.
 type LabelError struct {
 	Model, Label string
 	Row          int // 0-based index in the rows given
 	Value        float64
 	Missing      bool
+	Classes      []float64 // the model's classes, when the label is not one of them
 }
 
 // Error names the row and the label's problem.
 func (e *LabelError) Error() string {
 	if e.Missing {
 		return fmt.Sprintf("model: %q: row %d: label %q is missing", e.Model, e.Row, e.Label)
+	}
+	if e.Classes != nil {
+		return fmt.Sprintf("model: %q: row %d: label %q is %v, not one of the model's classes %v", e.Model, e.Row, e.Label, e.Value, e.Classes)
 	}
 	return fmt.Sprintf("model: %q: row %d: label %q is %v, want a finite number", e.Model, e.Row, e.Label, e.Value)
 }

@@ -71,7 +71,7 @@ func (b *Bundle[T]) predictions(ctx context.Context, rows []T) (*evaluate.Predic
 			p.Labels[i] = 1
 		case info.Classes[0]:
 		default:
-			return nil, &LabelError{Model: b.spec.name, Label: b.spec.label.name, Row: i, Value: v}
+			return nil, &LabelError{Model: b.spec.name, Label: b.spec.label.name, Row: i, Value: v, Classes: info.Classes}
 		}
 		p.Scores[i] = probs.At(i, 1)
 	}

@@ -261,6 +261,13 @@ func TestEvaluate(t *testing.T) {
 	if rep.Metrics[0].Value != auc || auc < 0.7 {
 		t.Fatalf("roc_auc %v; by hand %v", rep.Metrics[0].Value, auc)
 	}
+	// A label outside the model's classes is named.
+	bad := slices.Clone(testRows[:10])
+	bad[4].Churned = 7
+	var le *model.LabelError
+	if _, err := model.Evaluate(ctx, b, bad, nil); !errors.As(err, &le) || le.Row != 4 || !strings.Contains(err.Error(), "not one of the model's classes") {
+		t.Fatalf("Evaluate with label 7 = %v", err)
+	}
 	// A regressor is not evaluated as a classifier.
 	reg := model.New[customer]("visits").Label("visits").Float("age").Trainer(train.Ridge{})
 	rb, err := model.Fit(ctx, reg, trainRows)
