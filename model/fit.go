@@ -60,6 +60,7 @@ type Lineage struct {
 // declaration give a bit-identical bundle.
 func Fit[T any](ctx context.Context, spec *Spec[T], rows []T) (*Bundle[T], error) {
 	spec.build()
+	spec.needTrainer()
 	begin := time.Now()
 	lin := Lineage{Model: spec.name, Label: spec.label.name, Rows: len(rows), Seed: spec.seed, Description: spec.description,
 		Start: begin, Durations: map[string]time.Duration{}}

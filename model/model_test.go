@@ -402,6 +402,16 @@ func TestRegisterLoadRoundTrip(t *testing.T) {
 	if err := l.CheckRow(&customer{Age: 50, Plan: "basic", Churned: 7}); err != nil {
 		t.Fatalf("CheckRow checked the label: %v", err)
 	}
+	// Loading needs no trainer: a service declares the columns only.
+	noTrainer := model.New[customer]("churn").Label("churned", contract.OneOf("0", "1")).
+		Float("age", contract.Range(16, 100), feature.Standardize()).
+		Float("income", contract.AtLeast(0), feature.Impute(feature.Median, true), feature.Standardize()).
+		Float("visits", contract.AtLeast(0), feature.Standardize(), model.Drift(drift.PSIMethod, 0.25)).
+		Category("plan", contract.OneOf("basic", "plus", "pro"), model.Slice()).
+		Category("region", feature.CatImpute(feature.MostFrequent), feature.OneHot(feature.OneHotOptions{Unknown: feature.UnknownIgnore}))
+	if nb, err := model.Load(ctx, reg, v, noTrainer); err != nil || nb.Model().Info().Kind != "logistic" {
+		t.Fatalf("Load with a spec without a trainer = %v", err)
+	}
 	if lb, err := model.LoadAlias(ctx, reg, "champion", churnSpec(nil)); !errors.Is(err, registry.ErrNotFound) {
 		t.Fatalf("LoadAlias of an unset alias = %v, %v", lb, err)
 	}

@@ -137,6 +137,7 @@ func search[T any](ctx context.Context, build Builder[T], rows []T, first0 train
 // labels as the target.
 func indexDataset[T any](spec *Spec[T], rows []T) (train.Dataset, error) {
 	spec.build()
+	spec.needTrainer()
 	if len(rows) == 0 {
 		return train.Dataset{}, fmt.Errorf("model: %q: %w", spec.name, train.ErrEmpty)
 	}
@@ -210,6 +211,7 @@ func pick[T any](rows []T, d train.Dataset) []T {
 func (t *foldTrainer[T]) Fit(ctx context.Context, d train.Dataset) (train.Model, error) {
 	s := t.spec
 	s.build()
+	s.needTrainer()
 	sub := pick(t.rows, d)
 	fitted, err := s.features.Fit(ctx, sub)
 	if err != nil {

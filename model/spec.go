@@ -226,6 +226,8 @@ func (s *Spec[T]) Check(checks ...contract.DatasetCheck) *Spec[T] {
 
 // Trainer sets the trainer that fits the model on the feature matrix: any
 // train.Trainer (train.LogisticRegression, train.Ridge, the tree trainers).
+// Fitting and model selection need one; loading a registered bundle does
+// not.
 func (s *Spec[T]) Trainer(t train.Trainer) *Spec[T] {
 	s.mutable("Trainer")
 	if t == nil {
@@ -321,9 +323,6 @@ func (s *Spec[T]) derive() {
 	if s.label == nil {
 		panic(fmt.Sprintf("model: spec %q has no Label", s.name))
 	}
-	if s.trainer == nil {
-		panic(fmt.Sprintf("model: spec %q has no Trainer", s.name))
-	}
 	inputs := 0
 	fields := make([]contract.Field, 0, len(s.cols)+1)
 	set := feature.NewSet[T](s.featureOpts)
@@ -396,6 +395,14 @@ func (s *Spec[T]) derive() {
 	}
 	s.features = set
 	s.compare = cmp
+}
+
+// needTrainer panics when the spec has no trainer: fitting needs one,
+// loading and scoring do not.
+func (s *Spec[T]) needTrainer() {
+	if s.trainer == nil {
+		panic(fmt.Sprintf("model: spec %q has no Trainer", s.name))
+	}
 }
 
 // Contract returns the data contract the declaration makes: one field per
