@@ -159,11 +159,6 @@ func transform[T any](m train.Model, f *feature.Fitted[T], row *T, dst []float64
 // label is a *LabelError.
 func (b *Bundle[T]) Labels(rows []T) ([]float64, error) { return b.spec.labels(rows) }
 
-// DriftColumns returns the columns the declaration monitors for drift:
-// every input column but those declared with NoDrift. Do not modify the
-// slice.
-func (b *Bundle[T]) DriftColumns() []drift.Column[T] { return b.spec.drift }
-
 // CompareOptions returns the drift methods and thresholds declared per
 // column (Drift), for drift.Compare and monitors. Do not modify it.
 func (b *Bundle[T]) CompareOptions() *drift.CompareOptions { return b.spec.compare }

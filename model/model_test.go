@@ -329,8 +329,8 @@ func TestCompareDriftAndMonitor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(nb.DriftColumns()) != 1 || nb.Profile().Column("plan") != nil {
-		t.Fatalf("NoDrift column profiled: %d drift columns", len(nb.DriftColumns()))
+	if len(nb.Spec().DriftColumns()) != 1 || nb.Profile().Column("plan") != nil {
+		t.Fatalf("NoDrift column profiled: %d drift columns", len(nb.Spec().DriftColumns()))
 	}
 }
 
