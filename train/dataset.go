@@ -132,9 +132,9 @@ func (d Dataset) weight(i int) float64 {
 	return d.Weights[i]
 }
 
-// rowMajor returns X as a contiguous row-major slice, copying only when X
-// is a strided view.
-func (d Dataset) rowMajor() []float64 {
+// RowMajor returns X as a contiguous row-major slice: X's own storage, or
+// a copy when X is a strided view.
+func (d Dataset) RowMajor() []float64 {
 	n, p := d.Dims()
 	raw := d.X.RawMatrix()
 	if raw.Stride == p {

@@ -113,37 +113,11 @@ func (l LogisticRegression) Fit(ctx context.Context, d Dataset) (Model, error) {
 		return nil, err
 	}
 	n, p := d.Dims()
-	classes := slices.Clone(d.Y)
-	slices.Sort(classes)
-	classes = slices.Compact(classes)
-	if len(classes) < 2 {
-		return nil, fmt.Errorf("%w: every label is %v", ErrSingleClass, classes[0])
+	classes, cls, counts, err := Classes(d.Y)
+	if err != nil {
+		return nil, err
 	}
-	cls := make([]int32, n)
-	counts := make([]float64, len(classes))
-	for i, y := range d.Y {
-		k, _ := slices.BinarySearch(classes, y)
-		cls[i] = int32(k)
-		counts[k]++
-	}
-	cw := make([]float64, len(classes))
-	for k, label := range classes {
-		switch {
-		case l.Balanced:
-			cw[k] = float64(n) / (float64(len(classes)) * counts[k])
-		case l.ClassWeight != nil:
-			if w, ok := l.ClassWeight[label]; ok {
-				if w < 0 || math.IsNaN(w) || math.IsInf(w, 0) {
-					panic(fmt.Sprintf("train: class weight of %v must be finite and non-negative, got %v", label, w))
-				}
-				cw[k] = w
-			} else {
-				cw[k] = 1
-			}
-		default:
-			cw[k] = 1
-		}
-	}
+	cw := ClassWeights(classes, counts, l.Balanced, l.ClassWeight)
 	sw := make([]float64, n)
 	for i := range sw {
 		sw[i] = d.weight(i) * cw[cls[i]]
@@ -156,7 +130,7 @@ func (l LogisticRegression) Fit(ctx context.Context, d Dataset) (Model, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	loss := newLogLoss(d.rowMajor(), n, p, m, cls, sw, 1/c, workers)
+	loss := newLogLoss(d.RowMajor(), n, p, m, cls, sw, 1/c, workers)
 	defer loss.close()
 
 	funcTol := l.FuncTol

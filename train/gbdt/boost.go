@@ -91,39 +91,20 @@ func (c Classifier) Fit(ctx context.Context, d train.Dataset) (train.Model, erro
 		return nil, err
 	}
 	n, _ := d.Dims()
-	classes := slices.Clone(d.Y)
-	slices.Sort(classes)
-	classes = slices.Compact(classes)
-	if len(classes) < 2 {
-		return nil, fmt.Errorf("%w: every label is %v", train.ErrSingleClass, classes[0])
+	classes, index, counts, err := train.Classes(d.Y)
+	if err != nil {
+		return nil, err
 	}
 	y := make([]float64, n)
-	counts := make([]float64, len(classes))
-	for i, v := range d.Y {
-		k, _ := slices.BinarySearch(classes, v)
+	for i, k := range index {
 		y[i] = float64(k)
-		counts[k]++
 	}
 	var w []float64
 	if d.Weights != nil || c.Balanced || len(c.ClassWeight) > 0 {
-		cw := make([]float64, len(classes))
-		for k, label := range classes {
-			cw[k] = 1
-			switch {
-			case c.Balanced:
-				cw[k] = float64(n) / (float64(len(classes)) * counts[k])
-			case c.ClassWeight != nil:
-				if v, ok := c.ClassWeight[label]; ok {
-					if !(v >= 0) || math.IsInf(v, 0) {
-						panic(fmt.Sprintf("gbdt: class weight of %v must be finite and non-negative, got %v", label, v))
-					}
-					cw[k] = v
-				}
-			}
-		}
+		cw := train.ClassWeights(classes, counts, c.Balanced, c.ClassWeight)
 		w = make([]float64, n)
 		for i := range w {
-			w[i] = cw[int(y[i])]
+			w[i] = cw[index[i]]
 			if d.Weights != nil {
 				w[i] *= d.Weights[i]
 			}
@@ -202,21 +183,6 @@ func check(d train.Dataset, cfg *config) error {
 	return nil
 }
 
-// rowMajor returns X as a contiguous row-major slice, copying only a
-// strided view.
-func rowMajor(d train.Dataset) []float64 {
-	n, p := d.Dims()
-	raw := d.X.RawMatrix()
-	if raw.Stride == p {
-		return raw.Data[:n*p]
-	}
-	out := make([]float64, n*p)
-	for i := range n {
-		copy(out[i*p:(i+1)*p], raw.Data[i*raw.Stride:i*raw.Stride+p])
-	}
-	return out
-}
-
 // lossBlock is the number of rows whose losses are summed together; the
 // blocks are summed in order, so the loss does not depend on workers.
 const lossBlock = 8192
@@ -272,7 +238,7 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	X := rowMajor(d)
+	X := d.RowMajor()
 	early := cfg.early == On || (cfg.early == Auto && n > 10_000)
 	trainRows := make([]int, n)
 	for i := range trainRows {
