@@ -188,7 +188,7 @@ const eps = 2.220446049250313e-16
 
 func (binary) gradients(g, h []float32, raw, y, w []float64, lo, hi, _ int) {
 	for i := lo; i < hi; i++ {
-		p := expit(raw[i])
+		p := tree.Expit(raw[i])
 		wi := weight(w, i)
 		g[i], h[i] = float32(wi*(p-y[i])), float32(wi*p*(1-p))
 	}
@@ -207,14 +207,6 @@ func (binary) loss(raw, y, w []float64, lo, hi int) float64 {
 		s += weight(w, i) * (l - y[i]*z)
 	}
 	return s
-}
-
-func expit(z float64) float64 {
-	if z >= 0 {
-		return 1 / (1 + math.Exp(-z))
-	}
-	e := math.Exp(z)
-	return e / (1 + e)
 }
 
 // multinomial is the multinomial log loss over k classes; y holds class
@@ -251,7 +243,7 @@ func (m multinomial) gradients(g, h []float32, raw, y, w []float64, lo, hi, n in
 	p = p[:m.k]
 	for i := lo; i < hi; i++ {
 		copy(p, raw[i*m.k:(i+1)*m.k])
-		softmax(p)
+		tree.SoftmaxInPlace(p)
 		wi := weight(w, i)
 		for k := range m.k {
 			t := 0.0
@@ -274,16 +266,4 @@ func (m multinomial) loss(raw, y, w []float64, lo, hi int) float64 {
 		s += weight(w, i) * (zmax + math.Log(sum) - z[int(y[i])])
 	}
 	return s
-}
-
-func softmax(z []float64) {
-	zmax := slices.Max(z)
-	sum := 0.0
-	for j, v := range z {
-		z[j] = math.Exp(v - zmax)
-		sum += z[j]
-	}
-	for j := range z {
-		z[j] /= sum
-	}
 }

@@ -293,15 +293,17 @@ func (e *Ensemble) proba(dst, x []float64) []float64 {
 	}
 	dst = dst[:k]
 	if e.spec.Link == Logistic {
-		p1 := expit(e.margin(0, x))
+		p1 := Expit(e.margin(0, x))
 		dst[0], dst[1] = 1-p1, p1
 		return dst
 	}
-	softmax(e.Raw(dst, x))
+	SoftmaxInPlace(e.Raw(dst, x))
 	return dst
 }
 
-func expit(z float64) float64 {
+// Expit is the inverse of the Logistic link, 1/(1+e^-z), computed without
+// overflow for either sign of z.
+func Expit(z float64) float64 {
 	if z >= 0 {
 		return 1 / (1 + math.Exp(-z))
 	}
@@ -309,8 +311,9 @@ func expit(z float64) float64 {
 	return ez / (1 + ez)
 }
 
-// softmax replaces z by its softmax, in place.
-func softmax(z []float64) {
+// SoftmaxInPlace replaces the margins z by their softmax, in place: the inverse
+// of the Softmax link.
+func SoftmaxInPlace(z []float64) {
 	zmax := math.Inf(-1)
 	for _, v := range z {
 		zmax = math.Max(zmax, v)
