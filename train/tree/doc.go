@@ -6,8 +6,10 @@
 //
 // An Ensemble is a sum of regression trees plus a base margin per output,
 // mapped to a prediction by a Link: Identity (squared or absolute error),
-// Exp (Poisson), Logistic (binary classification) or Softmax (one margin
-// per class). New checks a Spec and builds one; Model gives its
+// Exp (Poisson), Logistic (binary classification, or a regressor in
+// [0, 1] without classes), Softmax (one margin per class) or Probability
+// (margins that are class probabilities already, as averaged trees of a
+// forest give). New checks a Spec and builds one; Model gives its
 // train.Model, a *Classifier (a train.Classifier) or a *Regressor:
 //
 //	e, err := tree.New(tree.Spec{Features: 3, Link: tree.Identity, Base: []float64{0}, Trees: trees})
@@ -18,7 +20,11 @@
 // code x goes left when it is in the split's bitset, stored in Tree.Cats).
 // A missing value (NaN), and under a categorical split a code outside the
 // bitset's range, goes where the DefaultLeft flag says: the direction
-// training learned for missing values. The children of a node are
+// training learned for missing values; a numeric split flagged
+// ZeroMissing sends values within ±1e-35 of zero the same way (LightGBM's
+// missing type Zero). Tree.Gain and Tree.Cover optionally record each
+// node's loss reduction and the training weight that reached it, for
+// importances and explanations. The children of a node are
 // adjacent (Left and Left+1) and come after it, so every walk ends; New
 // checks this and every other invariant, so a Spec built by hand or read
 // from outside bytes cannot make prediction panic or loop. A tree adds its

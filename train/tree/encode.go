@@ -22,6 +22,12 @@ const (
 	formatVersion   = 1
 )
 
+// The bits of a tree's parts byte.
+const (
+	hasGains  = 1 << 0
+	hasCovers = 1 << 1
+)
+
 // MarshalBinary writes the payload of train.Encode, all integers
 // little-endian and floats as IEEE-754 bits:
 //
@@ -29,16 +35,18 @@ const (
 //	u32 classes k, k × f64 labels
 //	u32 outputs m, m × f64 base margins
 //	u32 trees, then per tree:
-//	  u32 class, u32 nodes n, u32 bitset words w, u8 has gains
+//	  u32 class, u32 nodes n, u32 bitset words w,
+//	  u8 parts (bit 0: gains present, bit 1: covers present)
 //	  n × (i32 feature, i32 left, f64 value, u32 cat offset, u16 cat words, u8 flags)
 //	  w × u64 bitset words
 //	  n × f64 gains, when present
+//	  n × f64 covers, when present
 func (e *Ensemble) MarshalBinary() ([]byte, error) {
 	s := &e.spec
 	size := 2 + 4 + 8*len(s.Classes) + 4 + 8*len(s.Base) + 4
 	for i := range s.Trees {
 		t := &s.Trees[i]
-		size += treeHeaderBytes + nodeBytes*len(t.Nodes) + 8*len(t.Cats) + 8*len(t.Gain)
+		size += treeHeaderBytes + nodeBytes*len(t.Nodes) + 8*len(t.Cats) + 8*len(t.Gain) + 8*len(t.Cover)
 	}
 	le := binary.LittleEndian
 	b := make([]byte, 0, size)
@@ -51,11 +59,14 @@ func (e *Ensemble) MarshalBinary() ([]byte, error) {
 		b = le.AppendUint32(b, uint32(t.Class))
 		b = le.AppendUint32(b, uint32(len(t.Nodes)))
 		b = le.AppendUint32(b, uint32(len(t.Cats)))
+		var parts byte
 		if t.Gain != nil {
-			b = append(b, 1)
-		} else {
-			b = append(b, 0)
+			parts |= hasGains
 		}
+		if t.Cover != nil {
+			parts |= hasCovers
+		}
+		b = append(b, parts)
 		for _, n := range t.Nodes {
 			b = le.AppendUint32(b, uint32(n.Feature))
 			b = le.AppendUint32(b, uint32(n.Left))
@@ -68,6 +79,7 @@ func (e *Ensemble) MarshalBinary() ([]byte, error) {
 			b = le.AppendUint64(b, w)
 		}
 		b = appendFloats(b, t.Gain)
+		b = appendFloats(b, t.Cover)
 	}
 	return b, nil
 }
@@ -98,8 +110,8 @@ func decode(info train.Info, payload []byte) (train.Model, error) {
 		t := &s.Trees[i]
 		t.Class = int(r.u32())
 		nn, nc := int(r.u32()), int(r.u32())
-		hasGain := r.u8()
-		if r.err != nil || nn > len(r.b)/nodeBytes || hasGain > 1 {
+		parts := r.u8()
+		if r.err != nil || nn > len(r.b)/nodeBytes || parts&^(hasGains|hasCovers) != 0 {
 			r.fail()
 			break
 		}
@@ -123,8 +135,11 @@ func decode(info train.Info, payload []byte) (train.Model, error) {
 		for j := range t.Cats {
 			t.Cats[j] = binary.LittleEndian.Uint64(r.bytes(8))
 		}
-		if hasGain == 1 {
+		if parts&hasGains != 0 {
 			t.Gain = r.floats(nn)
+		}
+		if parts&hasCovers != 0 {
+			t.Cover = r.floats(nn)
 		}
 	}
 	if r.err == nil && len(r.b) != 0 {

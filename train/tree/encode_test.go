@@ -26,7 +26,21 @@ func golden() map[string]*tree.Ensemble {
 		"categorical.model": cat,
 		"softmax.model":     random(4, 6, 5, 3, tree.Softmax, []float64{0, 1, 2}),
 		"poisson.model":     random(5, 3, 4, 2, tree.Exp, nil),
+		"probability.model": probability(),
 	}
+}
+
+// probability is a three-class Probability ensemble whose trees carry
+// covers and a ZeroMissing split.
+func probability() *tree.Ensemble {
+	zero := stump(0.2, 0.5, 2)
+	zero.Nodes[0].Flags |= tree.ZeroMissing
+	e, err := tree.New(tree.Spec{Features: 1, Link: tree.Probability, Classes: []float64{1, 2, 3}, Base: []float64{0, 0, 0},
+		Trees: []tree.Tree{stump(0.5, 0.2, 0), stump(0.3, 0.3, 1), zero}})
+	if err != nil {
+		panic(err)
+	}
+	return e
 }
 
 func TestEncodingGolden(t *testing.T) {

@@ -19,13 +19,20 @@ const (
 	// Exp predicts exp(margin): Poisson regression.
 	Exp
 	// Logistic gives a binary classifier with P(second class) =
-	// 1/(1+exp(-margin)).
+	// 1/(1+exp(-margin)); without classes, a regressor predicting
+	// 1/(1+exp(-margin)) (XGBoost's reg:logistic).
 	Logistic
 	// Softmax gives a multinomial classifier with one margin per class.
 	Softmax
+	// Probability gives a classifier whose margins are already class
+	// probabilities, as when trees average the class frequencies of
+	// their leaves (random forests): with two classes one margin, the
+	// probability of the second class, clamped to [0, 1]; with more,
+	// one margin per class, clamped at 0 and normalised to sum 1.
+	Probability
 )
 
-var linkNames = [...]string{"identity", "exp", "logistic", "softmax"}
+var linkNames = [...]string{"identity", "exp", "logistic", "softmax", "probability"}
 
 // String returns the link's name.
 func (l Link) String() string {
@@ -40,12 +47,14 @@ type Spec struct {
 	// Features is the number of columns a row has.
 	Features int
 	// Classes lists the class labels, strictly increasing: two for
-	// Logistic, three or more for Softmax, none for Identity and Exp.
+	// Logistic (or none for a logistic regressor), three or more for
+	// Softmax, two or more for Probability, none for Identity and Exp.
 	Classes []float64
 	// Link maps the raw margins to predictions.
 	Link Link
 	// Base holds the starting raw margin of each output (one per class
-	// for Softmax, else one), added to the trees' leaf values.
+	// for Softmax and for Probability with three or more classes, else
+	// one), added to the trees' leaf values.
 	Base []float64
 	// Trees are the trees, in the order their values are summed (for a
 	// multinomial model, the usual order is one tree per class per
@@ -127,14 +136,21 @@ func checkHeader(s *Spec) (int, error) {
 			return 0, fmt.Errorf("%v link with %d classes, want none", s.Link, len(s.Classes))
 		}
 	case Logistic:
-		if len(s.Classes) != 2 {
-			return 0, fmt.Errorf("logistic link with %d classes, want 2", len(s.Classes))
+		if len(s.Classes) != 2 && len(s.Classes) != 0 {
+			return 0, fmt.Errorf("logistic link with %d classes, want 2 (or none for a regressor)", len(s.Classes))
 		}
 	case Softmax:
 		if len(s.Classes) < 3 {
 			return 0, fmt.Errorf("softmax link with %d classes, want at least 3", len(s.Classes))
 		}
 		outputs = len(s.Classes)
+	case Probability:
+		if len(s.Classes) < 2 {
+			return 0, fmt.Errorf("probability link with %d classes, want at least 2", len(s.Classes))
+		}
+		if len(s.Classes) > 2 {
+			outputs = len(s.Classes)
+		}
 	default:
 		return 0, fmt.Errorf("unknown link %d", s.Link)
 	}
@@ -165,10 +181,16 @@ func checkTree(t *Tree, features, outputs int) error {
 	if t.Gain != nil && len(t.Gain) != n {
 		return fmt.Errorf("%d gains for %d nodes", len(t.Gain), n)
 	}
+	if t.Cover != nil && len(t.Cover) != n {
+		return fmt.Errorf("%d covers for %d nodes", len(t.Cover), n)
+	}
 	for i := range t.Nodes {
 		nd := &t.Nodes[i]
 		if t.Gain != nil && (math.IsNaN(t.Gain[i]) || math.IsInf(t.Gain[i], 0)) {
 			return fmt.Errorf("node %d: gain %v", i, t.Gain[i])
+		}
+		if t.Cover != nil && !(t.Cover[i] >= 0 && t.Cover[i] < math.Inf(1)) {
+			return fmt.Errorf("node %d: cover %v", i, t.Cover[i])
 		}
 		if nd.Feature < 0 {
 			if nd.Feature != -1 || nd.Left != 0 || nd.Flags != 0 || nd.CatOffset != 0 || nd.CatWords != 0 {
@@ -194,6 +216,9 @@ func checkTree(t *Tree, features, outputs int) error {
 			}
 			if nd.Value != 0 {
 				return fmt.Errorf("node %d: categorical split with threshold %v", i, nd.Value)
+			}
+			if nd.Flags&ZeroMissing != 0 {
+				return fmt.Errorf("node %d: categorical split flagged ZeroMissing", i)
 			}
 			continue
 		}
@@ -270,10 +295,20 @@ func (e *Ensemble) predict(x []float64) float64 {
 	case Exp:
 		return math.Exp(e.margin(0, x))
 	case Logistic:
+		if len(e.spec.Classes) == 0 {
+			return Expit(e.margin(0, x))
+		}
 		if e.margin(0, x) > 0 {
 			return e.spec.Classes[1]
 		}
 		return e.spec.Classes[0]
+	case Probability:
+		if e.outputs == 1 {
+			if e.margin(0, x) > 0.5 {
+				return e.spec.Classes[1]
+			}
+			return e.spec.Classes[0]
+		}
 	}
 	best, bestZ := 0, math.Inf(-1)
 	for k := range e.outputs {
@@ -292,13 +327,38 @@ func (e *Ensemble) proba(dst, x []float64) []float64 {
 		panic(fmt.Sprintf("tree: PredictProba dst must hold %d classes, got %d", k, len(dst)))
 	}
 	dst = dst[:k]
-	if e.spec.Link == Logistic {
+	switch {
+	case e.spec.Link == Logistic:
 		p1 := Expit(e.margin(0, x))
 		dst[0], dst[1] = 1-p1, p1
-		return dst
+	case e.spec.Link == Probability && e.outputs == 1:
+		p1 := min(max(e.margin(0, x), 0), 1)
+		dst[0], dst[1] = 1-p1, p1
+	case e.spec.Link == Probability:
+		normalize(e.Raw(dst, x))
+	default:
+		SoftmaxInPlace(e.Raw(dst, x))
 	}
-	SoftmaxInPlace(e.Raw(dst, x))
 	return dst
+}
+
+// normalize clamps p at 0 and scales it to sum 1 (uniform when nothing
+// is left): the inverse of the Probability link.
+func normalize(p []float64) {
+	sum := 0.0
+	for j, v := range p {
+		p[j] = max(v, 0)
+		sum += p[j]
+	}
+	if sum == 0 {
+		for j := range p {
+			p[j] = 1 / float64(len(p))
+		}
+		return
+	}
+	for j := range p {
+		p[j] /= sum
+	}
 }
 
 // Expit is the inverse of the Logistic link, 1/(1+e^-z), computed without
@@ -328,10 +388,10 @@ func SoftmaxInPlace(z []float64) {
 	}
 }
 
-// Model returns the train.Model of e: a *Classifier for the Logistic and
-// Softmax links, a *Regressor otherwise.
+// Model returns the train.Model of e: a *Classifier when it has classes,
+// a *Regressor otherwise.
 func (e *Ensemble) Model() train.Model {
-	if e.spec.Link == Logistic || e.spec.Link == Softmax {
+	if len(e.spec.Classes) > 0 {
 		return &Classifier{e}
 	}
 	return &Regressor{e}
@@ -344,7 +404,8 @@ type Regressor struct{ *Ensemble }
 func (r *Regressor) Info() train.Info { return r.info() }
 
 // Predict returns the prediction for x: its margin under the Identity
-// link, exp(margin) under Exp. It does not allocate.
+// link, exp(margin) under Exp, 1/(1+exp(-margin)) under Logistic. It
+// does not allocate.
 func (r *Regressor) Predict(x []float64) float64 { return r.predict(x) }
 
 // Classifier is the train.Classifier of a classification ensemble, of

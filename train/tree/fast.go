@@ -3,7 +3,7 @@ package tree
 import "math"
 
 // fastNode is a node of the prediction form of a tree without
-// categorical splits: 16 bytes, and a leaf is a split that always leads
+// categorical or ZeroMissing splits: 16 bytes, and a leaf is a split that always leads
 // back to itself, so that several trees can be walked in lockstep for a
 // fixed number of steps without a branch on the path taken.
 type fastNode struct {
@@ -16,7 +16,7 @@ const missRightBit = 1 << 31
 
 // fastTree is the prediction form of one tree.
 type fastTree struct {
-	nodes []fastNode // nil when the tree has categorical splits
+	nodes []fastNode // nil when the tree has categorical or ZeroMissing splits
 	depth int        // steps from the root to the nearest leaf
 	value []float64  // output of each node (leaves only matter)
 }
@@ -24,19 +24,19 @@ type fastTree struct {
 func compile(t *Tree) fastTree {
 	ft := fastTree{value: make([]float64, len(t.Nodes))}
 	depth := make([]int, len(t.Nodes))
-	cat := false
+	general := false
 	ft.depth = len(t.Nodes)
 	for i, n := range t.Nodes {
 		ft.value[i] = n.Value
 		if n.Feature >= 0 {
 			depth[n.Left] = depth[i] + 1
 			depth[n.Left+1] = depth[i] + 1
-			cat = cat || n.Flags&Categorical != 0
+			general = general || n.Flags&(Categorical|ZeroMissing) != 0
 		} else {
 			ft.depth = min(ft.depth, depth[i])
 		}
 	}
-	if cat {
+	if general {
 		return ft
 	}
 	ft.nodes = make([]fastNode, len(t.Nodes))
@@ -74,7 +74,8 @@ func b2u(b bool) uint32 {
 // lists, in that order. Four trees at a time are walked in lockstep, so
 // that their four chains of dependent loads overlap: without a test down
 // to the nearest leaf of any of them, then until all four stand still on
-// their leaves. Trees with categorical splits take the general walk.
+// their leaves. Trees with categorical or ZeroMissing splits take the
+// general walk.
 func (e *Ensemble) sum(order []int32, x []float64) float64 {
 	s := 0.0
 	j := 0

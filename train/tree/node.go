@@ -1,5 +1,7 @@
 package tree
 
+import "math"
+
 // Flags qualify a split node.
 type Flags uint8
 
@@ -12,9 +14,17 @@ const (
 	// integer code x is in the split's bitset. Without it the split is
 	// numeric: x goes left when x <= Value.
 	Categorical
+	// ZeroMissing makes a numeric split treat a value within ±1e-35 of
+	// zero as missing, as it treats NaN: it goes where DefaultLeft says
+	// (LightGBM's missing type Zero). Only numeric splits may carry it.
+	ZeroMissing
 )
 
-const knownFlags = DefaultLeft | Categorical
+const knownFlags = DefaultLeft | Categorical | ZeroMissing
+
+// zeroEpsilon bounds the values a ZeroMissing split counts as zero
+// (LightGBM's kZeroThreshold).
+const zeroEpsilon = 1e-35
 
 // Node is one node of a Tree. A leaf has Feature -1 and its output in
 // Value. A split node tests feature Feature of the row and continues at
@@ -35,7 +45,7 @@ type Node struct {
 	// hold codes 0 to 64·CatWords-1, code c at bit c%64 of word c/64.
 	CatOffset uint32
 	CatWords  uint16
-	// Flags qualify a split (DefaultLeft, Categorical).
+	// Flags qualify a split (DefaultLeft, Categorical, ZeroMissing).
 	Flags Flags
 }
 
@@ -53,6 +63,11 @@ type Tree struct {
 	// Gain holds the loss reduction of each split node (0 for leaves),
 	// for gain importances; nil when unknown.
 	Gain []float64
+	// Cover holds the training weight that reached each node: the
+	// (weighted) sample count, or the hessian sum for gradient boosting,
+	// as XGBoost's cover and LightGBM's counts. Explanations (TreeSHAP)
+	// need it; nil when unknown.
+	Cover []float64
 	// Class is the output (class index of a multinomial model, else 0)
 	// the tree contributes to.
 	Class int
@@ -76,6 +91,10 @@ func (t *Tree) leaf(x []float64) int32 {
 			continue
 		}
 		missRight := int32(n.Flags&DefaultLeft) ^ 1
+		if n.Flags&ZeroMissing != 0 && math.Abs(v) <= zeroEpsilon {
+			i = n.Left + missRight
+			continue
+		}
 		i = n.Left + (b2i(v > n.Value) | b2i(v != v)&missRight)
 	}
 }
