@@ -31,9 +31,11 @@ func TestServiceFollowsTheCanary(t *testing.T) {
 
 	champ, canary := serve.NewSwap[account](nil), serve.NewSwap[account](nil)
 	for alias, sw := range map[string]*serve.Swap[account]{"champion": champ, "canary": canary} {
-		if err := serve.Follow(ctx, reg, alias, accountSpec(), sw, func(err error) { t.Error(err) }); err != nil {
+		f, err := serve.Follow(ctx, reg, alias, accountSpec(), sw, func(err error) { t.Error(err) })
+		if err != nil {
 			t.Fatal(err)
 		}
+		defer f.Stop()
 	}
 	cv, _ := reg.Resolve(ctx, "accounts", "canary")
 	pct, err := strconv.ParseFloat(cv.Metadata.Tags[retrain.TagCanaryPercent], 64)

@@ -93,7 +93,8 @@ func TestHotSwapUnderLoad(t *testing.T) {
 	}
 	swap := NewSwap[customer](nil)
 	var loadErrs atomic.Int64
-	if err := Follow(ctx, reg, "champion", customerSpec(), swap, func(error) { loadErrs.Add(1) }); err != nil {
+	f, err := Follow(ctx, reg, "champion", customerSpec(), swap, func(error) { loadErrs.Add(1) })
+	if err != nil {
 		t.Fatal(err)
 	}
 	h := NewHandler[customer](swap, &Options[customer]{MaxConcurrent: -1})
@@ -131,8 +132,8 @@ func TestHotSwapUnderLoad(t *testing.T) {
 	}
 	close(stop)
 	wg.Wait()
-	cancel()
-	time.Sleep(50 * time.Millisecond) // let the watcher see the cancellation
+	f.Stop()
+	f.Stop() // a second Stop returns at once
 	if failed.Load() != 0 || loadErrs.Load() != 0 || served.Load() == 0 {
 		t.Fatalf("%d of %d requests failed, %d load errors during %d swaps", failed.Load(), served.Load(), loadErrs.Load(), swaps)
 	}

@@ -127,11 +127,11 @@ func registerAndPromote(ctx context.Context, w io.Writer, m *trained, rep *evalu
 
 func serveModel(ctx context.Context, w io.Writer, reg *registry.Registry, m *trained) error {
 	swap := serve.NewSwap[Customer](nil)
-	fctx, stop := context.WithCancel(ctx)
-	defer stop()
-	if err := serve.Follow(fctx, reg, "champion", customers.Spec(), swap, nil); err != nil {
+	f, err := serve.Follow(ctx, reg, "champion", customers.Spec(), swap, nil)
+	if err != nil {
 		return err
 	}
+	defer f.Stop()
 	h := serve.NewHandler(serve.Source[Customer](swap), &serve.Options[Customer]{RejectUnknownFields: true})
 	defer h.Close()
 	srv := httptest.NewServer(h)

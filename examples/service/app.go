@@ -27,6 +27,7 @@ type app struct {
 	monitor *drift.Monitor[Customer]
 	perf    *drift.PerformanceMonitor // nil when the version has no roc_auc
 	stop    context.CancelFunc
+	follow  *serve.Follower
 
 	mu     sync.Mutex
 	alerts []drift.Alert
@@ -73,7 +74,7 @@ func newApp(ctx context.Context, reg *registry.Registry, alias string, monitor b
 		}
 	}
 	// Follow the alias: a promotion swaps the model, in flight requests finish on the old one.
-	err = serve.Follow(ctx, reg, alias, spec, a.model, func(err error) { log.Print(err) })
+	a.follow, err = serve.Follow(ctx, reg, alias, spec, a.model, func(err error) { log.Print(err) })
 	if err != nil {
 		stop()
 		return nil, err
@@ -105,6 +106,7 @@ func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTT
 
 func (a *app) close() {
 	a.stop()
+	a.follow.Stop()
 	a.handler.Close()
 }
 
