@@ -26,7 +26,8 @@
 //
 // Follow keeps a Swap serving whatever version an alias points at, swapping
 // atomically when the alias moves (even from another process): requests in
-// flight finish on the scorer they started with.
+// flight finish on the scorer they started with. Its Follower's Stop ends
+// the following and waits for it.
 //
 // # HTTP
 //
