@@ -12,7 +12,6 @@ import (
 	"github.com/loomml/loom/train/xgboost"
 )
 
-
 // importedRow has the fixture model's column names as tags.
 type importedRow struct {
 	Age    float64 `loom:"age"`
@@ -105,4 +104,3 @@ func TestImport(t *testing.T) {
 		t.Errorf("Import without rows: %v; want train.ErrEmpty", err)
 	}
 }
-

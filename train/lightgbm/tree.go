@@ -35,6 +35,10 @@ func (b *block) errorf(field, format string, args ...any) error {
 	return e
 }
 
+// has reports whether the block has a non-empty line key (LightGBM writes
+// the arrays of a one-leaf tree empty).
+func (b *block) has(key string) bool { return strings.TrimSpace(b.kv[key]) != "" }
+
 // floats reads the array key of n numbers.
 func (b *block) floats(key string, n int) ([]float64, error) {
 	s, ok := b.kv[key]
@@ -122,7 +126,7 @@ func (p *parser) tree(ti, features int, scale float64) (tree.Tree, error) {
 		}
 	}
 	var leafCount []float64
-	if _, ok := b.kv["leaf_count"]; ok {
+	if b.has("leaf_count") {
 		if leafCount, err = b.floats("leaf_count", leaves); err != nil {
 			return tree.Tree{}, err
 		}
@@ -156,12 +160,12 @@ func (p *parser) tree(ti, features int, scale float64) (tree.Tree, error) {
 		return tree.Tree{}, err
 	}
 	var gain, internalCount []float64
-	if _, ok := b.kv["split_gain"]; ok {
+	if b.has("split_gain") {
 		if gain, err = b.floats("split_gain", n); err != nil {
 			return tree.Tree{}, err
 		}
 	}
-	if _, ok := b.kv["internal_count"]; ok {
+	if b.has("internal_count") {
 		if internalCount, err = b.floats("internal_count", n); err != nil {
 			return tree.Tree{}, err
 		}
@@ -169,7 +173,7 @@ func (p *parser) tree(ti, features int, scale float64) (tree.Tree, error) {
 	var bounds []int
 	var words []uint32
 	numCat := 0
-	if _, ok := b.kv["num_cat"]; ok {
+	if b.has("num_cat") {
 		nc, err := b.ints("num_cat", 1, 0, n)
 		if err != nil {
 			return tree.Tree{}, err

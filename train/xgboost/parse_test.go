@@ -38,7 +38,7 @@ func TestTiny(t *testing.T) {
 	}
 	for _, c := range []struct{ x, want float64 }{
 		{0.4, -0.5}, {0.5, 2.5}, {math.NaN(), -0.5},
-		{math.Nextafter(0.5, 0), 2.5}, // float32 rounds it to 0.5: not below the threshold, as in XGBoost
+		{math.Nextafter(0.5, 0), 2.5},                     // float32 rounds it to 0.5: not below the threshold, as in XGBoost
 		{float64(math.Nextafter32(0.5, 0)) + 1e-17, -0.5}, // rounds to the float32 below 0.5
 	} {
 		if got := m.Predict([]float64{0, c.x}); got != c.want {
