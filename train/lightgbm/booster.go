@@ -19,14 +19,17 @@ type Options struct {
 	MaxBytes int64
 	// MaxNodes bounds the nodes of all trees together (default 1<<24).
 	MaxNodes int
+	// MaxFeatures bounds the number of features (default 1<<20).
+	MaxFeatures int
 	// MaxDepth bounds the depth of a tree (default 1024).
 	MaxDepth int
 }
 
 const (
-	defaultMaxBytes = 256 << 20
-	defaultMaxNodes = 1 << 24
-	defaultMaxDepth = 1024
+	defaultMaxBytes    = 256 << 20
+	defaultMaxNodes    = 1 << 24
+	defaultMaxFeatures = 1 << 20
+	defaultMaxDepth    = 1024
 	// maxCatWords bounds the 32-bit words of one categorical bitset:
 	// category codes up to 2^16-1.
 	maxCatWords = 1 << 11
@@ -42,6 +45,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if r.MaxNodes <= 0 {
 		r.MaxNodes = defaultMaxNodes
+	}
+	if r.MaxFeatures <= 0 {
+		r.MaxFeatures = defaultMaxFeatures
 	}
 	if r.MaxDepth <= 0 {
 		r.MaxDepth = defaultMaxDepth
@@ -198,7 +204,7 @@ func (p *parser) parse() (*Booster, error) {
 		h.kv[k], h.lines[k] = v, p.i
 	}
 	b := &Booster{}
-	nf, err := p.headerInt(&h, "max_feature_idx", 0, math.MaxInt32-1)
+	nf, err := p.headerInt(&h, "max_feature_idx", 0, p.o.MaxFeatures-1)
 	if err != nil {
 		return nil, err
 	}

@@ -175,7 +175,7 @@ func FuzzParse(f *testing.F) {
 			f.Add(data)
 		}
 	}
-	opts := &lightgbm.Options{MaxBytes: 1 << 20, MaxNodes: 1 << 14, MaxDepth: 64}
+	opts := &lightgbm.Options{MaxBytes: 1 << 20, MaxNodes: 1 << 14, MaxFeatures: 1 << 12, MaxDepth: 64}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		b, err := lightgbm.Parse(data, opts)
 		if err != nil {

@@ -22,16 +22,22 @@ type Options struct {
 	MaxDepth int
 	// MaxNodes bounds the nodes of all trees together (default 1<<24).
 	MaxNodes int
+	// MaxFeatures bounds the number of features (default 1<<20).
+	MaxFeatures int
 }
 
 // Limits of the options' defaults.
 const (
-	defaultMaxBytes = 256 << 20
-	defaultMaxDepth = 64
-	defaultMaxNodes = 1 << 24
+	defaultMaxBytes    = 256 << 20
+	defaultMaxDepth    = 64
+	defaultMaxNodes    = 1 << 24
+	defaultMaxFeatures = 1 << 20
 	// maxCategory bounds a category code in a categorical split: its
 	// bitset has maxCategory/64 words at most.
 	maxCategory = 1 << 16
+	// maxCatWords bounds the bitset words of all categorical splits
+	// together (32 MiB).
+	maxCatWords = 1 << 22
 )
 
 func (o *Options) withDefaults() Options {
@@ -47,6 +53,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if r.MaxNodes <= 0 {
 		r.MaxNodes = defaultMaxNodes
+	}
+	if r.MaxFeatures <= 0 {
+		r.MaxFeatures = defaultMaxFeatures
 	}
 	return r
 }
@@ -337,7 +346,7 @@ func convert(doc *value, o Options) (*Booster, error) {
 	if err != nil {
 		return nil, err
 	}
-	if b.features, err = toInt(nf, at(pp, "num_feature"), 1, math.MaxInt32); err != nil {
+	if b.features, err = toInt(nf, at(pp, "num_feature"), 1, o.MaxFeatures); err != nil {
 		return nil, err
 	}
 	if nc := param.get("num_class"); nc != nil {

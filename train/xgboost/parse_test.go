@@ -142,7 +142,7 @@ func FuzzParse(f *testing.F) {
 			f.Add(data)
 		}
 	}
-	opts := &xgboost.Options{MaxBytes: 1 << 20, MaxNodes: 1 << 14, MaxDepth: 32}
+	opts := &xgboost.Options{MaxBytes: 1 << 20, MaxNodes: 1 << 14, MaxFeatures: 1 << 12, MaxDepth: 32}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		b, err := xgboost.Parse(data, opts)
 		if err != nil {

@@ -91,6 +91,19 @@ func (b *Booster) readTrees(m *value, mp string, weights *value, outputs int, o 
 			}
 		}
 	}
+	// Each categorical split gets a bitset as wide as its feature's largest
+	// category: bound the total, which a small file could make huge.
+	words := 0
+	for i := range xts {
+		for j, cs := range xts[i].cats {
+			if cs != nil {
+				words += int(maxCat[xts[i].feature[j]])/64 + 1
+			}
+		}
+		if words > maxCatWords {
+			return s, fieldErr(idx(tp, i), "categorical splits need more than %d bitset words in all", maxCatWords)
+		}
+	}
 	s.Trees = make([]tree.Tree, n)
 	maxDepth := max(1024, 16*o.MaxDepth)
 	for i := range xts {
