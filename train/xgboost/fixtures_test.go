@@ -87,7 +87,7 @@ var fixtures = []string{
 	"iris_softprob", "iris_softmax",
 	"diabetes_squarederror", "diabetes_poisson", "diabetes_tweedie", "diabetes_dart",
 	"bc_gblinear", "iris_gblinear", "diabetes_gblinear",
-	"mixed_categorical",
+	"mixed_categorical", "bc_100trees",
 }
 
 // TestFixtures checks every fixture's raw margins and predictions against

@@ -71,10 +71,14 @@ def tree_models():
         ("diabetes_tweedie", "diabetes", {"objective": "reg:tweedie", "tweedie_variance_power": 1.3, "max_depth": 3}, 10),
         ("diabetes_dart", "diabetes", {"booster": "dart", "objective": "reg:squarederror", "max_depth": 2,
                                        "rate_drop": 0.5, "skip_drop": 0.0, "seed": 2, "base_score": 150}, 8),
+        # 100 trees, for the benchmarks (bench_compare.py) as well
+        ("bc_100trees", "breast_cancer", {"objective": "binary:logistic", "max_depth": 6, "eta": 0.1,
+                                            "min_child_weight": 0.01, "subsample": 0.8}, 100),
     ]
     for name, ds, params, rounds in cases:
         Xtr, ytr, Xte, _, cols = load(ds)
-        p = dict(params, eta=0.3, nthread=1, seed=params.get("seed", 0))
+        p = dict(params, nthread=1, seed=params.get("seed", 0))
+        p.setdefault("eta", 0.3)
         bst = xgb.train(p, xgb.DMatrix(Xtr, label=ytr, feature_names=cols), rounds)
         write(name, bst, Xte, cols, ubj=(name == "bc_logistic"))
         print(name, "ok")
