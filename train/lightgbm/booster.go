@@ -133,10 +133,6 @@ func (p *parser) errorf(tree int, field, format string, args ...any) error {
 	return &Error{Line: p.i, Tree: tree, Field: field, Msg: fmt.Sprintf(format, args...)}
 }
 
-func (p *parser) unsupported(tree int, field, format string, args ...any) error {
-	return &Error{Line: p.i, Tree: tree, Field: field, Msg: fmt.Sprintf(format, args...), Unsupported: true}
-}
-
 // next returns the next line, trimmed, and false at the end.
 func (p *parser) next() (string, bool) {
 	if p.i >= len(p.lines) {

@@ -74,7 +74,6 @@ type Booster struct {
 	version    string
 	trees      tree.Spec
 	linear     *Linear
-	numTrees   int
 	treeLimits Options
 }
 

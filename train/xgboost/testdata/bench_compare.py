@@ -9,7 +9,8 @@ up to 6) scores the same 100,000 rows (the 143 test rows of
 bc_100trees.pred.csv tiled) with 1 and 2 threads: XGBoost 1.7's
 Booster.predict on a prebuilt DMatrix and Booster.inplace_predict on the
 numpy matrix (nthread=1, 2), and Loom's BenchmarkBatch (GOMAXPROCS=1, 2,
-go test -cpu 1,2). Each is timed 5 times; the table gives medians in
+go test -cpu 1,2). Each is timed 5 times, the runs interleaved so that
+both see the same load; the table gives medians in
 nanoseconds per row and Loom's speed-up over XGBoost's faster call.
 """
 import csv
@@ -37,49 +38,61 @@ def rows():
     return X[np.arange(ROWS) % len(X)]
 
 
-def xgboost_times(X):
+def xgboost_once(bst, X, threads):
+    """One timing of each XGBoost call, in ns per row. predict gets a fresh
+    DMatrix (built outside the timing): XGBoost caches the predictions of
+    a DMatrix it has seen."""
+    bst.set_param({"nthread": threads})
+    d = xgb.DMatrix(X, nthread=threads, feature_names=bst.feature_names)
+    t = time.perf_counter()
+    bst.predict(d)
+    pred = time.perf_counter() - t
+    t = time.perf_counter()
+    bst.inplace_predict(X)
+    inplace = time.perf_counter() - t
+    return pred / ROWS * 1e9, inplace / ROWS * 1e9
+
+
+CMD = ["go", "test", "-run", "^$", "-bench", "^BenchmarkBatch$", "-benchtime", "3x",
+       "-count", "1", "-cpu", "1,2", "./train/xgboost"]
+
+
+def loom_once(root):
+    """One run of BenchmarkBatch with 1 and 2 threads, in ns per row."""
+    res = subprocess.run(CMD, cwd=root, capture_output=True, text=True, check=True)
     out = {}
-    bst = xgb.Booster(model_file=os.path.join(HERE, "bc_100trees.json"))
-    for threads in (1, 2):
-        bst.set_param({"nthread": threads})
-        d = xgb.DMatrix(X, nthread=threads)
-        for name, fn in (("predict", lambda: bst.predict(d)),
-                         ("inplace_predict", lambda: bst.inplace_predict(X))):
-            fn()  # warm up
-            ts = []
-            for _ in range(REPEAT):
-                t = time.perf_counter()
-                fn()
-                ts.append(time.perf_counter() - t)
-            out[(name, threads)] = statistics.median(ts) / ROWS * 1e9
-    return out
-
-
-def loom_times():
-    root = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
-    cmd = ["go", "test", "-run", "^$", "-bench", "^BenchmarkBatch$", "-benchtime", "3x",
-           "-count", str(REPEAT), "-cpu", "1,2", "./train/xgboost"]
-    res = subprocess.run(cmd, cwd=root, capture_output=True, text=True, check=True)
-    per = {1: [], 2: []}
     for line in res.stdout.splitlines():
         m = re.match(r"BenchmarkBatch(?:-(\d+))?\s+\d+\s+\d+ ns/op\s+([\d.]+) ns/row", line)
         if m:
-            per[int(m.group(1) or 1)].append(float(m.group(2)))
-    return {t: statistics.median(v) for t, v in per.items() if v}, " ".join(cmd)
+            out[int(m.group(1) or 1)] = float(m.group(2))
+    return out
 
 
 def main():
     X = rows()
+    root = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+    bst = xgb.Booster(model_file=os.path.join(HERE, "bc_100trees.json"))
+    for t in (1, 2):
+        xgboost_once(bst, X, t)  # warm up
+    subprocess.run(CMD[:2] + ["-c", "-o", os.devnull, "./train/xgboost"], cwd=root, check=True)  # build once
     load = os.getloadavg()[0]
-    xg = xgboost_times(X)
-    lm, cmd = loom_times()
-    print(f"xgboost {xgb.__version__}, {ROWS} rows, 100 trees; load average {load:.1f} before, {os.getloadavg()[0]:.1f} after")
-    print(f"loom: {cmd}")
+    times = {}
+    # Interleaved, so that both see the same load.
+    for _ in range(REPEAT):
+        for t in (1, 2):
+            p, i = xgboost_once(bst, X, t)
+            times.setdefault(("predict", t), []).append(p)
+            times.setdefault(("inplace", t), []).append(i)
+        for t, v in loom_once(root).items():
+            times.setdefault(("loom", t), []).append(v)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    print(f"xgboost {xgb.__version__}, {ROWS} rows, 100 trees, medians of {REPEAT}; load average {load:.1f} before, {os.getloadavg()[0]:.1f} after")
+    print("loom: " + " ".join(CMD[:-5]) + f" -count 1 -cpu 1,2 ./train/xgboost, {REPEAT} times")
     print("| threads | XGBoost predict (DMatrix) ns/row | XGBoost inplace_predict ns/row | Loom PredictProbaBatch ns/row | Loom speed-up |")
     print("| --- | --- | --- | --- | --- |")
     for t in (1, 2):
-        best = min(xg[("predict", t)], xg[("inplace_predict", t)])
-        print(f"| {t} | {xg[('predict', t)]:.0f} | {xg[('inplace_predict', t)]:.0f} | {lm[t]:.0f} | {best / lm[t]:.2f}x |")
+        best = min(med[("predict", t)], med[("inplace", t)])
+        print(f"| {t} | {med[('predict', t)]:.0f} | {med[('inplace', t)]:.0f} | {med[('loom', t)]:.0f} | {best / med[('loom', t)]:.2f}x |")
 
 
 if __name__ == "__main__":
