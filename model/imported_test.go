@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/loomml/loom/feature"
@@ -102,5 +103,46 @@ func TestImport(t *testing.T) {
 	}
 	if _, err := model.Import(ctx, declare(all...), src, nil); !errors.Is(err, train.ErrEmpty) {
 		t.Errorf("Import without rows: %v; want train.ErrEmpty", err)
+	}
+}
+
+// mixedRow has the columns of the XGBoost fixture with categorical splits.
+type mixedRow struct {
+	Age     float64 `loom:"age"`
+	Income  float64 `loom:"income"`
+	Hours   float64 `loom:"hours_per_week"`
+	Score   float64 `loom:"score"`
+	Balance float64 `loom:"balance"`
+	Tenure  float64 `loom:"tenure_years"`
+	Segment float64 `loom:"segment"`
+	Region  string  `loom:"region"`
+	Channel string  `loom:"channel"`
+	Target  float64 `loom:"target"`
+}
+
+// TestImportCategorical refuses a numeric column where the model reads
+// category codes, and accepts Ordinal categories there.
+func TestImportCategorical(t *testing.T) {
+	data, err := os.ReadFile("../train/xgboost/testdata/mixed_categorical.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := xgboost.Parse(data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := make([]mixedRow, 40)
+	for i := range rows {
+		rows[i] = mixedRow{Age: float64(20 + i), Segment: float64(i % 3), Region: []string{"east", "north"}[i%2], Channel: []string{"ch01", "ch02"}[i%2], Target: float64(i % 2)}
+	}
+	spec := model.New[mixedRow]("mixed").Label("target").
+		Float("age").Float("income").Float("hours_per_week").Float("score").Float("balance").Float("tenure_years").
+		Float("segment").
+		Category("region", feature.Ordinal(feature.OrdinalOptions{})).
+		Category("channel", feature.Ordinal(feature.OrdinalOptions{}))
+	_, err = model.Import(context.Background(), spec, src, rows)
+	var fm *model.FeatureMismatchError
+	if !errors.As(err, &fm) || fm.Index != 6 || !strings.Contains(err.Error(), "category codes") {
+		t.Errorf("Import with a numeric segment: %v; want a *FeatureMismatchError at feature 6 about category codes", err)
 	}
 }

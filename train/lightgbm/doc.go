@@ -65,7 +65,8 @@
 // # Hostile files
 //
 // Parse refuses a file larger than Options.MaxBytes (256 MiB), more nodes
-// than Options.MaxNodes (1<<24) in all, a tree deeper than
+// than Options.MaxNodes (1<<24) in all, more features than
+// Options.MaxFeatures (1<<20), a tree deeper than
 // Options.MaxDepth (1024), bitsets of more than 2048 words, cycles,
 // unreachable nodes and every out-of-range index; each error is an *Error
 // naming the line, the tree and the field (split_feature[5]). FuzzParse

@@ -92,7 +92,8 @@ func Read(r io.Reader, opts *Options) (*Booster, error) {
 // ("model.json", XGBoost 1.0 and later) or its binary UBJSON form
 // ("model.ubj"). The file is treated as hostile: a file larger than
 // opts.MaxBytes, nested deeper than opts.MaxDepth, with more nodes than
-// opts.MaxNodes, or with any field out of place gives an *Error naming
+// opts.MaxNodes or more features than opts.MaxFeatures, or with any field
+// out of place gives an *Error naming
 // the byte offset or the field (tree and node), never a panic.
 func Parse(data []byte, opts *Options) (*Booster, error) {
 	o := opts.withDefaults()
