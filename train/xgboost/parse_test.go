@@ -58,6 +58,21 @@ func TestTiny(t *testing.T) {
 	}
 }
 
+// TestBaseScoreForms reads base_score as XGBoost 1.x writes it ("5E-1")
+// and as XGBoost 2 and 3 do ("[5E-1]").
+func TestBaseScoreForms(t *testing.T) {
+	for _, form := range []string{`"5E-1"`, `"[5E-1]"`, `0.5`} {
+		b, err := xgboost.Parse([]byte(strings.Replace(tiny, `"base_score":"5E-1"`, `"base_score":`+form, 1)), nil)
+		if err != nil {
+			t.Fatalf("base_score %s: %v", form, err)
+		}
+		m, _ := b.Model("")
+		if got := m.Predict([]float64{0, 0}); got != -0.5 {
+			t.Errorf("base_score %s: Predict = %v; want -0.5", form, got)
+		}
+	}
+}
+
 // TestHostile checks that broken or hostile files give an *Error naming
 // the place, never a panic.
 func TestHostile(t *testing.T) {
