@@ -45,7 +45,8 @@
 //
 // The trees are renumbered breadth first (Loom's layout); each node
 // carries split_gain as Tree.Gain and internal_count / leaf_count as
-// Tree.Cover.
+// Tree.Cover. Because of the renumbering the leaf indices of
+// tree.Ensemble.Leaves are not LightGBM's leaf indices.
 //
 // # Fidelity
 //

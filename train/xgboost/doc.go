@@ -54,6 +54,8 @@
 //
 // Each tree node carries XGBoost's loss_changes as Tree.Gain and
 // sum_hessian as Tree.Cover, so gain importances and explanations work.
+// The trees are renumbered breadth first (Loom's layout), so the leaf
+// indices of tree.Ensemble.Leaves are not the file's node ids.
 //
 // # Fidelity
 //
