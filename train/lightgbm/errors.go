@@ -25,6 +25,7 @@ type Error struct {
 	Unsupported bool
 }
 
+// Error says what is wrong and where.
 func (e *Error) Error() string {
 	where := fmt.Sprintf("line %d", e.Line)
 	if e.Tree >= 0 {

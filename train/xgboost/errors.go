@@ -22,6 +22,7 @@ type Error struct {
 	Msg string
 }
 
+// Error says what is wrong and where.
 func (e *Error) Error() string {
 	if e.Path != "" {
 		return fmt.Sprintf("xgboost: %s: %s", e.Path, e.Msg)
