@@ -36,7 +36,9 @@ const (
 	// bitset has maxCategory/64 words at most.
 	maxCategory = 1 << 16
 	// maxCatWords bounds the bitset words of all categorical splits
-	// together (32 MiB).
+	// together (32 MiB); a file gets at most 8 words per byte of its size
+	// (64 KiB words at least), so that a small file cannot make Parse
+	// allocate much more than its size.
 	maxCatWords = 1 << 22
 )
 
@@ -111,7 +113,7 @@ func Parse(data []byte, opts *Options) (*Booster, error) {
 	if err != nil {
 		return nil, err
 	}
-	return convert(&doc, o)
+	return convert(&doc, o, min(maxCatWords, max(1<<16, 8*len(data))))
 }
 
 // isUBJSON tells the UBJSON form from JSON: both open with '{', then JSON
@@ -322,7 +324,7 @@ func ints(v *value, path string, n, lo, hi int) ([]int32, error) {
 	return out, nil
 }
 
-func convert(doc *value, o Options) (*Booster, error) {
+func convert(doc *value, o Options, catWords int) (*Booster, error) {
 	b := &Booster{treeLimits: o}
 	if v := doc.get("version"); v != nil && v.kind == kArr {
 		parts := make([]string, 0, 3)
@@ -442,7 +444,7 @@ func convert(doc *value, o Options) (*Booster, error) {
 		if err != nil {
 			return nil, err
 		}
-		b.trees, err = b.readTrees(m, at(gp, "model"), nil, outputs, o)
+		b.trees, err = b.readTrees(m, at(gp, "model"), nil, outputs, o, catWords)
 		if err != nil {
 			return nil, err
 		}
@@ -459,7 +461,7 @@ func convert(doc *value, o Options) (*Booster, error) {
 		if err != nil {
 			return nil, err
 		}
-		b.trees, err = b.readTrees(m, at(gp, "gbtree.model"), wd, outputs, o)
+		b.trees, err = b.readTrees(m, at(gp, "gbtree.model"), wd, outputs, o, catWords)
 		if err != nil {
 			return nil, err
 		}

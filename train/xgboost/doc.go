@@ -73,7 +73,8 @@
 // Options.MaxBytes (256 MiB), nesting deeper than Options.MaxDepth (64), a
 // tree deeper than 1024, more nodes than Options.MaxNodes (1<<24) in all,
 // more features than Options.MaxFeatures (1<<20), category codes of 2^16
-// or more, categorical bitsets of more than 2^22 words in all, cycles and
+// or more, categorical bitsets of more than 2^22 words in all (and more
+// than 8 words per byte of the file), cycles and
 // shared children, and every
 // out-of-range index; each error is an *Error naming the byte offset or
 // the field, tree and node (learner.gradient_booster.model.trees[3].

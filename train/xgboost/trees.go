@@ -19,7 +19,7 @@ type xtree struct {
 
 // readTrees reads the trees of a gbtree model m; weights, when not nil, are
 // dart's per-tree weights, folded into the leaf values.
-func (b *Booster) readTrees(m *value, mp string, weights *value, outputs int, o Options) (tree.Spec, error) {
+func (b *Booster) readTrees(m *value, mp string, weights *value, outputs int, o Options, catWords int) (tree.Spec, error) {
 	var s tree.Spec
 	tv, err := need(m, mp, "trees")
 	if err != nil {
@@ -100,8 +100,8 @@ func (b *Booster) readTrees(m *value, mp string, weights *value, outputs int, o 
 				words += int(maxCat[xts[i].feature[j]])/64 + 1
 			}
 		}
-		if words > maxCatWords {
-			return s, fieldErr(idx(tp, i), "categorical splits need more than %d bitset words in all", maxCatWords)
+		if words > catWords {
+			return s, fieldErr(idx(tp, i), "categorical splits need more than %d bitset words in all", catWords)
 		}
 	}
 	s.Trees = make([]tree.Tree, n)
