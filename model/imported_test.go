@@ -10,6 +10,7 @@ import (
 	"github.com/loomml/loom/feature"
 	"github.com/loomml/loom/model"
 	"github.com/loomml/loom/train"
+	"github.com/loomml/loom/train/lightgbm"
 	"github.com/loomml/loom/train/xgboost"
 )
 
@@ -146,3 +147,9 @@ func TestImportCategorical(t *testing.T) {
 		t.Errorf("Import with a numeric segment: %v; want a *FeatureMismatchError at feature 6 about category codes", err)
 	}
 }
+
+// Both importers' boosters are Sources.
+var (
+	_ model.Source = (*xgboost.Booster)(nil)
+	_ model.Source = (*lightgbm.Booster)(nil)
+)
