@@ -175,7 +175,7 @@ func TestSemantics(t *testing.T) {
 			z := make([]float64, e.Outputs())
 			want := make([]float64, e.Outputs())
 			cat := b.Categorical()
-			for range 400 {
+			for range 150 {
 				for j := range x {
 					if cat[j] {
 						// Loom's features give a category as a code >= 0 or NaN.
