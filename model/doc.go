@@ -63,6 +63,20 @@
 // verifies each part against the spec it is given: a bundle is never
 // paired with the wrong transforms, label or row type.
 //
+// # Imported models
+//
+// Import binds a model trained elsewhere (a Source: an XGBoost model read
+// by package train/xgboost, a LightGBM one by train/lightgbm) to a spec:
+// the contract, the features and the profile are fitted on sample rows,
+// the model's feature names must equal the fitted features' in order (the
+// first mismatch is a *FeatureMismatchError), and the model is stamped
+// with the features' fingerprint. The bundle then registers, loads and
+// serves like a fitted one:
+//
+//	booster, err := xgboost.Read(f, nil)
+//	b, err := model.Import(ctx, spec, booster, rows)
+//	v, err := model.Register(ctx, reg, b, nil)
+//
 // # Determinism
 //
 // Fit is deterministic: the same rows, declaration and seeds give a

@@ -1,0 +1,5 @@
+//go:build race
+
+package xgboost_test
+
+const raceEnabled = true
