@@ -137,3 +137,33 @@ func BenchmarkRidgeFit(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPredictProbaBatch is the predict step of batch scoring: class
+// probabilities of a binary logistic model for 1,000,000 rows × 30
+// features (the size of testdata/bench_numpy_predict.py), through
+// PredictProbaBatch (blocked, GOMAXPROCS goroutines) and, for comparison,
+// row by row through PredictProba on one goroutine (the path before
+// issue 18).
+func BenchmarkPredictProbaBatch(b *testing.B) {
+	m, _ := fitted(b, 2, 30)
+	const n = 1000000
+	X := synthetic(n, 30, 2, 2).X
+	dst := mat.NewDense(n, 2, nil)
+	b.Run("rows=1000000/batch", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			train.PredictProbaBatch(dst, m, X)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/row")
+	})
+	b.Run("rows=1000000/rowwise", func(b *testing.B) {
+		b.ReportAllocs()
+		raw := dst.RawMatrix().Data
+		for b.Loop() {
+			for i := range n {
+				m.PredictProba(raw[2*i:2*i+2], X.RawRowView(i))
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/row")
+	})
+}

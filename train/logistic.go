@@ -309,14 +309,7 @@ func (lm *LogisticModel) PredictProba(dst, x []float64) []float64 {
 	dst = dst[:k]
 	p := lm.p
 	if lm.m == 1 {
-		z := floats.Dot(x, lm.coef) + lm.intercept[0]
-		var p1 float64
-		if z >= 0 {
-			p1 = 1 / (1 + math.Exp(-z))
-		} else {
-			e := math.Exp(z)
-			p1 = e / (1 + e)
-		}
+		p1 := expit(floats.Dot(x, lm.coef) + lm.intercept[0])
 		dst[0], dst[1] = 1-p1, p1
 		return dst
 	}
@@ -377,4 +370,14 @@ func decodeLogistic(info Info, payload []byte) (Model, error) {
 		}
 	}
 	return &LogisticModel{classes: classes, p: p, m: m, coef: coef, intercept: intercept, fingerprint: info.FeatureFingerprint}, nil
+}
+
+// expit is the logistic function 1/(1+e^-z), without overflow for either
+// sign of z.
+func expit(z float64) float64 {
+	if z >= 0 {
+		return 1 / (1 + exp(-z))
+	}
+	e := exp(z)
+	return e / (1 + e)
 }

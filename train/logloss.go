@@ -64,7 +64,7 @@ func newLogLoss(x []float64, n, p, m int, cls []int32, sw []float64, l2 float64,
 	e.workers = workers
 	e.scratch = make([][]float64, workers)
 	for i := range e.scratch {
-		e.scratch[i] = make([]float64, m)
+		e.scratch[i] = make([]float64, max(m, lossChunk))
 	}
 	if workers > 1 {
 		start, done := make(chan struct{}), make(chan struct{})
@@ -144,8 +144,13 @@ func (e *logLoss) grad(g, x []float64) {
 	copy(g, e.lastG)
 }
 
+// lossChunk is the number of rows whose scores the binary loss computes
+// before their losses, and those before the gradient's row updates, so
+// that the exponentials of a chunk are independent of one another.
+const lossChunk = 64
+
 // block computes the loss and gradient of rows of block b into its
-// partial sums.
+// partial sums; z is the worker's scratch of max(m, lossChunk) values.
 func (e *logLoss) block(b int, z []float64) {
 	lo, hi := b*blockRows, min((b+1)*blockRows, e.n)
 	part := e.partial[b*e.stride : (b+1)*e.stride]
@@ -158,25 +163,44 @@ func (e *logLoss) block(b int, z []float64) {
 		w, bias := e.params[:p], e.params[p]
 		gw := g[:p]
 		gb := 0.0
-		for i := lo; i < hi; i++ {
-			row := x[i*p : i*p+p]
-			s := e.sw[i]
-			if s == 0 {
-				continue
+		z = z[:lossChunk]
+		for c := lo; c < hi; c += lossChunk {
+			ch := min(c+lossChunk, hi) - c
+			sw, cls := e.sw[c:c+ch], e.cls[c:c+ch]
+			// scores, then losses and their derivatives d in place of the
+			// scores, then the gradient: the row order of every sum is
+			// that of one loop over the rows.
+			for i := range ch {
+				if sw[i] != 0 {
+					r := (c + i) * p
+					z[i] = floats.Dot(x[r:r+p], w) + bias
+				}
 			}
-			t := float64(e.cls[i])
-			v := floats.Dot(row, w) + bias
-			ev := math.Exp(-math.Abs(v))
-			loss += s * (math.Max(v, 0) + math.Log1p(ev) - t*v)
-			var sig float64
-			if v >= 0 {
-				sig = 1 / (1 + ev)
-			} else {
-				sig = ev / (1 + ev)
+			for i, s := range sw {
+				if s == 0 {
+					continue
+				}
+				t := float64(cls[i])
+				v := z[i]
+				ev := exp(-math.Abs(v))
+				loss += s * (math.Max(v, 0) + math.Log1p(ev) - t*v)
+				var sig float64
+				if v >= 0 {
+					sig = 1 / (1 + ev)
+				} else {
+					sig = ev / (1 + ev)
+				}
+				z[i] = s * (sig - t)
 			}
-			d := s * (sig - t)
-			floats.AddScaled(gw, d, row)
-			gb += d
+			for i, s := range sw {
+				if s == 0 {
+					continue
+				}
+				r := (c + i) * p
+				d := z[i]
+				floats.AddScaled(gw, d, x[r:r+p])
+				gb += d
+			}
 		}
 		g[p] = gb
 		part[0] = loss

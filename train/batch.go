@@ -1,0 +1,134 @@
+package train
+
+import (
+	"fmt"
+	"runtime"
+
+	"golang.org/x/sync/errgroup"
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+)
+
+// batchBlock is the number of rows a goroutine of a batch prediction
+// scores at a time; a matrix of at most one block is scored on the calling
+// goroutine.
+const batchBlock = 16384
+
+// probaBatcher is a Classifier with its own batch path (LogisticModel,
+// tree.Ensemble), which PredictProbaBatch calls once the shapes are
+// checked.
+type probaBatcher interface {
+	PredictProbaBatch(dst *mat.Dense, X mat.Matrix) *mat.Dense
+}
+
+// predictBatcher is a Model with its own batch path, which PredictBatch
+// calls.
+type predictBatcher interface {
+	PredictBatch(dst []float64, X mat.Matrix) []float64
+}
+
+var (
+	_ probaBatcher   = (*LogisticModel)(nil)
+	_ predictBatcher = (*LogisticModel)(nil)
+)
+
+// inBlocks calls fn(lo, hi) over blocks of batchBlock rows of [0, n) on at
+// most GOMAXPROCS goroutines, which have returned when it returns; one
+// block runs on the calling goroutine.
+func inBlocks(n int, fn func(lo, hi int)) {
+	if n <= batchBlock || runtime.GOMAXPROCS(0) == 1 {
+		fn(0, n)
+		return
+	}
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for lo := 0; lo < n; lo += batchBlock {
+		g.Go(func() error {
+			fn(lo, min(lo+batchBlock, n))
+			return nil
+		})
+	}
+	_ = g.Wait() // fn returns no error
+}
+
+// rawRows returns X's row-major storage and stride, copying X once when it
+// does not expose it.
+func rawRows(X mat.Matrix) ([]float64, int) {
+	if rm, ok := X.(mat.RawMatrixer); ok {
+		raw := rm.RawMatrix()
+		return raw.Data, raw.Stride
+	}
+	cp := mat.DenseCopyOf(X).RawMatrix()
+	return cp.Data, cp.Stride
+}
+
+// PredictBatch writes the most probable class label of every row of X into
+// dst, grown when shorter than the rows, and returns dst[:rows]: the
+// labels of Predict, computed over blocks of rows on GOMAXPROCS
+// goroutines. It panics when X has another width than the model's
+// features.
+func (lm *LogisticModel) PredictBatch(dst []float64, X mat.Matrix) []float64 {
+	n, p := X.Dims()
+	lm.checkWidth(p)
+	if cap(dst) < n {
+		dst = make([]float64, n)
+	}
+	dst = dst[:n]
+	data, stride := rawRows(X)
+	inBlocks(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			dst[i] = lm.Predict(data[i*stride : i*stride+p])
+		}
+	})
+	return dst
+}
+
+// PredictProbaBatch writes the class probabilities of every row of X into
+// the rows of dst, which must be rows × classes (a nil or empty dst is
+// allocated), and returns dst. The values are those of PredictProba, bit
+// for bit, computed over blocks of rows on GOMAXPROCS goroutines, which
+// have returned when it returns. It panics when X has another width than
+// the model's features.
+func (lm *LogisticModel) PredictProbaBatch(dst *mat.Dense, X mat.Matrix) *mat.Dense {
+	n, p := X.Dims()
+	lm.checkWidth(p)
+	k := len(lm.classes)
+	if dst == nil {
+		dst = &mat.Dense{}
+	}
+	if dst.IsEmpty() {
+		dst.ReuseAs(n, k)
+	}
+	if r, c := dst.Dims(); r != n || c != k {
+		panic(fmt.Sprintf("train: dst must be %d×%d, got %d×%d", n, k, r, c))
+	}
+	out := dst.RawMatrix()
+	data, stride := rawRows(X)
+	inBlocks(n, func(lo, hi int) {
+		if lm.m == 1 {
+			lm.binaryProba(out.Data, out.Stride, data, stride, lo, hi)
+			return
+		}
+		for i := lo; i < hi; i++ {
+			lm.PredictProba(out.Data[i*out.Stride:i*out.Stride+k], data[i*stride:i*stride+p])
+		}
+	})
+	return dst
+}
+
+// binaryProba is PredictProba of a binary model over rows [lo, hi) of the
+// row-major x into the rows of out.
+func (lm *LogisticModel) binaryProba(out []float64, ostride int, x []float64, stride, lo, hi int) {
+	p, w, b := lm.p, lm.coef, lm.intercept[0]
+	for i := lo; i < hi; i++ {
+		p1 := expit(floats.Dot(x[i*stride:i*stride+p], w) + b)
+		o := out[i*ostride : i*ostride+2]
+		o[0], o[1] = 1-p1, p1
+	}
+}
+
+func (lm *LogisticModel) checkWidth(p int) {
+	if p != lm.p {
+		panic(fmt.Sprintf("train: logistic model expects %d features, got %d", lm.p, p))
+	}
+}
