@@ -56,3 +56,36 @@ func exp(x float64) float64 {
 	t := expTable[k&(expN-1)]
 	return float64(t+float64(t*p)) * math.Float64frombits(uint64(k>>6+1023)<<52)
 }
+
+// logN is the number of table entries of log1pUnit over [1, 2].
+const logN = 128
+
+// logEntry is one point c = 1 + j/128 of log1pUnit's table: 1/c and
+// log(c).
+type logEntry struct{ c, inv, log float64 }
+
+var logTable = func() (t [logN + 1]logEntry) {
+	for j := range t {
+		c := 1 + float64(j)/logN
+		t[j] = logEntry{c, 1 / c, math.Log1p(float64(j) / logN)}
+	}
+	return t
+}()
+
+// log1pUnit returns log(1+u) for u in [0, 1], the softplus term of the
+// binary loss, to within two ulps and without a division: with y = 1+u
+// rounded and c its rounding error, log(1+u) = log(cⱼ) + log1p(r) + c/y
+// for the table point cⱼ nearest y and r = (y-cⱼ)/cⱼ, |r| ≤ 1/256, whose
+// log1p a degree-8 series gives to below 2^-60 relative.
+func log1pUnit(u float64) float64 {
+	y := 1 + u
+	c := u - (y - 1) // exact: y-1 is, by Sterbenz's lemma
+	i := int((y-1)*logN + 0.5)
+	if uint(i) > logN {
+		return math.Log1p(u) // NaN or outside [0, 1]
+	}
+	e := &logTable[i]
+	r := float64(y-e.c) * e.inv // y-e.c exact, again by Sterbenz
+	p := r - r*r*(1.0/2-r*(1.0/3-r*(1.0/4-r*(1.0/5-r*(1.0/6-r*(1.0/7-r*(1.0/8)))))))
+	return e.log + float64(p+float64(c*e.inv))
+}

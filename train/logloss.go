@@ -183,7 +183,7 @@ func (e *logLoss) block(b int, z []float64) {
 				t := float64(cls[i])
 				v := z[i]
 				ev := exp(-math.Abs(v))
-				loss += s * (math.Max(v, 0) + math.Log1p(ev) - t*v)
+				loss += s * (math.Max(v, 0) + log1pUnit(ev) - t*v)
 				var sig float64
 				if v >= 0 {
 					sig = 1 / (1 + ev)
