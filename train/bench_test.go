@@ -114,6 +114,7 @@ func BenchmarkLogisticFit(b *testing.B) {
 func benchFit(b *testing.B, d train.Dataset) {
 	b.ReportAllocs()
 	iters := 0
+	cpu := cpuTime()
 	for b.Loop() {
 		m, err := train.LogisticRegression{}.Fit(context.Background(), d)
 		if err != nil {
@@ -122,6 +123,7 @@ func benchFit(b *testing.B, d train.Dataset) {
 		iters = m.(*train.LogisticModel).Iterations()
 	}
 	b.ReportMetric(float64(iters), "iterations")
+	b.ReportMetric((cpuTime() - cpu).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 func BenchmarkRidgeFit(b *testing.B) {
@@ -151,19 +153,23 @@ func BenchmarkPredictProbaBatch(b *testing.B) {
 	dst := mat.NewDense(n, 2, nil)
 	b.Run("rows=1000000/batch", func(b *testing.B) {
 		b.ReportAllocs()
+		cpu := cpuTime()
 		for b.Loop() {
 			train.PredictProbaBatch(dst, m, X)
 		}
+		b.ReportMetric((cpuTime() - cpu).Seconds()/float64(b.N), "cpu-s/op")
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/row")
 	})
 	b.Run("rows=1000000/rowwise", func(b *testing.B) {
 		b.ReportAllocs()
 		raw := dst.RawMatrix().Data
+		cpu := cpuTime()
 		for b.Loop() {
 			for i := range n {
 				m.PredictProba(raw[2*i:2*i+2], X.RawRowView(i))
 			}
 		}
+		b.ReportMetric((cpuTime() - cpu).Seconds()/float64(b.N), "cpu-s/op")
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/row")
 	})
 }
