@@ -123,7 +123,7 @@ func benchFit(b *testing.B, d train.Dataset) {
 		iters = m.(*train.LogisticModel).Iterations()
 	}
 	b.ReportMetric(float64(iters), "iterations")
-	b.ReportMetric((cpuTime() - cpu).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 func BenchmarkRidgeFit(b *testing.B) {
@@ -157,7 +157,7 @@ func BenchmarkPredictProbaBatch(b *testing.B) {
 		for b.Loop() {
 			train.PredictProbaBatch(dst, m, X)
 		}
-		b.ReportMetric((cpuTime() - cpu).Seconds()/float64(b.N), "cpu-s/op")
+		b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/row")
 	})
 	b.Run("rows=1000000/rowwise", func(b *testing.B) {
@@ -169,7 +169,7 @@ func BenchmarkPredictProbaBatch(b *testing.B) {
 				m.PredictProba(raw[2*i:2*i+2], X.RawRowView(i))
 			}
 		}
-		b.ReportMetric((cpuTime() - cpu).Seconds()/float64(b.N), "cpu-s/op")
+		b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/row")
 	})
 }
