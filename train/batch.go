@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 
 	"golang.org/x/sync/errgroup"
@@ -117,13 +118,24 @@ func (lm *LogisticModel) PredictProbaBatch(dst *mat.Dense, X mat.Matrix) *mat.De
 }
 
 // binaryProba is PredictProba of a binary model over rows [lo, hi) of the
-// row-major x into the rows of out.
+// row-major x into the rows of out: the scores of a chunk of rows, their
+// exponentials in one loop, then the probabilities.
 func (lm *LogisticModel) binaryProba(out []float64, ostride int, x []float64, stride, lo, hi int) {
 	p, w, b := lm.p, lm.coef, lm.intercept[0]
-	for i := lo; i < hi; i++ {
-		p1 := expit(floats.Dot(x[i*stride:i*stride+p], w) + b)
-		o := out[i*ostride : i*ostride+2]
-		o[0], o[1] = 1-p1, p1
+	var z, e [lossChunk]float64
+	for c := lo; c < hi; c += lossChunk {
+		n := min(lossChunk, hi-c)
+		for i := range n {
+			r := (c + i) * stride
+			z[i] = floats.Dot(x[r:r+p], w) + b
+			e[i] = -math.Abs(z[i])
+		}
+		expInPlace(e[:n])
+		for i := range n {
+			p1 := expitOf(z[i], e[i])
+			o := out[(c+i)*ostride:]
+			o[0], o[1] = 1-p1, p1
+		}
 	}
 }
 

@@ -35,8 +35,17 @@ var expTable = func() (t [expN]float64) {
 }()
 
 // exp returns e^x to within one ulp: NaN for NaN, +Inf above ~709.78, 0
-// below ~-745.13, subnormal results through math.Exp.
+// below ~-745.13, subnormal results through math.Exp. It is expInPlace of
+// one value, so that one row and a batch of rows get the same bits.
 func exp(x float64) float64 {
+	a := [1]float64{x}
+	expInPlace(a[:])
+	return a[0]
+}
+
+// expInPlace replaces each z[i] by exp(z[i]). A loop over many values runs
+// without a call per value, its iterations independent of one another.
+func expInPlace(z []float64) {
 	const (
 		// ln2/64 split so that k·ln2Hi is exact for |k| < 2^20.
 		ln2Hi   = 6.93147180369123816490e-01 / expN
@@ -44,17 +53,20 @@ func exp(x float64) float64 {
 		invLn2N = expN / math.Ln2
 		shift   = 0x1.8p52 // adding it rounds to an integer
 	)
-	if !(x > -708 && x < 709) {
-		return math.Exp(x) // also NaN and the infinities
+	for i, x := range z {
+		if !(x > -708 && x < 709) {
+			z[i] = math.Exp(x) // also NaN, the infinities and subnormal results
+			continue
+		}
+		kd := float64(x*invLn2N+shift) - shift
+		k := int(kd)
+		r := float64(x-float64(kd*ln2Hi)) - float64(kd*ln2Lo)
+		// e^r - 1 by its Taylor series to r^6: |r| ≤ 0.0055, so the next
+		// term is below 2^-75.
+		p := r + r*r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720)))))
+		t := expTable[k&(expN-1)]
+		z[i] = float64(t+float64(t*p)) * math.Float64frombits(uint64(k>>6+1023)<<52)
 	}
-	kd := float64(x*invLn2N+shift) - shift
-	k := int(kd)
-	r := float64(x-float64(kd*ln2Hi)) - float64(kd*ln2Lo)
-	// e^r - 1 by its Taylor series to r^6: |r| ≤ 0.0055, so the next
-	// term is below 2^-75.
-	p := r + r*r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720)))))
-	t := expTable[k&(expN-1)]
-	return float64(t+float64(t*p)) * math.Float64frombits(uint64(k>>6+1023)<<52)
 }
 
 // logN is the number of table entries of log1pUnit over [1, 2].

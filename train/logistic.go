@@ -377,10 +377,14 @@ func decodeLogistic(info Info, payload []byte) (Model, error) {
 // expit is the logistic function 1/(1+e^-z), without overflow for either
 // sign of z.
 func expit(z float64) float64 {
+	return expitOf(z, exp(-math.Abs(z)))
+}
+
+// expitOf is expit(z) given e = exp(-|z|).
+func expitOf(z, e float64) float64 {
 	if z >= 0 {
-		return 1 / (1 + exp(-z))
+		return 1 / (1 + e)
 	}
-	e := exp(z)
 	return e / (1 + e)
 }
 

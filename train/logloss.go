@@ -64,7 +64,7 @@ func newLogLoss(x []float64, n, p, m int, cls []int32, sw []float64, l2 float64,
 	e.workers = workers
 	e.scratch = make([][]float64, workers)
 	for i := range e.scratch {
-		e.scratch[i] = make([]float64, max(m, lossChunk))
+		e.scratch[i] = make([]float64, max(m, 2*lossChunk))
 	}
 	if workers > 1 {
 		start, done := make(chan struct{}), make(chan struct{})
@@ -150,7 +150,7 @@ func (e *logLoss) grad(g, x []float64) {
 const lossChunk = 64
 
 // block computes the loss and gradient of rows of block b into its
-// partial sums; z is the worker's scratch of max(m, lossChunk) values.
+// partial sums; z is the worker's scratch of max(m, 2·lossChunk) values.
 func (e *logLoss) block(b int, z []float64) {
 	lo, hi := b*blockRows, min((b+1)*blockRows, e.n)
 	part := e.partial[b*e.stride : (b+1)*e.stride]
@@ -163,34 +163,30 @@ func (e *logLoss) block(b int, z []float64) {
 		w, bias := e.params[:p], e.params[p]
 		gw := g[:p]
 		gb := 0.0
-		z = z[:lossChunk]
+		z, ev := z[:lossChunk], z[lossChunk:2*lossChunk]
 		for c := lo; c < hi; c += lossChunk {
 			ch := min(c+lossChunk, hi) - c
 			sw, cls := e.sw[c:c+ch], e.cls[c:c+ch]
-			// scores, then losses and their derivatives d in place of the
-			// scores, then the gradient: the row order of every sum is
-			// that of one loop over the rows.
+			// scores, their exp(-|v|) in one loop, then losses and their
+			// derivatives d in place of the scores, then the gradient: the
+			// row order of every sum is that of one loop over the rows.
 			for i := range ch {
+				z[i] = 0
 				if sw[i] != 0 {
 					r := (c + i) * p
 					z[i] = floats.Dot(x[r:r+p], w) + bias
 				}
+				ev[i] = -math.Abs(z[i])
 			}
+			expInPlace(ev[:ch])
 			for i, s := range sw {
 				if s == 0 {
 					continue
 				}
 				t := float64(cls[i])
 				v := z[i]
-				ev := exp(-math.Abs(v))
-				loss += s * (math.Max(v, 0) + log1pUnit(ev) - t*v)
-				var sig float64
-				if v >= 0 {
-					sig = 1 / (1 + ev)
-				} else {
-					sig = ev / (1 + ev)
-				}
-				z[i] = s * (sig - t)
+				loss += s * (math.Max(v, 0) + log1pUnit(ev[i]) - t*v)
+				z[i] = s * (expitOf(v, ev[i]) - t)
 			}
 			for i, s := range sw {
 				if s == 0 {
