@@ -2,6 +2,9 @@ package train
 
 import (
 	"math"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
 	"sync/atomic"
 
 	"gonum.org/v1/gonum/floats"
@@ -144,9 +147,11 @@ func (e *logLoss) grad(g, x []float64) {
 	copy(g, e.lastG)
 }
 
-// lossChunk is the number of rows whose scores the binary loss computes
-// before their losses, and those before the gradient's row updates, so
-// that the exponentials of a chunk are independent of one another.
+// lossChunk is the number of rows of a chunk of the binary loss (and of
+// the batch prediction): their scores by one matrix-vector product, their
+// exponentials in one loop, their losses, then their gradient by one
+// transposed product, while the chunk (15 KB at 30 features) is in the
+// first-level cache.
 const lossChunk = 64
 
 // block computes the loss and gradient of rows of block b into its
@@ -167,15 +172,15 @@ func (e *logLoss) block(b int, z []float64) {
 		for c := lo; c < hi; c += lossChunk {
 			ch := min(c+lossChunk, hi) - c
 			sw, cls := e.sw[c:c+ch], e.cls[c:c+ch]
-			// scores, their exp(-|v|) in one loop, then losses and their
-			// derivatives d in place of the scores, then the gradient: the
-			// row order of every sum is that of one loop over the rows.
+			// The scores z = X[c:c+ch] w + bias, their exp(-|v|), the losses
+			// and their derivatives d in place of the scores, then
+			// gw += X[c:c+ch]ᵀ d. The products are gonum's assembly kernels;
+			// every sum is in a fixed order, whatever the workers.
 			for i := range ch {
-				z[i] = 0
-				if sw[i] != 0 {
-					r := (c + i) * p
-					z[i] = floats.Dot(x[r:r+p], w) + bias
-				}
+				z[i] = bias
+			}
+			blasImpl.Dgemv(blas.NoTrans, ch, p, 1, x[c*p:(c+ch)*p], p, w, 1, 1, z[:ch], 1)
+			for i := range ch {
 				ev[i] = -math.Abs(z[i])
 			}
 			expInPlace(ev[:ch])
@@ -190,13 +195,12 @@ func (e *logLoss) block(b int, z []float64) {
 			}
 			for i, s := range sw {
 				if s == 0 {
+					z[i] = 0
 					continue
 				}
-				r := (c + i) * p
-				d := z[i]
-				floats.AddScaled(gw, d, x[r:r+p])
-				gb += d
+				gb += z[i]
 			}
+			blasImpl.Dgemv(blas.Trans, ch, p, 1, x[c*p:(c+ch)*p], p, z[:ch], 1, 1, gw, 1)
 		}
 		g[p] = gb
 		part[0] = loss
@@ -237,3 +241,7 @@ func (e *logLoss) block(b int, z []float64) {
 	}
 	part[0] = loss
 }
+
+// blasImpl is gonum's native BLAS, whose matrix-vector kernels are
+// assembly on amd64.
+var blasImpl gonum.Implementation
