@@ -69,10 +69,10 @@ func expInPlace(z []float64) {
 	}
 }
 
-// logN is the number of table entries of log1pUnit over [1, 2].
+// logN is the number of table entries of log1pInPlace over [1, 2].
 const logN = 128
 
-// logEntry is one point c = 1 + j/128 of log1pUnit's table: 1/c and
+// logEntry is one point c = 1 + j/128 of log1pInPlace's table: 1/c and
 // log(c).
 type logEntry struct{ c, inv, log float64 }
 
@@ -84,20 +84,24 @@ var logTable = func() (t [logN + 1]logEntry) {
 	return t
 }()
 
-// log1pUnit returns log(1+u) for u in [0, 1], the softplus term of the
-// binary loss, to within two ulps and without a division: with y = 1+u
-// rounded and c its rounding error, log(1+u) = log(cⱼ) + log1p(r) + c/y
-// for the table point cⱼ nearest y and r = (y-cⱼ)/cⱼ, |r| ≤ 1/256, whose
-// log1p a degree-8 series gives to below 2^-60 relative.
-func log1pUnit(u float64) float64 {
-	y := 1 + u
-	c := u - (y - 1) // exact: y-1 is, by Sterbenz's lemma
-	i := int((y-1)*logN + 0.5)
-	if uint(i) > logN {
-		return math.Log1p(u) // NaN or outside [0, 1]
+// log1pInPlace replaces each l[i] by log(1+l[i]), for values in [0, 1]
+// (the softplus term of the binary loss), to within one ulp and without a
+// division; other values go through math.Log1p. With y = 1+u rounded and c
+// its rounding error, log(1+u) = log(cⱼ) + log1p(r) + c/y for the table
+// point cⱼ nearest y and r = (y-cⱼ)/cⱼ, |r| ≤ 1/256, whose log1p a
+// degree-8 series gives to below 2^-60 relative.
+func log1pInPlace(l []float64) {
+	for i, u := range l {
+		y := 1 + u
+		c := u - (y - 1) // exact: y-1 is, by Sterbenz's lemma
+		j := int((y-1)*logN + 0.5)
+		if uint(j) > logN {
+			l[i] = math.Log1p(u) // NaN or outside [0, 1]
+			continue
+		}
+		e := &logTable[j]
+		r := float64(y-e.c) * e.inv // y-e.c exact, again by Sterbenz
+		p := r - r*r*(1.0/2-r*(1.0/3-r*(1.0/4-r*(1.0/5-r*(1.0/6-r*(1.0/7-r*(1.0/8)))))))
+		l[i] = e.log + float64(p+float64(c*e.inv))
 	}
-	e := &logTable[i]
-	r := float64(y-e.c) * e.inv // y-e.c exact, again by Sterbenz
-	p := r - r*r*(1.0/2-r*(1.0/3-r*(1.0/4-r*(1.0/5-r*(1.0/6-r*(1.0/7-r*(1.0/8)))))))
-	return e.log + float64(p+float64(c*e.inv))
 }

@@ -171,3 +171,10 @@ func BenchmarkLog1p(b *testing.B) {
 		})
 	}
 }
+
+// log1pUnit is log1pInPlace of one value.
+func log1pUnit(u float64) float64 {
+	a := [1]float64{u}
+	log1pInPlace(a[:])
+	return a[0]
+}

@@ -67,7 +67,7 @@ func newLogLoss(x []float64, n, p, m int, cls []int32, sw []float64, l2 float64,
 	e.workers = workers
 	e.scratch = make([][]float64, workers)
 	for i := range e.scratch {
-		e.scratch[i] = make([]float64, max(m, 2*lossChunk))
+		e.scratch[i] = make([]float64, max(m, 3*lossChunk))
 	}
 	if workers > 1 {
 		start, done := make(chan struct{}), make(chan struct{})
@@ -155,7 +155,7 @@ func (e *logLoss) grad(g, x []float64) {
 const lossChunk = 64
 
 // block computes the loss and gradient of rows of block b into its
-// partial sums; z is the worker's scratch of max(m, 2·lossChunk) values.
+// partial sums; z is the worker's scratch of max(m, 3·lossChunk) values.
 func (e *logLoss) block(b int, z []float64) {
 	lo, hi := b*blockRows, min((b+1)*blockRows, e.n)
 	part := e.partial[b*e.stride : (b+1)*e.stride]
@@ -168,11 +168,12 @@ func (e *logLoss) block(b int, z []float64) {
 		w, bias := e.params[:p], e.params[p]
 		gw := g[:p]
 		gb := 0.0
-		z, ev := z[:lossChunk], z[lossChunk:2*lossChunk]
+		z, ev, sp := z[:lossChunk], z[lossChunk:2*lossChunk], z[2*lossChunk:3*lossChunk]
 		for c := lo; c < hi; c += lossChunk {
 			ch := min(c+lossChunk, hi) - c
 			sw, cls := e.sw[c:c+ch], e.cls[c:c+ch]
-			// The scores z = X[c:c+ch] w + bias, their exp(-|v|), the losses
+			// The scores z = X[c:c+ch] w + bias, their exp(-|v|) and
+			// log1p(exp(-|v|)) in one loop each, the losses
 			// and their derivatives d in place of the scores, then
 			// gw += X[c:c+ch]ᵀ d. The products are gonum's assembly kernels;
 			// every sum is in a fixed order, whatever the workers.
@@ -184,13 +185,15 @@ func (e *logLoss) block(b int, z []float64) {
 				ev[i] = -math.Abs(z[i])
 			}
 			expInPlace(ev[:ch])
+			copy(sp, ev[:ch])
+			log1pInPlace(sp[:ch])
 			for i, s := range sw {
 				if s == 0 {
 					continue
 				}
 				t := float64(cls[i])
 				v := z[i]
-				loss += s * (math.Max(v, 0) + log1pUnit(ev[i]) - t*v)
+				loss += s * (math.Max(v, 0) + sp[i] - t*v)
 				z[i] = s * (expitOf(v, ev[i]) - t)
 			}
 			for i, s := range sw {
