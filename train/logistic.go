@@ -275,11 +275,7 @@ func (lm *LogisticModel) Intercept() []float64 { return slices.Clone(lm.intercep
 // an iteration); 0 for a decoded model.
 func (lm *LogisticModel) Iterations() int { return lm.iterations }
 
-func (lm *LogisticModel) check(x []float64) {
-	if len(x) != lm.p {
-		panic(fmt.Sprintf("train: logistic model expects %d features, got %d", lm.p, len(x)))
-	}
-}
+func (lm *LogisticModel) check(x []float64) { lm.checkWidth(len(x)) }
 
 // Predict returns the most probable class label of x (the first on a tie).
 func (lm *LogisticModel) Predict(x []float64) float64 {
