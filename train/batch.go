@@ -34,13 +34,10 @@ var (
 )
 
 // inBlocks calls fn(lo, hi) over blocks of batchBlock rows of [0, n) on at
-// most GOMAXPROCS goroutines, which have returned when it returns; one
-// block runs on the calling goroutine.
+// most GOMAXPROCS goroutines, which have returned when it returns. Callers
+// score a matrix of one block (or with GOMAXPROCS 1) themselves, so that it
+// allocates nothing.
 func inBlocks(n int, fn func(lo, hi int)) {
-	if n <= batchBlock || runtime.GOMAXPROCS(0) == 1 {
-		fn(0, n)
-		return
-	}
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for lo := 0; lo < n; lo += batchBlock {
@@ -51,6 +48,10 @@ func inBlocks(n int, fn func(lo, hi int)) {
 	}
 	_ = g.Wait() // fn returns no error
 }
+
+// serial reports whether a batch of n rows is scored on the calling
+// goroutine.
+func serial(n int) bool { return n <= batchBlock || runtime.GOMAXPROCS(0) == 1 }
 
 // rawRows returns X's row-major storage and stride, copying X once when it
 // does not expose it.
@@ -76,12 +77,20 @@ func (lm *LogisticModel) PredictBatch(dst []float64, X mat.Matrix) []float64 {
 	}
 	dst = dst[:n]
 	data, stride := rawRows(X)
-	inBlocks(n, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			dst[i] = lm.Predict(data[i*stride : i*stride+p])
-		}
-	})
+	if serial(n) {
+		lm.labels(dst, data, stride, 0, n)
+		return dst
+	}
+	inBlocks(n, func(lo, hi int) { lm.labels(dst, data, stride, lo, hi) })
 	return dst
+}
+
+// labels is Predict over rows [lo, hi) of the row-major x into dst.
+func (lm *LogisticModel) labels(dst, x []float64, stride, lo, hi int) {
+	p := lm.p
+	for i := lo; i < hi; i++ {
+		dst[i] = lm.Predict(x[i*stride : i*stride+p])
+	}
 }
 
 // PredictProbaBatch writes the class probabilities of every row of X into
@@ -105,16 +114,25 @@ func (lm *LogisticModel) PredictProbaBatch(dst *mat.Dense, X mat.Matrix) *mat.De
 	}
 	out := dst.RawMatrix()
 	data, stride := rawRows(X)
-	inBlocks(n, func(lo, hi int) {
-		if lm.m == 1 {
-			lm.binaryProba(out.Data, out.Stride, data, stride, lo, hi)
-			return
-		}
-		for i := lo; i < hi; i++ {
-			lm.PredictProba(out.Data[i*out.Stride:i*out.Stride+k], data[i*stride:i*stride+p])
-		}
-	})
+	if serial(n) {
+		lm.proba(out.Data, out.Stride, data, stride, 0, n)
+		return dst
+	}
+	inBlocks(n, func(lo, hi int) { lm.proba(out.Data, out.Stride, data, stride, lo, hi) })
 	return dst
+}
+
+// proba is PredictProba over rows [lo, hi) of the row-major x into the rows
+// of out.
+func (lm *LogisticModel) proba(out []float64, ostride int, x []float64, stride, lo, hi int) {
+	if lm.m == 1 {
+		lm.binaryProba(out, ostride, x, stride, lo, hi)
+		return
+	}
+	p, k := lm.p, len(lm.classes)
+	for i := lo; i < hi; i++ {
+		lm.PredictProba(out[i*ostride:i*ostride+k], x[i*stride:i*stride+p])
+	}
 }
 
 // binaryProba is PredictProba of a binary model over rows [lo, hi) of the

@@ -89,3 +89,20 @@ func TestPredictProbaBatchShape(t *testing.T) {
 		}()
 	}
 }
+
+// TestPredictBatchDoesNotAllocate checks that a batch of one block (up to
+// 16,384 rows), scored on the calling goroutine into a dst of the right
+// size, allocates nothing.
+func TestPredictBatchDoesNotAllocate(t *testing.T) {
+	for _, k := range []int{2, 3} {
+		d := synthetic(1000, 30, k, 9)
+		m := fitLogistic(t, train.LogisticRegression{}, d)
+		pred, proba := make([]float64, 1000), mat.NewDense(1000, k, nil)
+		if a := testing.AllocsPerRun(20, func() { train.PredictBatch(pred, m, d.X) }); a != 0 {
+			t.Errorf("classes=%d: PredictBatch allocates %v times; want 0", k, a)
+		}
+		if a := testing.AllocsPerRun(20, func() { train.PredictProbaBatch(proba, m, d.X) }); a != 0 {
+			t.Errorf("classes=%d: PredictProbaBatch allocates %v times; want 0", k, a)
+		}
+	}
+}

@@ -17,8 +17,9 @@ file below, which both sides read); one fit per round on each side.
 
 --what predict: the predict step of 1,000,000 x 30 rows, NumPy's
 expit(X @ w + b) (one column) and scikit-learn's predict_proba (two columns)
-against BenchmarkPredictProbaBatch/rows=1000000/batch (two columns); each
-round is the mean of --reps calls on each side.
+against BenchmarkPredictProbaBatch/rows=1000000/batch (two columns), all on
+the rows of the data file; each round is the mean of --reps calls on each
+side.
 
 The data file (written when missing) is little-endian: two uint64 (n, p),
 then X as n*p float64 row-major, then y as n float64. X is standard normal
@@ -127,7 +128,8 @@ def bench_predict(X, y):
     w, b = m.coef_[0].copy(), m.intercept_[0]
     rows = []
     for r in range(args.runs):
-        loom, metrics = go_bench(f"^BenchmarkPredictProbaBatch$/rows=1000000/{args.predict_go}$", f"{args.reps}x")
+        loom, metrics = go_bench(f"^BenchmarkPredictProbaBatch$/rows=1000000/{args.predict_go}$", f"{args.reps}x",
+                                 {"TRAIN_BENCH_DATA": args.data})
         loom_cpu = metrics.get("cpu-s/op", float("nan"))
         t, c = time.perf_counter(), time.process_time()
         for _ in range(args.reps):
