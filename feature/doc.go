@@ -223,7 +223,8 @@
 // computing Vector's float64 operations in Vector's order, so the values
 // are bit-identical. Blocks of at most Options.BlockRows rows (about four
 // per CPU, at least 256) go to GOMAXPROCS goroutines in turn; a single
-// block runs on the caller's goroutine. Categories are found in a
+// block runs on the caller's goroutine. TreeMatrix is the same path with
+// the missing values a tree learner takes let through as NaN. Categories are found in a
 // collision-free table over a hash of their length and five bytes for
 // vocabularies up to 64 (a scan, or a map, when no such table exists);
 // above 64, in a map. Matrix writes 8 bytes per column per row; Fit keeps

@@ -63,11 +63,16 @@ func (e *firstErr) note(row, feat int, code uint8) {
 // without a defined output gives a *ValueError naming it; no rows give an
 // error wrapping ErrEmpty, since a gonum matrix cannot be empty.
 func (f *Fitted[T]) Matrix(ctx context.Context, rows []T) (*mat.Dense, error) {
+	return f.newMatrix(ctx, rows, false)
+}
+
+// newMatrix is Matrix, or TreeMatrix when tree is set.
+func (f *Fitted[T]) newMatrix(ctx context.Context, rows []T, tree bool) (*mat.Dense, error) {
 	if len(rows) == 0 || f.width == 0 {
 		return nil, &StateError{Reason: fmt.Sprintf("matrix of %d rows × %d columns", len(rows), f.width), Err: ErrEmpty}
 	}
 	data := make([]float64, len(rows)*f.width)
-	if err := f.MatrixTo(ctx, data, rows); err != nil {
+	if err := f.matrixTo(ctx, data, rows, tree); err != nil {
 		return nil, err
 	}
 	return mat.NewDense(len(rows), f.width, data), nil
@@ -83,6 +88,12 @@ func (f *Fitted[T]) Matrix(ctx context.Context, rows []T) (*mat.Dense, error) {
 // calling goroutine. It allocates a few values per call, none per row or
 // per block.
 func (f *Fitted[T]) MatrixTo(ctx context.Context, dst []float64, rows []T) error {
+	return f.matrixTo(ctx, dst, rows, false)
+}
+
+// matrixTo is MatrixTo; with tree set, a missing value of a feature that
+// keepsMissing is NaN in its column rather than an error (TreeMatrix).
+func (f *Fitted[T]) matrixTo(ctx context.Context, dst []float64, rows []T, tree bool) error {
 	w := f.width
 	n := len(rows)
 	if len(dst) < n*w {
@@ -99,7 +110,7 @@ func (f *Fitted[T]) MatrixTo(ctx context.Context, dst []float64, rows []T) error
 	block := func(b int, sc *scratch, e *firstErr) {
 		lo, hi := b*bs, min((b+1)*bs, n)
 		for c := lo; c < hi; c += matrixChunk {
-			f.chunk(dst, rows, c, min(c+matrixChunk, hi), sc, e)
+			f.chunk(dst, rows, c, min(c+matrixChunk, hi), tree, sc, e)
 		}
 	}
 	var first firstErr
@@ -146,8 +157,9 @@ func (f *Fitted[T]) MatrixTo(ctx context.Context, dst []float64, rows []T) error
 }
 
 // chunk computes rows [lo, hi) of the matrix into dst, feature by feature,
-// noting the first failure in e.
-func (f *Fitted[T]) chunk(dst []float64, rows []T, lo, hi int, sc *scratch, e *firstErr) {
+// noting the first failure in e; with tree set, a missing value of a
+// feature that keepsMissing is no failure.
+func (f *Fitted[T]) chunk(dst []float64, rows []T, lo, hi int, tree bool, sc *scratch, e *firstErr) {
 	w := f.width
 	out := dst[lo*w : hi*w]
 	rs := rows[lo:hi]
@@ -157,17 +169,18 @@ func (f *Fitted[T]) chunk(dst []float64, rows []T, lo, hi int, sc *scratch, e *f
 	for j := range f.feats {
 		ff := &f.feats[j]
 		bad, code := -1, codeOK
+		keep := tree && ff.keepsMissing()
 		switch ff.kernel {
 		case kernelFast:
 			x := sc.x[:len(rs)]
 			ff.readNums(rs, x)
-			bad, code = ff.fast.column(x, sc.y[:len(rs)], out[ff.off:], w)
+			bad, code = ff.fast.column(x, sc.y[:len(rs)], out[ff.off:], w, keep)
 		case kernelNum:
 			x := sc.x[:len(rs)]
 			ff.readNums(rs, x)
 			for i, v := range x {
 				k := i*w + ff.off
-				if c := evalNum(ff.nums, ff.clipFirst, v, out[k:k+ff.width]); c != codeOK && bad < 0 {
+				if c := evalNum(ff.nums, ff.clipFirst, v, out[k:k+ff.width]); c != codeOK && bad < 0 && (c != codeMissing || !keep) {
 					bad, code = i, c
 				}
 			}
@@ -181,7 +194,7 @@ func (f *Fitted[T]) chunk(dst []float64, rows []T, lo, hi int, sc *scratch, e *f
 			}
 		default:
 			for i := range rs {
-				if c := ff.put(&rs[i], out[i*w:(i+1)*w]); c != codeOK && bad < 0 {
+				if c := ff.put(&rs[i], out[i*w:(i+1)*w]); c != codeOK && bad < 0 && (c != codeMissing || !keep) {
 					bad, code = i, c
 				}
 			}
@@ -257,10 +270,11 @@ func (f *fitFeat[T]) readCats(rows []T, s []string, ok []bool) {
 
 // column is eval over a column: x holds the raw values, y is scratch of the
 // same length, and row i's output columns start at out[i*w]. It returns the
-// first row without a defined output (-1 for none) and its code.
-func (c *fastChain) column(x, y, out []float64, w int) (int, uint8) {
+// first row without a defined output (-1 for none) and its code; with keep
+// set, a missing value is NaN without being one (TreeMatrix).
+func (c *fastChain) column(x, y, out []float64, w int, keep bool) (int, uint8) {
 	if c.n == 1 && !c.indicator && (c.ops[0].kind == opStandardize || c.ops[0].kind == opRobust) {
-		return c.centre(x, out, w)
+		return c.centre(x, out, w, keep)
 	}
 	src := x
 	for k := 0; k < c.n; k++ {
@@ -292,7 +306,7 @@ func (c *fastChain) column(x, y, out []float64, w int) (int, uint8) {
 				out[k], out[k+1] = miss, 1
 			case v != v:
 				out[k], out[k+1] = nan, nan
-				if bad < 0 {
+				if bad < 0 && !keep {
 					bad, code = i, codeMissing
 				}
 			case r-r != 0:
@@ -313,7 +327,7 @@ func (c *fastChain) column(x, y, out []float64, w int) (int, uint8) {
 			out[k] = miss
 		case v != v:
 			out[k] = nan
-			if bad < 0 {
+			if bad < 0 && !keep {
 				bad, code = i, codeMissing
 			}
 		case r-r != 0:
@@ -331,7 +345,7 @@ func (c *fastChain) column(x, y, out []float64, w int) (int, uint8) {
 
 // centre is column for the commonest chain, an optional imputer without
 // indicator and one Standardize or Robust, in one pass.
-func (c *fastChain) centre(x, out []float64, w int) (int, uint8) {
+func (c *fastChain) centre(x, out []float64, w int, keep bool) (int, uint8) {
 	bad, code := -1, codeOK
 	miss := c.missing
 	a, b := c.ops[0].a, c.ops[0].b
@@ -343,7 +357,7 @@ func (c *fastChain) centre(x, out []float64, w int) (int, uint8) {
 			out[k] = miss
 		case v != v:
 			out[k] = nan
-			if bad < 0 {
+			if bad < 0 && !keep {
 				bad, code = i, codeMissing
 			}
 		case r-r != 0:

@@ -2,10 +2,7 @@ package feature
 
 import (
 	"context"
-	"fmt"
-	"runtime"
 
-	"golang.org/x/sync/errgroup"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -48,44 +45,11 @@ func (f *Fitted[T]) Categorical() []bool {
 // the serving path, already writes NaN for such missing values, so a tree
 // model scores served rows as it was trained.
 //
-// Rows are computed one at a time through Vector's path, blocks of rows
-// in parallel on GOMAXPROCS goroutines, which have returned when it
-// returns; the result does not depend on their number.
+// It is Matrix's path (blocks of rows in parallel on GOMAXPROCS
+// goroutines, which have returned when it returns, each evaluated feature
+// by feature over chunks of rows) with those missing values let through;
+// the result does not depend on the number of goroutines, and its rows are
+// bit-identical to TreeTransform's.
 func (f *Fitted[T]) TreeMatrix(ctx context.Context, rows []T) (*mat.Dense, error) {
-	n, w := len(rows), f.width
-	if n == 0 || w == 0 {
-		return nil, &StateError{Reason: fmt.Sprintf("matrix of %d rows × %d columns", n, w), Err: ErrEmpty}
-	}
-	data := make([]float64, n*w)
-	bs := max(f.blockRows, minMatrixBlock)
-	nb := (n + bs - 1) / bs
-	firsts := make([]firstErr, nb)
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for b := range nb {
-		g.Go(func() error {
-			if err := gctx.Err(); err != nil {
-				return err
-			}
-			for i := b * bs; i < min((b+1)*bs, n); i++ {
-				out := data[i*w : (i+1)*w]
-				for j := range f.feats {
-					ff := &f.feats[j]
-					if code := ff.put(&rows[i], out); code != codeOK && (code != codeMissing || !ff.keepsMissing()) {
-						firsts[b].note(i, j, code)
-					}
-				}
-			}
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	for _, e := range firsts {
-		if e.code != codeOK {
-			return nil, f.feats[e.feat].explain(&rows[e.row], e.row, e.code)
-		}
-	}
-	return mat.NewDense(n, w, data), nil
+	return f.newMatrix(ctx, rows, true)
 }

@@ -80,3 +80,67 @@ func TestTreeMatrix(t *testing.T) {
 		t.Errorf("TreeMatrix of no rows = %v; want ErrEmpty", err)
 	}
 }
+
+// TestTreeMatrixChains checks TreeMatrix on the matrix path's kernels (the
+// one-pass centring kernel, the general affine kernel, the general chain,
+// row by row): its rows equal TreeTransform's bit for bit, and a bad value
+// after a missing one of the same feature in the same chunk of rows is
+// still found.
+func TestTreeMatrixChains(t *testing.T) {
+	set := feature.NewSet[item](nil).
+		NumPtr("y_centre", func(it *item) *float64 { return it.Y }, feature.Standardize()).
+		NumPtr("y_affine", func(it *item) *float64 { return it.Y }, feature.MinMax(0, 1), feature.MaxAbs()).
+		NumPtr("y_chain", func(it *item) *float64 { return it.Y }, feature.Clip(-50, 50), feature.Log1p()).
+		Num("x", func(it *item) float64 { return it.X }, feature.Impute(feature.Median, true), feature.Standardize()).
+		CatPtr("size", func(it *item) *string { return it.Size }, feature.Ordinal(feature.OrdinalOptions{}))
+	rows := items(1000, 9)
+	for i := range rows { // keep Log1p in its domain
+		if rows[i].Y != nil {
+			rows[i].Y = f64(math.Abs(*rows[i].Y))
+		}
+	}
+	fitted, err := set.Fit(context.Background(), rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	X, err := fitted.TreeMatrix(context.Background(), rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range rows {
+		want, err := fitted.TreeTransform(&rows[i], nil)
+		if err != nil {
+			t.Fatalf("TreeTransform(row %d) = %v", i, err)
+		}
+		if got := X.RawRowView(i); !slices.EqualFunc(got, want, func(a, b float64) bool {
+			return math.Float64bits(a) == math.Float64bits(b)
+		}) {
+			t.Fatalf("row %d: TreeMatrix %v; TreeTransform %v", i, got, want)
+		}
+	}
+	missing := slices.IndexFunc(rows, func(it item) bool { return it.Y == nil })
+	if missing < 0 || missing > 100 {
+		t.Fatalf("first missing y at row %d; want one in the first chunk", missing)
+	}
+	tests := []struct {
+		name    string
+		row     int
+		edit    func(it *item)
+		feature string
+		want    error
+	}{
+		{"+Inf after a missing value", missing + 3, func(it *item) { it.Y = f64(math.Inf(1)) }, "y_centre", feature.ErrInfinite},
+		{"-Inf in the last row", len(rows) - 1, func(it *item) { it.Y = f64(math.Inf(-1)) }, "y_centre", feature.ErrInfinite},
+		{"out of Log1p's domain", missing + 1, func(it *item) { it.Y = f64(-2) }, "y_chain", feature.ErrDomain},
+		{"unknown category", missing + 2, func(it *item) { it.Size = str("XXL") }, "size", feature.ErrUnknownCategory},
+	}
+	for _, tt := range tests {
+		bad := slices.Clone(rows)
+		tt.edit(&bad[tt.row])
+		var ve *feature.ValueError
+		_, err := fitted.TreeMatrix(context.Background(), bad)
+		if !errors.As(err, &ve) || ve.Row != tt.row || ve.Feature != tt.feature || !errors.Is(err, tt.want) {
+			t.Errorf("%s: TreeMatrix = %v; want %v in row %d, feature %s", tt.name, err, tt.want, tt.row, tt.feature)
+		}
+	}
+}

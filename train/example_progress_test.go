@@ -31,5 +31,5 @@ func ExampleProgress() {
 	frames := strings.Split(term.String(), "\r")
 	fmt.Println(len(frames)-1, "frames; last:", frames[len(frames)-1])
 	// Output:
-	// 9 frames; last: [###.................] iter   9/60  loss 4289.2051
+	// 8 frames; last: [##..................] iter   8/60  loss 4289.2051
 }

@@ -144,7 +144,7 @@ func (l LogisticRegression) Fit(ctx context.Context, d Dataset) (Model, error) {
 	rec := &fitRecorder{ctx: ctx, progress: l.Progress, total: maxIter, start: start}
 	settings := &optimize.Settings{
 		GradientThreshold: tol,
-		MajorIterations:   maxIter,
+		MajorIterations:   maxIter + 1, // gonum counts the starting point as one
 		FuncEvaluations:   15000,
 		Converger:         &relativeConverge{tol: funcTol},
 		Recorder:          rec,
@@ -164,11 +164,12 @@ func (l LogisticRegression) Fit(ctx context.Context, d Dataset) (Model, error) {
 			return nil, fmt.Errorf("train: logistic regression diverged (non-finite coefficients): %v", err)
 		}
 	}
-	if l.Progress != nil && rec.reported < res.Stats.MajorIterations {
-		l.Progress(Progress{Iteration: res.Stats.MajorIterations, Total: maxIter, Loss: res.Location.F, Elapsed: time.Since(start)})
+	iters := iterations(res.Stats)
+	if l.Progress != nil && rec.reported < iters {
+		l.Progress(Progress{Iteration: iters, Total: maxIter, Loss: res.Location.F, Elapsed: time.Since(start)})
 	}
 	model := newLogisticModel(classes, p, x, d.FeatureFingerprint)
-	model.iterations = res.Stats.MajorIterations
+	model.iterations = iters
 	gnorm := math.Inf(1)
 	if res.Location.Gradient != nil {
 		gnorm = floats.Norm(res.Location.Gradient, math.Inf(1))
@@ -183,7 +184,7 @@ func (l LogisticRegression) Fit(ctx context.Context, d Dataset) (Model, error) {
 	if err != nil {
 		reason = err.Error()
 	}
-	return model, &NotConvergedError{Kind: KindLogistic, Iterations: res.Stats.MajorIterations,
+	return model, &NotConvergedError{Kind: KindLogistic, Iterations: iters,
 		Loss: res.Location.F, Gradient: gnorm, Tol: tol, Reason: reason}
 }
 
@@ -223,9 +224,9 @@ func (r *fitRecorder) Record(loc *optimize.Location, op optimize.Operation, stat
 	if err := r.ctx.Err(); err != nil {
 		return err
 	}
-	if r.progress != nil && op == optimize.MajorIteration {
-		r.reported = stats.MajorIterations
-		r.progress(Progress{Iteration: stats.MajorIterations, Total: r.total, Loss: loc.F, Elapsed: time.Since(r.start)})
+	if r.progress != nil && op == optimize.MajorIteration && iterations(*stats) > 0 {
+		r.reported = iterations(*stats)
+		r.progress(Progress{Iteration: r.reported, Total: r.total, Loss: loc.F, Elapsed: time.Since(r.start)})
 	}
 	return nil
 }
@@ -269,15 +270,12 @@ func (lm *LogisticModel) Coef() *mat.Dense {
 // Intercept returns a copy of the intercepts, one per row of Coef.
 func (lm *LogisticModel) Intercept() []float64 { return slices.Clone(lm.intercept) }
 
-// Iterations returns the number of L-BFGS iterations of the fit; 0 for a
-// decoded model.
+// Iterations returns the number of L-BFGS iterations of the fit, counted
+// as SciPy counts them (scikit-learn's n_iter_: the starting point is not
+// an iteration); 0 for a decoded model.
 func (lm *LogisticModel) Iterations() int { return lm.iterations }
 
-func (lm *LogisticModel) check(x []float64) {
-	if len(x) != lm.p {
-		panic(fmt.Sprintf("train: logistic model expects %d features, got %d", lm.p, len(x)))
-	}
-}
+func (lm *LogisticModel) check(x []float64) { lm.checkWidth(len(x)) }
 
 // Predict returns the most probable class label of x (the first on a tie).
 func (lm *LogisticModel) Predict(x []float64) float64 {
@@ -309,14 +307,7 @@ func (lm *LogisticModel) PredictProba(dst, x []float64) []float64 {
 	dst = dst[:k]
 	p := lm.p
 	if lm.m == 1 {
-		z := floats.Dot(x, lm.coef) + lm.intercept[0]
-		var p1 float64
-		if z >= 0 {
-			p1 = 1 / (1 + math.Exp(-z))
-		} else {
-			e := math.Exp(z)
-			p1 = e / (1 + e)
-		}
+		p1 := expit(floats.Dot(x, lm.coef) + lm.intercept[0])
 		dst[0], dst[1] = 1-p1, p1
 		return dst
 	}
@@ -378,3 +369,22 @@ func decodeLogistic(info Info, payload []byte) (Model, error) {
 	}
 	return &LogisticModel{classes: classes, p: p, m: m, coef: coef, intercept: intercept, fingerprint: info.FeatureFingerprint}, nil
 }
+
+// expit is the logistic function 1/(1+e^-z), without overflow for either
+// sign of z.
+func expit(z float64) float64 {
+	return expitOf(z, exp(-math.Abs(z)))
+}
+
+// expitOf is expit(z) given e = exp(-|z|).
+func expitOf(z, e float64) float64 {
+	if z >= 0 {
+		return 1 / (1 + e)
+	}
+	return e / (1 + e)
+}
+
+// iterations returns the number of L-BFGS iterations behind stats, as
+// SciPy's L-BFGS-B counts them (scikit-learn's n_iter_): gonum's
+// MajorIterations also counts the starting point.
+func iterations(stats optimize.Stats) int { return max(stats.MajorIterations-1, 0) }

@@ -81,6 +81,9 @@ func Verify(m Model, features int, fingerprint string) error {
 func PredictBatch(dst []float64, m Model, X mat.Matrix) []float64 {
 	n, p := X.Dims()
 	checkWidth(m, p)
+	if b, ok := m.(predictBatcher); ok {
+		return b.PredictBatch(dst, X)
+	}
 	if cap(dst) < n {
 		dst = make([]float64, n)
 	}
@@ -104,6 +107,9 @@ func PredictProbaBatch(dst *mat.Dense, c Classifier, X mat.Matrix) *mat.Dense {
 	}
 	if r, cols := dst.Dims(); r != n || cols != k {
 		panic(fmt.Sprintf("train: dst must be %d×%d, got %d×%d", n, k, r, cols))
+	}
+	if b, ok := c.(probaBatcher); ok {
+		return b.PredictProbaBatch(dst, X)
 	}
 	raw := dst.RawMatrix()
 	forEachRow(X, func(i int, row []float64) {

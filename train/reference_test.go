@@ -19,6 +19,9 @@ type reference struct {
 	Weighted logisticRef `json:"breast_cancer_logistic_balanced_weighted"`
 	OLS      linearRef   `json:"diabetes_ols"`
 	Ridge    linearRef   `json:"diabetes_ridge_alpha1"`
+	// Iterations are fits with scikit-learn's stopping rules, where n_iter_
+	// is compared.
+	Iterations []iterationsRef `json:"default_iterations"`
 }
 
 type logisticRef struct {
@@ -27,6 +30,15 @@ type logisticRef struct {
 	TestAccuracy float64     `json:"test_accuracy"`
 	TestLogLoss  float64     `json:"test_log_loss"`
 	TestProba    [][]float64 `json:"test_proba_first5"`
+}
+
+type iterationsRef struct {
+	Data        string      `json:"data"`
+	Standardize bool        `json:"standardize"`
+	C           float64     `json:"C"`
+	NIter       int         `json:"n_iter"`
+	Coef        [][]float64 `json:"coef"`
+	Intercept   []float64   `json:"intercept"`
 }
 
 type linearRef struct {
@@ -168,5 +180,41 @@ func TestLinearMatchesScikitLearn(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLogisticIterationsMatchScikitLearn fits with scikit-learn's stopping
+// rules (tol 1e-4, SciPy's relative function tolerance) and checks that
+// Iterations counts as n_iter_ does (SciPy's nit) and that the solution is
+// scikit-learn's.
+func TestLogisticIterationsMatchScikitLearn(t *testing.T) {
+	ref := loadReference(t)
+	if len(ref.Iterations) == 0 {
+		t.Fatal("no default_iterations in testdata/reference.json")
+	}
+	for _, want := range ref.Iterations {
+		tr, te := loadSplit(t, want.Data)
+		if want.Standardize {
+			standardize(tr, te)
+		}
+		m, err := train.LogisticRegression{C: want.C, MaxIter: 1000}.Fit(context.Background(), tr)
+		if err != nil {
+			t.Fatalf("%s C=%v: %v", want.Data, want.C, err)
+		}
+		lm := m.(*train.LogisticModel)
+		if got := lm.Iterations(); got != want.NIter {
+			t.Errorf("%s C=%v: Iterations() = %d; want scikit-learn's n_iter_ %d", want.Data, want.C, got, want.NIter)
+		}
+		coef := lm.Coef()
+		for k, row := range want.Coef {
+			for j, w := range row {
+				if got := coef.At(k, j); !relClose(got, w, 1e-6) && math.Abs(got-w) > 1e-8 {
+					t.Errorf("%s C=%v: coef[%d][%d] = %v; want %v", want.Data, want.C, k, j, got, w)
+				}
+			}
+			if got := lm.Intercept()[k]; !relClose(got, want.Intercept[k], 1e-6) {
+				t.Errorf("%s C=%v: intercept[%d] = %v; want %v", want.Data, want.C, k, got, want.Intercept[k])
+			}
+		}
 	}
 }
