@@ -52,7 +52,29 @@
 // The HTML page is self-contained (inline CSS and SVG plots drawn with
 // gonum.org/v1/plot, no script, no external asset): verdict, metric table
 // with intervals, ROC, precision-recall, calibration and confusion-matrix
-// plots, comparison table and slice table.
+// plots, comparison table, slice table, and the importances of the
+// columns when the report carries them (ReportOptions.Importances).
+//
+// # Importance
+//
+// PermutationImportance measures which columns a model relies on: the
+// drop of a metric when one column's values are shuffled across the
+// examples, breaking its link with the label while keeping its
+// distribution. It is generic: the caller supplies a function scoring the
+// model with one column shuffled (package model shuffles a declared input
+// column of the user's rows and recomputes the features: model.Importance).
+// Each column is shuffled Repeats times (5 by default); an Importance
+// holds the mean drop (Value), the standard deviation of the drops (with
+// divisor n, as scikit-learn's importances_std) and a Student t interval
+// of the mean. Reading them: a drop well above 0 means the model needs
+// the column; about 0 (an interval containing 0) means it does not, which
+// does not make the column uninformative (a correlated column may carry
+// the same information, and shuffling one of two copies costs little); a
+// negative drop is chance. Permutation importance describes the model,
+// not the world: it is no causal effect. Compute it on held-out rows, so
+// that it shows what generalizes rather than what was memorized.
+// NewImportances wraps importances a model gives without data (tree split
+// gains, linear coefficients) in the same form.
 //
 // # Statistics
 //
@@ -69,6 +91,9 @@
 // examples exactly one model classifies correctly: exact binomial when
 // there are fewer than 25 such examples, else chi-square with continuity
 // correction (statsmodels' mcnemar with exact=True and exact=False).
+//
+// Shuffle r of column j draws from PCG(seed, j·Repeats+r), so
+// permutation importances too depend on the seed only.
 //
 // Slices reports each group's metrics, the demographic parity difference
 // (spread of selection rates), the equal opportunity difference (spread of

@@ -29,6 +29,9 @@ type ReportOptions struct {
 	// CalibrationBins is the number of uniform bins of the calibration
 	// curve; 0 means 10.
 	CalibrationBins int
+	// Importances, when not nil, are the model's column importances
+	// (PermutationImportance, NewImportances), shown by the report.
+	Importances *Importances
 }
 
 // maxCurvePoints bounds the points of each curve kept in a report.
@@ -57,6 +60,7 @@ type Report struct {
 	Slices       *SliceReport  `json:"slices,omitempty"`
 	Comparison   *Comparison   `json:"comparison,omitempty"`
 	Verdict      *Verdict      `json:"verdict,omitempty"`
+	Importances  *Importances  `json:"importances,omitempty"`
 }
 
 // NewReport evaluates the predictions as opts say. Bad predictions (see
@@ -91,7 +95,7 @@ func NewReport(ctx context.Context, p *Predictions, opts *ReportOptions) (*Repor
 	if err != nil {
 		return nil, err
 	}
-	r := &Report{Title: o.Title, Model: o.Model, Examples: len(p.Labels), Threshold: p.threshold(), GroupName: o.GroupName}
+	r := &Report{Title: o.Title, Model: o.Model, Examples: len(p.Labels), Threshold: p.threshold(), GroupName: o.GroupName, Importances: o.Importances}
 	for _, y := range p.Labels {
 		r.Positives += y
 	}

@@ -30,6 +30,7 @@ type Bundle[T any] struct {
 	lineage  Lineage
 	version  registry.Version
 	native   bool // the model handles missing values natively (train.NativeMissing)
+	explain  explainerCache
 }
 
 // bind derives the serving contract (the label's field and the data set

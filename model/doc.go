@@ -77,6 +77,34 @@
 //	b, err := model.Import(ctx, spec, booster, rows)
 //	v, err := model.Register(ctx, reg, b, nil)
 //
+// # Explanations and importances
+//
+// Bundle.Explain splits one prediction's raw margin over the declared
+// input columns: Expected + Σ contributions = Margin, where the margin is
+// the log-odds of a logistic model, the margin of a tree ensemble before
+// its link (log-odds for boosted classifiers, the probability itself for
+// forests), or the value of a linear regression. Tree ensembles use exact
+// TreeSHAP (package train/tree, which needs the node covers its trainer
+// records); linear and logistic models use coef·(x − mean), the mean of
+// each feature over the training matrix, recorded in the lineage
+// (Lineage.FeatureMeans) so that a loaded bundle explains as the fitted
+// one. The contributions of a column's features (one-hot categories, a
+// missing-value indicator) are summed back to the column; a polynomial
+// term is shared among its factors. Reading one: "income −0.80" means
+// that this row's income lowered the log-odds by 0.80 from the average
+// row's; the k largest by magnitude are kept, the sum of the others is
+// Rest. For serving, Bundle.Explainer gives the explainer once and
+// ExplainTo writes into the caller's Explanation and ExplainBuffer
+// without allocating; scoring without explanations does not touch it.
+//
+// Importance measures how much the model relies on each declared column
+// over held-out rows (evaluate.PermutationImportance: the drop of a
+// metric when the column is shuffled, with repeats and intervals), and
+// FeatureImportances gives the importances a model has without data
+// (tree split gains, absolute coefficients), per declared column. Pass
+// the permutation importances to Evaluate (evaluate.ReportOptions.
+// Importances) and the HTML report draws them.
+//
 // # Determinism
 //
 // Fit is deterministic: the same rows, declaration and seeds give a

@@ -45,6 +45,10 @@ type Lineage struct {
 	// Train is the trainer's experiment record: model kind, parameters,
 	// iterations, convergence, Go and Loom versions.
 	Train train.Record `json:"train"`
+	// FeatureMeans holds the mean of each column of the training matrix
+	// (missing values left out): the expected input that the
+	// contributions of a linear model are measured against (Explainer).
+	FeatureMeans []float64 `json:"feature_means,omitempty"`
 }
 
 // Fit validates rows against the spec's contract, fits the features on
@@ -97,6 +101,7 @@ func Fit[T any](ctx context.Context, spec *Spec[T], rows []T) (*Bundle[T], error
 	if err != nil {
 		return nil, fmt.Errorf("model: the training matrix of %q: %w", spec.name, err)
 	}
+	lin.FeatureMeans = featureMeans(d.X)
 	step("matrix", t)
 
 	t = time.Now()

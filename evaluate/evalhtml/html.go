@@ -59,13 +59,16 @@ func fmtDelta(v float64) string {
 type htmlView struct {
 	*evaluate.Report
 	ROCSVG, PRSVG, CalibrationSVG, ConfusionSVG template.HTML
+	ImportanceSVG                               template.HTML
 	SliceMetrics                                []string
 }
 
 // Write writes r to w as one self-contained HTML page. It shows the
 // verdict first, then the metric table with intervals, the ROC,
 // precision-recall, calibration and confusion-matrix plots, the comparison
-// with the baseline and the slice table, as present in the report.
+// with the baseline, the slice table and the importances of the columns
+// (a bar chart with their intervals and a table), as present in the
+// report.
 func Write(w io.Writer, r *evaluate.Report) error {
 	v := htmlView{Report: r}
 	var err error
@@ -82,6 +85,11 @@ func Write(w io.Writer, r *evaluate.Report) error {
 	}
 	if v.ConfusionSVG, err = inline(confusionPlot(r)); err != nil {
 		return err
+	}
+	if r.Importances != nil && len(r.Importances.Columns) > 0 {
+		if v.ImportanceSVG, err = inline(importancePlot(r.Importances)); err != nil {
+			return err
+		}
 	}
 	if r.Slices != nil && len(r.Slices.Slices) > 0 {
 		// At most six metric columns keep the table readable.

@@ -8,12 +8,14 @@
 //  2. split it, cross-validate the whole declaration (features refitted in
 //     every fold) and fit it on the training rows: contract, features,
 //     logistic regression, drift profile and lineage as one bundle;
-//  3. evaluate it on the test rows, with bootstrap intervals, gates and an
-//     HTML report;
+//  3. evaluate it on the test rows, with bootstrap intervals, gates, the
+//     permutation importance of each declared column, and an HTML report
+//     per model (logistic and gradient-boosted trees);
 //  4. register the bundle as one registry version, with its metrics and
 //     verdict, and promote it to "champion" through the gates;
 //  5. load the champion, serve it over HTTP on loopback and score rows over
-//     HTTP and in process;
+//     HTTP and in process, and explain one prediction: its log-odds split
+//     over the declared columns;
 //  6. check a shifted copy of the data for drift.
 //
 // Run it from the repository root:
@@ -58,7 +60,7 @@ func main() {
 }
 
 func run(ctx context.Context, w io.Writer, outDir string) error {
-	if err := outdir.Prepare(outDir, "quickstart", "registry", "evaluation.html", "drift.html", "quarantine.csv"); err != nil {
+	if err := outdir.Prepare(outDir, "quickstart", "registry", "evaluation.html", "evaluation-trees.html", "drift.html", "quarantine.csv"); err != nil {
 		return err
 	}
 	step := func(n int, title string) { fmt.Fprintf(w, "\n%d. %s\n", n, title) }

@@ -25,12 +25,13 @@ func TestQuickstart(t *testing.T) {
 		"registered churn v1", "promoted to champion",
 		"POST /predict -> 200", "POST /predict -> 400", "breaks the contract: range [16, 100]", "in process: test row 0",
 		"held-out rows: dataset drift false", "shifted copy:", "income",
+		"importance (drop of roc_auc", "   logistic ", "   trees ", "why test row 0: log-odds",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
-	for _, f := range []string{"evaluation.html", "drift.html", "registry", "quarantine.csv"} {
+	for _, f := range []string{"evaluation.html", "evaluation-trees.html", "drift.html", "registry", "quarantine.csv"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("missing output: %v", err)
 		}
