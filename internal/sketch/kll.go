@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+
+	"github.com/loomml/loom/internal/floatsort"
 )
 
 // DefaultK is the accuracy parameter used by New when k is 0: a rank error
@@ -53,16 +55,11 @@ type KLL struct {
 
 // key maps a float64 other than NaN to a uint64 in the same order (−0
 // just below +0): positive values get the sign bit set, negative values all
-// bits flipped.
-func key(x float64) uint64 {
-	b := math.Float64bits(x)
-	return b ^ (uint64(int64(b)>>63) | 1<<63)
-}
+// bits flipped (floatsort.Key).
+func key(x float64) uint64 { return floatsort.Key(x) }
 
 // unkey inverts key.
-func unkey(k uint64) float64 {
-	return math.Float64frombits(k ^ (uint64(int64(^k)>>63) | 1<<63))
-}
+func unkey(k uint64) float64 { return floatsort.Float(k) }
 
 // New returns an empty sketch with accuracy parameter k (0 means DefaultK).
 // It panics when k is outside [8, 65536].
