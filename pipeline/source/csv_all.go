@@ -166,13 +166,9 @@ func estimateLines(path string) int {
 	return int(min(est, 1<<31))
 }
 
-// collectAll gathers the rows of seq and joins its errors.
-func collectAll[T any](seq func(func(T, error) bool)) ([]T, error) {
-	return collectAllHint(seq, 0)
-}
-
-// collectAllHint is collectAll into a first slice sized for about hint
-// rows (with 1/16 to spare). A slice much larger than the rows it ends up
+// collectAllHint gathers the rows of seq and joins its errors, into a
+// first slice sized for about hint rows (with 1/16 to spare; 4,096 when
+// hint is 0). A slice much larger than the rows it ends up
 // holding (an estimate too high by over a quarter) is copied to its size.
 func collectAllHint[T any](seq func(func(T, error) bool), hint int) ([]T, error) {
 	var chunks [][]T
