@@ -149,6 +149,9 @@ func BenchmarkSorted(b *testing.B) {
 }
 
 func itoa(n int) string {
+	if n >= 1_000_000 && n%1_000_000 == 0 {
+		return itoa(n/1_000_000) + "M"
+	}
 	if n >= 1000 && n%1000 == 0 {
 		return itoa(n/1000) + "k"
 	}
