@@ -5,6 +5,7 @@
 #     sh drift/testdata/bench_ks.sh
 set -e
 out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
 go test -c -o "$out/drift.test" ./drift
 uptime
 for i in 1 2 3 4 5; do
