@@ -15,7 +15,9 @@ import (
 // registered the same way. Package drift/drifttest holds a conformance
 // suite that every detector should pass.
 //
-// Detect must not modify c, must be safe for concurrent use, and must
+// Detect must not modify c nor keep its slices after it returns (a Monitor
+// reuses their memory from one window to the next), must be safe for
+// concurrent use, and must
 // return the same Score and PValue whatever the threshold (only Drifted
 // depends on it). An error wrapping ErrNotEnoughData reports the column as
 // StatusNotEnoughData; any other error as StatusError, with the message in

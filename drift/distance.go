@@ -73,20 +73,21 @@ func sortedWeighted(x, w []float64) (vals, wts []float64, ok bool) {
 
 // wassersteinWeighted is ∫ |F_a − F_b| dx over sorted samples with counts.
 func wassersteinWeighted(a []float64, wa []uint64, b []float64, wb []uint64) float64 {
-	fa, fb := make([]float64, len(wa)), make([]float64, len(wb))
-	for i, w := range wa {
-		fa[i] = float64(w)
-	}
-	for i, w := range wb {
-		fb[i] = float64(w)
-	}
-	return cdfDistance(a, fa, b, fb)
+	return cdfDistance(a, wa, b, wb)
 }
 
 // cdfDistance is ∫ |F_a − F_b| dx over sorted weighted samples, as SciPy's
 // _cdf_distance(1, …): the CDFs are cumulative weights over total weight.
-func cdfDistance(a, wa, b, wb []float64) float64 {
-	n1, n2 := sumF(wa), sumF(wb)
+// Counts are converted to float64 as they are added, giving what the
+// float64 weights of the counts would.
+func cdfDistance[W uint64 | float64](a []float64, wa []W, b []float64, wb []W) float64 {
+	var n1, n2 float64
+	for _, w := range wa {
+		n1 += float64(w)
+	}
+	for _, w := range wb {
+		n2 += float64(w)
+	}
 	if !(n1 > 0) || !(n2 > 0) {
 		return math.NaN()
 	}
@@ -106,11 +107,11 @@ func cdfDistance(a, wa, b, wb []float64) float64 {
 		}
 		first = false
 		for i < len(a) && a[i] == x {
-			c1 += wa[i]
+			c1 += float64(wa[i])
 			i++
 		}
 		for j < len(b) && b[j] == x {
-			c2 += wb[j]
+			c2 += float64(wb[j])
 			j++
 		}
 		prev = x

@@ -265,7 +265,11 @@
 // # Performance
 //
 // Observe of a row of 20 numeric and 5 categorical columns does not
-// allocate (TestObserveAllocs). Measured on the shared 2-core development
+// allocate (TestObserveAllocs), and in the steady state a window close
+// allocates only its report, about 74 KB for 25 columns whatever the
+// window's size (TestObserveAllocsAcrossWindows): the monitor keeps the
+// sorted views of its current sketches and their scratch from one window
+// to the next. Measured on the shared 2-core development
 // machine, windows of 100,000 rows (far more than SketchK, so the sketches
 // compact), evaluation included, medians of 5:
 //

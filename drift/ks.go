@@ -3,7 +3,10 @@ package drift
 import (
 	"fmt"
 	"math"
-	"slices"
+	"runtime"
+	"sync"
+
+	"github.com/loomml/loom/internal/floatsort"
 )
 
 // ksMaxExact is the sample size up to which KSAuto computes exact
@@ -69,19 +72,32 @@ func KS(a, b []float64) (stat, pvalue float64) {
 // statistic, p-value and location. a and b are not modified. It panics on
 // an unknown method.
 func KolmogorovSmirnov(a, b []float64, method KSMethod) KSResult {
-	sa, wa := sortedUnit(a)
-	sb, wb := sortedUnit(b)
-	return ksWeighted(sa, wa, sb, wb, method, 0)
+	sa, sb := sortedPair(a, b)
+	return ksWeighted(sa, nil, sb, nil, method, 0)
 }
 
-func sortedUnit(x []float64) ([]float64, []uint64) {
-	s := make([]float64, 0, len(x))
-	for _, v := range x {
-		if v == v {
-			s = append(s, v)
-		}
+// parallelSortMin is the number of values from which sortedPair sorts the
+// two samples on two goroutines.
+const parallelSortMin = 1 << 16
+
+// sortedPair returns the values of a and of b that are not NaN, sorted (by
+// floatsort's radix sort), each on its own goroutine when they are large
+// and there is more than one P.
+func sortedPair(a, b []float64) (sa, sb []float64) {
+	if len(a)+len(b) < parallelSortMin || runtime.GOMAXPROCS(0) == 1 {
+		return floatsort.Sorted(a), floatsort.Sorted(b)
 	}
-	slices.Sort(s)
+	var wg sync.WaitGroup
+	wg.Go(func() { sb = floatsort.Sorted(b) })
+	sa = floatsort.Sorted(a)
+	wg.Wait()
+	return sa, sb
+}
+
+// sortedUnit returns the values of x that are not NaN, sorted, each with
+// weight 1.
+func sortedUnit(x []float64) ([]float64, []uint64) {
+	s := floatsort.Sorted(x)
 	w := make([]uint64, len(s))
 	for i := range w {
 		w[i] = 1
@@ -89,7 +105,8 @@ func sortedUnit(x []float64) ([]float64, []uint64) {
 	return s, w
 }
 
-// ksWeighted is KS over sorted weighted samples (weights are counts). When
+// ksWeighted is KS over sorted weighted samples (weights are counts; nil
+// weights are all 1). When
 // slack > 0 the statistic may be off by up to slack (the samples are
 // sketches): the p-value is that of max(D − slack, 0), so that it is never
 // smaller than the p-value of the true statistic.
@@ -97,7 +114,13 @@ func ksWeighted(a []float64, wa []uint64, b []float64, wb []uint64, method KSMet
 	if method < KSAuto || method > KSAsymp {
 		panic(fmt.Sprintf("drift: unknown KS method, got %d", int(method)))
 	}
-	n1, n2 := sum(wa), sum(wb)
+	n1, n2 := uint64(len(a)), uint64(len(b))
+	if wa != nil {
+		n1 = sum(wa)
+	}
+	if wb != nil {
+		n2 = sum(wb)
+	}
 	if n1 == 0 || n2 == 0 {
 		return KSResult{Statistic: math.NaN(), PValue: math.NaN(), Location: math.NaN()}
 	}
@@ -116,13 +139,23 @@ func ksWeighted(a []float64, wa []uint64, b []float64, wb []uint64, method KSMet
 		}
 		inA, inB := false, false
 		for i < len(a) && a[i] == x {
-			c1 += wa[i]
-			inA = inA || wa[i] > 0
+			if wa == nil {
+				c1++
+				inA = true
+			} else {
+				c1 += wa[i]
+				inA = inA || wa[i] > 0
+			}
 			i++
 		}
 		for j < len(b) && b[j] == x {
-			c2 += wb[j]
-			inB = inB || wb[j] > 0
+			if wb == nil {
+				c2++
+				inB = true
+			} else {
+				c2 += wb[j]
+				inB = inB || wb[j] > 0
+			}
 			j++
 		}
 		d := float64(c1)/float64(n1) - float64(c2)/float64(n2)

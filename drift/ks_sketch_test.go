@@ -1,7 +1,9 @@
 package drift
 
 import (
+	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -60,5 +62,61 @@ func TestKSProfilesNeverOverclaim(t *testing.T) {
 				t.Errorf("drifted = %v; want %v", got.Drifted, c.drift)
 			}
 		})
+	}
+}
+
+// TestKSRadixSameAsComparisonSort: KolmogorovSmirnov (radix-sorted samples,
+// unit weights left out, sorted in parallel when large) gives bit for bit
+// the result of ksWeighted over samples sorted by slices.Sort with explicit
+// unit weights, the computation before the radix sort; for continuous
+// data, ties, signed zeros and NaN, small and large.
+func TestKSRadixSameAsComparisonSort(t *testing.T) {
+	old := func(x []float64) ([]float64, []uint64) {
+		var s []float64
+		for _, v := range x {
+			if v == v {
+				s = append(s, v)
+			}
+		}
+		slices.Sort(s)
+		w := make([]uint64, len(s))
+		for i := range w {
+			w[i] = 1
+		}
+		return s, w
+	}
+	r := rand.New(rand.NewPCG(21, 22))
+	sizes, kinds := []int{10, 5000, 40_000}, []string{"normal", "ties", "zeros and nan"}
+	if raceEnabled { // the parallel sort still runs under the race detector
+		sizes, kinds = []int{10, 40_000}, kinds[:1]
+	}
+	for _, n := range sizes {
+		for _, kind := range kinds {
+			gen := func(shift float64) []float64 {
+				x := make([]float64, n)
+				for i := range x {
+					switch kind {
+					case "normal":
+						x[i] = r.NormFloat64() + shift
+					case "ties":
+						x[i] = float64(r.IntN(20)) + shift
+					default:
+						x[i] = []float64{0, math.Copysign(0, -1), math.NaN(), 1, -1}[r.IntN(5)] + shift
+					}
+				}
+				return x
+			}
+			a, b := gen(0), gen(0.1)
+			for _, m := range []KSMethod{KSAuto, KSAsymp} {
+				got := KolmogorovSmirnov(a, b, m)
+				sa, wa := old(a)
+				sb, wb := old(b)
+				want := ksWeighted(sa, wa, sb, wb, m, 0)
+				if math.Float64bits(got.Statistic) != math.Float64bits(want.Statistic) || math.Float64bits(got.PValue) != math.Float64bits(want.PValue) ||
+					got.Location != want.Location || got.Sign != want.Sign || got.Exact != want.Exact {
+					t.Errorf("n=%d %s %v: %+v; comparison sort gives %+v", n, kind, m, got, want)
+				}
+			}
+		}
 	}
 }

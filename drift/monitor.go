@@ -183,6 +183,11 @@ type monitorCore struct {
 	openedAt  time.Time
 	win       accs // scratch for merging panes
 	seq       uint64
+	// views holds the sorted views of the numeric columns' current
+	// sketches, by slot, and scratch the memory that sorts them: reused
+	// from one evaluation to the next (under closeMu).
+	views   []sortedView
+	scratch []uint64
 
 	alerts  alerter
 	metrics *metrics
@@ -276,6 +281,7 @@ func NewMonitor[T any](ref *Profile, cols []Column[T], opts *MonitorOptions) (*M
 		c.panes[i] = c.newAccs()
 	}
 	c.win = c.newAccs()
+	c.views = make([]sortedView, nNum)
 	c.openedAt = o.Now()
 	if w.Rows != 0 {
 		c.paneSize = uint64(w.Rows / w.Panes)
@@ -548,7 +554,9 @@ func (m *Monitor[T]) Evaluate() (*Report, error) {
 	return rep, err
 }
 
-// snapshot turns accumulators into a current profile for Compare.
+// snapshot turns accumulators into a current profile for Compare. The
+// sorted views of its numeric columns are c.views: the profile is valid
+// until the next snapshot. The caller holds closeMu.
 func (c *monitorCore) snapshot(a *accs) *Profile {
 	p := &Profile{opts: c.ref.opts, index: make(map[string]int, len(c.cols))}
 	for _, ci := range c.cols {
@@ -556,6 +564,9 @@ func (c *monitorCore) snapshot(a *accs) *Profile {
 		if ci.kind == Numeric {
 			n := &a.num[ci.slot]
 			cp.Count, cp.Missing, cp.sketch = n.sk.Count(), n.missing, n.sk
+			v := &c.views[ci.slot]
+			v.vals, v.wts, c.scratch = n.sk.SortedViewScratch(v.vals[:0], v.wts[:0], c.scratch)
+			cp.view.Store(v)
 			cp.Mean, cp.Std, cp.Min, cp.Max = math.NaN(), math.NaN(), math.NaN(), math.NaN()
 			if cp.Count > 0 {
 				mu := n.s1 / float64(cp.Count)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -371,5 +372,43 @@ func TestMonitorDeterministic(t *testing.T) {
 				t.Errorf("panes=%d: reports with %d shards differ from 1 shard", panes, shards)
 			}
 		}
+	}
+}
+
+// TestObserveAllocsAcrossWindows checks the steady state across window
+// closes: once the sketch levels and the monitor's scratch have their
+// sizes, rows allocate nothing and each window close allocates only its
+// report (the Compare result), a bounded amount whatever the window size.
+func TestObserveAllocsAcrossWindows(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are not meaningful under -race")
+	}
+	const window = 30_000
+	m, err := NewMonitor(wideProfile(2000, 1), wideColumns(), &MonitorOptions{Window: Window{Rows: window}, MeterProvider: noop.NewMeterProvider()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := wideRows(4096, 3, 0)
+	i := 0
+	observe := func(n int) {
+		for range n {
+			m.Observe(&rows[i&4095])
+			i++
+		}
+	}
+	observe(8 * window) // warm up
+	if a := testing.AllocsPerRun(1000, func() { observe(1) }); a != 0 {
+		t.Errorf("Observe allocates %v times per row within a window", a)
+	}
+	observe(window - 1001) // to the start of a window
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	observe(4 * window)
+	runtime.ReadMemStats(&after)
+	allocs := float64(after.Mallocs-before.Mallocs) / 4
+	bytes := float64(after.TotalAlloc-before.TotalAlloc) / 4
+	t.Logf("per window of %d rows: %.0f allocations, %.0f bytes", window, allocs, bytes)
+	if allocs > 2000 || bytes > 128<<10 {
+		t.Errorf("a window of %d rows allocates %.0f times, %.0f bytes; want at most 2,000 and 128 KiB (the report)", window, allocs, bytes)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+
+	"github.com/loomml/loom/internal/floatsort"
 )
 
 // DefaultK is the accuracy parameter used by New when k is 0: a rank error
@@ -53,16 +55,11 @@ type KLL struct {
 
 // key maps a float64 other than NaN to a uint64 in the same order (−0
 // just below +0): positive values get the sign bit set, negative values all
-// bits flipped.
-func key(x float64) uint64 {
-	b := math.Float64bits(x)
-	return b ^ (uint64(int64(b)>>63) | 1<<63)
-}
+// bits flipped (floatsort.Key).
+func key(x float64) uint64 { return floatsort.Key(x) }
 
 // unkey inverts key.
-func unkey(k uint64) float64 {
-	return math.Float64frombits(k ^ (uint64(int64(^k)>>63) | 1<<63))
-}
+func unkey(k uint64) float64 { return floatsort.Float(k) }
 
 // New returns an empty sketch with accuracy parameter k (0 means DefaultK).
 // It panics when k is outside [8, 65536].
@@ -524,11 +521,23 @@ func (s *KLL) Clone() *KLL {
 // level 0 and merges the sorted levels into it, in time linear in the
 // number of held items per level.
 func (s *KLL) SortedView(vals []float64, wts []uint64) ([]float64, []uint64) {
+	vals, wts, _ = s.SortedViewScratch(vals, wts, nil)
+	return vals, wts
+}
+
+// SortedViewScratch is SortedView sorting level 0 in scratch, which it
+// grows as needed and returns: a caller that passes back the returned
+// scratch (and vals and wts emptied) does not allocate once they are large
+// enough. The sketch is only read, as by SortedView.
+func (s *KLL) SortedViewScratch(vals []float64, wts []uint64, scratch []uint64) ([]float64, []uint64, []uint64) {
 	base := len(vals)
 	vals, wts = slices.Grow(vals, s.size), slices.Grow(wts, s.size)
-	keys := slices.Clone(s.level0())
+	n0 := s.n0
+	scratch = slices.Grow(scratch[:0], 2*n0)[:2*n0]
+	keys := scratch[:n0]
+	copy(keys, s.level0())
 	if len(keys) >= radixMin {
-		radixSort(keys, make([]uint64, len(keys)))
+		radixSort(keys, scratch[n0:])
 	} else {
 		slices.Sort(keys)
 	}
@@ -539,7 +548,7 @@ func (s *KLL) SortedView(vals []float64, wts []uint64) ([]float64, []uint64) {
 	for h := 1; h < len(s.levels); h++ {
 		vals, wts = mergeWeighted(vals, wts, base, s.levels[h], 1<<uint(h))
 	}
-	return vals, wts
+	return vals, wts, scratch
 }
 
 // mergeWeighted merges the sorted keys run, decoded, each item of weight

@@ -10,7 +10,9 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	arrowcsv "github.com/apache/arrow-go/v18/arrow/csv"
@@ -41,81 +43,110 @@ const benchRows = 1_000_000
 
 var (
 	benchOnce sync.Once
-	benchDir  string
+	benchDir  string // removed by TestMain
 	benchErr  error
 )
+
+// benchDirEnv names a directory where benchFiles keeps its inputs between
+// runs (they are written when absent) instead of a temporary directory
+// removed at exit: testdata/bench_csv.sh reads the same CSV with pandas.
+const benchDirEnv = "LOOM_SOURCE_BENCH_DIR"
 
 // benchFiles writes the 1M-row CSV and Parquet inputs once per process.
 func benchFiles(b *testing.B) (csvPath, pqPath string) {
 	benchOnce.Do(func() {
-		benchDir, benchErr = os.MkdirTemp("", "loom-source-bench")
-		if benchErr != nil {
-			return
-		}
-		rng := rand.New(rand.NewPCG(1, 1))
-		words := []string{"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta"}
-		rows := make([]wide, benchRows)
-		f, err := os.Create(filepath.Join(benchDir, "wide.csv"))
-		if err != nil {
-			benchErr = err
-			return
-		}
-		w := bufio.NewWriterSize(f, 1<<20)
-		w.WriteString("f1,f2,f3,f4,f5,n1,n2,n3,s1,s2,s3,i1\n")
-		var buf []byte
-		for i := range rows {
-			r := &rows[i]
-			r.F1, r.F2, r.F3, r.F4, r.F5 = rng.NormFloat64(), rng.Float64()*100, float64(rng.IntN(1000)), rng.ExpFloat64(), rng.NormFloat64()*1e4
-			buf = buf[:0]
-			for _, x := range []float64{r.F1, r.F2, r.F3, r.F4, r.F5} {
-				buf = strconv.AppendFloat(buf, x, 'g', -1, 64)
-				buf = append(buf, ',')
+		if dir := os.Getenv(benchDirEnv); dir != "" {
+			csvPath, pqPath := filepath.Join(dir, "wide.csv"), filepath.Join(dir, "wide.parquet")
+			_, err1 := os.Stat(csvPath)
+			_, err2 := os.Stat(pqPath)
+			_, err3 := os.Stat(filepath.Join(dir, "wide_dict.parquet"))
+			if err1 == nil && err2 == nil && err3 == nil {
+				return
 			}
-			for _, p := range []**float64{&r.N1, &r.N2, &r.N3} {
-				if rng.IntN(20) > 0 {
-					v := rng.Float64()
-					*p = &v
-					buf = strconv.AppendFloat(buf, v, 'g', -1, 64)
-				}
-				buf = append(buf, ',')
-			}
-			r.S1, r.S2 = words[rng.IntN(7)], words[rng.IntN(7)]+"-"+strconv.Itoa(rng.IntN(100))
-			buf = append(buf, r.S1...)
-			buf = append(buf, ',')
-			buf = append(buf, r.S2...)
-			buf = append(buf, ',')
-			if rng.IntN(10) > 0 {
-				r.S3 = &words[rng.IntN(7)]
-				buf = append(buf, *r.S3...)
-			}
-			buf = append(buf, ',')
-			r.I1 = rng.Int64N(1 << 40)
-			buf = strconv.AppendInt(buf, r.I1, 10)
-			buf = append(buf, '\n')
-			w.Write(buf)
 		}
-		if benchErr = w.Flush(); benchErr != nil {
-			return
-		}
-		f.Close()
-		pf, err := os.Create(filepath.Join(benchDir, "wide.parquet"))
-		if err != nil {
-			benchErr = err
-			return
-		}
-		defer pf.Close()
-		pw := bufio.NewWriterSize(pf, 1<<20)
-		if benchErr = WriteParquet(pw, rows, nil); benchErr == nil {
-			benchErr = pw.Flush()
-		}
-		if benchErr == nil {
-			benchErr = writeDictParquet(filepath.Join(benchDir, "wide_dict.parquet"), rows)
-		}
+		benchErr = writeBenchFiles()
 	})
 	if benchErr != nil {
 		b.Fatal(benchErr)
 	}
-	return filepath.Join(benchDir, "wide.csv"), filepath.Join(benchDir, "wide.parquet")
+	dir := os.Getenv(benchDirEnv)
+	if dir == "" {
+		dir = benchDir
+	}
+	return filepath.Join(dir, "wide.csv"), filepath.Join(dir, "wide.parquet")
+}
+
+// writeBenchFiles writes the inputs of benchFiles into $LOOM_SOURCE_BENCH_DIR
+// or a new temporary directory.
+func writeBenchFiles() (benchErr error) {
+	dir := os.Getenv(benchDirEnv)
+	if dir == "" {
+		benchDir, benchErr = os.MkdirTemp("", "loom-source-bench")
+		dir = benchDir
+	}
+	if benchErr != nil {
+		return
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	words := []string{"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta"}
+	rows := make([]wide, benchRows)
+	f, err := os.Create(filepath.Join(dir, "wide.csv"))
+	if err != nil {
+		benchErr = err
+		return
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	w.WriteString("f1,f2,f3,f4,f5,n1,n2,n3,s1,s2,s3,i1\n")
+	var buf []byte
+	for i := range rows {
+		r := &rows[i]
+		r.F1, r.F2, r.F3, r.F4, r.F5 = rng.NormFloat64(), rng.Float64()*100, float64(rng.IntN(1000)), rng.ExpFloat64(), rng.NormFloat64()*1e4
+		buf = buf[:0]
+		for _, x := range []float64{r.F1, r.F2, r.F3, r.F4, r.F5} {
+			buf = strconv.AppendFloat(buf, x, 'g', -1, 64)
+			buf = append(buf, ',')
+		}
+		for _, p := range []**float64{&r.N1, &r.N2, &r.N3} {
+			if rng.IntN(20) > 0 {
+				v := rng.Float64()
+				*p = &v
+				buf = strconv.AppendFloat(buf, v, 'g', -1, 64)
+			}
+			buf = append(buf, ',')
+		}
+		r.S1, r.S2 = words[rng.IntN(7)], words[rng.IntN(7)]+"-"+strconv.Itoa(rng.IntN(100))
+		buf = append(buf, r.S1...)
+		buf = append(buf, ',')
+		buf = append(buf, r.S2...)
+		buf = append(buf, ',')
+		if rng.IntN(10) > 0 {
+			r.S3 = &words[rng.IntN(7)]
+			buf = append(buf, *r.S3...)
+		}
+		buf = append(buf, ',')
+		r.I1 = rng.Int64N(1 << 40)
+		buf = strconv.AppendInt(buf, r.I1, 10)
+		buf = append(buf, '\n')
+		w.Write(buf)
+	}
+	if benchErr = w.Flush(); benchErr != nil {
+		return
+	}
+	f.Close()
+	pf, err := os.Create(filepath.Join(dir, "wide.parquet"))
+	if err != nil {
+		benchErr = err
+		return
+	}
+	defer pf.Close()
+	pw := bufio.NewWriterSize(pf, 1<<20)
+	if benchErr = WriteParquet(pw, rows, nil); benchErr == nil {
+		benchErr = pw.Flush()
+	}
+	if benchErr == nil {
+		benchErr = writeDictParquet(filepath.Join(dir, "wide_dict.parquet"), rows)
+	}
+	return benchErr
 }
 
 // writeDictParquet writes rows as WriteParquet does but with every column
@@ -231,6 +262,7 @@ func BenchmarkReadCSV(b *testing.B) {
 	b.Run("scan/all/rows=1M", func(b *testing.B) {
 		b.ReportAllocs()
 		rows := 0
+		cpu0 := cpuTime()
 		for b.Loop() {
 			out, err := ReadCSVFileAll[wide](ctx, csvPath, nil)
 			if err != nil {
@@ -239,6 +271,7 @@ func BenchmarkReadCSV(b *testing.B) {
 			rows += len(out)
 		}
 		b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+		b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 	})
 	b.Run("encoding_csv/stream/rows=1M", func(b *testing.B) {
 		b.ReportAllocs()
@@ -346,4 +379,13 @@ func BenchmarkReadParquet(b *testing.B) {
 		}
 		b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
 	})
+}
+
+// cpuTime returns the CPU time (user and system) of the process so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -217,6 +217,12 @@ func FuzzReadCSV(f *testing.F) {
 			strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Fatalf("scanner:\n%s\nencoding/csv:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
+		// Read into a slice (decoded in place into a first slice of 2 rows
+		// and collected after), the same rows and errors.
+		all := allOutcomes(readCSVAll[rec](context.Background(), bytes.NewReader(data), o.norm(), 2))
+		if stream := sortedOutcomes(ReadCSV[rec](context.Background(), bytes.NewReader(data), o)); strings.Join(all, "\n") != strings.Join(stream, "\n") {
+			t.Fatalf("into a slice:\n%s\nstreamed:\n%s", strings.Join(all, "\n"), strings.Join(stream, "\n"))
+		}
 		for r, err := range ReadCSV[small](context.Background(), bytes.NewReader(data), o) {
 			if err != nil {
 				var e *Error

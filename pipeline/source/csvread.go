@@ -19,37 +19,45 @@ import (
 // scanCSV is ReadCSV through csvScanner, for ASCII delimiters.
 func scanCSV[T any](ctx context.Context, r io.Reader, o CSVOptions) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
-		var zero T
-		m, err := rowmap.Of[T]()
+		s, dec, header, err := startScan[T](r, o)
 		if err != nil {
-			yield(zero, &Error{File: o.Name, Row: -1, Err: err})
-			return
-		}
-		s := newCSVScanner(r, byte(o.Comma), o.MaxFieldBytes)
-		if err := s.skipBOM(); err != nil {
-			yield(zero, &Error{File: o.Name, Line: 1, Row: -1, Err: err})
-			return
-		}
-		if err := s.next(); err != nil {
-			if err == io.EOF {
-				err = fmt.Errorf("%w: no header", ErrSyntax)
-			}
-			yield(zero, scanErr(o, nil, err, -1))
-			return
-		}
-		header := make([]string, len(s.fields))
-		for i := range header {
-			header[i] = string(s.field(i))
-		}
-		fields := m.Fields()
-		cols, err := headerColumns(fields, header, o.Name)
-		if err != nil {
+			var zero T
 			yield(zero, err)
 			return
 		}
-		dec := &csvDecoder[T]{m: m, fields: fields, cols: cols, o: o, onlyEmpty: len(o.NullTokens) == 1 && o.NullTokens[0] == ""}
-		readBlocks(ctx, s, dec, header, yield)
+		readBlocks(ctx, s, dec, header, &yieldSink[T]{yield: yield})
 	}
+}
+
+// startScan reads the header of CSV text with an ASCII delimiter and
+// returns the scanner positioned after it, the decoder of its columns and
+// the header; or the error that stops the read before any row.
+func startScan[T any](r io.Reader, o CSVOptions) (*csvScanner, *csvDecoder[T], []string, error) {
+	m, err := rowmap.Of[T]()
+	if err != nil {
+		return nil, nil, nil, &Error{File: o.Name, Row: -1, Err: err}
+	}
+	s := newCSVScanner(r, byte(o.Comma), o.MaxFieldBytes)
+	if err := s.skipBOM(); err != nil {
+		return nil, nil, nil, &Error{File: o.Name, Line: 1, Row: -1, Err: err}
+	}
+	if err := s.next(); err != nil {
+		if err == io.EOF {
+			err = fmt.Errorf("%w: no header", ErrSyntax)
+		}
+		return nil, nil, nil, scanErr(o, nil, err, -1)
+	}
+	header := make([]string, len(s.fields))
+	for i := range header {
+		header[i] = string(s.field(i))
+	}
+	fields := m.Fields()
+	cols, err := headerColumns(fields, header, o.Name)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	dec := &csvDecoder[T]{m: m, fields: fields, cols: cols, o: o, onlyEmpty: len(o.NullTokens) == 1 && o.NullTokens[0] == ""}
+	return s, dec, header, nil
 }
 
 // csvDecoder decodes the fields of one record into a T.
@@ -118,7 +126,9 @@ type csvBlock[T any] struct {
 	fields []csvField // offsets into raw
 	recs   []int      // fields of record k: fields[recs[k]:recs[k+1]]
 	res    []error    // per record: nil for a row, else its error
-	rows   []T        // per record
+	rows   []T        // per record: own, or the sink's memory
+	own    []T        // the block's own row buffer
+	placed bool       // rows is the sink's zeroed memory, not own
 	first  int64      // data row number of record 0
 	arena  rowmap.Arena
 	done   chan struct{}
@@ -155,11 +165,23 @@ func (b *csvBlock[T]) skip(err error) {
 	b.res = append(b.res, err)
 }
 
-// decode decodes the block's records into rows.
+// place decodes the block's rows into dst (zeroed memory, one row per
+// record), or into its own buffer when dst is nil.
+func (b *csvBlock[T]) place(dst []T) {
+	n := b.len()
+	b.placed = dst != nil
+	if b.placed {
+		b.rows = dst[:n]
+		return
+	}
+	b.own = slices.Grow(b.own[:0], n)[:n]
+	clear(b.own)
+	b.rows = b.own
+}
+
+// decode decodes the block's records into its rows (see place).
 func (b *csvBlock[T]) decode(d *csvDecoder[T]) {
 	n := b.len()
-	b.rows = slices.Grow(b.rows[:0], n)[:n]
-	clear(b.rows)
 	for k := range n {
 		if b.res[k] == nil {
 			b.res[k] = d.decode(&b.rows[k], b.fields[b.recs[k]:b.recs[k+1]], b.raw, b.first+int64(k), &b.arena)
@@ -167,12 +189,50 @@ func (b *csvBlock[T]) decode(d *csvDecoder[T]) {
 	}
 }
 
-// readBlocks reads the records after the header in blocks and yields their
-// rows in order. The scanning, and so all reading of the input, happens on
-// the caller's goroutine; with more than one P, blocks are decoded by
-// worker goroutines (up to four) while the caller scans and yields, at most
-// two blocks per worker in flight. The workers have exited when it returns.
-func readBlocks[T any](ctx context.Context, s *csvScanner, d *csvDecoder[T], header []string, yield func(T, error) bool) {
+// blockSink receives the decoded blocks of readBlocks, in order.
+type blockSink[T any] interface {
+	// rows returns zeroed memory for the rows of the next block, of n
+	// records, or nil for the block's own buffer.
+	rows(n int) []T
+	// take consumes a decoded block; false stops the read.
+	take(b *csvBlock[T]) bool
+	// fail receives the error that stopped the read after the blocks.
+	fail(err error)
+}
+
+// yieldSink streams rows and errors to an iterator's yield.
+type yieldSink[T any] struct {
+	yield func(T, error) bool
+}
+
+func (y *yieldSink[T]) rows(int) []T { return nil }
+
+func (y *yieldSink[T]) take(b *csvBlock[T]) bool {
+	var zero T
+	for k, err := range b.res {
+		if err != nil {
+			if !y.yield(zero, err) {
+				return false
+			}
+		} else if !y.yield(b.rows[k], nil) {
+			return false
+		}
+	}
+	return true
+}
+
+func (y *yieldSink[T]) fail(err error) {
+	var zero T
+	y.yield(zero, err)
+}
+
+// readBlocks reads the records after the header in blocks and hands them,
+// decoded, to sink in order. The scanning, and so all reading of the
+// input, happens on the caller's goroutine; with more than one P, blocks
+// are decoded by worker goroutines (up to four) while the caller scans and
+// hands on, at most two blocks per worker in flight. The workers have
+// exited when it returns.
+func readBlocks[T any](ctx context.Context, s *csvScanner, d *csvDecoder[T], header []string, sink blockSink[T]) {
 	workers := min(runtime.GOMAXPROCS(0), 4)
 	if workers == 1 {
 		workers = 0
@@ -200,8 +260,7 @@ func readBlocks[T any](ctx context.Context, s *csvScanner, d *csvDecoder[T], hea
 		}()
 	}
 	var free, pending []*csvBlock[T]
-	var tail error // an I/O or context error to yield after the rows before it
-	var zero T
+	var tail error // an I/O or context error to report after the rows before it
 	row := int64(0)
 	end := false
 	for {
@@ -242,6 +301,7 @@ func readBlocks[T any](ctx context.Context, s *csvScanner, d *csvDecoder[T], hea
 				free = append(free, b)
 				continue
 			}
+			b.place(sink.rows(b.len()))
 			if workers == 0 {
 				b.decode(d)
 			} else {
@@ -258,19 +318,14 @@ func readBlocks[T any](ctx context.Context, s *csvScanner, d *csvDecoder[T], hea
 		if workers > 0 {
 			<-b.done
 		}
-		for k, err := range b.res {
-			if err != nil {
-				if !yield(zero, err) {
-					return
-				}
-			} else if !yield(b.rows[k], nil) {
-				return
-			}
+		if !sink.take(b) {
+			return
 		}
+		b.rows = nil
 		free = append(free, b)
 	}
 	if tail != nil {
-		yield(zero, tail)
+		sink.fail(tail)
 	}
 }
 

@@ -253,6 +253,69 @@ func TestReadCSVAll(t *testing.T) {
 	}
 }
 
+// allOutcomes is outcomes of readCSVAll's rows followed by its joined
+// errors: with rows and errors apart, what outcomes gives for the stream
+// once its rows and errors are separated (see sortedOutcomes).
+func allOutcomes(rows []rec, err error) []string {
+	var out []string
+	for _, r := range rows {
+		out = append(out, fmt.Sprintf("row %v %v %d %q %v %v %v", r.Age, deref(r.Income), r.N, r.Segment, deref(r.Channel), r.OK, deref(r.When)))
+	}
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else if err != nil {
+		errs = []error{err}
+	}
+	return append(out, outcomes(func(yield func(rec, error) bool) {
+		for _, e := range errs {
+			if !yield(rec{}, e) {
+				return
+			}
+		}
+	})...)
+}
+
+// sortedOutcomes is outcomes of a stream with its rows first, then its
+// errors, each in order.
+func sortedOutcomes(seq func(func(rec, error) bool)) []string {
+	var rows, errs []string
+	for _, o := range outcomes(seq) {
+		if strings.HasPrefix(o, "row ") {
+			rows = append(rows, o)
+		} else {
+			errs = append(errs, o)
+		}
+	}
+	return append(rows, errs...)
+}
+
+// TestReadCSVAllInPlace: decoding blocks in place into the first slice,
+// whatever its size against the rows (none, too small, right, too large),
+// with rows of errors among them squeezed out, gives the streamed rows and
+// errors in order.
+func TestReadCSVAllInPlace(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(randomCSV(rand.New(rand.NewPCG(15, 16)), 5000))
+	for i := range 3000 {
+		fmt.Fprintf(&b, "s%d,%d,x,%d,%d,,true,\n", i, i, i, i)
+	}
+	in := b.String()
+	o := CSVOptions{Name: "place.csv", MaxFieldBytes: 8}
+	want := sortedOutcomes(ReadCSV[rec](context.Background(), strings.NewReader(in), &o))
+	for _, hint := range []int{0, 1, 2500, 7000, 20000} {
+		got := allOutcomes(readCSVAll[rec](context.Background(), strings.NewReader(in), o.norm(), hint))
+		if len(got) != len(want) {
+			t.Fatalf("hint %d: %d outcomes; streamed %d", hint, len(got), len(want))
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("hint %d: outcome %d = %s; streamed %s", hint, i, got[i], want[i])
+			}
+		}
+	}
+}
+
 // TestReadCSVFileAllEstimate: the file reader sizes its slice from the
 // first lines; whether that estimate is right, too high (short lines first)
 // or too low (long lines first), or the file is shorter than the sample,

@@ -89,7 +89,8 @@
 // Peak heap is the live heap sampled every 65,536 rows while streaming; it
 // does not grow with the file. Appending a million rows to a growing slice
 // costs more than reading them (copies, and a collector scanning the
-// slice); the All functions avoid it. Parquet files are read as
+// slice); the All functions avoid it: ReadCSVFileAll sizes its slice from
+// the file and the workers decode blocks straight into it. Parquet files are read as
 // WriteParquet writes them (floats plain); files with dictionary-encoded
 // floats, as pyarrow writes by default, read more slowly because arrow-go
 // decodes those dictionaries lazily, batch by batch.
