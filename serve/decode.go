@@ -3,7 +3,9 @@ package serve
 import (
 	"bytes"
 	"encoding/json"
+	"hash/maphash"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/loomml/loom/internal/rowmap"
 )
@@ -27,7 +29,9 @@ import (
 
 type rowDecoder[T any] struct {
 	m     *rowmap.Map[T]
-	label int // index of the label field, skipped and never required; -1: none
+	label int            // index of the label field, skipped and never required; -1: none
+	index map[string]int // field index by name, looked up without a copy of the key
+	strs  *internTable   // the string values decoded lately
 }
 
 // newRowDecoder returns the decoder of T; label, when not "", names the
@@ -37,7 +41,19 @@ func newRowDecoder[T any](label string) (*rowDecoder[T], error) {
 	if err != nil {
 		return nil, err
 	}
-	return &rowDecoder[T]{m: m, label: m.Index(label)}, nil
+	d := &rowDecoder[T]{m: m, label: m.Index(label), index: make(map[string]int, m.Len()), strs: &internTable{seed: maphash.MakeSeed()}}
+	for i, f := range m.Fields() {
+		d.index[f.Name] = i
+	}
+	return d, nil
+}
+
+// field returns the index of the field whose decoded key is key, or -1.
+func (d *rowDecoder[T]) field(key []byte) int {
+	if i, ok := d.index[string(key)]; ok { // no copy: the compiler looks the bytes up
+		return i
+	}
+	return -1
 }
 
 // inputs describes the request fields.
@@ -57,6 +73,14 @@ func (d *rowDecoder[T]) decode(data []byte, row *T, strict bool, inst int, errs 
 	if !json.Valid(data) {
 		return append(errs, FieldError{Instance: inst, Field: "", Reason: "malformed JSON"})
 	}
+	return d.decodeValid(data, row, strict, inst, errs)
+}
+
+// decodeValid is decode of data already known to be valid JSON (a part of
+// a body that was checked whole). It does not allocate for a valid
+// instance but for the pointees of pointer fields and the strings not
+// interned (see internTable).
+func (d *rowDecoder[T]) decodeValid(data []byte, row *T, strict bool, inst int, errs []FieldError) []FieldError {
 	sc := scanner{data: data}
 	sc.skipSpace()
 	if !sc.consume('{') {
@@ -71,7 +95,7 @@ func (d *rowDecoder[T]) decode(data []byte, row *T, strict bool, inst int, errs 
 		seen = make([]bool, n)
 	}
 	for key, val, ok := sc.member(); ok; key, val, ok = sc.member() {
-		if i := d.m.Index(string(decodedKey(key))); i == d.label && i >= 0 {
+		if i := d.field(decodedKey(key)); i == d.label && i >= 0 {
 			continue // the label is never a serving input
 		} else if i >= 0 {
 			if seen[i] {
@@ -152,7 +176,7 @@ func (d *rowDecoder[T]) set(row *T, i int, v []byte) string {
 		if v[0] != '"' {
 			return "want a string, got " + describeJSON(v)
 		}
-		d.m.SetStr(row, i, jsonString(v))
+		d.m.SetStr(row, i, d.strs.jsonString(v))
 	case rowmap.KindBool:
 		switch string(v) {
 		case "true":
@@ -176,6 +200,48 @@ func (d *rowDecoder[T]) set(row *T, i int, v []byte) string {
 }
 
 func isNumber(v []byte) bool { return len(v) > 0 && (v[0] == '-' || v[0] >= '0' && v[0] <= '9') }
+
+// internSlots is the size of an internTable; maxInterned is the length of
+// the longest string it keeps.
+const (
+	internSlots = 1024
+	maxInterned = 32
+)
+
+// internTable keeps the strings decoded lately, so that the values every
+// request repeats (categories such as "north" or "ch03") are not copied out
+// of each request body: a table of internSlots entries indexed by a hash
+// of the bytes, where a string replaces the one in its slot. Strings longer
+// than maxInterned bytes (ids, free text) are not kept. A hit does not
+// allocate; a miss costs two allocations instead of one. It is safe for
+// concurrent use, and the strings it returns are ordinary immutable
+// strings that callers may keep.
+type internTable struct {
+	seed  maphash.Seed
+	slots [internSlots]atomic.Pointer[string]
+}
+
+// str returns string(b), from the table when it holds it.
+func (t *internTable) str(b []byte) string {
+	if len(b) > maxInterned {
+		return string(b)
+	}
+	slot := &t.slots[maphash.Bytes(t.seed, b)%internSlots]
+	if p := slot.Load(); p != nil && *p == string(b) {
+		return *p
+	}
+	s := string(b)
+	slot.Store(&s)
+	return s
+}
+
+// jsonString is jsonString through the table.
+func (t *internTable) jsonString(v []byte) string {
+	if bytes.IndexByte(v, '\\') < 0 {
+		return t.str(v[1 : len(v)-1])
+	}
+	return jsonString(v)
+}
 
 // jsonString returns the value of a valid JSON string literal.
 func jsonString(v []byte) string {

@@ -366,3 +366,40 @@ func TestObserve(t *testing.T) {
 		t.Fatalf("observed %d rows; want 2", n.Load())
 	}
 }
+
+// TestHandlerPredictAllocs enforces the allocation budget of one /predict
+// request in the handler (issue 18: at most 10): with the global no-op
+// telemetry, a generated request id, and a row with two present pointer
+// fields (income, channel), whose pointees are the row's own.
+func TestHandlerPredictAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items at random under -race; run without -race to check the allocations")
+	}
+	h := NewHandler[customer](newTestScorer(t, 1), nil)
+	for _, tc := range []struct {
+		name   string
+		body   string
+		header []string
+		max    float64
+	}{
+		{"one instance", goodInstance, nil, 10},
+		{"with a request id", goodInstance, []string{"X-Request-Id", "req-1"}, 10},
+		{"batch of 4", `{"instances": [` + goodInstance + `,` + goodInstance + `,` + goodInstance + `,` + goodInstance + `]}`, nil, 16},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rr := newReusedRequest(tc.body, tc.header...)
+			w := &discardWriter{h: http.Header{}}
+			run := func() {
+				w.reset()
+				h.ServeHTTP(w, rr.next())
+				if w.status != 200 {
+					t.Fatalf("status %d", w.status)
+				}
+			}
+			run()
+			if n := testing.AllocsPerRun(500, run); n > tc.max {
+				t.Fatalf("POST /predict (%s) allocates %v times per request in the handler; want at most %v", tc.name, n, tc.max)
+			}
+		})
+	}
+}
