@@ -64,20 +64,6 @@ func TestScoreDoesNotAllocate(t *testing.T) {
 	}
 }
 
-func TestScoreBatch(t *testing.T) {
-	rows, _ := fixture(t)
-	s := newTestScorer(t, 1)
-	preds, err := s.ScoreBatch(context.Background(), rows)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, i := range []int{0, 255, 256, 1000, len(rows) - 1} {
-		p, _ := s.Score(context.Background(), &rows[i])
-		if preds[i].Value != p.Value || preds[i].Probabilities()[1] != p.Probabilities()[1] {
-			t.Fatalf("batch[%d] = %+v; Score = %+v", i, preds[i], p)
-		}
-	}
-}
 
 func TestPredictEndpoint(t *testing.T) {
 	h := NewHandler[customer](newTestScorer(t, 3), &Options[customer]{RejectUnknownFields: false})
