@@ -64,7 +64,6 @@ func TestScoreDoesNotAllocate(t *testing.T) {
 	}
 }
 
-
 func TestPredictEndpoint(t *testing.T) {
 	h := NewHandler[customer](newTestScorer(t, 3), &Options[customer]{RejectUnknownFields: false})
 	tests := []struct {
