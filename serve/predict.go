@@ -75,10 +75,11 @@ func (s *Scorer[T]) decodeInstances(st *predictState[T], body []byte, maxBatch i
 	if err := syntaxError(body); err != nil {
 		return false, err
 	}
-	st.raws, batch, err = instances(st.raws[:0], body, maxBatch)
+	raws, batch, err := instances(st.raws[:0], body, maxBatch)
 	if err != nil {
 		return false, err
 	}
+	st.raws = raws
 	n := len(st.raws)
 	if cap(st.rows) < n {
 		st.rows = make([]T, n)
@@ -109,30 +110,39 @@ func syntaxError(body []byte) error {
 
 // instances returns the instances of a valid JSON object: the elements of
 // its "instances" array (batch is true), or the object itself. It stops
-// scanning at the instance past maxBatch, which is an error.
+// scanning at the instance past maxBatch, which is an error. Other keys of
+// a batch body are ignored: an optional request field is one more case of
+// the switch.
 func instances(out [][]byte, body []byte, maxBatch int) (raws [][]byte, batch bool, err error) {
 	sc := scanner{data: body}
 	sc.consume('{')
 	for key, val, ok := sc.member(); ok; key, val, ok = sc.member() {
-		if string(decodedKey(key)) != "instances" {
-			continue
+		switch string(decodedKey(key)) {
+		case "instances":
+			out, err = batchInstances(out, val, maxBatch)
+			return out, true, err
 		}
-		if val[0] != '[' {
-			return nil, true, errors.New(`"instances" must be an array of objects`)
-		}
-		in := scanner{data: val, pos: 1}
-		for el, ok := in.element(); ok; el, ok = in.element() {
-			if len(out) == maxBatch {
-				return nil, true, errBatch(maxBatch)
-			}
-			out = append(out, el)
-		}
-		if len(out) == 0 {
-			return nil, true, errors.New(`"instances" is empty`)
-		}
-		return out, true, nil
 	}
 	return append(out, body), false, nil
+}
+
+// batchInstances appends the elements of val, the value of "instances",
+// to out.
+func batchInstances(out [][]byte, val []byte, maxBatch int) ([][]byte, error) {
+	if val[0] != '[' {
+		return nil, errors.New(`"instances" must be an array of objects`)
+	}
+	in := scanner{data: val, pos: 1}
+	for el, ok := in.element(); ok; el, ok = in.element() {
+		if len(out) == maxBatch {
+			return nil, errBatch(maxBatch)
+		}
+		out = append(out, el)
+	}
+	if len(out) == 0 {
+		return nil, errors.New(`"instances" is empty`)
+	}
+	return out, nil
 }
 
 func (h *Handler[T]) predict(w http.ResponseWriter, r *http.Request) {

@@ -42,7 +42,8 @@ type batchScratch struct {
 // defined output, or for a model that handles missing values natively),
 // and predict the block with train.PredictProbaBatch (train.PredictBatch
 // for a regressor). It allocates the result, a few values per call and
-// per goroutine and one per block (in MatrixTo), none per row. A cancelled ctx stops it between blocks
+// one per block (in MatrixTo), none per row; the blocks' buffers are
+// pooled. A cancelled ctx stops it between blocks
 // with ctx's error.
 func (s *Scorer[T]) ScoreBatch(ctx context.Context, rows []T) ([]Prediction, error) {
 	out := make([]Prediction, len(rows))
@@ -65,7 +66,8 @@ func (s *Scorer[T]) ScoreBatch(ctx context.Context, rows []T) ([]Prediction, err
 	g, gctx := errgroup.WithContext(ctx)
 	for w := range workers {
 		g.Go(func() error {
-			sc := s.newBatchScratch()
+			sc := s.getBatchScratch()
+			defer s.batchBufs.Put(sc)
 			for {
 				b := int(next.Add(1) - 1)
 				if b >= nb {
@@ -87,7 +89,11 @@ func (s *Scorer[T]) ScoreBatch(ctx context.Context, rows []T) ([]Prediction, err
 	return out, errors.Join(all...)
 }
 
-func (s *Scorer[T]) newBatchScratch() *batchScratch {
+// getBatchScratch returns a batchScratch from the scorer's pool.
+func (s *Scorer[T]) getBatchScratch() *batchScratch {
+	if sc, ok := s.batchBufs.Get().(*batchScratch); ok {
+		return sc
+	}
 	k := len(s.classes)
 	return &batchScratch{x: make([]float64, batchRows*s.features.Width()), probs: make([]float64, batchRows*k),
 		vals: make([]float64, batchRows), bad: make([]bool, batchRows)}

@@ -31,6 +31,7 @@ type Scorer[T any] struct {
 	classes   []float64
 	dec       *rowDecoder[T]
 	bufs      sync.Pool // *scratch
+	batchBufs sync.Pool // *batchScratch
 	// matrix is true when the rows' vectors are feature's Matrix rows
 	// (Transform is Features.Transform): ScoreBatch then computes them
 	// through Features.MatrixTo, block by block.
