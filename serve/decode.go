@@ -73,14 +73,15 @@ func (d *rowDecoder[T]) decode(data []byte, row *T, strict bool, inst int, errs 
 	if !json.Valid(data) {
 		return append(errs, FieldError{Instance: inst, Field: "", Reason: "malformed JSON"})
 	}
-	return d.decodeValid(data, row, strict, inst, errs)
+	return d.decodeValid(data, row, strict, inst, errs, nil)
 }
 
 // decodeValid is decode of data already known to be valid JSON (a part of
-// a body that was checked whole). It does not allocate for a valid
-// instance but for the pointees of pointer fields and the strings not
-// interned (see internTable).
-func (d *rowDecoder[T]) decodeValid(data []byte, row *T, strict bool, inst int, errs []FieldError) []FieldError {
+// a body that was checked whole), taking the pointees of pointer fields
+// from a (nil: one allocation each). It does not allocate for a valid
+// instance but for the strings not interned (see internTable) and the
+// arena's slabs.
+func (d *rowDecoder[T]) decodeValid(data []byte, row *T, strict bool, inst int, errs []FieldError, a *rowmap.Arena) []FieldError {
 	sc := scanner{data: data}
 	sc.skipSpace()
 	if !sc.consume('{') {
@@ -100,7 +101,7 @@ func (d *rowDecoder[T]) decodeValid(data []byte, row *T, strict bool, inst int, 
 		} else if i >= 0 {
 			if seen[i] {
 				errs = append(errs, FieldError{Instance: inst, Field: d.m.Field(i).Name, Reason: "given twice"})
-			} else if reason := d.set(row, i, val); reason != "" {
+			} else if reason := d.set(row, i, val, a); reason != "" {
 				errs = append(errs, FieldError{Instance: inst, Field: d.m.Field(i).Name, Reason: reason})
 			}
 			seen[i] = true
@@ -136,8 +137,9 @@ func unquote(raw []byte) string {
 	return s
 }
 
-// set decodes the JSON value v into field i of row, or says why it cannot.
-func (d *rowDecoder[T]) set(row *T, i int, v []byte) string {
+// set decodes the JSON value v into field i of row, or says why it cannot;
+// a pointer field's pointee comes from a.
+func (d *rowDecoder[T]) set(row *T, i int, v []byte, a *rowmap.Arena) string {
 	f := d.m.Field(i)
 	if string(v) == "null" {
 		if !f.Nullable {
@@ -153,7 +155,7 @@ func (d *rowDecoder[T]) set(row *T, i int, v []byte) string {
 		}
 		x, err := strconv.ParseFloat(string(v), 64)
 		if err == nil {
-			err = d.m.SetFloat(row, i, x)
+			err = d.m.SetFloatIn(row, i, x, a)
 		}
 		if err != nil {
 			return "number " + string(v) + " is out of range"
@@ -167,7 +169,7 @@ func (d *rowDecoder[T]) set(row *T, i int, v []byte) string {
 		}
 		x, err := strconv.ParseInt(string(v), 10, 64)
 		if err == nil {
-			err = d.m.SetInt(row, i, x)
+			err = d.m.SetIntIn(row, i, x, a)
 		}
 		if err != nil {
 			return "integer " + string(v) + " is out of range"
@@ -176,13 +178,13 @@ func (d *rowDecoder[T]) set(row *T, i int, v []byte) string {
 		if v[0] != '"' {
 			return "want a string, got " + describeJSON(v)
 		}
-		d.m.SetStr(row, i, d.strs.jsonString(v))
+		d.m.SetStrIn(row, i, d.strs.jsonString(v), a)
 	case rowmap.KindBool:
 		switch string(v) {
 		case "true":
-			d.m.SetBool(row, i, true)
+			d.m.SetBoolIn(row, i, true, a)
 		case "false":
-			d.m.SetBool(row, i, false)
+			d.m.SetBoolIn(row, i, false, a)
 		default:
 			return "want true or false, got " + describeJSON(v)
 		}
@@ -194,7 +196,7 @@ func (d *rowDecoder[T]) set(row *T, i int, v []byte) string {
 		if err != nil {
 			return "want an RFC 3339 timestamp, got " + string(v)
 		}
-		d.m.SetTime(row, i, t)
+		d.m.SetTimeIn(row, i, t, a)
 	}
 	return ""
 }

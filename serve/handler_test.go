@@ -353,9 +353,11 @@ func TestObserve(t *testing.T) {
 }
 
 // TestHandlerPredictAllocs enforces the allocation budget of one /predict
-// request in the handler (issue 18: at most 10): with the global no-op
-// telemetry, a generated request id, and a row with two present pointer
-// fields (income, channel), whose pointees are the row's own.
+// request in the handler (issue 18: at most 10; measured 4 to 5, the
+// request id, its header value and the global tracer's span, so the
+// budget here is one above): with the global no-op
+// telemetry and a generated request id (wrk's body, serve/testdata/post.lua,
+// is the case with every pointer field present).
 func TestHandlerPredictAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("sync.Pool drops items at random under -race; run without -race to check the allocations")
@@ -367,9 +369,10 @@ func TestHandlerPredictAllocs(t *testing.T) {
 		header []string
 		max    float64
 	}{
-		{"one instance", goodInstance, nil, 10},
-		{"with a request id", goodInstance, []string{"X-Request-Id", "req-1"}, 10},
-		{"batch of 4", `{"instances": [` + goodInstance + `,` + goodInstance + `,` + goodInstance + `,` + goodInstance + `]}`, nil, 16},
+		{"one instance", goodInstance, nil, 6},
+		{"with a request id", goodInstance, []string{"X-Request-Id", "req-1"}, 5},
+		{"every pointer field present", `{"age": 52, "income": 61000, "hours_per_week": 45, "score": 0.31, "balance": 1200, "tenure_years": 2.5, "segment": "high", "region": "coastal", "channel": "ch05", "target": 0}`, nil, 6},
+		{"batch of 4", `{"instances": [` + goodInstance + `,` + goodInstance + `,` + goodInstance + `,` + goodInstance + `]}`, nil, 6},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rr := newReusedRequest(tc.body, tc.header...)
@@ -382,7 +385,9 @@ func TestHandlerPredictAllocs(t *testing.T) {
 				}
 			}
 			run()
-			if n := testing.AllocsPerRun(500, run); n > tc.max {
+			n := testing.AllocsPerRun(500, run)
+			t.Logf("%s: %v allocations per request", tc.name, n)
+			if n > tc.max {
 				t.Fatalf("POST /predict (%s) allocates %v times per request in the handler; want at most %v", tc.name, n, tc.max)
 			}
 		})

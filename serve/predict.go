@@ -17,6 +17,7 @@ import (
 
 	"github.com/loomml/loom/contract"
 	"github.com/loomml/loom/feature"
+	"github.com/loomml/loom/internal/rowmap"
 )
 
 // errNotObject is the reason for an instance that is not a JSON object.
@@ -25,8 +26,11 @@ var errNotObject = errors.New("an instance must be a JSON object")
 // predictState is the working memory of one /predict request, pooled by
 // the handler so that a request allocates none of it: the instances' raw
 // bytes (into the request body), the decoded rows, their predictions, the
-// field errors and the response's bytes.
+// field errors and the response's bytes; and the arena of the rows'
+// pointees, whose values are never handed out twice (rows given to
+// Observe or the shadow goroutine keep theirs).
 type predictState[T any] struct {
+	arena rowmap.Arena
 	raws  [][]byte
 	rows  []T
 	preds []Prediction
@@ -87,7 +91,7 @@ func (s *Scorer[T]) decodeInstances(st *predictState[T], body []byte, maxBatch i
 	st.rows = st.rows[:n]
 	clear(st.rows)
 	for i, raw := range st.raws {
-		st.ferrs = s.dec.decodeValid(raw, &st.rows[i], strict, i, st.ferrs)
+		st.ferrs = s.dec.decodeValid(raw, &st.rows[i], strict, i, st.ferrs, &st.arena)
 	}
 	return batch, nil
 }
