@@ -4,13 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
-	"sync/atomic"
 
 	"github.com/loomml/loom/stage"
 	"github.com/loomml/loom/train"
-	"golang.org/x/sync/errgroup"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
@@ -36,7 +33,7 @@ type batchScratch struct {
 // *contract.RowError, a *feature.ValueError).
 //
 // It does not pay per-row work twice: blocks of 256 rows go to GOMAXPROCS
-// goroutines, which check each row against the contract, compute the
+// goroutines (stage.Parallel), which check each row against the contract, compute the
 // block's feature matrix with feature's column-wise matrix path
 // (Fitted.MatrixTo; row by row only for a block holding a row without a
 // defined output, or for a model that handles missing values natively),
@@ -59,31 +56,26 @@ func (s *Scorer[T]) ScoreBatch(ctx context.Context, rows []T) ([]Prediction, err
 		}
 		return out, errors.Join(failed...)
 	}
-	nb := (len(rows) + batchRows - 1) / batchRows
-	workers := min(runtime.GOMAXPROCS(0), nb)
-	failed := make([][]error, workers)
-	var next atomic.Int64
-	g, gctx := errgroup.WithContext(ctx)
-	for w := range workers {
-		g.Go(func() error {
-			sc := s.getBatchScratch()
-			defer s.batchBufs.Put(sc)
-			for {
-				b := int(next.Add(1) - 1)
-				if b >= nb {
-					return nil
-				}
-				if err := gctx.Err(); err != nil {
-					return err
-				}
-				lo, hi := b*batchRows, min((b+1)*batchRows, len(rows))
-				failed[w] = s.scoreBlock(gctx, rows[lo:hi], lo, out[lo:hi], sc, failed[w])
-			}
-		})
+	starts := make([]int, 0, (len(rows)+batchRows-1)/batchRows)
+	for lo := 0; lo < len(rows); lo += batchRows {
+		starts = append(starts, lo)
 	}
-	if err := g.Wait(); err != nil {
+	// Each block returns its row errors; stage.Parallel returns the
+	// blocks' results in block order.
+	score := stage.Func("score-block", func(ctx context.Context, lo int) ([]error, error) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		hi := min(lo+batchRows, len(rows))
+		sc := s.getBatchScratch()
+		defer s.batchBufs.Put(sc)
+		return s.scoreBlock(ctx, rows[lo:hi], lo, out[lo:hi], sc, nil), nil
+	})
+	failed, err := stage.Parallel(score, stage.ParallelOptions{}).Process(ctx, starts)
+	if err != nil {
 		return out, err
 	}
+	// A block lists its contract errors before its feature errors.
 	all := slices.Concat(failed...)
 	slices.SortFunc(all, func(a, b error) int { return a.(*stage.ItemError).Index - b.(*stage.ItemError).Index })
 	return out, errors.Join(all...)

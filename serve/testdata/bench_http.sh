@@ -33,6 +33,7 @@ for r in $(seq "$rounds"); do
 			"$dir/$bin" -registry "$dir/qs/registry" -addr 127.0.0.1:$port 2>/dev/null &
 			pid=$!
 			for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
+			kill -0 $pid 2>/dev/null || { echo "$bin did not start (port $port in use?)" >&2; exit 1; }
 			wrk -t1 -c"$c" -d2s -s "$lua" "$url" >/dev/null
 			load=$(cut -d' ' -f1 /proc/loadavg)
 			before=$(cpu $pid)
