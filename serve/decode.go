@@ -70,7 +70,7 @@ func (d *rowDecoder[T]) inputs() []Field {
 // decode decodes the JSON object data into *row, appending one FieldError
 // per problem.
 func (d *rowDecoder[T]) decode(data []byte, row *T, strict bool, inst int, errs []FieldError) []FieldError {
-	if !json.Valid(data) {
+	if !validJSON(data) {
 		return append(errs, FieldError{Instance: inst, Field: "", Reason: "malformed JSON"})
 	}
 	return d.decodeValid(data, row, strict, inst, errs, nil)

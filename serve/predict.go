@@ -104,7 +104,7 @@ func errBatch(maxBatch int) error {
 // syntaxError returns nil for valid JSON, else an error with the position
 // of the first syntax error.
 func syntaxError(body []byte) error {
-	if json.Valid(body) {
+	if validJSON(body) {
 		return nil
 	}
 	var v any
