@@ -57,7 +57,7 @@ func (h *Handler[T]) getState() *predictState[T] {
 // handed to someone who keeps them (the shadow goroutine).
 func (h *Handler[T]) putState(st *predictState[T], keepRows bool) {
 	clear(st.raws)
-	st.raws, st.ferrs = st.raws[:0], st.ferrs[:0]
+	st.raws, st.ferrs, st.rows = st.raws[:0], st.ferrs[:0], st.rows[:0]
 	if !keepRows || cap(st.rows) > maxPooledRows {
 		st.rows, st.preds = nil, nil
 	}
