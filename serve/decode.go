@@ -3,7 +3,9 @@ package serve
 import (
 	"bytes"
 	"encoding/json"
+	"hash/maphash"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/loomml/loom/internal/rowmap"
 )
@@ -27,7 +29,9 @@ import (
 
 type rowDecoder[T any] struct {
 	m     *rowmap.Map[T]
-	label int // index of the label field, skipped and never required; -1: none
+	label int            // index of the label field, skipped and never required; -1: none
+	index map[string]int // field index by name, looked up without a copy of the key
+	strs  *internTable   // the string values decoded lately
 }
 
 // newRowDecoder returns the decoder of T; label, when not "", names the
@@ -37,7 +41,19 @@ func newRowDecoder[T any](label string) (*rowDecoder[T], error) {
 	if err != nil {
 		return nil, err
 	}
-	return &rowDecoder[T]{m: m, label: m.Index(label)}, nil
+	d := &rowDecoder[T]{m: m, label: m.Index(label), index: make(map[string]int, m.Len()), strs: &internTable{seed: maphash.MakeSeed()}}
+	for i, f := range m.Fields() {
+		d.index[f.Name] = i
+	}
+	return d, nil
+}
+
+// field returns the index of the field whose decoded key is key, or -1.
+func (d *rowDecoder[T]) field(key []byte) int {
+	if i, ok := d.index[string(key)]; ok { // no copy: the compiler looks the bytes up
+		return i
+	}
+	return -1
 }
 
 // inputs describes the request fields.
@@ -54,9 +70,18 @@ func (d *rowDecoder[T]) inputs() []Field {
 // decode decodes the JSON object data into *row, appending one FieldError
 // per problem.
 func (d *rowDecoder[T]) decode(data []byte, row *T, strict bool, inst int, errs []FieldError) []FieldError {
-	if !json.Valid(data) {
+	if !validJSON(data) {
 		return append(errs, FieldError{Instance: inst, Field: "", Reason: "malformed JSON"})
 	}
+	return d.decodeValid(data, row, strict, inst, errs, nil)
+}
+
+// decodeValid is decode of data already known to be valid JSON (a part of
+// a body that was checked whole), taking the pointees of pointer fields
+// from a (nil: one allocation each). It does not allocate for a valid
+// instance but for the strings not interned (see internTable) and the
+// arena's slabs.
+func (d *rowDecoder[T]) decodeValid(data []byte, row *T, strict bool, inst int, errs []FieldError, a *rowmap.Arena) []FieldError {
 	sc := scanner{data: data}
 	sc.skipSpace()
 	if !sc.consume('{') {
@@ -71,12 +96,12 @@ func (d *rowDecoder[T]) decode(data []byte, row *T, strict bool, inst int, errs 
 		seen = make([]bool, n)
 	}
 	for key, val, ok := sc.member(); ok; key, val, ok = sc.member() {
-		if i := d.m.Index(string(decodedKey(key))); i == d.label && i >= 0 {
+		if i := d.field(decodedKey(key)); i == d.label && i >= 0 {
 			continue // the label is never a serving input
 		} else if i >= 0 {
 			if seen[i] {
 				errs = append(errs, FieldError{Instance: inst, Field: d.m.Field(i).Name, Reason: "given twice"})
-			} else if reason := d.set(row, i, val); reason != "" {
+			} else if reason := d.set(row, i, val, a); reason != "" {
 				errs = append(errs, FieldError{Instance: inst, Field: d.m.Field(i).Name, Reason: reason})
 			}
 			seen[i] = true
@@ -112,8 +137,9 @@ func unquote(raw []byte) string {
 	return s
 }
 
-// set decodes the JSON value v into field i of row, or says why it cannot.
-func (d *rowDecoder[T]) set(row *T, i int, v []byte) string {
+// set decodes the JSON value v into field i of row, or says why it cannot;
+// a pointer field's pointee comes from a.
+func (d *rowDecoder[T]) set(row *T, i int, v []byte, a *rowmap.Arena) string {
 	f := d.m.Field(i)
 	if string(v) == "null" {
 		if !f.Nullable {
@@ -129,7 +155,7 @@ func (d *rowDecoder[T]) set(row *T, i int, v []byte) string {
 		}
 		x, err := strconv.ParseFloat(string(v), 64)
 		if err == nil {
-			err = d.m.SetFloat(row, i, x)
+			err = d.m.SetFloatIn(row, i, x, a)
 		}
 		if err != nil {
 			return "number " + string(v) + " is out of range"
@@ -143,7 +169,7 @@ func (d *rowDecoder[T]) set(row *T, i int, v []byte) string {
 		}
 		x, err := strconv.ParseInt(string(v), 10, 64)
 		if err == nil {
-			err = d.m.SetInt(row, i, x)
+			err = d.m.SetIntIn(row, i, x, a)
 		}
 		if err != nil {
 			return "integer " + string(v) + " is out of range"
@@ -152,13 +178,13 @@ func (d *rowDecoder[T]) set(row *T, i int, v []byte) string {
 		if v[0] != '"' {
 			return "want a string, got " + describeJSON(v)
 		}
-		d.m.SetStr(row, i, jsonString(v))
+		d.m.SetStrIn(row, i, d.strs.jsonString(v), a)
 	case rowmap.KindBool:
 		switch string(v) {
 		case "true":
-			d.m.SetBool(row, i, true)
+			d.m.SetBoolIn(row, i, true, a)
 		case "false":
-			d.m.SetBool(row, i, false)
+			d.m.SetBoolIn(row, i, false, a)
 		default:
 			return "want true or false, got " + describeJSON(v)
 		}
@@ -170,12 +196,54 @@ func (d *rowDecoder[T]) set(row *T, i int, v []byte) string {
 		if err != nil {
 			return "want an RFC 3339 timestamp, got " + string(v)
 		}
-		d.m.SetTime(row, i, t)
+		d.m.SetTimeIn(row, i, t, a)
 	}
 	return ""
 }
 
 func isNumber(v []byte) bool { return len(v) > 0 && (v[0] == '-' || v[0] >= '0' && v[0] <= '9') }
+
+// internSlots is the size of an internTable; maxInterned is the length of
+// the longest string it keeps.
+const (
+	internSlots = 1024
+	maxInterned = 32
+)
+
+// internTable keeps the strings decoded lately, so that the values every
+// request repeats (categories such as "north" or "ch03") are not copied out
+// of each request body: a table of internSlots entries indexed by a hash
+// of the bytes, where a string replaces the one in its slot. Strings longer
+// than maxInterned bytes (ids, free text) are not kept. A hit does not
+// allocate; a miss costs two allocations instead of one. It is safe for
+// concurrent use, and the strings it returns are ordinary immutable
+// strings that callers may keep.
+type internTable struct {
+	seed  maphash.Seed
+	slots [internSlots]atomic.Pointer[string]
+}
+
+// str returns string(b), from the table when it holds it.
+func (t *internTable) str(b []byte) string {
+	if len(b) > maxInterned {
+		return string(b)
+	}
+	slot := &t.slots[maphash.Bytes(t.seed, b)%internSlots]
+	if p := slot.Load(); p != nil && *p == string(b) {
+		return *p
+	}
+	s := string(b)
+	slot.Store(&s)
+	return s
+}
+
+// jsonString is jsonString through the table.
+func (t *internTable) jsonString(v []byte) string {
+	if bytes.IndexByte(v, '\\') < 0 {
+		return t.str(v[1 : len(v)-1])
+	}
+	return jsonString(v)
+}
 
 // jsonString returns the value of a valid JSON string literal.
 func jsonString(v []byte) string {

@@ -140,6 +140,17 @@
 //
 // Score runs the contract check, the feature vector and the model with
 // buffers from a sync.Pool: no allocation per call (TestScoreDoesNotAllocate,
-// BenchmarkScore). /predict decodes JSON with a scanner over the request
-// bytes, without reflection per row, and encodes the response by hand.
+// BenchmarkScore). ScoreBatch checks, transforms and predicts blocks of
+// 256 rows on every core, through feature's column-wise matrix path and
+// the model's batch prediction, so no row is transformed twice.
+//
+// /predict checks the body as JSON once, then decodes each instance with a
+// scanner over the request bytes into a pooled row, without reflection,
+// and encodes the response by hand into a pooled buffer; string values up
+// to 32 bytes are interned in a bounded table, metric attribute sets are
+// built once per combination, and no context, closure or map is made per
+// request. A single-instance request allocates a handful of values in the
+// handler (TestHandlerPredictAllocs: at most 10; the request id, its
+// header value, the span of the global tracer and the pointees of the
+// row's pointer fields). Measured figures are in BENCHMARKS.md.
 package serve

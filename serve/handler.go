@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"log/slog"
 	"net"
@@ -78,7 +77,9 @@ type Options[T any] struct {
 
 	// Observe, if set, is called with every scored row and its prediction,
 	// after the response is written (for a drift monitor). It must be safe
-	// for concurrent use and quick.
+	// for concurrent use and quick. The row is the handler's, reused by a
+	// later request once Observe returns: copy *row to keep it (the
+	// strings and pointees it refers to are never reused).
 	Observe func(row *T, p Prediction)
 
 	// Performance, if set, joins predictions to labels that arrive later,
@@ -119,6 +120,7 @@ type Handler[T any] struct {
 	limit    *limiter
 	tel      *telemetry
 	shadow   chan shadowJob[T]
+	states   sync.Pool // *predictState[T]
 	idPrefix string
 	idSeq    atomic.Uint64
 	panics   atomic.Int64
@@ -309,12 +311,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Write(append(b, '\n'))
 }
 
-// requestID returns the caller's X-Request-Id, or a new id.
+// requestID returns the caller's X-Request-Id, or a new id made of the
+// handler's random prefix and a sequence number (one allocation).
 func (h *Handler[T]) requestID(r *http.Request) string {
 	if id := r.Header.Get("X-Request-Id"); id != "" && len(id) <= 128 {
 		return id
 	}
-	return h.idPrefix + strconv.FormatUint(h.idSeq.Add(1), 36)
+	var b [40]byte
+	return string(strconv.AppendUint(append(b[:0], h.idPrefix...), h.idSeq.Add(1), 36))
 }
 
 // route picks the scorer of a request: the challenger for the canary share
@@ -325,9 +329,7 @@ func (h *Handler[T]) route(r *http.Request, requestID string) (*Scorer[T], strin
 		if key == "" {
 			key = requestID
 		}
-		f := fnv.New64a()
-		io.WriteString(f, key)
-		if float64(f.Sum64()%10000) < h.o.CanaryPercent*100 {
+		if float64(fnv64a(key)%10000) < h.o.CanaryPercent*100 {
 			if s := h.o.Challenger.Current(); s != nil {
 				return s, "canary"
 			}
@@ -336,20 +338,47 @@ func (h *Handler[T]) route(r *http.Request, requestID string) (*Scorer[T], strin
 	return h.champion.Current(), "champion"
 }
 
-// admit applies the concurrency limit, the body limit and the timeout, and
-// recovers panics; it calls serve with everything in place.
-// servedBy is who answered a request, for its metrics: the route and the
-// model's name and version. serve functions fill it once they know.
+// fnv64a is the 64-bit FNV-1a hash of s, as hash/fnv computes it, without
+// its allocation.
+func fnv64a(s string) uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= prime
+	}
+	return h
+}
+
+// servedBy is who answered a request, for its metrics and span: the route,
+// the model's name and version, and the instances scored. serve functions
+// return it once they know.
 type servedBy struct {
 	route, model string
 	version      int
+	rows         int
 }
 
-func (h *Handler[T]) admit(w http.ResponseWriter, r *http.Request, endpoint string, serve func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string, by *servedBy) int) {
+// serveFunc answers a request whose body has been read and which holds a
+// scoring slot; it returns the status it wrote and who answered. ctx is
+// the request's (with its span); deadline is when the request's timeout
+// passes: a function that blocks derives a context with it (withDeadline),
+// one that does not compares the clock with it (the predict path makes no
+// context, which would cost allocations per request).
+type serveFunc func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string, deadline time.Time) (int, servedBy)
+
+// withDeadline is ctx ending at deadline, for serve functions that block.
+func withDeadline(ctx context.Context, deadline time.Time) (context.Context, context.CancelFunc) {
+	return context.WithDeadline(ctx, deadline)
+}
+
+// admit applies the concurrency limit, the body limit and the timeout, and
+// recovers panics; it calls serve with everything in place.
+func (h *Handler[T]) admit(w http.ResponseWriter, r *http.Request, endpoint string, serve serveFunc) {
 	start := time.Now()
 	requestID := h.requestID(r)
-	w.Header().Set("X-Request-Id", requestID)
-	ctx, span := h.tel.tracer.Start(r.Context(), "loom.serve "+endpoint, trace.WithSpanKind(trace.SpanKindServer))
+	w.Header()["X-Request-Id"] = []string{requestID}
+	ctx, span := h.tel.tracer.Start(r.Context(), spanName(endpoint), serverSpan...)
 	defer span.End()
 	status, by := http.StatusOK, servedBy{}
 	h.tel.inflight.Add(ctx, 1)
@@ -372,8 +401,6 @@ func (h *Handler[T]) admit(w http.ResponseWriter, r *http.Request, endpoint stri
 	// The timeout covers the whole request: reading the body, waiting for
 	// a slot and scoring.
 	deadline := start.Add(h.o.Timeout)
-	ctx, cancel := context.WithDeadline(ctx, deadline)
-	defer cancel()
 
 	// The body is read before a scoring slot is taken, so that clients
 	// sending their bodies slowly hold no slot, and by the deadline.
@@ -398,8 +425,9 @@ func (h *Handler[T]) admit(w http.ResponseWriter, r *http.Request, endpoint stri
 		switch {
 		case errors.As(err, &mbe):
 			status = http.StatusRequestEntityTooLarge
+			w.Header().Set("Connection", "close")
 			writeProblem(w, status, problemTooLarge, fmt.Sprintf("the body exceeds %d bytes", mbe.Limit), requestID, nil)
-		case errors.As(err, &ne) && ne.Timeout() || ctx.Err() != nil:
+		case errors.As(err, &ne) && ne.Timeout() || ctx.Err() != nil || !time.Now().Before(deadline):
 			status = http.StatusRequestTimeout
 			w.Header().Set("Connection", "close")
 			writeProblem(w, status, problemTimeout, fmt.Sprintf("the request body did not arrive within the request timeout (%v)", h.o.Timeout), requestID, nil)
@@ -410,7 +438,7 @@ func (h *Handler[T]) admit(w http.ResponseWriter, r *http.Request, endpoint stri
 		return
 	}
 
-	if err := h.limit.acquire(ctx); err != nil {
+	if err := h.limit.acquire(ctx, deadline); err != nil {
 		h.shed.Add(1)
 		status = h.o.ShedStatus
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
@@ -421,7 +449,7 @@ func (h *Handler[T]) admit(w http.ResponseWriter, r *http.Request, endpoint stri
 		return
 	}
 	defer h.limit.release()
-	status = serve(ctx, w, body, requestID, &by)
+	status, by = serve(ctx, w, body, requestID, deadline)
 }
 
 // bufPool holds request body buffers. Decoded rows copy what they keep,
@@ -439,6 +467,10 @@ func putBuf(b *bytes.Buffer) {
 // deadline: the deadline is set on the connection's reads (when the
 // ResponseWriter supports it, as net/http's does), then cleared once the
 // body is read, so that a read pending past it cannot cancel the request.
+// A body past limit is an *http.MaxBytesError. It reads r.Body directly
+// (no http.MaxBytesReader, an allocation per request); a handler answering
+// such an error sets "Connection: close", so that the server does not read
+// the rest of the body.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64, buf *bytes.Buffer, deadline time.Time) ([]byte, error) {
 	if r.ContentLength > limit {
 		return nil, &http.MaxBytesError{Limit: limit}
@@ -447,13 +479,28 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64, buf *bytes.Bu
 		return buf.Bytes(), nil
 	}
 	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength) + bytes.MinRead)
+		buf.Grow(int(r.ContentLength) + 1) // room for the EOF read too
 	}
 	if setReadDeadline(w, deadline) {
 		defer setReadDeadline(w, time.Time{})
 	}
-	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
-	return buf.Bytes(), err
+	for {
+		if buf.Available() == 0 {
+			buf.Grow(bytes.MinRead)
+		}
+		b := buf.AvailableBuffer()
+		n, err := r.Body.Read(b[:cap(b)])
+		buf.Write(b[:n]) // within the capacity: a copy onto itself
+		if int64(buf.Len()) > limit {
+			return nil, &http.MaxBytesError{Limit: limit}
+		}
+		if err == io.EOF {
+			return buf.Bytes(), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 // setReadDeadline sets the read deadline of the connection behind w,

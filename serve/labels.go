@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/loomml/loom/drift"
 )
@@ -73,42 +74,48 @@ func (h *Handler[T]) recordPerformance(id string, batch bool, preds []Prediction
 }
 
 func (h *Handler[T]) labels(w http.ResponseWriter, r *http.Request) {
-	h.admit(w, r, "labels", func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string, _ *servedBy) int {
-		if detail, ok := checkJSON(r); !ok {
-			writeProblem(w, http.StatusUnsupportedMediaType, problemUnsupported, detail, requestID, nil)
-			return http.StatusUnsupportedMediaType
-		}
-		entries, ferrs, err := decodeLabels(body, h.o.MaxBatch, h.o.RejectUnknownFields)
-		if err != nil {
-			writeProblem(w, http.StatusBadRequest, problemInvalid, err.Error(), requestID, nil)
-			return http.StatusBadRequest
-		}
-		if len(ferrs) > 0 {
-			writeProblem(w, http.StatusBadRequest, problemInvalid, describeLabelErrors(ferrs), requestID, ferrs)
-			return http.StatusBadRequest
-		}
-		if err := ctx.Err(); err != nil {
-			writeProblem(w, http.StatusServiceUnavailable, problemTimeout, "the labels came after the request timeout", requestID, nil)
-			return http.StatusServiceUnavailable
-		}
-		res := LabelsResult{RequestID: requestID}
-		for i, e := range entries {
-			err := h.o.Performance.Label(e.id, e.label)
-			switch {
-			case err == nil:
-				res.Accepted++
-				continue
-			case errors.Is(err, drift.ErrNoPrediction):
-				res.Unmatched++
-				res.NotAccepted = append(res.NotAccepted, LabelOutcome{Index: i, ID: e.id, Status: "unmatched", Reason: err.Error()})
-			default: // drift.ErrBadValue: a label the metric cannot use
-				res.Rejected++
-				res.NotAccepted = append(res.NotAccepted, LabelOutcome{Index: i, ID: e.id, Status: "rejected", Reason: err.Error()})
-			}
-		}
-		writeJSON(w, http.StatusOK, res)
-		return http.StatusOK
+	h.admit(w, r, "labels", func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string, deadline time.Time) (int, servedBy) {
+		ctx, cancel := withDeadline(ctx, deadline)
+		defer cancel()
+		return h.serveLabels(ctx, w, r, body, requestID), servedBy{}
 	})
+}
+
+func (h *Handler[T]) serveLabels(ctx context.Context, w http.ResponseWriter, r *http.Request, body []byte, requestID string) int {
+	if detail, ok := checkJSON(r); !ok {
+		writeProblem(w, http.StatusUnsupportedMediaType, problemUnsupported, detail, requestID, nil)
+		return http.StatusUnsupportedMediaType
+	}
+	entries, ferrs, err := decodeLabels(body, h.o.MaxBatch, h.o.RejectUnknownFields)
+	if err != nil {
+		writeProblem(w, http.StatusBadRequest, problemInvalid, err.Error(), requestID, nil)
+		return http.StatusBadRequest
+	}
+	if len(ferrs) > 0 {
+		writeProblem(w, http.StatusBadRequest, problemInvalid, describeLabelErrors(ferrs), requestID, ferrs)
+		return http.StatusBadRequest
+	}
+	if err := ctx.Err(); err != nil {
+		writeProblem(w, http.StatusServiceUnavailable, problemTimeout, "the labels came after the request timeout", requestID, nil)
+		return http.StatusServiceUnavailable
+	}
+	res := LabelsResult{RequestID: requestID}
+	for i, e := range entries {
+		err := h.o.Performance.Label(e.id, e.label)
+		switch {
+		case err == nil:
+			res.Accepted++
+			continue
+		case errors.Is(err, drift.ErrNoPrediction):
+			res.Unmatched++
+			res.NotAccepted = append(res.NotAccepted, LabelOutcome{Index: i, ID: e.id, Status: "unmatched", Reason: err.Error()})
+		default: // drift.ErrBadValue: a label the metric cannot use
+			res.Rejected++
+			res.NotAccepted = append(res.NotAccepted, LabelOutcome{Index: i, ID: e.id, Status: "rejected", Reason: err.Error()})
+		}
+	}
+	writeJSON(w, http.StatusOK, res)
+	return http.StatusOK
 }
 
 func describeLabelErrors(errs []FieldError) string {

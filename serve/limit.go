@@ -58,9 +58,11 @@ func (l *limiter) endRead(n int64) {
 	}
 }
 
-// acquire takes a slot, waiting in the bounded queue if need be. The caller
-// must call release after a nil error.
-func (l *limiter) acquire(ctx context.Context) error {
+// acquire takes a slot, waiting in the bounded queue if need be, until
+// the queue timeout, deadline (context.DeadlineExceeded) or the end of ctx.
+// The caller must call release after a nil error. Taking a free slot does
+// not allocate.
+func (l *limiter) acquire(ctx context.Context, deadline time.Time) error {
 	if l == nil {
 		return nil
 	}
@@ -74,17 +76,20 @@ func (l *limiter) acquire(ctx context.Context) error {
 		return errShed
 	}
 	defer l.waiting.Add(-1)
-	var timeout <-chan time.Time
-	if l.maxWait > 0 {
-		t := time.NewTimer(l.maxWait)
-		defer t.Stop()
-		timeout = t.C
+	wait, expired := l.maxWait, errQueueTimeout
+	if left := time.Until(deadline); wait <= 0 || left < wait {
+		wait, expired = left, context.DeadlineExceeded
 	}
+	if wait <= 0 {
+		return expired
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
 	select {
 	case l.slots <- struct{}{}:
 		return nil
-	case <-timeout:
-		return errQueueTimeout
+	case <-t.C:
+		return expired
 	case <-ctx.Done():
 		return ctx.Err()
 	}

@@ -9,38 +9,91 @@ import (
 	"math"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/loomml/loom/contract"
 	"github.com/loomml/loom/feature"
-	"go.opentelemetry.io/otel/trace"
+	"github.com/loomml/loom/internal/rowmap"
 )
 
 // errNotObject is the reason for an instance that is not a JSON object.
 var errNotObject = errors.New("an instance must be a JSON object")
 
-// decodeInstances reads a predict body: one instance as a JSON object, or
-// {"instances": [object, ...]} (then batch is true). It scans the body in
-// place, without building a generic JSON value.
-func (s *Scorer[T]) decodeInstances(body []byte, maxBatch int, strict bool) (rows []T, batch bool, ferrs []FieldError, err error) {
+// predictState is the working memory of one /predict request, pooled by
+// the handler so that a request allocates none of it: the instances' raw
+// bytes (into the request body), the decoded rows, their predictions, the
+// field errors and the response's bytes; and the arena of the rows'
+// pointees, whose values are never handed out twice (rows given to
+// Observe or the shadow goroutine keep theirs).
+type predictState[T any] struct {
+	arena rowmap.Arena
+	raws  [][]byte
+	rows  []T
+	preds []Prediction
+	ferrs []FieldError
+	out   []byte
+}
+
+// maxPooledRows and maxPooledOut bound what a pooled predictState keeps:
+// the memory of the odd big batch goes to the collector.
+const (
+	maxPooledRows = 64
+	maxPooledOut  = 64 << 10
+)
+
+// getState returns a predictState from the handler's pool.
+func (h *Handler[T]) getState() *predictState[T] {
+	if st, ok := h.states.Get().(*predictState[T]); ok {
+		return st
+	}
+	return new(predictState[T])
+}
+
+// putState returns st to the pool; keepRows is false when the rows were
+// handed to someone who keeps them (the shadow goroutine).
+func (h *Handler[T]) putState(st *predictState[T], keepRows bool) {
+	clear(st.raws)
+	st.raws, st.ferrs, st.rows = st.raws[:0], st.ferrs[:0], st.rows[:0]
+	if !keepRows || cap(st.rows) > maxPooledRows {
+		st.rows, st.preds = nil, nil
+	}
+	if cap(st.out) > maxPooledOut {
+		st.out = nil
+	}
+	h.states.Put(st)
+}
+
+// decodeInstances reads a predict body into st.rows: one instance as a
+// JSON object, or {"instances": [object, ...]} (then batch is true). It
+// scans the body in place, without building a generic JSON value; the body
+// is checked as JSON once, then each instance is decoded in one pass.
+func (s *Scorer[T]) decodeInstances(st *predictState[T], body []byte, maxBatch int, strict bool) (batch bool, err error) {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 || body[0] != '{' {
-		return nil, false, nil, errors.New(`the body must be a JSON object: one instance, or {"instances": [...]}`)
+		return false, errors.New(`the body must be a JSON object: one instance, or {"instances": [...]}`)
 	}
 	if err := syntaxError(body); err != nil {
-		return nil, false, nil, err
+		return false, err
 	}
-	raws, batch, err := instances(body, maxBatch)
+	raws, batch, err := instances(st.raws[:0], body, maxBatch)
 	if err != nil {
-		return nil, false, nil, err
+		return false, err
 	}
-	rows = make([]T, len(raws))
-	for i, raw := range raws {
-		ferrs = s.decode(raw, &rows[i], strict, i, ferrs)
+	st.raws = raws
+	n := len(st.raws)
+	if cap(st.rows) < n {
+		st.rows = make([]T, n)
 	}
-	return rows, batch, ferrs, nil
+	st.rows = st.rows[:n]
+	clear(st.rows)
+	for i, raw := range st.raws {
+		st.ferrs = s.dec.decodeValid(raw, &st.rows[i], strict, i, st.ferrs, &st.arena)
+	}
+	return batch, nil
 }
 
 // errBatch is the error of a request with more than maxBatch instances.
@@ -51,7 +104,7 @@ func errBatch(maxBatch int) error {
 // syntaxError returns nil for valid JSON, else an error with the position
 // of the first syntax error.
 func syntaxError(body []byte) error {
-	if json.Valid(body) {
+	if validJSON(body) {
 		return nil
 	}
 	var v any
@@ -61,101 +114,140 @@ func syntaxError(body []byte) error {
 
 // instances returns the instances of a valid JSON object: the elements of
 // its "instances" array (batch is true), or the object itself. It stops
-// scanning at the instance past maxBatch, which is an error.
-func instances(body []byte, maxBatch int) (raws [][]byte, batch bool, err error) {
+// scanning at the instance past maxBatch, which is an error. Other keys of
+// a batch body are ignored: an optional request field is one more case of
+// the switch.
+func instances(out [][]byte, body []byte, maxBatch int) (raws [][]byte, batch bool, err error) {
 	sc := scanner{data: body}
 	sc.consume('{')
 	for key, val, ok := sc.member(); ok; key, val, ok = sc.member() {
-		if string(decodedKey(key)) != "instances" {
-			continue
+		switch string(decodedKey(key)) {
+		case "instances":
+			out, err = batchInstances(out, val, maxBatch)
+			return out, true, err
 		}
-		if val[0] != '[' {
-			return nil, true, errors.New(`"instances" must be an array of objects`)
-		}
-		var out [][]byte
-		in := scanner{data: val, pos: 1}
-		for el, ok := in.element(); ok; el, ok = in.element() {
-			if len(out) == maxBatch {
-				return nil, true, errBatch(maxBatch)
-			}
-			out = append(out, el)
-		}
-		if len(out) == 0 {
-			return nil, true, errors.New(`"instances" is empty`)
-		}
-		return out, true, nil
 	}
-	return [][]byte{body}, false, nil
+	return append(out, body), false, nil
+}
+
+// batchInstances appends the elements of val, the value of "instances",
+// to out.
+func batchInstances(out [][]byte, val []byte, maxBatch int) ([][]byte, error) {
+	if val[0] != '[' {
+		return nil, errors.New(`"instances" must be an array of objects`)
+	}
+	in := scanner{data: val, pos: 1}
+	for el, ok := in.element(); ok; el, ok = in.element() {
+		if len(out) == maxBatch {
+			return nil, errBatch(maxBatch)
+		}
+		out = append(out, el)
+	}
+	if len(out) == 0 {
+		return nil, errors.New(`"instances" is empty`)
+	}
+	return out, nil
 }
 
 func (h *Handler[T]) predict(w http.ResponseWriter, r *http.Request) {
-	h.admit(w, r, "predict", func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string, by *servedBy) int {
+	h.admit(w, r, "predict", func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string, deadline time.Time) (int, servedBy) {
 		s, route := h.route(r, requestID)
-		by.route = route
-		if s != nil {
-			by.model, by.version = s.info.Name, s.info.Version
-		}
+		by := servedBy{route: route}
 		if s == nil {
 			writeProblem(w, http.StatusServiceUnavailable, problemNotReady, "no model has been loaded yet", requestID, nil)
-			return http.StatusServiceUnavailable
+			return http.StatusServiceUnavailable, by
 		}
+		by.model, by.version = s.info.Name, s.info.Version
 		if detail, ok := checkJSON(r); !ok {
 			writeProblem(w, http.StatusUnsupportedMediaType, problemUnsupported, detail, requestID, nil)
-			return http.StatusUnsupportedMediaType
+			return http.StatusUnsupportedMediaType, by
 		}
-		modelAttrs(trace.SpanFromContext(ctx), s.info.Name, s.info.Version, route, 0)
-		rows, batch, ferrs, err := s.decodeInstances(body, h.o.MaxBatch, h.o.RejectUnknownFields)
-		if err != nil {
-			writeProblem(w, http.StatusBadRequest, problemInvalid, err.Error(), requestID, nil)
-			return http.StatusBadRequest
-		}
-		preds := make([]Prediction, len(rows))
-		if len(ferrs) == 0 {
-			for i := range rows {
-				p, err := s.Score(ctx, &rows[i])
-				if err != nil {
-					ferrs = appendRowErrors(ferrs, i, err)
-					continue
-				}
-				preds[i] = p
-			}
-		}
-		if len(ferrs) > 0 {
-			writeProblem(w, http.StatusBadRequest, problemInvalid, describeFieldErrors(ferrs), requestID, ferrs)
-			return http.StatusBadRequest
-		}
-		if err := ctx.Err(); err != nil {
-			writeProblem(w, http.StatusServiceUnavailable, problemTimeout, "scoring took longer than the request timeout", requestID, nil)
-			return http.StatusServiceUnavailable
-		}
-		h.recordPerformance(requestID, batch, preds)
-		ob := bufPool.Get().(*bytes.Buffer)
-		out := appendPredictResponse(ob.AvailableBuffer(), s, route, requestID, preds)
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Length", strconv.Itoa(len(out)))
-		w.Write(out)
-		ob.Write(out) // keep the grown storage for the next response
-		putBuf(ob)
-		h.after(ctx, requestID, route, s, rows, preds)
-		return http.StatusOK
+		st := h.getState()
+		status, shadowed := h.predictState(ctx, w, s, st, body, requestID, route, deadline)
+		by.rows = len(st.rows)
+		h.putState(st, !shadowed)
+		return status, by
 	})
 }
 
+// predictState answers a /predict request with the scorer s, working in
+// st; shadowed reports that st's rows went to the shadow goroutine.
+func (h *Handler[T]) predictState(ctx context.Context, w http.ResponseWriter, s *Scorer[T], st *predictState[T], body []byte, requestID, route string, deadline time.Time) (status int, shadowed bool) {
+	batch, err := s.decodeInstances(st, body, h.o.MaxBatch, h.o.RejectUnknownFields)
+	if err != nil {
+		writeProblem(w, http.StatusBadRequest, problemInvalid, err.Error(), requestID, nil)
+		return http.StatusBadRequest, false
+	}
+	rows := st.rows
+	if cap(st.preds) < len(rows) {
+		st.preds = make([]Prediction, len(rows))
+	}
+	preds := st.preds[:len(rows)]
+	ferrs := st.ferrs
+	if len(ferrs) == 0 {
+		for i := range rows {
+			p, err := s.Score(ctx, &rows[i])
+			if err != nil {
+				preds[i] = Prediction{Class: -1}
+				ferrs = appendRowErrors(ferrs, i, err)
+				continue
+			}
+			preds[i] = p
+		}
+	}
+	st.ferrs = ferrs
+	if len(ferrs) > 0 {
+		writeProblem(w, http.StatusBadRequest, problemInvalid, describeFieldErrors(ferrs), requestID, ferrs)
+		return http.StatusBadRequest, false
+	}
+	if ctx.Err() != nil || !time.Now().Before(deadline) {
+		writeProblem(w, http.StatusServiceUnavailable, problemTimeout, "scoring took longer than the request timeout", requestID, nil)
+		return http.StatusServiceUnavailable, false
+	}
+	h.recordPerformance(requestID, batch, preds)
+	st.out = appendPredictResponse(st.out[:0], s, route, requestID, preds)
+	hdr := w.Header()
+	hdr["Content-Type"] = jsonContentType
+	if len(st.out) > smallResponse {
+		// net/http sets the Content-Length of a response written whole
+		// before the handler returns only when it fits its buffer.
+		hdr["Content-Length"] = []string{strconv.Itoa(len(st.out))}
+	}
+	w.Write(st.out)
+	return http.StatusOK, h.after(ctx, requestID, route, s, rows, preds)
+}
+
+// jsonContentType is the Content-Type header value of JSON responses,
+// shared by all of them: setting a header with Header.Set allocates its
+// value slice each time. net/http only reads it; a middleware that changes
+// the Content-Type must replace the slice (Header.Set does), not write
+// into it.
+var jsonContentType = []string{"application/json"}
+
+// smallResponse is the size below which net/http sets the Content-Length
+// of a response written in one piece by itself (its response buffer is 2
+// KiB; a recorder like httptest's sets none either way).
+const smallResponse = 2000
+
 // after runs what must not delay the response: drift observation and the
-// shadow comparison.
-func (h *Handler[T]) after(ctx context.Context, requestID, route string, s *Scorer[T], rows []T, preds []Prediction) {
+// shadow comparison. It reports whether rows went to the shadow goroutine,
+// which then owns them.
+func (h *Handler[T]) after(ctx context.Context, requestID, route string, s *Scorer[T], rows []T, preds []Prediction) (shadowed bool) {
 	if h.o.Observe != nil {
 		for i := range rows {
 			h.o.Observe(&rows[i], preds[i])
 		}
 	}
 	if h.shadow != nil && route == "champion" {
+		job := shadowJob[T]{ctx: context.WithoutCancel(ctx), requestID: requestID, rows: rows, preds: slices.Clone(preds), version: s.info.Version}
 		select {
-		case h.shadow <- shadowJob[T]{ctx: context.WithoutCancel(ctx), requestID: requestID, rows: rows, preds: preds, version: s.info.Version}:
+		case h.shadow <- job:
+			return true
 		default:
 			h.dropped.Add(1)
 		}
 	}
+	return false
 }
 
 func (h *Handler[T]) runShadow() {

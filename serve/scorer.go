@@ -11,8 +11,6 @@ import (
 	"github.com/loomml/loom/feature"
 	"github.com/loomml/loom/model"
 	"github.com/loomml/loom/train"
-
-	"github.com/loomml/loom/stage"
 )
 
 // Scorer scores rows of type T: it checks a row against the model's data
@@ -33,6 +31,11 @@ type Scorer[T any] struct {
 	classes   []float64
 	dec       *rowDecoder[T]
 	bufs      sync.Pool // *scratch
+	batchBufs sync.Pool // *batchScratch
+	// matrix is true when the rows' vectors are feature's Matrix rows
+	// (Transform is Features.Transform): ScoreBatch then computes them
+	// through Features.MatrixTo, block by block.
+	matrix bool
 }
 
 // scratch is the buffer space of one Score call.
@@ -62,8 +65,15 @@ func NewScorer[T any](b *model.Bundle[T]) (*Scorer[T], error) {
 	for _, f := range b.Inputs() {
 		inputs = append(inputs, Field{Name: f.Name, Type: f.Type.String(), Required: !f.Nullable})
 	}
+	// The bundle's Transform is Features.Transform but for a model that
+	// handles missing values natively (then TreeTransform, which has no
+	// matrix path into a caller's slice).
+	var transform func(*T, []float64) ([]float64, error)
+	if train.IsNativeMissing(b.Model()) {
+		transform = b.Transform
+	}
 	return newScorer(parts[T]{Name: b.Name(), Version: v.Number, Contract: b.CheckRow, Inputs: inputs, Label: b.Label(),
-		Features: b.Features(), Transform: b.Transform, Model: b.Model(), Metadata: meta})
+		Features: b.Features(), Transform: transform, Model: b.Model(), Metadata: meta})
 }
 
 // parts are what newScorer binds into a Scorer.
@@ -81,7 +91,8 @@ type parts[T any] struct {
 	// Check, if set, is an extra check of one row after the contract's.
 	Check    func(*T) error
 	Features *feature.Fitted[T]
-	// Transform computes a row's vector; nil means Features.Transform.
+	// Transform computes a row's vector; nil means Features.Transform,
+	// and then ScoreBatch computes vectors through Features.MatrixTo.
 	Transform func(*T, []float64) ([]float64, error)
 	Model     train.Model
 	Metadata  map[string]string
@@ -106,6 +117,7 @@ func newScorer[T any](p parts[T]) (*Scorer[T], error) {
 	if s.transform == nil {
 		s.transform = p.Features.Transform
 	}
+	s.matrix = p.Transform == nil
 	if c, ok := p.Model.(train.Classifier); ok && len(mi.Classes) > 0 {
 		s.clf, s.classes = c, mi.Classes
 	}
@@ -179,15 +191,8 @@ func (s *Scorer[T]) ScoreInto(ctx context.Context, row *T, probs []float64) (Pre
 
 // score predicts row into p, the class probabilities into sc.probs.
 func (s *Scorer[T]) score(row *T, p *Prediction, sc *scratch) error {
-	if s.contract != nil {
-		if err := s.contract(row); err != nil {
-			return err
-		}
-	}
-	if s.check != nil {
-		if err := s.check(row); err != nil {
-			return err
-		}
+	if err := s.checkRow(row); err != nil {
+		return err
 	}
 	x, err := s.transform(row, sc.x)
 	if err != nil {
@@ -197,47 +202,23 @@ func (s *Scorer[T]) score(row *T, p *Prediction, sc *scratch) error {
 		p.Value = s.model.Predict(x)
 		return nil
 	}
-	probs := s.clf.PredictProba(sc.probs, x)
+	best := argmax(s.clf.PredictProba(sc.probs, x))
+	p.Class, p.Value = best, s.classes[best]
+	return nil
+}
+
+// argmax returns the index of the largest of probs, the first of equals.
+func argmax(probs []float64) int {
 	best := 0
 	for i, v := range probs {
 		if v > probs[best] {
 			best = i
 		}
 	}
-	p.Class, p.Value = best, s.classes[best]
-	return nil
+	return best
 }
 
 // decode decodes one JSON instance into row.
 func (s *Scorer[T]) decode(data []byte, row *T, strict bool, inst int, errs []FieldError) []FieldError {
 	return s.dec.decode(data, row, strict, inst, errs)
-}
-
-// ScoreBatch scores rows in parallel over the available cores and returns
-// the predictions in order. Rows that fail get the zero Prediction; the
-// error joins one *stage.ItemError per failed row, naming its index.
-func (s *Scorer[T]) ScoreBatch(ctx context.Context, rows []T) ([]Prediction, error) {
-	const block = 256
-	out := make([]Prediction, len(rows))
-	errs := make([]error, len(rows))
-	starts := make([]int, 0, (len(rows)+block-1)/block)
-	for i := 0; i < len(rows); i += block {
-		starts = append(starts, i)
-	}
-	score := stage.Func("score-block", func(ctx context.Context, start int) (struct{}, error) {
-		for i := start; i < min(start+block, len(rows)); i++ {
-			out[i], errs[i] = s.Score(ctx, &rows[i])
-		}
-		return struct{}{}, ctx.Err()
-	})
-	if _, err := stage.Parallel(score, stage.ParallelOptions{}).Process(ctx, starts); err != nil {
-		return out, err
-	}
-	var failed []error
-	for i, err := range errs {
-		if err != nil {
-			failed = append(failed, &stage.ItemError{Index: i, Err: err})
-		}
-	}
-	return out, errors.Join(failed...)
 }

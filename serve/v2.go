@@ -10,8 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-
-	"go.opentelemetry.io/otel/trace"
+	"time"
 )
 
 // This file implements the Open Inference Protocol (KServe v2 REST), so
@@ -142,116 +141,123 @@ func writeV2Error(w http.ResponseWriter, status int, typ, detail, requestID stri
 }
 
 func (h *Handler[T]) v2Infer(w http.ResponseWriter, r *http.Request) {
-	h.admit(w, r, "v2.infer", func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string, by *servedBy) int {
-		by.route = "champion"
-		s := h.v2Model(w, r)
-		if s == nil {
-			return http.StatusNotFound
-		}
-		by.model, by.version = s.info.Name, s.info.Version
-		if detail, ok := checkJSON(r); !ok {
-			writeV2Error(w, http.StatusUnsupportedMediaType, problemUnsupported, detail, requestID)
-			return http.StatusUnsupportedMediaType
-		}
-		if err := v2CheckBatch(body, h.o.MaxBatch); err != nil {
-			writeV2Error(w, http.StatusBadRequest, problemInvalid, err.Error(), requestID)
-			return http.StatusBadRequest
-		}
-		var req struct {
-			ID      string     `json:"id"`
-			Inputs  []v2Tensor `json:"inputs"`
-			Outputs []struct {
-				Name string `json:"name"`
-			} `json:"outputs"`
-		}
-		if err := json.Unmarshal(body, &req); err != nil {
-			writeV2Error(w, http.StatusBadRequest, problemInvalid, "malformed inference request: "+err.Error(), requestID)
-			return http.StatusBadRequest
-		}
-		err := v2CheckDatatypes(s, req.Inputs)
-		var raws [][]byte
-		if err == nil {
-			raws, err = v2Instances(req.Inputs, h.o.MaxBatch)
-		}
-		outputs := v2OutputNames(s)
-		if err == nil && len(req.Outputs) > 0 {
-			want := make([]string, 0, len(req.Outputs))
-			for _, o := range req.Outputs {
-				if !slices.Contains(outputs, o.Name) {
-					err = fmt.Errorf("the model has no output %q; its outputs are %q", o.Name, outputs)
-					break
-				}
-				want = append(want, o.Name)
-			}
-			outputs = want
-		}
-		if err != nil {
-			writeV2Error(w, http.StatusBadRequest, problemInvalid, err.Error(), requestID)
-			return http.StatusBadRequest
-		}
-		modelAttrs(trace.SpanFromContext(ctx), s.info.Name, s.info.Version, "champion", len(raws))
-		rows := make([]T, len(raws))
-		var ferrs []FieldError
-		for i, raw := range raws {
-			ferrs = s.decode(raw, &rows[i], h.o.RejectUnknownFields, i, ferrs)
-		}
-		preds := make([]Prediction, len(rows))
-		if len(ferrs) == 0 {
-			for i := range rows {
-				p, err := s.Score(ctx, &rows[i])
-				if err != nil {
-					ferrs = appendRowErrors(ferrs, i, err)
-				}
-				preds[i] = p
-			}
-		}
-		if len(ferrs) > 0 {
-			p := Problem{Type: problemInvalid, Title: problemTitles[problemInvalid], Status: http.StatusBadRequest, Detail: describeFieldErrors(ferrs), Instance: requestID, Errors: ferrs}
-			b, _ := json.Marshal(struct {
-				Problem
-				Error string `json:"error"`
-			}{p, p.Detail})
-			w.Header().Set("Content-Type", "application/problem+json")
-			w.WriteHeader(http.StatusBadRequest)
-			w.Write(append(b, '\n'))
-			return http.StatusBadRequest
-		}
-		id := req.ID
-		if id == "" {
-			id = requestID
-		}
-		h.recordPerformance(id, true, preds)
-		values := make([]float64, len(preds))
-		var probs []float64
-		k := len(s.info.Classes)
-		for i := range preds {
-			values[i] = preds[i].Value
-			probs = append(probs, preds[i].Probabilities()...)
-		}
-		type outTensor struct {
-			Name     string    `json:"name"`
-			Datatype string    `json:"datatype"`
-			Shape    []int     `json:"shape"`
-			Data     []float64 `json:"data"`
-		}
-		resp := struct {
-			ModelName    string      `json:"model_name"`
-			ModelVersion string      `json:"model_version"`
-			ID           string      `json:"id"`
-			Outputs      []outTensor `json:"outputs"`
-		}{s.info.Name, strconv.Itoa(s.info.Version), id, nil}
-		for _, name := range outputs { // in the order asked
-			switch {
-			case name == "predict":
-				resp.Outputs = append(resp.Outputs, outTensor{"predict", "FP64", []int{len(values)}, values})
-			case name == "probabilities" && len(probs) == k*len(preds):
-				resp.Outputs = append(resp.Outputs, outTensor{"probabilities", "FP64", []int{len(preds), k}, probs})
-			}
-		}
-		writeJSON(w, http.StatusOK, resp)
-		h.after(ctx, requestID, "champion", s, rows, preds)
-		return http.StatusOK
+	h.admit(w, r, "v2.infer", func(ctx context.Context, w http.ResponseWriter, body []byte, requestID string, deadline time.Time) (int, servedBy) {
+		ctx, cancel := withDeadline(ctx, deadline)
+		defer cancel()
+		var by servedBy
+		return h.serveV2Infer(ctx, w, r, body, requestID, &by), by
 	})
+}
+
+func (h *Handler[T]) serveV2Infer(ctx context.Context, w http.ResponseWriter, r *http.Request, body []byte, requestID string, by *servedBy) int {
+	by.route = "champion"
+	s := h.v2Model(w, r)
+	if s == nil {
+		return http.StatusNotFound
+	}
+	by.model, by.version = s.info.Name, s.info.Version
+	if detail, ok := checkJSON(r); !ok {
+		writeV2Error(w, http.StatusUnsupportedMediaType, problemUnsupported, detail, requestID)
+		return http.StatusUnsupportedMediaType
+	}
+	if err := v2CheckBatch(body, h.o.MaxBatch); err != nil {
+		writeV2Error(w, http.StatusBadRequest, problemInvalid, err.Error(), requestID)
+		return http.StatusBadRequest
+	}
+	var req struct {
+		ID      string     `json:"id"`
+		Inputs  []v2Tensor `json:"inputs"`
+		Outputs []struct {
+			Name string `json:"name"`
+		} `json:"outputs"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		writeV2Error(w, http.StatusBadRequest, problemInvalid, "malformed inference request: "+err.Error(), requestID)
+		return http.StatusBadRequest
+	}
+	err := v2CheckDatatypes(s, req.Inputs)
+	var raws [][]byte
+	if err == nil {
+		raws, err = v2Instances(req.Inputs, h.o.MaxBatch)
+	}
+	outputs := v2OutputNames(s)
+	if err == nil && len(req.Outputs) > 0 {
+		want := make([]string, 0, len(req.Outputs))
+		for _, o := range req.Outputs {
+			if !slices.Contains(outputs, o.Name) {
+				err = fmt.Errorf("the model has no output %q; its outputs are %q", o.Name, outputs)
+				break
+			}
+			want = append(want, o.Name)
+		}
+		outputs = want
+	}
+	if err != nil {
+		writeV2Error(w, http.StatusBadRequest, problemInvalid, err.Error(), requestID)
+		return http.StatusBadRequest
+	}
+	by.rows = len(raws)
+	rows := make([]T, len(raws))
+	var ferrs []FieldError
+	for i, raw := range raws {
+		ferrs = s.decode(raw, &rows[i], h.o.RejectUnknownFields, i, ferrs)
+	}
+	preds := make([]Prediction, len(rows))
+	if len(ferrs) == 0 {
+		for i := range rows {
+			p, err := s.Score(ctx, &rows[i])
+			if err != nil {
+				ferrs = appendRowErrors(ferrs, i, err)
+			}
+			preds[i] = p
+		}
+	}
+	if len(ferrs) > 0 {
+		p := Problem{Type: problemInvalid, Title: problemTitles[problemInvalid], Status: http.StatusBadRequest, Detail: describeFieldErrors(ferrs), Instance: requestID, Errors: ferrs}
+		b, _ := json.Marshal(struct {
+			Problem
+			Error string `json:"error"`
+		}{p, p.Detail})
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write(append(b, '\n'))
+		return http.StatusBadRequest
+	}
+	id := req.ID
+	if id == "" {
+		id = requestID
+	}
+	h.recordPerformance(id, true, preds)
+	values := make([]float64, len(preds))
+	var probs []float64
+	k := len(s.info.Classes)
+	for i := range preds {
+		values[i] = preds[i].Value
+		probs = append(probs, preds[i].Probabilities()...)
+	}
+	type outTensor struct {
+		Name     string    `json:"name"`
+		Datatype string    `json:"datatype"`
+		Shape    []int     `json:"shape"`
+		Data     []float64 `json:"data"`
+	}
+	resp := struct {
+		ModelName    string      `json:"model_name"`
+		ModelVersion string      `json:"model_version"`
+		ID           string      `json:"id"`
+		Outputs      []outTensor `json:"outputs"`
+	}{s.info.Name, strconv.Itoa(s.info.Version), id, nil}
+	for _, name := range outputs { // in the order asked
+		switch {
+		case name == "predict":
+			resp.Outputs = append(resp.Outputs, outTensor{"predict", "FP64", []int{len(values)}, values})
+		case name == "probabilities" && len(probs) == k*len(preds):
+			resp.Outputs = append(resp.Outputs, outTensor{"probabilities", "FP64", []int{len(preds), k}, probs})
+		}
+	}
+	writeJSON(w, http.StatusOK, resp)
+	h.after(ctx, requestID, "champion", s, rows, preds)
+	return http.StatusOK
 }
 
 // v2OutputNames lists the outputs of the model s: "predict", then

@@ -42,6 +42,7 @@ func main() {
 	dir := flag.String("registry", filepath.Join(os.TempDir(), "loom-quickstart", "registry"), "registry directory")
 	addr := flag.String("addr", "localhost:8080", "address to listen on")
 	monitor := flag.Bool("monitor", true, "watch the traffic for drift (evaluated every 10,000 rows, on the request that closes the window)")
+	pprofAddr := flag.String("pprof", "", "if set, serve net/http/pprof's profiles on this address (such as localhost:6060), apart from the service")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -63,6 +64,13 @@ func main() {
 	l, err := net.Listen("tcp", *addr)
 	if err != nil {
 		log.Fatal(err)
+	}
+	if *pprofAddr != "" {
+		stopProfiles, err := serveProfiles(ctx, *pprofAddr)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer stopProfiles()
 	}
 	log.Printf("service: serving churn v%d on http://%s", a.model.Current().Info().Version, l.Addr())
 	if err := serve.Serve(ctx, l, a, serve.ServerOptions{}); err != nil {
