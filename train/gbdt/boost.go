@@ -285,7 +285,7 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 	g := &grower{
 		s: splitter{l2: cfg.l2, minSamplesLeaf: uint32(cfg.minSamplesLeaf), minHessian: cfg.minHessianToSplit,
 			nbins: bn.nbins, hasMissing: hasMissing, missing: bn.missing, categorical: d.Categorical, monotonic: cfg.monotonic},
-		n: nt, p: p, bins: tr.bins, constHess: constHess, maxLeaves: cfg.maxLeaves, maxDepth: cfg.maxDepth,
+		n: nt, p: p, bins: tr.bins, constHess: constHess, w: tr.w, maxLeaves: cfg.maxLeaves, maxDepth: cfg.maxDepth,
 		lr: cfg.lr, workers: workers, bn: bn,
 		rows: make([]uint32, nt), scratch: make([]uint32, nt), og: make([]float32, nt), oh: make([]float32, nt),
 		splits: make([]split, p),
@@ -310,7 +310,7 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 			if _, ok := obj.(absolute); ok {
 				g.medianLeaves(tr)
 			}
-			t := tree.Tree{Nodes: slices.Clone(g.nodes), Gain: slices.Clone(g.gains), Class: k}
+			t := tree.Tree{Nodes: slices.Clone(g.nodes), Gain: slices.Clone(g.gains), Cover: slices.Clone(g.covers), Class: k}
 			if len(g.cats) > 0 {
 				t.Cats = slices.Clone(g.cats)
 			}

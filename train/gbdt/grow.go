@@ -15,6 +15,7 @@ type grower struct {
 	n, p      int
 	bins      []uint8 // column-major, n rows per column
 	constHess bool
+	w         []float64 // training weights; nil when every row weighs 1
 	maxLeaves int
 	maxDepth  int
 	lr        float64
@@ -31,6 +32,7 @@ type grower struct {
 	// output of the current tree
 	nodes  []tree.Node
 	gains  []float64
+	covers []float64
 	cats   []uint64
 	binned []binNode
 	leaves []*gnode
@@ -50,6 +52,7 @@ type binNode struct {
 type gnode struct {
 	start, end   int // range of rows
 	g, h         float64
+	cover        float64 // weight of the rows
 	value        float64 // unshrunk
 	depth        int
 	hist         []featHist
@@ -131,7 +134,7 @@ func (g *grower) findSplit(nd *gnode) {
 // grow fits one tree to the gradients g.g, g.h and returns the leaves
 // (with their row ranges in g.rows) after filling g.nodes.
 func (g *grower) grow(ctx context.Context) error {
-	g.nodes, g.gains, g.cats, g.binned, g.leaves = g.nodes[:0], g.gains[:0], g.cats[:0], g.binned[:0], g.leaves[:0]
+	g.nodes, g.gains, g.covers, g.cats, g.binned, g.leaves = g.nodes[:0], g.gains[:0], g.covers[:0], g.cats[:0], g.binned[:0], g.leaves[:0]
 	g.heap = g.heap[:0]
 	for i := range g.rows {
 		g.rows[i] = uint32(i)
@@ -147,7 +150,7 @@ func (g *grower) grow(ctx context.Context) error {
 			sh += float64(g.h[i])
 		}
 	}
-	root := &gnode{end: g.n, g: sg, h: sh, lower: math.Inf(-1), upper: math.Inf(1)}
+	root := &gnode{end: g.n, g: sg, h: sh, cover: g.weight(g.rows), lower: math.Inf(-1), upper: math.Inf(1)}
 	root.value = g.s.nodeValue(sg, sh, root.lower, root.upper)
 	g.addNode(root)
 	if g.n < 2*int(g.s.minSamplesLeaf) || sh < g.s.minHessian {
@@ -229,6 +232,7 @@ func (g *grower) addNode(nd *gnode) {
 	g.serial++
 	g.nodes = append(g.nodes, tree.Node{Feature: -1})
 	g.gains = append(g.gains, 0)
+	g.covers = append(g.covers, nd.cover)
 	g.binned = append(g.binned, binNode{feature: -1})
 }
 
@@ -276,8 +280,8 @@ func (g *grower) split(nd *gnode) (left, right *gnode) {
 	}
 	copy(rows[nl:], g.scratch[:nr])
 	mid := nd.start + nl
-	left = &gnode{start: nd.start, end: mid, g: sp.gL, h: sp.hL, value: sp.valueL, depth: nd.depth + 1}
-	right = &gnode{start: mid, end: nd.end, g: sp.gR, h: sp.hR, value: sp.valueR, depth: nd.depth + 1}
+	left = &gnode{start: nd.start, end: mid, g: sp.gL, h: sp.hL, cover: g.weight(rows[:nl]), value: sp.valueL, depth: nd.depth + 1}
+	right = &gnode{start: mid, end: nd.end, g: sp.gR, h: sp.hR, cover: g.weight(rows[nl:]), value: sp.valueR, depth: nd.depth + 1}
 	if !g.s.hasMissing[sp.feature] {
 		// scikit-learn: missing values at prediction time go to the
 		// child with more rows.
@@ -319,6 +323,20 @@ func (g *grower) split(nd *gnode) (left, right *gnode) {
 	g.gains[nd.index] = sp.gain
 	g.binned[nd.index] = binNode{feature: int32(sp.feature), left: left.index, sp: sp}
 	return left, right
+}
+
+// weight returns the training weight of rows: their number, or the sum
+// of their weights (in row order within the node, so the same for any
+// number of workers).
+func (g *grower) weight(rows []uint32) float64 {
+	if g.w == nil {
+		return float64(len(rows))
+	}
+	s := 0.0
+	for _, r := range rows {
+		s += g.w[r]
+	}
+	return s
 }
 
 func (g *grower) monotonic(f int) int {
