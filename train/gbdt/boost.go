@@ -287,9 +287,12 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 			nbins: bn.nbins, hasMissing: hasMissing, missing: bn.missing, categorical: d.Categorical, monotonic: cfg.monotonic},
 		n: nt, p: p, bins: tr.bins, constHess: constHess, w: tr.w, maxLeaves: cfg.maxLeaves, maxDepth: cfg.maxDepth,
 		lr: cfg.lr, workers: workers, bn: bn,
-		rows: make([]uint32, nt), scratch: make([]uint32, nt), og: make([]float32, nt), oh: make([]float32, nt),
+		rows: make([]uint32, nt), scratch: make([]uint32, nt),
 		splits: make([]split, p),
 	}
+	// The gathered gradients share scratch's memory (see grower.og).
+	half := nt / 2
+	g.og, g.oh = asFloat32(g.scratch[:half]), asFloat32(g.scratch[half:2*half])
 	G, H := make([]float32, K*nt), make([]float32, K*nt)
 	blocks := (nt + lossBlock - 1) / lossBlock
 	var trees []tree.Tree

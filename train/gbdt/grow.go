@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"math"
+	"unsafe"
 
 	"github.com/loomml/loom/train/tree"
 )
@@ -23,11 +24,16 @@ type grower struct {
 	bn        *binner
 
 	rows    []uint32 // row indices, partitioned by node
-	scratch []uint32
-	og, oh  []float32 // gradients gathered in row order of a node
-	g, h    []float32 // gradients of the current output
-	pool    [][]featHist
-	splits  []split // per feature, scratch
+	scratch []uint32 // the partition's right rows, or og and oh
+	// og and oh are the gradients and hessians gathered in the row order
+	// of a node, its two halves: only the root (which needs no gather)
+	// and the smaller child of a split (at most half the rows) have
+	// their histograms built, and the partition is done with scratch by
+	// then.
+	og, oh []float32
+	g, h   []float32 // gradients of the current output
+	pool   [][]featHist
+	splits []split // per feature, scratch
 
 	// output of the current tree
 	nodes  []tree.Node
@@ -374,4 +380,13 @@ func (h *gheap) Pop() any {
 	x := old[len(old)-1]
 	*h = old[:len(old)-1]
 	return x
+}
+
+// asFloat32 returns the memory of u as float32s (same size, no pointers),
+// to hold the gathered gradients in the partition's scratch space.
+func asFloat32(u []uint32) []float32 {
+	if len(u) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(u))), len(u))
 }
