@@ -24,7 +24,7 @@ type grower struct {
 	bn        *binner
 
 	rows    []uint32 // row indices, partitioned by node
-	scratch []uint32 // the partition's right rows, or og and oh
+	scratch []uint32 // the partition's output, or og and oh
 	// og and oh are the gradients and hessians gathered in the row order
 	// of a node, its two halves: only the root (which needs no gather)
 	// and the smaller child of a split (at most half the rows) have
@@ -34,6 +34,8 @@ type grower struct {
 	g, h   []float32 // gradients of the current output
 	pool   [][]featHist
 	splits []split // per feature, scratch
+	// chunkLeft counts the left rows of each worker's chunk in partition.
+	chunkLeft []int
 
 	// output of the current tree
 	nodes  []tree.Node
@@ -92,12 +94,17 @@ func (g *grower) build(nd *gnode) {
 		rows = nil // the root: every row, in order
 	} else {
 		og, oh := g.og[:len(rows)], g.oh[:len(rows)]
-		for j, r := range rows {
-			og[j] = gg[r]
-			if !g.constHess {
-				oh[j] = hh[r]
+		parallel(len(rows), g.rowWorkers(len(rows)), func(lo, hi int) {
+			if g.constHess {
+				for j, r := range rows[lo:hi] {
+					og[lo+j] = gg[r]
+				}
+				return
 			}
-		}
+			for j, r := range rows[lo:hi] {
+				og[lo+j], oh[lo+j] = gg[r], hh[r]
+			}
+		})
 		gg, hh = og, oh
 	}
 	// Features go by groups of four (one pass over the rows fills four
@@ -274,17 +281,8 @@ func (g *grower) split(nd *gnode) (left, right *gnode) {
 			goLeft[b] = 1
 		}
 	}
-	scratch := g.scratch
-	nl, nr := 0, 0
-	for _, r := range rows {
-		// Branch-free stable partition: rows[nl] was already read.
-		l := int(goLeft[col[r]])
-		rows[nl] = r
-		scratch[nr] = r
-		nl += l
-		nr += 1 - l
-	}
-	copy(rows[nl:], g.scratch[:nr])
+	nl := g.partition(rows, col, &goLeft)
+	nr := len(rows) - nl
 	mid := nd.start + nl
 	left = &gnode{start: nd.start, end: mid, g: sp.gL, h: sp.hL, cover: g.weight(rows[:nl]), value: sp.valueL, depth: nd.depth + 1}
 	right = &gnode{start: mid, end: nd.end, g: sp.gR, h: sp.hR, cover: g.weight(rows[nl:]), value: sp.valueR, depth: nd.depth + 1}
@@ -329,6 +327,85 @@ func (g *grower) split(nd *gnode) (left, right *gnode) {
 	g.gains[nd.index] = sp.gain
 	g.binned[nd.index] = binNode{feature: int32(sp.feature), left: left.index, sp: sp}
 	return left, right
+}
+
+// minParallelRows is the fewest rows a pass over rows is split among
+// workers for.
+const minParallelRows = 1 << 15
+
+// rowWorkers returns the workers for a pass over n rows.
+func (g *grower) rowWorkers(n int) int {
+	if n < minParallelRows {
+		return 1
+	}
+	return g.workers
+}
+
+// partition reorders rows stably, those whose bin in col goLeft marks
+// first, and returns their number. Several workers partition contiguous
+// chunks into the scratch space (counting first, to know where each
+// chunk's rows go), then copy back: the same order as one worker gives.
+func (g *grower) partition(rows []uint32, col []uint8, goLeft *[256]uint8) int {
+	scratch := g.scratch
+	w := g.rowWorkers(len(rows))
+	if w <= 1 {
+		nl, nr := 0, 0
+		for _, r := range rows {
+			// Branch-free stable partition: rows[nl] was already read.
+			l := int(goLeft[col[r]])
+			rows[nl] = r
+			scratch[nr] = r
+			nl += l
+			nr += 1 - l
+		}
+		copy(rows[nl:], scratch[:nr])
+		return nl
+	}
+	n := len(rows)
+	chunk := func(c int) []uint32 { return rows[c*n/w : (c+1)*n/w] }
+	left := g.chunkLeft[:0]
+	for range w {
+		left = append(left, 0)
+	}
+	g.chunkLeft = left
+	parallel(w, w, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			k := 0
+			for _, r := range chunk(c) {
+				k += int(goLeft[col[r]])
+			}
+			left[c] = k
+		}
+	})
+	nl := 0
+	for _, k := range left {
+		nl += k
+	}
+	parallel(w, w, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			// Left rows before chunk c, and right rows before it.
+			l := 0
+			for _, k := range left[:c] {
+				l += k
+			}
+			r := nl + c*n/w - l
+			for _, row := range chunk(c) {
+				if goLeft[col[row]] != 0 {
+					scratch[l] = row
+					l++
+				} else {
+					scratch[r] = row
+					r++
+				}
+			}
+		}
+	})
+	parallel(w, w, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			copy(chunk(c), scratch[c*n/w:(c+1)*n/w])
+		}
+	})
+	return nl
 }
 
 // weight returns the training weight of rows: their number, or the sum
