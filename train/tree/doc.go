@@ -61,8 +61,9 @@
 // of dependent loads overlap; a row without NaN takes steps that skip the
 // missing-value test. The leaf values still add up in the order of the
 // trees, so the result is the same as walking them one by one, only
-// faster. One row through 100 trees of 31 leaves takes about two
+// faster. One row through 100 trees of 31 leaves takes under two
 // microseconds, without allocation (BenchmarkPredict in train/gbdt;
-// figures in BENCHMARKS.md). Trees with categorical or ZeroMissing splits
-// are walked one at a time.
+// figures in BENCHMARKS.md). Trees with categorical or ZeroMissing splits,
+// and every tree of an ensemble of 8192 features or more, are walked one
+// at a time.
 package tree

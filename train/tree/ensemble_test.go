@@ -222,18 +222,21 @@ func TestLockstepExact(t *testing.T) {
 	for _, c := range []struct {
 		trees   int
 		general []int // trees turned into general ones
+		p       int   // features
 		link    tree.Link
 		classes []float64
 	}{
-		{1, nil, tree.Identity, nil},
-		{7, nil, tree.Identity, nil},
-		{8, nil, tree.Identity, nil},
-		{19, []int{0}, tree.Identity, nil},
-		{25, []int{3, 11, 24}, tree.Identity, nil},
-		{40, []int{8, 9}, tree.Softmax, []float64{0, 1, 2}},
-		{100, nil, tree.Logistic, []float64{0, 1}},
+		{1, nil, 5, tree.Identity, nil},
+		{7, nil, 5, tree.Identity, nil},
+		{8, nil, 5, tree.Identity, nil},
+		{19, []int{0}, 5, tree.Identity, nil},
+		{25, []int{3, 11, 24}, 5, tree.Identity, nil},
+		{40, []int{8, 9}, 5, tree.Softmax, []float64{0, 1, 2}},
+		{100, nil, 5, tree.Logistic, []float64{0, 1}},
+		{9, nil, 8200, tree.Identity, nil}, // too wide for the lockstep nodes
+		{9, nil, 8191, tree.Identity, nil},
 	} {
-		e := random(uint64(c.trees), c.trees, 12, 5, c.link, c.classes)
+		e := random(uint64(c.trees), c.trees, 12, c.p, c.link, c.classes)
 		s := e.Spec()
 		for _, ti := range c.general {
 			tr := &s.Trees[ti]
@@ -257,7 +260,7 @@ func TestLockstepExact(t *testing.T) {
 			t.Fatal(err)
 		}
 		leaves := make([]int, e.Len())
-		xs := rows(uint64(c.trees)+1, 200, 5)
+		xs := rows(uint64(c.trees)+1, 200, c.p)
 		for i := range 50 {
 			for j := range xs[i] {
 				if math.IsNaN(xs[i][j]) {

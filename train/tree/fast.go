@@ -12,12 +12,12 @@ import (
 // taken. The nodes of every such tree of an ensemble lie in one array,
 // and child indices point into that array.
 type fastNode struct {
-	thr  float64 // x > thr goes right; +Inf in a leaf
-	off  uint32  // byte offset in a row of the feature tested (8·feature); 0 in a leaf
-	next uint32  // left child (the leaf itself in a leaf); bit 31 set: missing goes right
+	thr       float64 // x > thr goes right; +Inf in a leaf
+	next      uint32  // left child (the leaf itself in a leaf)
+	off       uint16  // byte offset in a row of the feature tested (8·feature); 0 in a leaf
+	missRight uint8   // 1: NaN goes right
+	_         uint8
 }
-
-const missRightBit = 1 << 31
 
 // lanes is the number of trees walked in lockstep.
 const lanes = 8
@@ -62,11 +62,11 @@ func (f *fast) compileTree(t *Tree) (root, depth uint32, ok bool) {
 		}
 		depths[n.Left] = depths[i] + 1
 		depths[n.Left+1] = depths[i] + 1
-		next := base + uint32(n.Left)
+		var missRight uint8
 		if n.Flags&DefaultLeft == 0 {
-			next |= missRightBit
+			missRight = 1
 		}
-		f.nodes = append(f.nodes, fastNode{thr: n.Value, off: 8 * uint32(n.Feature), next: next})
+		f.nodes = append(f.nodes, fastNode{thr: n.Value, next: base + uint32(n.Left), off: 8 * uint16(n.Feature), missRight: missRight})
 		f.value = append(f.value, 0)
 	}
 	return base, depth, true
@@ -74,15 +74,15 @@ func (f *fast) compileTree(t *Tree) (root, depth uint32, ok bool) {
 
 // compile builds the prediction form of the trees of s, whose indices
 // order lists by output (classStart[k] starting output k). An ensemble
-// of 2^31 nodes or 2^29 features or more (beyond the bits of the
-// indices and offsets) takes the general walk.
+// of 2^32 nodes or 8192 features or more (beyond the bits of the indices
+// and offsets) takes the general walk.
 func compile(s *Spec, order, classStart []int32) fast {
 	f := fast{nodes: []fastNode{{thr: math.Inf(1)}}, value: []float64{0}}
 	total := 0
 	for i := range s.Trees {
 		total += len(s.Trees[i].Nodes)
 	}
-	fits := total < missRightBit-1 && s.Features < 1<<29
+	fits := total < math.MaxUint32 && s.Features < 1<<13
 	f.plans = make([][]group, len(classStart)-1)
 	for k := range f.plans {
 		var plan []group
@@ -234,14 +234,14 @@ func node(nodes unsafe.Pointer, i uint32) *fastNode {
 }
 
 // feature returns the feature of row x at byte offset off.
-func feature(x unsafe.Pointer, off uint32) float64 {
+func feature(x unsafe.Pointer, off uint16) float64 {
 	return *(*float64)(unsafe.Add(x, uintptr(off)))
 }
 
 // step moves from node i one level down for a row x without NaN.
 func step(nodes unsafe.Pointer, i uint32, x unsafe.Pointer) uint32 {
 	c := node(nodes, i)
-	return c.next&^missRightBit + b2u(feature(x, c.off) > c.thr)
+	return c.next + b2u(feature(x, c.off) > c.thr)
 }
 
 // stepNaN moves from node i one level down for row x, NaN going where
@@ -249,7 +249,7 @@ func step(nodes unsafe.Pointer, i uint32, x unsafe.Pointer) uint32 {
 func stepNaN(nodes unsafe.Pointer, i uint32, x unsafe.Pointer) uint32 {
 	c := node(nodes, i)
 	v := feature(x, c.off)
-	return c.next&^missRightBit + (b2u(v > c.thr) | b2u(v != v)&(c.next>>31))
+	return c.next + (b2u(v > c.thr) | b2u(v != v)&uint32(c.missRight))
 }
 
 func b2u(b bool) uint32 {
