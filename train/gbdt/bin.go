@@ -25,19 +25,34 @@ type binner struct {
 }
 
 // fitBinner computes each feature's thresholds from the rows rows of X
-// (row-major, p columns), in parallel over features.
+// (row-major, p columns; nil rows means every row), in parallel over
+// features.
 func fitBinner(X []float64, p int, rows []int, maxBins int, categorical []bool, seed uint64, workers int) *binner {
+	n := len(rows)
+	if rows == nil {
+		n = len(X) / p
+	}
 	sample := rows
-	if len(rows) > binSubsample {
+	switch {
+	case n > binSubsample:
 		// Selection sampling (Knuth's algorithm S): each row is kept with
 		// probability needed/left, so binSubsample rows come out, in
 		// order, without a permutation of all rows.
 		rng := rand.New(rand.NewPCG(seed, 0xb1))
 		sample = make([]int, 0, binSubsample)
-		for i, r := range rows {
-			if rng.IntN(len(rows)-i) < binSubsample-len(sample) {
-				sample = append(sample, r)
+		for i := range n {
+			if rng.IntN(n-i) < binSubsample-len(sample) {
+				if rows != nil {
+					sample = append(sample, rows[i])
+				} else {
+					sample = append(sample, i)
+				}
 			}
+		}
+	case rows == nil:
+		sample = make([]int, n)
+		for i := range sample {
+			sample[i] = i
 		}
 	}
 	b := &binner{thresholds: make([][]float64, p), nbins: make([]int, p), missing: uint8(maxBins),
@@ -161,18 +176,35 @@ func (b *binner) padded() [][256]float64 {
 // feature is binned in turn, so that X is read from memory once.
 const binBlock = 1024
 
-// bin returns the column-major bins of the given rows of X: column f at
-// [f*len(rows), (f+1)*len(rows)). Blocks of rows go to the workers.
+// bin returns the column-major bins of the given rows of X (nil: every
+// row): column f at [f*len(rows), (f+1)*len(rows)). Blocks of rows go to
+// the workers.
 func (b *binner) bin(X []float64, p int, rows []int, workers int) []uint8 {
 	n := len(rows)
+	if rows == nil {
+		n = len(X) / p
+	}
 	out := make([]uint8, n*p)
 	thr := b.padded()
 	blocks := (n + binBlock - 1) / binBlock
 	parallel(blocks, workers, func(lo, hi int) {
+		var all []int
+		if rows == nil {
+			all = make([]int, binBlock)
+		}
 		for k := lo; k < hi; k++ {
 			a, z := k*binBlock, min((k+1)*binBlock, n)
+			var block []int
+			if rows != nil {
+				block = rows[a:z]
+			} else {
+				block = all[:z-a]
+				for i := range block {
+					block[i] = a + i
+				}
+			}
 			for f := range p {
-				b.binColumn(out[f*n+a:f*n+z], X, p, f, rows[a:z], &thr[f])
+				b.binColumn(out[f*n+a:f*n+z], X, p, f, block, &thr[f])
 			}
 		}
 	})

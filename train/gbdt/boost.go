@@ -240,11 +240,7 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 	}
 	X := d.RowMajor()
 	early := cfg.early == On || (cfg.early == Auto && n > 10_000)
-	trainRows := make([]int, n)
-	for i := range trainRows {
-		trainRows[i] = i
-	}
-	var valRows []int
+	var trainRows, valRows []int // nil: every row
 	if early {
 		var fold train.Fold
 		if classes != nil {
@@ -259,9 +255,9 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 	}
 	bn := fitBinner(X, p, trainRows, cfg.maxBins, d.Categorical, cfg.seed, workers)
 	K := obj.outputs()
-	tr := &data{n: len(trainRows), bins: bn.bin(X, p, trainRows, workers), y: subset(y, trainRows), w: subset(w, trainRows)}
-	if !early {
-		tr.y, tr.w = y, w
+	tr := &data{n: n, bins: bn.bin(X, p, trainRows, workers), y: y, w: w}
+	if early {
+		tr.n, tr.y, tr.w = len(trainRows), subset(y, trainRows), subset(w, trainRows)
 	}
 	base := obj.baseline(tr.y, tr.w)
 	fill := func(s *data) {
