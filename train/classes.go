@@ -10,9 +10,11 @@ import (
 // of each row's label among them, and the number of rows of each class:
 // what classifiers need to fit. Fewer than two classes is ErrSingleClass.
 func Classes(y []float64) (classes []float64, index []int32, counts []float64, err error) {
-	classes = slices.Clone(y)
-	slices.Sort(classes)
-	classes = slices.Compact(classes)
+	sorted := slices.Clone(y)
+	slices.Sort(sorted)
+	// A copy of the few labels, so that the model does not keep the
+	// sorted copy of every label alive.
+	classes = slices.Clone(slices.Compact(sorted))
 	if len(classes) < 2 {
 		return nil, nil, nil, fmt.Errorf("%w: every label is %v", ErrSingleClass, classes[0])
 	}

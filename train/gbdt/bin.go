@@ -25,19 +25,34 @@ type binner struct {
 }
 
 // fitBinner computes each feature's thresholds from the rows rows of X
-// (row-major, p columns), in parallel over features.
+// (row-major, p columns; nil rows means every row), in parallel over
+// features.
 func fitBinner(X []float64, p int, rows []int, maxBins int, categorical []bool, seed uint64, workers int) *binner {
+	n := len(rows)
+	if rows == nil {
+		n = len(X) / p
+	}
 	sample := rows
-	if len(rows) > binSubsample {
+	switch {
+	case n > binSubsample:
 		// Selection sampling (Knuth's algorithm S): each row is kept with
 		// probability needed/left, so binSubsample rows come out, in
 		// order, without a permutation of all rows.
 		rng := rand.New(rand.NewPCG(seed, 0xb1))
 		sample = make([]int, 0, binSubsample)
-		for i, r := range rows {
-			if rng.IntN(len(rows)-i) < binSubsample-len(sample) {
-				sample = append(sample, r)
+		for i := range n {
+			if rng.IntN(n-i) < binSubsample-len(sample) {
+				if rows != nil {
+					sample = append(sample, rows[i])
+				} else {
+					sample = append(sample, i)
+				}
 			}
+		}
+	case rows == nil:
+		sample = make([]int, n)
+		for i := range sample {
+			sample[i] = i
 		}
 	}
 	b := &binner{thresholds: make([][]float64, p), nbins: make([]int, p), missing: uint8(maxBins),
@@ -110,8 +125,9 @@ func thresholds(col []float64, maxBins int) []float64 {
 	return mid
 }
 
-// binColumn writes the bins of column f of the given rows of X into dst.
-func (b *binner) binColumn(dst []uint8, X []float64, p, f int, rows []int) {
+// binColumn writes the bins of column f of the given rows of X into dst;
+// thr holds f's thresholds padded to 255 with +Inf (see padded).
+func (b *binner) binColumn(dst []uint8, X []float64, p, f int, rows []int, thr *[256]float64) {
 	if b.categorical != nil && b.categorical[f] {
 		nb := b.nbins[f]
 		for i, r := range rows {
@@ -124,13 +140,6 @@ func (b *binner) binColumn(dst []uint8, X []float64, p, f int, rows []int) {
 			}
 		}
 		return
-	}
-	// Pad the thresholds to 255 with +Inf so that an 8-step search
-	// without branches finds the number of thresholds below v.
-	var thr [256]float64
-	n := copy(thr[:255], b.thresholds[f])
-	for i := n; i < len(thr); i++ {
-		thr[i] = math.Inf(1)
 	}
 	for i, r := range rows {
 		v := X[r*p+f]
@@ -148,14 +157,55 @@ func (b *binner) binColumn(dst []uint8, X []float64, p, f int, rows []int) {
 	}
 }
 
-// bin returns the column-major bins of the given rows of X: column f at
-// [f*len(rows), (f+1)*len(rows)).
+// padded returns the thresholds of every feature padded to 255 with
+// +Inf, so that an 8-step search without branches finds the number of
+// thresholds below a value.
+func (b *binner) padded() [][256]float64 {
+	out := make([][256]float64, len(b.thresholds))
+	for f := range out {
+		n := copy(out[f][:255], b.thresholds[f])
+		for i := n; i < len(out[f]); i++ {
+			out[f][i] = math.Inf(1)
+		}
+	}
+	return out
+}
+
+// binBlock is the number of rows binned together: their values (30
+// features of 1024 rows take 240 KB) stay in the cache while each
+// feature is binned in turn, so that X is read from memory once.
+const binBlock = 1024
+
+// bin returns the column-major bins of the given rows of X (nil: every
+// row): column f at [f*len(rows), (f+1)*len(rows)). Blocks of rows go to
+// the workers.
 func (b *binner) bin(X []float64, p int, rows []int, workers int) []uint8 {
 	n := len(rows)
+	if rows == nil {
+		n = len(X) / p
+	}
 	out := make([]uint8, n*p)
-	parallel(p, workers, func(lo, hi int) {
-		for f := lo; f < hi; f++ {
-			b.binColumn(out[f*n:(f+1)*n], X, p, f, rows)
+	thr := b.padded()
+	blocks := (n + binBlock - 1) / binBlock
+	parallel(blocks, workers, func(lo, hi int) {
+		var all []int
+		if rows == nil {
+			all = make([]int, binBlock)
+		}
+		for k := lo; k < hi; k++ {
+			a, z := k*binBlock, min((k+1)*binBlock, n)
+			var block []int
+			if rows != nil {
+				block = rows[a:z]
+			} else {
+				block = all[:z-a]
+				for i := range block {
+					block[i] = a + i
+				}
+			}
+			for f := range p {
+				b.binColumn(out[f*n+a:f*n+z], X, p, f, block, &thr[f])
+			}
 		}
 	})
 	return out

@@ -240,11 +240,7 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 	}
 	X := d.RowMajor()
 	early := cfg.early == On || (cfg.early == Auto && n > 10_000)
-	trainRows := make([]int, n)
-	for i := range trainRows {
-		trainRows[i] = i
-	}
-	var valRows []int
+	var trainRows, valRows []int // nil: every row
 	if early {
 		var fold train.Fold
 		if classes != nil {
@@ -259,9 +255,9 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 	}
 	bn := fitBinner(X, p, trainRows, cfg.maxBins, d.Categorical, cfg.seed, workers)
 	K := obj.outputs()
-	tr := &data{n: len(trainRows), bins: bn.bin(X, p, trainRows, workers), y: subset(y, trainRows), w: subset(w, trainRows)}
-	if !early {
-		tr.y, tr.w = y, w
+	tr := &data{n: n, bins: bn.bin(X, p, trainRows, workers), y: y, w: w}
+	if early {
+		tr.n, tr.y, tr.w = len(trainRows), subset(y, trainRows), subset(w, trainRows)
 	}
 	base := obj.baseline(tr.y, tr.w)
 	fill := func(s *data) {
@@ -285,11 +281,14 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 	g := &grower{
 		s: splitter{l2: cfg.l2, minSamplesLeaf: uint32(cfg.minSamplesLeaf), minHessian: cfg.minHessianToSplit,
 			nbins: bn.nbins, hasMissing: hasMissing, missing: bn.missing, categorical: d.Categorical, monotonic: cfg.monotonic},
-		n: nt, p: p, bins: tr.bins, constHess: constHess, maxLeaves: cfg.maxLeaves, maxDepth: cfg.maxDepth,
+		n: nt, p: p, bins: tr.bins, constHess: constHess, w: tr.w, maxLeaves: cfg.maxLeaves, maxDepth: cfg.maxDepth,
 		lr: cfg.lr, workers: workers, bn: bn,
-		rows: make([]uint32, nt), scratch: make([]uint32, nt), og: make([]float32, nt), oh: make([]float32, nt),
+		rows: make([]uint32, nt), scratch: make([]uint32, nt),
 		splits: make([]split, p),
 	}
+	// The gathered gradients share scratch's memory (see grower.og).
+	half := nt / 2
+	g.og, g.oh = asFloat32(g.scratch[:half]), asFloat32(g.scratch[half:2*half])
 	G, H := make([]float32, K*nt), make([]float32, K*nt)
 	blocks := (nt + lossBlock - 1) / lossBlock
 	var trees []tree.Tree
@@ -310,17 +309,20 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 			if _, ok := obj.(absolute); ok {
 				g.medianLeaves(tr)
 			}
-			t := tree.Tree{Nodes: slices.Clone(g.nodes), Gain: slices.Clone(g.gains), Class: k}
+			t := tree.Tree{Nodes: slices.Clone(g.nodes), Gain: slices.Clone(g.gains), Cover: slices.Clone(g.covers), Class: k}
 			if len(g.cats) > 0 {
 				t.Cats = slices.Clone(g.cats)
 			}
 			trees = append(trees, t)
-			for _, leaf := range g.leaves {
-				v := g.nodes[leaf.index].Value
-				for _, r := range g.rows[leaf.start:leaf.end] {
-					tr.raw[int(r)*K+k] += v
+			// The leaves hold disjoint rows.
+			parallel(len(g.leaves), g.rowWorkers(nt), func(lo, hi int) {
+				for _, leaf := range g.leaves[lo:hi] {
+					v := g.nodes[leaf.index].Value
+					for _, r := range g.rows[leaf.start:leaf.end] {
+						tr.raw[int(r)*K+k] += v
+					}
 				}
-			}
+			})
 			if val != nil {
 				g.predictBinned(val, K, k)
 			}

@@ -31,6 +31,11 @@
 //     keeps the better; when training saw no missing value for a feature,
 //     a missing value at prediction goes to the child that had more rows.
 //     The direction is stored in the tree (tree.DefaultLeft).
+//   - Each tree records the gain of each split (tree.Tree.Gain) and the
+//     training weight that reached each node (tree.Tree.Cover: the sum of
+//     the sample and class weights of its rows, the number of rows when
+//     unweighted, as scikit-learn's node count), for gain importances and
+//     TreeSHAP.
 //   - Categories: a categorical split sends a set of categories left:
 //     the categories (with at least 10 rows' worth of hessian, missing
 //     values counted as a category) sorted by G/(H+10), then the best
@@ -88,11 +93,17 @@
 //
 // Bins are stored column-major, one byte per value; a node's histogram
 // pass gathers its rows' gradients once and fills four features'
-// histograms at a time. A fit of 1,000,000 × 30 rows for 100 iterations
-// keeps about 30 MB of bins, 8 MB of gradients, 8 MB of row indices and
-// 8 MB of ordered gradients, 8 MB of margins and up to about 33
-// histograms of 184 KB (one per leaf waiting to split, 6 MB), besides the
-// caller's X (and a copy of X only when it is a
-// strided view). Measured figures against scikit-learn, with the
-// commands, are in BENCHMARKS.md.
+// histograms at a time; only the smaller child of a split has its
+// histogram built, the other one's is the parent's minus it. A fit of
+// 1,000,000 × 30 rows for 100 iterations keeps about 30 MB of bins, 8 MB
+// of float32 gradients and hessians, 4 MB of row indices and 4 MB of
+// scratch space (the partition's output, then the gathered gradients of
+// the smaller child, which has at most half the rows), 8 MB of margins,
+// the 8 MB of labels and up to about 33 histograms of 184 KB (one per
+// leaf waiting to split, 6 MB): about 1.9 times the binned data plus
+// histograms, besides the caller's X (and a copy of X only when it is a
+// strided view). On large nodes the partition of the rows, the gathering
+// of gradients and the update of the margins are split among the
+// workers too. Measured figures against scikit-learn, with the commands,
+// are in BENCHMARKS.md.
 package gbdt

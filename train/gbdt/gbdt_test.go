@@ -347,3 +347,72 @@ func TestWithTrain(t *testing.T) {
 		t.Errorf("record kind %q, model kind %q; want %q", rec.Kind, m.Info().Kind, tree.Kind)
 	}
 }
+
+// TestCover checks Tree.Cover: the root holds the training weight, each
+// split node the sum of its children, and each leaf of an unweighted fit
+// the number of training rows that reach it.
+func TestCover(t *testing.T) {
+	d := synthetic(2000, 6, 4)
+	n, _ := d.Dims()
+	w := make([]float64, n)
+	total := 0.0
+	for i := range w {
+		w[i] = 0.5 + float64(i%3)
+		total += w[i]
+	}
+	weighted := d
+	weighted.Weights = w
+	opts := gbdt.Options{MaxIter: 5, EarlyStopping: gbdt.Off}
+	for _, c := range []struct {
+		name string
+		tr   train.Trainer
+		d    train.Dataset
+		root float64
+	}{
+		{"binary", gbdt.Classifier{Options: opts}, d, float64(n)},
+		{"weighted", gbdt.Regressor{Options: opts}, weighted, total},
+		{"early stopping", gbdt.Classifier{Options: gbdt.Options{MaxIter: 5, EarlyStopping: gbdt.On, ValidationFraction: 0.25}}, d, float64(n - n/4)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var e *tree.Ensemble
+			switch m := fit(t, c.tr, c.d).(type) {
+			case *tree.Classifier:
+				e = m.Ensemble
+			case *tree.Regressor:
+				e = m.Ensemble
+			}
+			trees := e.Spec().Trees
+			counts := make([][]float64, len(trees))
+			for ti, tr := range trees {
+				counts[ti] = make([]float64, len(tr.Nodes))
+			}
+			leaves := make([]int, len(trees))
+			if c.d.Weights == nil && c.name == "binary" {
+				for _, x := range firstRows(c.d, n) {
+					for ti, l := range e.Leaves(leaves, x) {
+						counts[ti][l]++
+					}
+				}
+			}
+			for ti, tr := range trees {
+				if len(tr.Cover) != len(tr.Nodes) {
+					t.Fatalf("tree %d: %d covers for %d nodes", ti, len(tr.Cover), len(tr.Nodes))
+				}
+				if math.Abs(tr.Cover[0]-c.root) > 1e-9*c.root {
+					t.Errorf("tree %d: root cover %v; want %v", ti, tr.Cover[0], c.root)
+				}
+				for i, nd := range tr.Nodes {
+					if nd.IsLeaf() {
+						if c.name == "binary" && tr.Cover[i] != counts[ti][i] {
+							t.Errorf("tree %d leaf %d: cover %v; %v training rows reach it", ti, i, tr.Cover[i], counts[ti][i])
+						}
+						continue
+					}
+					if sum := tr.Cover[nd.Left] + tr.Cover[nd.Left+1]; math.Abs(sum-tr.Cover[i]) > 1e-9*tr.Cover[i] {
+						t.Errorf("tree %d node %d: cover %v; children sum to %v", ti, i, tr.Cover[i], sum)
+					}
+				}
+			}
+		})
+	}
+}

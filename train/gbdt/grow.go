@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"math"
+	"unsafe"
 
 	"github.com/loomml/loom/train/tree"
 )
@@ -15,6 +16,7 @@ type grower struct {
 	n, p      int
 	bins      []uint8 // column-major, n rows per column
 	constHess bool
+	w         []float64 // training weights; nil when every row weighs 1
 	maxLeaves int
 	maxDepth  int
 	lr        float64
@@ -22,15 +24,23 @@ type grower struct {
 	bn        *binner
 
 	rows    []uint32 // row indices, partitioned by node
-	scratch []uint32
-	og, oh  []float32 // gradients gathered in row order of a node
-	g, h    []float32 // gradients of the current output
-	pool    [][]featHist
-	splits  []split // per feature, scratch
+	scratch []uint32 // the partition's output, or og and oh
+	// og and oh are the gradients and hessians gathered in the row order
+	// of a node, its two halves: only the root (which needs no gather)
+	// and the smaller child of a split (at most half the rows) have
+	// their histograms built, and the partition is done with scratch by
+	// then.
+	og, oh []float32
+	g, h   []float32 // gradients of the current output
+	pool   [][]featHist
+	splits []split // per feature, scratch
+	// chunkLeft counts the left rows of each worker's chunk in partition.
+	chunkLeft []int
 
 	// output of the current tree
 	nodes  []tree.Node
 	gains  []float64
+	covers []float64
 	cats   []uint64
 	binned []binNode
 	leaves []*gnode
@@ -50,6 +60,7 @@ type binNode struct {
 type gnode struct {
 	start, end   int // range of rows
 	g, h         float64
+	cover        float64 // weight of the rows
 	value        float64 // unshrunk
 	depth        int
 	hist         []featHist
@@ -83,12 +94,17 @@ func (g *grower) build(nd *gnode) {
 		rows = nil // the root: every row, in order
 	} else {
 		og, oh := g.og[:len(rows)], g.oh[:len(rows)]
-		for j, r := range rows {
-			og[j] = gg[r]
-			if !g.constHess {
-				oh[j] = hh[r]
+		parallel(len(rows), g.rowWorkers(len(rows)), func(lo, hi int) {
+			if g.constHess {
+				for j, r := range rows[lo:hi] {
+					og[lo+j] = gg[r]
+				}
+				return
 			}
-		}
+			for j, r := range rows[lo:hi] {
+				og[lo+j], oh[lo+j] = gg[r], hh[r]
+			}
+		})
 		gg, hh = og, oh
 	}
 	// Features go by groups of four (one pass over the rows fills four
@@ -131,7 +147,7 @@ func (g *grower) findSplit(nd *gnode) {
 // grow fits one tree to the gradients g.g, g.h and returns the leaves
 // (with their row ranges in g.rows) after filling g.nodes.
 func (g *grower) grow(ctx context.Context) error {
-	g.nodes, g.gains, g.cats, g.binned, g.leaves = g.nodes[:0], g.gains[:0], g.cats[:0], g.binned[:0], g.leaves[:0]
+	g.nodes, g.gains, g.covers, g.cats, g.binned, g.leaves = g.nodes[:0], g.gains[:0], g.covers[:0], g.cats[:0], g.binned[:0], g.leaves[:0]
 	g.heap = g.heap[:0]
 	for i := range g.rows {
 		g.rows[i] = uint32(i)
@@ -147,7 +163,7 @@ func (g *grower) grow(ctx context.Context) error {
 			sh += float64(g.h[i])
 		}
 	}
-	root := &gnode{end: g.n, g: sg, h: sh, lower: math.Inf(-1), upper: math.Inf(1)}
+	root := &gnode{end: g.n, g: sg, h: sh, cover: g.weight(g.rows), lower: math.Inf(-1), upper: math.Inf(1)}
 	root.value = g.s.nodeValue(sg, sh, root.lower, root.upper)
 	g.addNode(root)
 	if g.n < 2*int(g.s.minSamplesLeaf) || sh < g.s.minHessian {
@@ -229,6 +245,7 @@ func (g *grower) addNode(nd *gnode) {
 	g.serial++
 	g.nodes = append(g.nodes, tree.Node{Feature: -1})
 	g.gains = append(g.gains, 0)
+	g.covers = append(g.covers, nd.cover)
 	g.binned = append(g.binned, binNode{feature: -1})
 }
 
@@ -264,20 +281,11 @@ func (g *grower) split(nd *gnode) (left, right *gnode) {
 			goLeft[b] = 1
 		}
 	}
-	scratch := g.scratch
-	nl, nr := 0, 0
-	for _, r := range rows {
-		// Branch-free stable partition: rows[nl] was already read.
-		l := int(goLeft[col[r]])
-		rows[nl] = r
-		scratch[nr] = r
-		nl += l
-		nr += 1 - l
-	}
-	copy(rows[nl:], g.scratch[:nr])
+	nl := g.partition(rows, col, &goLeft)
+	nr := len(rows) - nl
 	mid := nd.start + nl
-	left = &gnode{start: nd.start, end: mid, g: sp.gL, h: sp.hL, value: sp.valueL, depth: nd.depth + 1}
-	right = &gnode{start: mid, end: nd.end, g: sp.gR, h: sp.hR, value: sp.valueR, depth: nd.depth + 1}
+	left = &gnode{start: nd.start, end: mid, g: sp.gL, h: sp.hL, cover: g.weight(rows[:nl]), value: sp.valueL, depth: nd.depth + 1}
+	right = &gnode{start: mid, end: nd.end, g: sp.gR, h: sp.hR, cover: g.weight(rows[nl:]), value: sp.valueR, depth: nd.depth + 1}
 	if !g.s.hasMissing[sp.feature] {
 		// scikit-learn: missing values at prediction time go to the
 		// child with more rows.
@@ -321,6 +329,99 @@ func (g *grower) split(nd *gnode) (left, right *gnode) {
 	return left, right
 }
 
+// minParallelRows is the fewest rows a pass over rows is split among
+// workers for.
+const minParallelRows = 1 << 15
+
+// rowWorkers returns the workers for a pass over n rows.
+func (g *grower) rowWorkers(n int) int {
+	if n < minParallelRows {
+		return 1
+	}
+	return g.workers
+}
+
+// partition reorders rows stably, those whose bin in col goLeft marks
+// first, and returns their number. Several workers partition contiguous
+// chunks into the scratch space (counting first, to know where each
+// chunk's rows go), then copy back: the same order as one worker gives.
+func (g *grower) partition(rows []uint32, col []uint8, goLeft *[256]uint8) int {
+	scratch := g.scratch
+	w := g.rowWorkers(len(rows))
+	if w <= 1 {
+		nl, nr := 0, 0
+		for _, r := range rows {
+			// Branch-free stable partition: rows[nl] was already read.
+			l := int(goLeft[col[r]])
+			rows[nl] = r
+			scratch[nr] = r
+			nl += l
+			nr += 1 - l
+		}
+		copy(rows[nl:], scratch[:nr])
+		return nl
+	}
+	n := len(rows)
+	chunk := func(c int) []uint32 { return rows[c*n/w : (c+1)*n/w] }
+	left := g.chunkLeft[:0]
+	for range w {
+		left = append(left, 0)
+	}
+	g.chunkLeft = left
+	parallel(w, w, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			k := 0
+			for _, r := range chunk(c) {
+				k += int(goLeft[col[r]])
+			}
+			left[c] = k
+		}
+	})
+	nl := 0
+	for _, k := range left {
+		nl += k
+	}
+	parallel(w, w, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			// Left rows before chunk c, and right rows before it.
+			l := 0
+			for _, k := range left[:c] {
+				l += k
+			}
+			r := nl + c*n/w - l
+			for _, row := range chunk(c) {
+				if goLeft[col[row]] != 0 {
+					scratch[l] = row
+					l++
+				} else {
+					scratch[r] = row
+					r++
+				}
+			}
+		}
+	})
+	parallel(w, w, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			copy(chunk(c), scratch[c*n/w:(c+1)*n/w])
+		}
+	})
+	return nl
+}
+
+// weight returns the training weight of rows: their number, or the sum
+// of their weights (in row order within the node, so the same for any
+// number of workers).
+func (g *grower) weight(rows []uint32) float64 {
+	if g.w == nil {
+		return float64(len(rows))
+	}
+	s := 0.0
+	for _, r := range rows {
+		s += g.w[r]
+	}
+	return s
+}
+
 func (g *grower) monotonic(f int) int {
 	if g.s.monotonic == nil {
 		return 0
@@ -356,4 +457,13 @@ func (h *gheap) Pop() any {
 	x := old[len(old)-1]
 	*h = old[:len(old)-1]
 	return x
+}
+
+// asFloat32 returns the memory of u as float32s (same size, no pointers),
+// to hold the gathered gradients in the partition's scratch space.
+func asFloat32(u []uint32) []float32 {
+	if len(u) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(u))), len(u))
 }

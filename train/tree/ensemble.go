@@ -78,7 +78,7 @@ type Ensemble struct {
 	// start of class k's group in order.
 	order      []int32
 	classStart []int32
-	fast       []fastTree // prediction form of each tree
+	fast       fast // prediction form of the trees
 }
 
 // New checks s and returns the ensemble. It keeps s's slices, which the
@@ -113,15 +113,12 @@ func build(s Spec) (*Ensemble, error) {
 	for k := range outputs {
 		e.classStart[k+1] += e.classStart[k]
 	}
-	e.fast = make([]fastTree, len(s.Trees))
-	for i := range s.Trees {
-		e.fast[i] = compile(&s.Trees[i])
-	}
 	next := slices.Clone(e.classStart[:outputs])
 	for ti, t := range s.Trees {
 		e.order[next[t.Class]] = int32(ti)
 		next[t.Class]++
 	}
+	e.fast = compile(&e.spec, e.order, e.classStart)
 	return e, nil
 }
 
@@ -251,7 +248,7 @@ func (e *Ensemble) check(x []float64) {
 
 // margin returns the raw margin of output k for x.
 func (e *Ensemble) margin(k int, x []float64) float64 {
-	return e.spec.Base[k] + e.sum(e.order[e.classStart[k]:e.classStart[k+1]], x)
+	return e.spec.Base[k] + e.sum(k, x)
 }
 
 // Raw writes the raw margins of x (before the link) into dst[:Outputs()]

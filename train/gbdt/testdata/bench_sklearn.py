@@ -27,6 +27,7 @@ the values of columns 0-4 missing (NaN); y ~ Bernoulli(sigmoid(f(X)))
 with f a fixed sum of non-linear terms (see write).
 """
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -66,8 +67,16 @@ def read(path):
     return np.ascontiguousarray(X[:ntr]), y[:ntr], np.ascontiguousarray(X[ntr:]), y[ntr:]
 
 
+def child_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def go_fit(path, threads):
+    """Returns the wall time of one Loom fit, its test log loss and the CPU
+    time of the whole benchmark process (reading the data file included)."""
     env = dict(os.environ, GBDT_BENCH_DATA=path, GOMAXPROCS=str(threads))
+    cpu = child_cpu()
     out = subprocess.run([BINARY, "-test.run", "^$", "-test.bench", "^BenchmarkFitBench$",
                           "-test.benchtime", "1x", "-test.benchmem"], env=env, check=True,
                          capture_output=True, text=True).stdout
@@ -76,7 +85,7 @@ def go_fit(path, threads):
             f = line.split()
             ns = float(f[f.index("ns/op") - 1])
             ll = float(f[f.index("test_logloss") - 1])
-            return ns / 1e9, ll
+            return ns / 1e9, ll, child_cpu() - cpu
     raise RuntimeError(out)
 
 
@@ -120,19 +129,23 @@ def main():
     X, y, Xt, yt = read(path)
     print(f"scikit-learn {sklearn.__version__}, load {os.getloadavg()}", flush=True)
     for t in threads:
-        sk, lo = [], []
+        sk, lo, skc, loc = [], [], [], []
         for _ in range(5):
             with threadpool_limits(t):
                 m = HistGradientBoostingClassifier(max_iter=100, early_stopping=False, random_state=0)
-                s = time.perf_counter()
+                s, c = time.perf_counter(), time.process_time()
                 m.fit(X, y)
                 sk.append(time.perf_counter() - s)
+                skc.append(time.process_time() - c)
                 sk_ll = log_loss(yt, m.predict_proba(Xt)[:, 1])
-            g, go_ll = go_fit(path, t)
+            g, go_ll, gc = go_fit(path, t)
             lo.append(g)
-            print(f"threads {t}: scikit-learn {sk[-1]:.2f} s, Loom {g:.2f} s", flush=True)
+            loc.append(gc)
+            print(f"threads {t}: scikit-learn {sk[-1]:.2f} s (CPU {skc[-1]:.1f} s), Loom {g:.2f} s "
+                  f"(CPU {gc:.1f} s with reading the data); load {os.getloadavg()[0]:.1f}", flush=True)
         msk, mlo = statistics.median(sk), statistics.median(lo)
         print(f"threads {t}: median scikit-learn {msk:.2f} s, Loom {mlo:.2f} s, ratio {mlo / msk:.2f}; "
+              f"median CPU scikit-learn {statistics.median(skc):.1f} s, Loom {statistics.median(loc):.1f} s; "
               f"test log loss scikit-learn {sk_ll:.5f}, Loom {go_ll:.5f}; load {os.getloadavg()}", flush=True)
 
 
