@@ -17,48 +17,30 @@ import (
 	"github.com/loomml/loom/train/tree"
 )
 
-// coveredGBDT fits gbdt and records each node's training row count as
-// its cover, which TreeSHAP needs (until gbdt records covers itself).
-type coveredGBDT struct{ gbdt.Classifier }
+// uncoveredGBDT fits gbdt and drops the node covers it records, as a
+// model without covers (made by hand, or imported from a format without
+// them) has none.
+type uncoveredGBDT struct{ gbdt.Classifier }
 
-func (c coveredGBDT) Fit(ctx context.Context, d train.Dataset) (train.Model, error) {
+func (c uncoveredGBDT) Fit(ctx context.Context, d train.Dataset) (train.Model, error) {
 	m, err := c.Classifier.Fit(ctx, d)
 	if err != nil {
 		return nil, err
 	}
-	var e *tree.Ensemble
-	switch m := m.(type) {
-	case *tree.Classifier:
-		e = m.Ensemble
-	default:
+	tc, ok := m.(*tree.Classifier)
+	if !ok {
 		return nil, errors.New("not a tree classifier")
 	}
-	s := e.Spec()
-	trees := slices.Clone(s.Trees)
-	for ti := range trees {
-		trees[ti].Cover = make([]float64, len(trees[ti].Nodes))
+	s := tc.Spec()
+	s.Trees = slices.Clone(s.Trees)
+	for ti := range s.Trees {
+		s.Trees[ti].Cover = nil
 	}
-	r, _ := d.X.Dims()
-	leaves := make([]int, len(trees))
-	for i := range r {
-		for ti, l := range e.Leaves(leaves, d.X.RawRowView(i)) {
-			trees[ti].Cover[l]++
-		}
-	}
-	for ti := range trees {
-		t := &trees[ti]
-		for j := len(t.Nodes) - 1; j >= 0; j-- {
-			if n := t.Nodes[j]; !n.IsLeaf() {
-				t.Cover[j] = t.Cover[n.Left] + t.Cover[n.Left+1]
-			}
-		}
-	}
-	s.Trees = trees
-	e2, err := tree.New(s)
+	e, err := tree.New(s)
 	if err != nil {
 		return nil, err
 	}
-	return e2.Model(), nil
+	return e.Model(), nil
 }
 
 func logit(p float64) float64 { return math.Log(p / (1 - p)) }
@@ -70,7 +52,7 @@ func TestExplainSumsToMargin(t *testing.T) {
 		Float("age").Float("income").
 		Category("plan", feature.Ordinal(feature.OrdinalOptions{})).
 		Category("region", feature.Ordinal(feature.OrdinalOptions{})).
-		Trainer(coveredGBDT{gbdt.Classifier{Options: gbdt.Options{MaxIter: 20}}})
+		Trainer(gbdt.Classifier{Options: gbdt.Options{MaxIter: 20}})
 	for _, c := range []struct {
 		name string
 		spec *model.Spec[customer]
@@ -165,7 +147,7 @@ func TestLinearExplainMeans(t *testing.T) {
 	}
 	// A bundle whose lineage lost its means cannot explain a linear model;
 	// a tree ensemble without covers cannot either.
-	noCover := model.New[customer]("nocover").Label("churned").Float("age").Trainer(gbdt.Classifier{Options: gbdt.Options{MaxIter: 3}})
+	noCover := model.New[customer]("nocover").Label("churned").Float("age").Trainer(uncoveredGBDT{gbdt.Classifier{Options: gbdt.Options{MaxIter: 3}}})
 	nb, err := model.Fit(ctx, noCover, rows)
 	if err != nil {
 		t.Fatal(err)
