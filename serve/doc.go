@@ -41,6 +41,15 @@
 // canary), the request id (X-Request-Id, echoed or generated) and per
 // instance the value, the class and the class probabilities.
 //
+// POST /predict?explain=k adds to each prediction its "explanation": the
+// k declared input columns that moved its margin most, each with its
+// contribution, the expected margin, the row's margin and the rest
+// (model.Explanation: expected + contributions + rest = margin; the margin
+// is the log-odds of a binary classifier). A model that cannot explain
+// (see model.Bundle.Explainer) answers 400. In process, Scorer.Explain
+// does the same into a caller's model.Explanation without allocating.
+// Requests without explain do none of this work.
+//
 // The Open Inference Protocol (KServe v2 REST) is served alongside: server
 // metadata at /v2, /v2/health/live, /v2/health/ready, and
 // /v2/models/{name}, /v2/models/{name}/ready and /v2/models/{name}/infer,

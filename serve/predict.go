@@ -18,6 +18,7 @@ import (
 	"github.com/loomml/loom/contract"
 	"github.com/loomml/loom/feature"
 	"github.com/loomml/loom/internal/rowmap"
+	"github.com/loomml/loom/model"
 )
 
 // errNotObject is the reason for an instance that is not a JSON object.
@@ -34,6 +35,7 @@ type predictState[T any] struct {
 	raws  [][]byte
 	rows  []T
 	preds []Prediction
+	expl  []model.Explanation // when explanations are asked for
 	ferrs []FieldError
 	out   []byte
 }
@@ -60,6 +62,9 @@ func (h *Handler[T]) putState(st *predictState[T], keepRows bool) {
 	st.raws, st.ferrs, st.rows = st.raws[:0], st.ferrs[:0], st.rows[:0]
 	if !keepRows || cap(st.rows) > maxPooledRows {
 		st.rows, st.preds = nil, nil
+	}
+	if cap(st.expl) > maxPooledRows {
+		st.expl = nil
 	}
 	if cap(st.out) > maxPooledOut {
 		st.out = nil
@@ -162,8 +167,16 @@ func (h *Handler[T]) predict(w http.ResponseWriter, r *http.Request) {
 			writeProblem(w, http.StatusUnsupportedMediaType, problemUnsupported, detail, requestID, nil)
 			return http.StatusUnsupportedMediaType, by
 		}
+		explain, err := explainParam(r.URL)
+		if err == nil && explain > 0 {
+			_, err = s.Explainer()
+		}
+		if err != nil {
+			writeProblem(w, http.StatusBadRequest, problemInvalid, err.Error(), requestID, nil)
+			return http.StatusBadRequest, by
+		}
 		st := h.getState()
-		status, shadowed := h.predictState(ctx, w, s, st, body, requestID, route, deadline)
+		status, shadowed := h.predictState(ctx, w, s, st, body, requestID, route, deadline, explain)
 		by.rows = len(st.rows)
 		h.putState(st, !shadowed)
 		return status, by
@@ -172,7 +185,9 @@ func (h *Handler[T]) predict(w http.ResponseWriter, r *http.Request) {
 
 // predictState answers a /predict request with the scorer s, working in
 // st; shadowed reports that st's rows went to the shadow goroutine.
-func (h *Handler[T]) predictState(ctx context.Context, w http.ResponseWriter, s *Scorer[T], st *predictState[T], body []byte, requestID, route string, deadline time.Time) (status int, shadowed bool) {
+// With explain > 0 each prediction carries its explain largest
+// contributions.
+func (h *Handler[T]) predictState(ctx context.Context, w http.ResponseWriter, s *Scorer[T], st *predictState[T], body []byte, requestID, route string, deadline time.Time, explain int) (status int, shadowed bool) {
 	batch, err := s.decodeInstances(st, body, h.o.MaxBatch, h.o.RejectUnknownFields)
 	if err != nil {
 		writeProblem(w, http.StatusBadRequest, problemInvalid, err.Error(), requestID, nil)
@@ -183,10 +198,23 @@ func (h *Handler[T]) predictState(ctx context.Context, w http.ResponseWriter, s 
 		st.preds = make([]Prediction, len(rows))
 	}
 	preds := st.preds[:len(rows)]
+	var expl []model.Explanation
+	if explain > 0 {
+		if cap(st.expl) < len(rows) {
+			st.expl = make([]model.Explanation, len(rows))
+		}
+		expl = st.expl[:len(rows)]
+	}
 	ferrs := st.ferrs
 	if len(ferrs) == 0 {
 		for i := range rows {
-			p, err := s.Score(ctx, &rows[i])
+			var p Prediction
+			var err error
+			if expl != nil {
+				p, err = s.Explain(ctx, &rows[i], explain, &expl[i])
+			} else {
+				p, err = s.Score(ctx, &rows[i])
+			}
 			if err != nil {
 				preds[i] = Prediction{Class: -1}
 				ferrs = appendRowErrors(ferrs, i, err)
@@ -205,7 +233,7 @@ func (h *Handler[T]) predictState(ctx context.Context, w http.ResponseWriter, s 
 		return http.StatusServiceUnavailable, false
 	}
 	h.recordPerformance(requestID, batch, preds)
-	st.out = appendPredictResponse(st.out[:0], s, route, requestID, preds)
+	st.out = appendPredictResponse(st.out[:0], s, route, requestID, preds, expl)
 	hdr := w.Header()
 	hdr["Content-Type"] = jsonContentType
 	if len(st.out) > smallResponse {
@@ -281,7 +309,8 @@ func checkJSON(r *http.Request) (string, bool) {
 
 // appendPredictResponse encodes the response of /predict by hand: it is on
 // the request path, and encoding/json would reflect over every prediction.
-func appendPredictResponse[T any](b []byte, s *Scorer[T], route, requestID string, preds []Prediction) []byte {
+// expl, when not nil, holds each prediction's explanation.
+func appendPredictResponse[T any](b []byte, s *Scorer[T], route, requestID string, preds []Prediction, expl []model.Explanation) []byte {
 	b = append(b, `{"model":`...)
 	b = appendJSONString(b, s.info.Name)
 	b = append(b, `,"version":`...)
@@ -311,6 +340,10 @@ func appendPredictResponse[T any](b []byte, s *Scorer[T], route, requestID strin
 				b = appendFloat(b, v)
 			}
 			b = append(b, ']')
+		}
+		if expl != nil {
+			b = append(b, `,"explanation":`...)
+			b = appendExplanation(b, &expl[i])
 		}
 		b = append(b, '}')
 	}

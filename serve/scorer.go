@@ -36,6 +36,8 @@ type Scorer[T any] struct {
 	// (Transform is Features.Transform): ScoreBatch then computes them
 	// through Features.MatrixTo, block by block.
 	matrix bool
+	// explain explains predictions; nil when not bound from a bundle.
+	explain *explaining[T]
 }
 
 // scratch is the buffer space of one Score call.
@@ -72,8 +74,13 @@ func NewScorer[T any](b *model.Bundle[T]) (*Scorer[T], error) {
 	if train.IsNativeMissing(b.Model()) {
 		transform = b.Transform
 	}
-	return newScorer(parts[T]{Name: b.Name(), Version: v.Number, Contract: b.CheckRow, Inputs: inputs, Label: b.Label(),
+	s, err := newScorer(parts[T]{Name: b.Name(), Version: v.Number, Contract: b.CheckRow, Inputs: inputs, Label: b.Label(),
 		Features: b.Features(), Transform: transform, Model: b.Model(), Metadata: meta})
+	if err != nil {
+		return nil, err
+	}
+	s.explain = &explaining[T]{explainer: b.Explainer}
+	return s, nil
 }
 
 // parts are what newScorer binds into a Scorer.

@@ -94,6 +94,19 @@ func TestService(t *testing.T) {
 	if code, body := post("/models/churn/predict", `{"age": 34, "score": 0.8, "segment": "low", "region": "north"}`); code != 200 || !strings.Contains(body, `"version":1`) {
 		t.Fatalf("predict = %d %s", code, body)
 	}
+	// Why: the three input columns that moved this customer's log-odds most.
+	code, body = post("/models/churn/predict?explain=3", `{"age": 34, "score": 0.8, "segment": "low", "region": "north"}`)
+	var explained struct {
+		Predictions []struct {
+			Explanation model.Explanation `json:"explanation"`
+		} `json:"predictions"`
+	}
+	if err := json.Unmarshal([]byte(body), &explained); code != 200 || err != nil || len(explained.Predictions) != 1 {
+		t.Fatalf("explained predict = %d %s", code, body)
+	}
+	if e := explained.Predictions[0].Explanation; len(e.Contributions) != 3 || e.Contributions[0].Column == "" {
+		t.Fatalf("explanation %+v; want 3 named contributions", e)
+	}
 	// A prediction under a request id of ours, then its label, later.
 	req, _ := http.NewRequest("POST", srv.URL+"/models/churn/predict", strings.NewReader(`{"age": 40, "score": 0.3, "segment": "mid", "region": "south"}`))
 	req.Header.Set("Content-Type", "application/json")

@@ -13,6 +13,7 @@
 //
 //	curl -s localhost:8080/signup -d '{"customer_id": "c-1", "age": 34, "score": 0.8, "plan": "low", "region": "north"}'
 //	curl -s localhost:8080/models/churn/predict -H 'Content-Type: application/json' -d '{"age": 34, "score": 0.8, "segment": "low", "region": "north"}'
+//	curl -s 'localhost:8080/models/churn/predict?explain=3' -H 'Content-Type: application/json' -d '{"age": 34, "score": 0.8, "segment": "low", "region": "north"}'
 //	curl -s localhost:8080/models/churn/predict -H 'Content-Type: application/json' -H 'X-Request-Id: r-1' -d '{"age": 34, "score": 0.8, "segment": "low", "region": "north"}'
 //	curl -s localhost:8080/models/churn/labels -H 'Content-Type: application/json' -d '{"id": "r-1", "label": 1}'
 //	curl -s localhost:8080/drift
