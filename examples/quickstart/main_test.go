@@ -25,7 +25,7 @@ func TestQuickstart(t *testing.T) {
 		"registered churn v1", "promoted to champion",
 		"POST /predict -> 200", "POST /predict -> 400", "breaks the contract: range [16, 100]", "in process: test row 0",
 		"held-out rows: dataset drift false", "shifted copy:", "income",
-		"importance (drop of roc_auc", "   logistic ", "   trees ", "why test row 0: log-odds",
+		"importance (drop of roc_auc", "   logistic ", "   trees ", "why test row 0 (logistic): log-odds", "why test row 0 (trees): log-odds", `"explanation":{`,
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q", want)

@@ -184,18 +184,31 @@ func serveModel(ctx context.Context, w io.Writer, reg *registry.Registry, m *tra
 		}
 		fmt.Fprintf(w, "   in process: test row %d -> class %v, P(churn) %.3f (label %d)\n", i, p.Value, p.Probabilities()[1], m.test[i].Target)
 	}
-	// Why: the log-odds of test row 0 split over the declared columns,
-	// the three largest named.
-	e, err := m.bundle.Explain(&m.test[0], 3)
+	// Why: over HTTP, the three columns that moved a prediction most; in
+	// process, the log-odds of test row 0 split over the declared columns
+	// by each model (coef·(x − mean) for logistic, TreeSHAP for trees).
+	resp, err := http.Post(srv.URL+"/predict?explain=3", "application/json", strings.NewReader(`{"age": 29, "income": null, "score": 0.87, "segment": "low", "region": "north"}`))
 	if err != nil {
 		return err
 	}
-	parts := []string{fmt.Sprintf("expected %.3f", e.Expected)}
-	for _, c := range e.Contributions {
-		parts = append(parts, fmt.Sprintf("%s %+.3f", c.Column, c.Value))
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	fmt.Fprintf(w, "   POST /predict?explain=3 -> %d %s\n", resp.StatusCode, strings.TrimSpace(string(b)))
+	for _, c := range []struct {
+		name string
+		b    *model.Bundle[Customer]
+	}{{"logistic", m.bundle}, {"trees", m.trees}} {
+		e, err := c.b.Explain(&m.test[0], 3)
+		if err != nil {
+			return err
+		}
+		parts := []string{fmt.Sprintf("expected %.3f", e.Expected)}
+		for _, c := range e.Contributions {
+			parts = append(parts, fmt.Sprintf("%s %+.3f", c.Column, c.Value))
+		}
+		parts = append(parts, fmt.Sprintf("others %+.3f", e.Rest))
+		fmt.Fprintf(w, "   why test row 0 (%s): log-odds %.3f = %s\n", c.name, e.Margin, strings.Join(parts, " "))
 	}
-	parts = append(parts, fmt.Sprintf("others %+.3f", e.Rest))
-	fmt.Fprintf(w, "   why test row 0: log-odds %.3f = %s\n", e.Margin, strings.Join(parts, " "))
 	return nil
 }
 
