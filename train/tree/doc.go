@@ -36,6 +36,15 @@
 // tree. RawBatch, PredictBatch and PredictProbaBatch score a matrix on all
 // cores. Importances gives split counts or total gains per feature.
 //
+// # Explanations
+//
+// An Explainer splits a row's raw margins into one exact TreeSHAP
+// contribution per feature plus the expected margin (XGBoost's
+// pred_contribs layout), weighing the unknown side of each split by the
+// node covers (Tree.Cover) the trainer or importer recorded; an ensemble
+// without covers gives ErrNoCover. It allocates nothing with a caller's
+// workspace.
+//
 // # Encoding
 //
 // Every ensemble encodes under one registered model kind, Kind, through
