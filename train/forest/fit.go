@@ -1,7 +1,6 @@
 package forest
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -103,43 +102,12 @@ func (j *job) prepare(ctx context.Context, d train.Dataset) (*data, []float64, e
 		return nil, nil, fmt.Errorf("%w: the sample weights sum to %v", train.ErrEmpty, total)
 	}
 	if !j.random {
-		if err := dt.rankColumns(ctx, j.workers()); err != nil {
-			return nil, nil, err
+		dt.ord = make([]uint32, n*p)
+		for i, v := range dt.x {
+			dt.ord[i] = ordBits(v)
 		}
 	}
 	return dt, classes, nil
-}
-
-// rankColumns fills rank and vals, one column per goroutine at a time.
-func (dt *data) rankColumns(ctx context.Context, workers int) error {
-	dt.rank = make([]uint32, dt.n*dt.p)
-	dt.vals = make([][]float32, dt.p)
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(workers)
-	for f := range dt.p {
-		g.Go(func() error {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			col := dt.x[f*dt.n : (f+1)*dt.n]
-			idx := make([]int32, dt.n)
-			for i := range idx {
-				idx[i] = int32(i)
-			}
-			slices.SortFunc(idx, func(a, b int32) int { return cmp.Compare(col[a], col[b]) })
-			rank := dt.rank[f*dt.n : (f+1)*dt.n]
-			var vals []float32
-			for _, i := range idx {
-				if len(vals) == 0 || col[i] != vals[len(vals)-1] {
-					vals = append(vals, col[i])
-				}
-				rank[i] = uint32(len(vals) - 1)
-			}
-			dt.vals[f] = slices.Clip(vals)
-			return nil
-		})
-	}
-	return g.Wait()
 }
 
 func (j *job) workers() int {
@@ -273,25 +241,34 @@ func (j *job) fit(ctx context.Context, d train.Dataset, wantOOB bool) (*tree.Ens
 func (gr *grower) sample(seed uint64, bootstrap bool) {
 	d := gr.d
 	if !bootstrap {
-		if d.w != nil {
-			copy(gr.weight, d.w)
-		} else {
-			for i := range gr.weight {
-				gr.weight[i] = 1
+		for i := range gr.rows {
+			gr.rows[i] = row{w: 1, y: d.target(i)}
+			if d.w != nil {
+				gr.rows[i].w = d.w[i]
 			}
 		}
 		return
 	}
-	clear(gr.weight)
+	for i := range gr.rows {
+		gr.rows[i] = row{y: d.target(i)}
+	}
 	r := rand.New(rand.NewPCG(seed, 0x6f7265737421))
 	for range d.n {
-		gr.weight[r.IntN(d.n)]++
+		gr.rows[r.IntN(d.n)].w++
 	}
 	if d.w != nil {
 		for i, w := range d.w {
-			gr.weight[i] *= w
+			gr.rows[i].w *= w
 		}
 	}
+}
+
+// target is row i's target, or its class index for a classifier.
+func (d *data) target(i int) float64 {
+	if d.k > 0 {
+		return float64(d.yc[i])
+	}
+	return d.y[i]
 }
 
 // inbag returns the bitset of rows of positive weight in the last tree.

@@ -33,13 +33,12 @@ const (
 // data is what every tree of one fit reads: shared and read-only.
 type data struct {
 	n, p int
-	x    []float32   // column-major n×p, rounded to float32 as scikit-learn does
-	rank []uint32    // column-major dense ranks of x; nil for extra trees
-	vals [][]float32 // distinct sorted values of each column, indexed by rank
-	k    int         // classes; 0 for regression
-	yc   []int32     // class index of each row (classification)
-	y    []float64   // target of each row (regression)
-	w    []float64   // base weight of each row; nil means 1
+	x    []float32 // column-major n×p, rounded to float32 as scikit-learn does
+	ord  []uint32  // column-major order-preserving bits of x (ordBits); nil for extra trees
+	k    int       // classes; 0 for regression
+	yc   []int32   // class index of each row (classification)
+	y    []float64 // target of each row (regression)
+	w    []float64 // base weight of each row; nil means 1
 }
 
 // growth is the resolved settings of one tree.
@@ -84,6 +83,28 @@ type split struct {
 	improve   float64
 }
 
+// row is a row's weight in the current tree and its target (the class
+// index of a classifier), side by side for one cache miss.
+type row struct{ w, y float64 }
+
+// ordBits maps a float32 to a uint32 of the same order, so that keys
+// sort by value and carry it.
+func ordBits(v float32) uint32 {
+	u := math.Float32bits(v)
+	if u&(1<<31) != 0 {
+		return ^u
+	}
+	return u | 1<<31
+}
+
+// ordValue is the float32 of ordBits o, as a float64.
+func ordValue(o uint32) float64 {
+	if o&(1<<31) != 0 {
+		return float64(math.Float32frombits(o &^ (1 << 31)))
+	}
+	return float64(math.Float32frombits(^o))
+}
+
 // grower grows trees one at a time; it owns its scratch space, reused
 // from tree to tree, and is used by one goroutine.
 type grower struct {
@@ -92,7 +113,7 @@ type grower struct {
 
 	state uint32 // our_rand_r state
 
-	weight   []float64 // this tree's weight of each row (n)
+	rows     []row // this tree's weight and target of each row
 	samples  []int32
 	keys     []uint64
 	tmp      []uint64
@@ -113,7 +134,7 @@ type grower struct {
 
 func newGrower(d *data, g *growth) *grower {
 	k := max(d.k, 1)
-	gr := &grower{d: d, g: g, weight: make([]float64, d.n), samples: make([]int32, 0, d.n),
+	gr := &grower{d: d, g: g, rows: make([]row, d.n), samples: make([]int32, 0, d.n),
 		features: make([]int32, d.p), constant: make([]int32, d.p),
 		sumTotal: make([]float64, k), sumLeft: make([]float64, k), sumRight: make([]float64, k)}
 	if g.random {
@@ -155,10 +176,10 @@ func (gr *grower) grow(ctx context.Context, state uint32) error {
 	gr.state = state
 	gr.samples = gr.samples[:0]
 	gr.wRoot = 0
-	for i, w := range gr.weight {
-		if w != 0 {
+	for i, r := range gr.rows {
+		if r.w != 0 {
 			gr.samples = append(gr.samples, int32(i))
-			gr.wRoot += w
+			gr.wRoot += r.w
 		}
 	}
 	for j := range gr.features {
@@ -229,15 +250,15 @@ func (gr *grower) initNode(start, end int) {
 	gr.wNode, gr.sqTotal = 0, 0
 	if d.k > 0 {
 		for _, s := range gr.samples[start:end] {
-			w := gr.weight[s]
-			gr.sumTotal[d.yc[s]] += w
-			gr.wNode += w
+			r := gr.rows[s]
+			gr.sumTotal[int(r.y)] += r.w
+			gr.wNode += r.w
 		}
 		return
 	}
 	var sum float64
 	for _, s := range gr.samples[start:end] {
-		w, y := gr.weight[s], d.y[s]
+		w, y := gr.rows[s].w, gr.rows[s].y
 		sum += w * y
 		gr.sqTotal += w * y * y
 		gr.wNode += w
@@ -287,17 +308,17 @@ func (gr *grower) addLeft(from, to int) {
 	d := gr.d
 	if d.k > 0 {
 		for _, s := range gr.samples[from:to] {
-			w := gr.weight[s]
-			gr.sumLeft[d.yc[s]] += w
-			gr.wLeft += w
+			r := gr.rows[s]
+			gr.sumLeft[int(r.y)] += r.w
+			gr.wLeft += r.w
 		}
 		return
 	}
 	sum := gr.sumLeft[0]
 	for _, s := range gr.samples[from:to] {
-		w := gr.weight[s]
-		sum += w * d.y[s]
-		gr.wLeft += w
+		r := gr.rows[s]
+		sum += r.w * r.y
+		gr.wLeft += r.w
 	}
 	gr.sumLeft[0] = sum
 }
@@ -348,8 +369,8 @@ func (gr *grower) children(s *split, start, end int, imp float64) {
 	case squaredError:
 		sqLeft := 0.0
 		for _, i := range gr.samples[start:s.pos] {
-			y := gr.d.y[i]
-			sqLeft += gr.weight[i] * y * y
+			r := gr.rows[i]
+			sqLeft += r.w * r.y * r.y
 		}
 		sqRight := gr.sqTotal - sqLeft
 		ml := gr.sumLeft[0] / gr.wLeft
@@ -408,16 +429,15 @@ func (gr *grower) bestSplit(start, end int, imp float64, nKnown int) (split, int
 		f := int(features[fj])
 		// Gather the ranks; a feature whose values span at most
 		// featureThreshold is constant here.
-		ranks := d.rank[f*d.n : (f+1)*d.n]
-		vals := d.vals[f]
+		ord := d.ord[f*d.n : (f+1)*d.n]
 		keys := gr.keys[start:end]
 		lo, hi := uint32(math.MaxUint32), uint32(0)
 		for i, s := range gr.samples[start:end] {
-			r := ranks[s]
-			lo, hi = min(lo, r), max(hi, r)
-			keys[i] = uint64(r)<<32 | uint64(uint32(s))
+			o := ord[s]
+			lo, hi = min(lo, o), max(hi, o)
+			keys[i] = uint64(o)<<32 | uint64(uint32(s))
 		}
-		if float64(vals[hi]) <= float64(vals[lo])+featureThreshold {
+		if ordValue(hi) <= ordValue(lo)+featureThreshold {
 			features[fj], features[nTotal] = features[nTotal], features[fj]
 			nFound++
 			nTotal++
@@ -434,9 +454,11 @@ func (gr *grower) bestSplit(start, end int, imp float64, nKnown int) (split, int
 		added := start
 		p := start
 		for p < end {
-			v := float64(vals[keys[p-start]>>32])
+			// A value within featureThreshold of the previous one is
+			// the same value.
+			v := ordValue(uint32(keys[p-start] >> 32))
 			for p+1 < end {
-				next := float64(vals[keys[p+1-start]>>32])
+				next := ordValue(uint32(keys[p+1-start] >> 32))
 				if next > v+featureThreshold {
 					break
 				}
@@ -454,7 +476,7 @@ func (gr *grower) bestSplit(start, end int, imp float64, nKnown int) (split, int
 			added = p
 			if pr := gr.proxy(); pr > bestProxy {
 				bestProxy = pr
-				next := float64(vals[keys[p-start]>>32])
+				next := ordValue(uint32(keys[p-start] >> 32))
 				t := v/2 + next/2
 				if t == next || math.IsInf(t, 0) {
 					t = v
@@ -547,9 +569,9 @@ func (gr *grower) randomSplit(start, end int, imp float64, nKnown int) (split, i
 	return best, nTotal
 }
 
-// sortKeys sorts keys (rank<<32 | sample) by rank, whose values less lo
-// need the given number of bits: a least-significant-digit radix sort on
-// the rank for large nodes, pdqsort for small ones.
+// sortKeys sorts keys (ordBits<<32 | sample) by value, whose ordBits less
+// lo need the given number of bits: a least-significant-digit radix sort
+// for large nodes, pdqsort for small ones.
 func (gr *grower) sortKeys(keys []uint64, lo uint32, nbits int) {
 	n := len(keys)
 	if n < 256 {
@@ -574,7 +596,7 @@ func (gr *grower) sortKeys(keys []uint64, lo uint32, nbits int) {
 			sum += c
 		}
 		for _, k := range src {
-			b := ((k>>32)-base)>>shift&mask
+			b := ((k >> 32) - base) >> shift & mask
 			dst[count[b]] = k
 			count[b]++
 		}
