@@ -119,6 +119,7 @@ type reference struct {
 type treeReference struct {
 	Data       string         `json:"data"`
 	Classifier bool           `json:"classifier"`
+	Extra      bool           `json:"extra"`
 	Params     map[string]any `json:"params"`
 	Seed       uint64         `json:"seed"`
 	Weights    bool           `json:"weights"`

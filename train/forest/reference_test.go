@@ -34,6 +34,8 @@ func treeOptions(t *testing.T, r treeReference) (forest.Options, forest.Criterio
 			balanced = v == "balanced"
 		case "max_features":
 			switch v := v.(type) {
+			case nil:
+				o.MaxFeatures = forest.All
 			case string:
 				o.MaxFeatures = map[string]forest.MaxFeatures{"sqrt": forest.Sqrt, "log2": forest.Log2}[v]
 			case float64:
@@ -71,6 +73,11 @@ func TestSklearnTrees(t *testing.T) {
 			var trainer train.Trainer = forest.TreeRegressor{Options: o}
 			if r.Classifier {
 				trainer = forest.TreeClassifier{Options: o, Criterion: crit, Balanced: balanced}
+			}
+			if r.Extra {
+				trainer = train.TrainerFunc(func(ctx context.Context, d train.Dataset) (train.Model, error) {
+					return forest.FitExtraTree(ctx, d, o, crit, r.Classifier)
+				})
 			}
 			m, err := trainer.Fit(context.Background(), tr)
 			if err != nil {

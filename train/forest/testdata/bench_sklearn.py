@@ -10,12 +10,14 @@ Run from the repository root with Debian's python3-sklearn:
 It writes the data (make_classification, seed 0) to a temporary file,
 builds the package's test binary, and for each repeat and thread count
 times one scikit-learn fit and one Go fit (BenchmarkFitLarge, one
-iteration), then prints the medians and their ratio. Both sides fit
+iteration), then prints the medians and their ratio, of wall time and of CPU time
+(the machine it ran on was shared, so both are given). Both sides fit
 the same float64 rows with their defaults (Gini, bootstrap, sqrt
 features, trees grown until pure).
 """
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -45,22 +47,30 @@ def main():
     times = {}
     for rep in range(repeats):
         for threads in (1, 2):
-            t0 = time.perf_counter()
+            print(f"load before repeat {rep} threads {threads}: {os.getloadavg()}", flush=True)
+            c0, t0 = time.process_time(), time.perf_counter()
             RandomForestClassifier(n_estimators=TREES, n_jobs=threads, random_state=rep).fit(X, y)
-            sk = time.perf_counter() - t0
+            sk, skcpu = time.perf_counter() - t0, time.process_time() - c0
             env = dict(os.environ, GOMAXPROCS=str(threads), FOREST_BENCH_DATA=data)
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             out = subprocess.run([binary, "-test.run", "^$", "-test.bench", "^BenchmarkFitLarge$",
                                   "-test.benchtime", "1x"], env=env, check=True,
                                  capture_output=True, text=True, cwd="train/forest").stdout
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
             go = int(re.search(r"(\d+) ns/op", out).group(1)) / 1e9
-            times.setdefault(threads, []).append((sk, go))
-            print(f"repeat {rep} threads {threads}: scikit-learn {sk:.2f} s, Go {go:.2f} s", flush=True)
+            gocpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+            times.setdefault(threads, []).append((sk, go, skcpu, gocpu))
+            print(f"repeat {rep} threads {threads}: scikit-learn {sk:.2f} s wall {skcpu:.2f} s CPU, "
+                  f"Go {go:.2f} s wall {gocpu:.2f} s CPU (Go CPU includes reading the data)", flush=True)
     print(f"load: {os.getloadavg()}")
     for threads, pairs in times.items():
         sk = statistics.median(p[0] for p in pairs)
         go = statistics.median(p[1] for p in pairs)
-        print(f"threads {threads}: scikit-learn median {sk:.2f} s, Go median {go:.2f} s, "
-              f"ratio Go/scikit-learn {go / sk:.2f} (medians of {len(pairs)})")
+        skc = statistics.median(p[2] for p in pairs)
+        goc = statistics.median(p[3] for p in pairs)
+        print(f"threads {threads}: wall: scikit-learn median {sk:.2f} s, Go median {go:.2f} s, "
+              f"ratio {go / sk:.2f}; CPU: scikit-learn {skc:.2f} s, Go {goc:.2f} s, "
+              f"ratio {goc / skc:.2f} (medians of {len(pairs)})")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ import sklearn
 from sklearn.ensemble import (ExtraTreesClassifier, ExtraTreesRegressor,
                               RandomForestClassifier, RandomForestRegressor)
 from sklearn.metrics import accuracy_score, mean_squared_error
-from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+from sklearn.tree import (DecisionTreeClassifier, DecisionTreeRegressor, ExtraTreeClassifier,
+                          ExtraTreeRegressor)
 
 MISSING = -1e9
 SEEDS = 5
@@ -79,6 +80,13 @@ TREES = [
     ("breast_cancer_log2_weights", "breast_cancer", True, {"max_features": "log2", "weights": True}),
     ("diabetes_depth6", "diabetes", False, {"max_depth": 6}),
     ("diabetes_leaf10", "diabetes", False, {"min_samples_leaf": 10, "max_features": 0.5, "random_state": 3}),
+    # Single extremely randomized trees (ExtraTreeClassifier/Regressor):
+    # random thresholds drawn by the same generator.
+    ("iris_extra", "iris", True, {"extra": True}),
+    ("breast_cancer_extra_leaf3", "breast_cancer", True, {"extra": True, "min_samples_leaf": 3, "random_state": 1}),
+    ("breast_cancer_extra_all_entropy", "breast_cancer", True,
+     {"extra": True, "max_features": None, "criterion": "entropy", "random_state": 5}),
+    ("diabetes_extra_depth8", "diabetes", False, {"extra": True, "max_depth": 8, "random_state": 2}),
 ]
 
 FORESTS = [
@@ -100,13 +108,17 @@ def main():
         params = dict(params)
         rs = params.pop("random_state", 0)
         weighted = params.pop("weights", False)
+        extra = params.pop("extra", False)
         sw = None
         if weighted:
             sw = (1.0 + (np.arange(len(tr)) % 3)).astype(float)
-        model = (DecisionTreeClassifier if clf else DecisionTreeRegressor)(random_state=rs, **params)
+        if extra:
+            model = (ExtraTreeClassifier if clf else ExtraTreeRegressor)(random_state=rs, **params)
+        else:
+            model = (DecisionTreeClassifier if clf else DecisionTreeRegressor)(random_state=rs, **params)
         model.fit(X[tr], y[tr], sample_weight=sw)
         seed = int(np.random.RandomState(rs).randint(0, 2**31 - 1))
-        rec = {"data": ds, "classifier": clf, "params": params, "seed": seed, "weights": weighted,
+        rec = {"data": ds, "classifier": clf, "extra": extra, "params": params, "seed": seed, "weights": weighted,
                "tree": tree_dict(model), "importances": model.feature_importances_.tolist()}
         if clf:
             rec["proba"] = model.predict_proba(X[te]).tolist()
