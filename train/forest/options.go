@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/loomml/loom/train"
 )
@@ -86,6 +87,28 @@ func (m MaxFeatures) String() string {
 		s += ".0"
 	}
 	return s
+}
+
+// ParseMaxFeatures reads a MaxFeatures as String writes it (and as
+// Params reports it): "sqrt", "log2", "all" (or "none"), an integer count
+// such as "5", or a fraction with a point such as "0.5" or "1.0"; a
+// search's builder turns a Choices dimension into the setting with it.
+func ParseMaxFeatures(s string) (MaxFeatures, error) {
+	switch s {
+	case "sqrt":
+		return Sqrt, nil
+	case "log2":
+		return Log2, nil
+	case "all", "none":
+		return All, nil
+	}
+	if n, err := strconv.Atoi(s); err == nil && n >= 1 {
+		return Count(n), nil
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil && strings.Contains(s, ".") && f > 0 && f <= 1 {
+		return Fraction(f), nil
+	}
+	return MaxFeatures{}, fmt.Errorf("forest: max_features %q is not sqrt, log2, all, a count >= 1 or a fraction in (0, 1]", s)
 }
 
 // resolve returns the number of features to draw out of p.
