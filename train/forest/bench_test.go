@@ -37,6 +37,20 @@ func BenchmarkFit(b *testing.B) {
 	}
 }
 
+// BenchmarkFitTree grows one decision tree on breast_cancer's training
+// rows, per row.
+func BenchmarkFitTree(b *testing.B) {
+	d := load(b, "breast_cancer").train
+	n, _ := d.Dims()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := (forest.TreeClassifier{}).Fit(context.Background(), d); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/row")
+}
+
 // BenchmarkFitLarge fits a random forest of 100 trees on the data file
 // named by FOREST_BENCH_DATA, which testdata/bench_sklearn.py writes
 // (rows, columns as little-endian u64, then rows × columns float64 of X in
