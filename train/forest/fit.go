@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -252,9 +253,9 @@ func (gr *grower) sample(seed uint64, bootstrap bool) {
 	for i := range gr.rows {
 		gr.rows[i] = row{y: d.target(i)}
 	}
-	r := rand.New(rand.NewPCG(seed, 0x6f7265737421))
+	r := rand.NewPCG(seed, 0x6f7265737421)
 	for range d.n {
-		gr.rows[r.IntN(d.n)].w++
+		gr.rows[below(r, uint64(d.n))].w++
 	}
 	if d.w != nil {
 		for i, w := range d.w {
@@ -269,6 +270,19 @@ func (d *data) target(i int) float64 {
 		return float64(d.yc[i])
 	}
 	return d.y[i]
+}
+
+// below draws a uniform integer in [0, n) from r by Lemire's
+// multiply-and-reject method: spelled out here so that the bootstrap
+// samples of a seed do not depend on the Go release.
+func below(r *rand.PCG, n uint64) uint64 {
+	hi, lo := bits.Mul64(r.Uint64(), n)
+	if lo < n {
+		for thresh := -n % n; lo < thresh; {
+			hi, lo = bits.Mul64(r.Uint64(), n)
+		}
+	}
+	return hi
 }
 
 // inbag returns the bitset of rows of positive weight in the last tree.
