@@ -406,28 +406,67 @@ func (gr *grower) partition(start, end, f int, t float64) {
 	}
 }
 
+// drawer is the state of one node's draw of candidate features, as
+// scikit-learn's splitters keep it: gr.features[:nDrawn] are known
+// constant features drawn already, [nDrawn:nKnown] the known constant
+// ones not drawn, [nKnown:nTotal] the ones found constant in this node,
+// [nTotal:fi] the ones not drawn yet, [fi:] the ones evaluated.
+type drawer struct {
+	fi, nFound, nDrawn, nKnown, nTotal, visited int
+}
+
+// next draws the next feature to evaluate and returns its index in
+// gr.features, or -1 when the node has drawn enough: maxFeatures
+// features, more while those drawn were constant.
+func (gr *grower) next(dr *drawer) int {
+	features := gr.features
+	for dr.fi > dr.nTotal && (dr.visited < gr.g.maxFeatures || dr.visited <= dr.nFound+dr.nDrawn) {
+		dr.visited++
+		fj := gr.randInt(dr.nDrawn, dr.fi-dr.nFound)
+		if fj < dr.nKnown {
+			features[dr.nDrawn], features[fj] = features[fj], features[dr.nDrawn]
+			dr.nDrawn++
+			continue
+		}
+		return fj + dr.nFound
+	}
+	return -1
+}
+
+// constantFeature records that feature gr.features[fj] is constant in the
+// node.
+func (gr *grower) constantFeature(dr *drawer, fj int) {
+	gr.features[fj], gr.features[dr.nTotal] = gr.features[dr.nTotal], gr.features[fj]
+	dr.nFound++
+	dr.nTotal++
+}
+
+// useFeature records that feature gr.features[fj] is evaluated.
+func (gr *grower) useFeature(dr *drawer, fj int) {
+	dr.fi--
+	gr.features[dr.fi], gr.features[fj] = gr.features[fj], gr.features[dr.fi]
+}
+
+// endNode restores the known constant features for the node's siblings
+// and keeps the ones found here for its children, whose number it
+// returns.
+func (gr *grower) endNode(dr *drawer) int {
+	copy(gr.features[:dr.nKnown], gr.constant[:dr.nKnown])
+	copy(gr.constant[dr.nKnown:dr.nKnown+dr.nFound], gr.features[dr.nKnown:dr.nKnown+dr.nFound])
+	return dr.nTotal
+}
+
 // bestSplit is BestSplitter.node_split: the best threshold of up to
 // maxFeatures features drawn at random (more when constant ones are
 // drawn), features found constant remembered for the node's children.
 func (gr *grower) bestSplit(start, end int, imp float64, nKnown int) (split, int) {
 	d, g := gr.d, gr.g
-	features, constant := gr.features, gr.constant
-	fi := d.p
-	nFound, nDrawn, nTotal := 0, 0, nKnown
-	visited := 0
+	dr := drawer{fi: d.p, nTotal: nKnown, nKnown: nKnown}
 	best := split{pos: end}
 	bestProxy := math.Inf(-1)
-	for fi > nTotal && (visited < g.maxFeatures || visited <= nFound+nDrawn) {
-		visited++
-		fj := gr.randInt(nDrawn, fi-nFound)
-		if fj < nKnown {
-			features[nDrawn], features[fj] = features[fj], features[nDrawn]
-			nDrawn++
-			continue
-		}
-		fj += nFound
-		f := int(features[fj])
-		// Gather the ranks; a feature whose values span at most
+	for fj := gr.next(&dr); fj >= 0; fj = gr.next(&dr) {
+		f := int(gr.features[fj])
+		// Gather the keys; a feature whose values span at most
 		// featureThreshold is constant here.
 		ord := d.ord[f*d.n : (f+1)*d.n]
 		keys := gr.keys[start:end]
@@ -438,13 +477,10 @@ func (gr *grower) bestSplit(start, end int, imp float64, nKnown int) (split, int
 			keys[i] = uint64(o)<<32 | uint64(uint32(s))
 		}
 		if ordValue(hi) <= ordValue(lo)+featureThreshold {
-			features[fj], features[nTotal] = features[nTotal], features[fj]
-			nFound++
-			nTotal++
+			gr.constantFeature(&dr, fj)
 			continue
 		}
-		fi--
-		features[fi], features[fj] = features[fj], features[fi]
+		gr.useFeature(&dr, fj)
 		gr.sortKeys(keys, lo, bits.Len32(hi-lo))
 		for i, key := range keys {
 			gr.samples[start+i] = int32(uint32(key))
@@ -489,9 +525,7 @@ func (gr *grower) bestSplit(start, end int, imp float64, nKnown int) (split, int
 		gr.partition(start, end, best.feature, best.threshold)
 		gr.children(&best, start, end, imp)
 	}
-	copy(features[:nKnown], constant[:nKnown])
-	copy(constant[nKnown:nKnown+nFound], features[nKnown:nKnown+nFound])
-	return best, nTotal
+	return best, gr.endNode(&dr)
 }
 
 // randomSplit is RandomSplitter.node_split (extra trees): for each drawn
@@ -499,25 +533,14 @@ func (gr *grower) bestSplit(start, end int, imp float64, nKnown int) (split, int
 // values, the best of them kept.
 func (gr *grower) randomSplit(start, end int, imp float64, nKnown int) (split, int) {
 	d, g := gr.d, gr.g
-	features, constant := gr.features, gr.constant
-	fi := d.p
-	nFound, nDrawn, nTotal := 0, 0, nKnown
-	visited := 0
+	dr := drawer{fi: d.p, nTotal: nKnown, nKnown: nKnown}
 	best := split{pos: end}
 	bestProxy := math.Inf(-1)
 	current := -1
 	xf := gr.xf[start:end]
 	samples := gr.samples[start:end]
-	for fi > nTotal && (visited < g.maxFeatures || visited <= nFound+nDrawn) {
-		visited++
-		fj := gr.randInt(nDrawn, fi-nFound)
-		if fj < nKnown {
-			features[nDrawn], features[fj] = features[fj], features[nDrawn]
-			nDrawn++
-			continue
-		}
-		fj += nFound
-		f := int(features[fj])
+	for fj := gr.next(&dr); fj >= 0; fj = gr.next(&dr) {
+		f := int(gr.features[fj])
 		current = f
 		col := d.x[f*d.n : (f+1)*d.n]
 		lo, hi := float32(math.Inf(1)), float32(math.Inf(-1))
@@ -527,13 +550,10 @@ func (gr *grower) randomSplit(start, end int, imp float64, nKnown int) (split, i
 			lo, hi = min(lo, v), max(hi, v)
 		}
 		if float64(hi) <= float64(lo)+featureThreshold {
-			features[fj], features[nTotal] = features[nTotal], features[fj]
-			nFound++
-			nTotal++
+			gr.constantFeature(&dr, fj)
 			continue
 		}
-		fi--
-		features[fi], features[fj] = features[fj], features[fi]
+		gr.useFeature(&dr, fj)
 		t := gr.randUniform(float64(lo), float64(hi))
 		if t == float64(hi) {
 			t = float64(lo)
@@ -564,9 +584,7 @@ func (gr *grower) randomSplit(start, end int, imp float64, nKnown int) (split, i
 		}
 		gr.children(&best, start, end, imp)
 	}
-	copy(features[:nKnown], constant[:nKnown])
-	copy(constant[nKnown:nKnown+nFound], features[nKnown:nKnown+nFound])
-	return best, nTotal
+	return best, gr.endNode(&dr)
 }
 
 // sortKeys sorts keys (ordBits<<32 | sample) by value, whose ordBits less
