@@ -110,7 +110,8 @@
 // vary in the node (pdqsort below 256 rows) and scanned once, with the
 // weight and target of each row side by side in memory; nothing is
 // allocated per node. A forest of 100 trees on 100,000 × 30 rows fits in
-// about 0.6 of scikit-learn's time with the same threads; figures and the
-// script that measures them side by side are in BENCHMARKS.md and
-// testdata/bench_sklearn.py.
+// about 0.4 of scikit-learn's wall time and 0.6 to 0.7 of its CPU time
+// with the same threads, measured side by side on a heavily shared
+// machine; figures and the script that measures them are in
+// BENCHMARKS.md and testdata/bench_sklearn.py.
 package forest
