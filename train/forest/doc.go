@@ -110,8 +110,8 @@
 // vary in the node (pdqsort below 256 rows) and scanned once, with the
 // weight and target of each row side by side in memory; nothing is
 // allocated per node. A forest of 100 trees on 100,000 × 30 rows fits in
-// about 0.4 of scikit-learn's wall time and 0.6 to 0.7 of its CPU time
-// with the same threads, measured side by side on a heavily shared
-// machine; figures and the script that measures them are in
-// BENCHMARKS.md and testdata/bench_sklearn.py.
+// 0.36 (one thread) and 0.72 (two threads) of scikit-learn's wall time
+// and 0.69 of its CPU time, medians of three side-by-side runs on a
+// heavily shared machine; figures and the script that measures them are
+// in BENCHMARKS.md and testdata/bench_sklearn.py.
 package forest
