@@ -13,6 +13,7 @@ import (
 	"github.com/loomml/loom/model"
 	"github.com/loomml/loom/registry"
 	"github.com/loomml/loom/train"
+	"github.com/loomml/loom/train/forest"
 	"github.com/loomml/loom/train/gbdt"
 	"github.com/loomml/loom/train/tree"
 )
@@ -53,18 +54,28 @@ func TestExplainSumsToMargin(t *testing.T) {
 		Category("plan", feature.Ordinal(feature.OrdinalOptions{})).
 		Category("region", feature.Ordinal(feature.OrdinalOptions{})).
 		Trainer(gbdt.Classifier{Options: gbdt.Options{MaxIter: 20}})
+	// A forest's margin is the probability itself (the Probability link).
+	forestSpec := model.New[customer]("forest").Label("churned").
+		Float("age").Float("income", feature.Impute(feature.Median, false)).
+		Category("plan", feature.Ordinal(feature.OrdinalOptions{})).
+		Trainer(forest.Classifier{ForestOptions: forest.ForestOptions{Trees: 10}})
+	identity := func(p float64) float64 { return p }
 	for _, c := range []struct {
-		name string
-		spec *model.Spec[customer]
-	}{{"logistic", churnSpec(nil)}, {"gbdt", treeSpec}} {
+		name   string
+		spec   *model.Spec[customer]
+		margin func(p float64) float64
+	}{{"logistic", churnSpec(nil), logit}, {"gbdt", treeSpec, logit}, {"forest", forestSpec, identity}} {
 		t.Run(c.name, func(t *testing.T) {
 			b, err := model.Fit(ctx, c.spec, rows[:1000])
 			if err != nil {
 				t.Fatal(err)
 			}
 			declared := []string{"age", "income", "visits", "plan", "region"}
-			if c.name == "gbdt" {
+			switch c.name {
+			case "gbdt":
 				declared = []string{"age", "income", "plan", "region"}
+			case "forest": // trees without missing values: region has some
+				declared = []string{"age", "income", "plan"}
 			}
 			probs, err := b.PredictProba(ctx, rows[1000:1100])
 			if err != nil {
@@ -87,7 +98,7 @@ func TestExplainSumsToMargin(t *testing.T) {
 				if !slices.Equal(names, want) || e.Rest != 0 || e.Class != 1 {
 					t.Fatalf("row %d: contributions of %v, rest %v, class %v; want one per declared column %v", i, names, e.Rest, e.Class, want)
 				}
-				if m := logit(probs.At(i, 1)); math.Abs(sum-m) > 1e-9 || math.Abs(e.Margin-m) > 1e-9 {
+				if m := c.margin(probs.At(i, 1)); math.Abs(sum-m) > 1e-9 || math.Abs(e.Margin-m) > 1e-9 {
 					t.Fatalf("row %d: expected + contributions = %v, margin %v; log-odds of the prediction %v", i, sum, e.Margin, m)
 				}
 				for j := 1; j < len(e.Contributions); j++ {
