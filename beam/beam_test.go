@@ -381,7 +381,7 @@ func readScored(t *testing.T, prefix string, n int) []string {
 // Counting elements: with an empty collection, stats.Sum emits nothing
 // and the count file is missing.
 func oneRow(Customer) int                         { return 1 }
-func blockLen(b loombeam.Block[Customer]) int     { return len(b) }
+func blockLen(b loombeam.Block[Customer]) int     { return len(b.Rows) }
 func oneRejected(loombeam.Rejected[Customer]) int { return 1 }
 func formatInt(n int) []byte                      { return []byte(fmt.Sprint(n)) }
 

@@ -19,7 +19,11 @@ import (
 // A PCollection<T> from elsewhere works as is: the transforms group its
 // rows into blocks per bundle (ToBlocks) and give their row outputs back
 // as PCollection<T> (FromBlocks).
-type Block[T any] []T
+type Block[T any] struct {
+	// Rows are the block's rows, read-only once the block is emitted: a
+	// runner may hand one block to several consumers.
+	Rows []T
+}
 
 // blockSize is the number of rows of the blocks that this package makes.
 const blockSize = 4096
@@ -108,7 +112,7 @@ func (fn *toBlocksFn[E]) FinishBundle(emit func(Block[E])) {
 type fromBlocksFn[E any] struct{}
 
 func (fn *fromBlocksFn[E]) ProcessElement(b Block[E], emit func(E)) {
-	for _, row := range b {
+	for _, row := range b.Rows {
 		emit(row)
 	}
 }
@@ -118,13 +122,13 @@ func (fn *fromBlocksFn[E]) ProcessElement(b Block[E], emit func(E)) {
 // are read-only once emitted, as a runner may hand one block to several
 // consumers.
 type blockWriter[E any] struct {
-	buf  Block[E]
+	buf  []E
 	emit func(Block[E])
 }
 
 func (w *blockWriter[E]) add(e E) {
 	if w.buf == nil {
-		w.buf = make(Block[E], 0, blockSize)
+		w.buf = make([]E, 0, blockSize)
 	}
 	w.buf = append(w.buf, e)
 	if len(w.buf) == blockSize {
@@ -134,7 +138,7 @@ func (w *blockWriter[E]) add(e E) {
 
 func (w *blockWriter[E]) flush() {
 	if len(w.buf) > 0 {
-		w.emit(w.buf)
+		w.emit(Block[E]{Rows: w.buf})
 		w.buf = nil
 	}
 }

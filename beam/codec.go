@@ -286,7 +286,7 @@ func (c rowCodec[T]) decode(data []byte) ([]T, []byte, error) {
 
 // encodeBlock is the Beam coder of Block[T].
 func encodeBlock[T any](b Block[T]) ([]byte, error) {
-	return codecOf[T]().encode(nil, b)
+	return codecOf[T]().encode(nil, b.Rows)
 }
 
 // decodeBlock is the Beam coder of Block[T].
@@ -295,13 +295,14 @@ func decodeBlock[T any](data []byte) (Block[T], error) {
 	if err == nil && len(rest) > 0 {
 		err = fmt.Errorf("beam: decoding a block of %v: %d bytes after its end", reflect.TypeFor[T](), len(rest))
 	}
-	return rows, err
+	return Block[T]{Rows: rows}, err
 }
 
 // encodeScored is the Beam coder of Block[Scored[T]]: the rows as a
 // Block[T], then the predictions, the number of class probabilities per
 // row and the probabilities, as float64s.
-func encodeScored[T any](b Block[Scored[T]]) ([]byte, error) {
+func encodeScored[T any](blk Block[Scored[T]]) ([]byte, error) {
+	b := blk.Rows
 	rows := make([]T, len(b))
 	for i := range b {
 		rows[i] = b[i].Row
@@ -333,17 +334,17 @@ func encodeScored[T any](b Block[Scored[T]]) ([]byte, error) {
 func decodeScored[T any](data []byte) (Block[Scored[T]], error) {
 	rows, rest, err := codecOf[T]().decode(data)
 	if err != nil {
-		return nil, err
+		return Block[Scored[T]]{}, err
 	}
 	what := fmt.Sprintf("beam: decoding a block of scored %v", reflect.TypeFor[T]())
 	r := &reader{b: rest}
-	out := make(Block[Scored[T]], len(rows))
+	out := make([]Scored[T], len(rows))
 	for i := range out {
 		out[i] = Scored[T]{Row: rows[i], Prediction: r.float()}
 	}
 	k := r.uvarint()
 	if r.err == nil && k > 0 && uint64(len(r.b)) != k*uint64(len(rows))*8 {
-		return nil, fmt.Errorf("%s: %d bytes of probabilities, want %d rows of %d", what, len(r.b), len(rows), k)
+		return Block[Scored[T]]{}, fmt.Errorf("%s: %d bytes of probabilities, want %d rows of %d", what, len(r.b), len(rows), k)
 	}
 	if k > 0 {
 		proba := make([]float64, k*uint64(len(rows)))
@@ -355,10 +356,10 @@ func decodeScored[T any](data []byte) (Block[Scored[T]], error) {
 		}
 	}
 	if r.err != nil {
-		return nil, fmt.Errorf("%s: %w", what, r.err)
+		return Block[Scored[T]]{}, fmt.Errorf("%s: %w", what, r.err)
 	}
 	if len(r.b) > 0 {
-		return nil, fmt.Errorf("%s: %d bytes after its end", what, len(r.b))
+		return Block[Scored[T]]{}, fmt.Errorf("%s: %d bytes after its end", what, len(r.b))
 	}
-	return out, nil
+	return Block[Scored[T]]{Rows: out}, nil
 }

@@ -56,19 +56,20 @@ func TestBlockRoundTrip(t *testing.T) {
 		{"empty", func(t *testing.T) { roundTrip(t, []kinds{}, codecColumnar) }},
 		{"scored", func(t *testing.T) {
 			rows := kindRows()
-			in := Block[Scored[kinds]]{{Row: rows[0], Prediction: 1, Probabilities: []float64{0.25, 0.75}}, {Row: rows[1], Prediction: 0, Probabilities: []float64{1, 0}}}
+			in := Block[Scored[kinds]]{Rows: []Scored[kinds]{{Row: rows[0], Prediction: 1, Probabilities: []float64{0.25, 0.75}}, {Row: rows[1], Prediction: 0, Probabilities: []float64{1, 0}}}}
 			data, err := encodeScored(in)
 			if err != nil {
 				t.Fatal(err)
 			}
-			out, err := decodeScored[kinds](data)
+			blk, err := decodeScored[kinds](data)
 			if err != nil {
 				t.Fatal(err)
 			}
+			out := blk.Rows
 			if len(out) != 2 || out[0].Prediction != 1 || !reflect.DeepEqual(out[1].Probabilities, []float64{1, 0}) || out[0].Row.S != "héllo" {
 				t.Fatalf("decoded %+v", out)
 			}
-			in[1].Probabilities = []float64{1}
+			in.Rows[1].Probabilities = []float64{1}
 			if _, err := encodeScored(in); err == nil || !strings.Contains(err.Error(), "row 1 has 1 class probabilities") {
 				t.Fatalf("ragged probabilities: %v", err)
 			}
@@ -81,17 +82,18 @@ func TestBlockRoundTrip(t *testing.T) {
 // roundTrip encodes and decodes rows, checking the encoding used.
 func roundTrip[T any](t *testing.T, rows []T, enc byte) {
 	t.Helper()
-	data, err := encodeBlock(Block[T](rows))
+	data, err := encodeBlock(Block[T]{Rows: rows})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if data[0] != enc {
 		t.Fatalf("encoding %d, want %d", data[0], enc)
 	}
-	got, err := decodeBlock[T](data)
+	blk, err := decodeBlock[T](data)
 	if err != nil {
 		t.Fatal(err)
 	}
+	got := blk.Rows
 	if len(got) != len(rows) {
 		t.Fatalf("%d rows back of %d", len(got), len(rows))
 	}
@@ -123,7 +125,7 @@ func sameRow(a, b any) bool {
 }
 
 func TestBlockDecodeErrors(t *testing.T) {
-	good, err := encodeBlock(Block[kinds](kindRows()))
+	good, err := encodeBlock(Block[kinds]{Rows: kindRows()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,12 +159,12 @@ func TestBlockDecodeErrors(t *testing.T) {
 // to the block decoders: an error, never a panic, and a block that decodes
 // encodes back to a block that decodes to the same rows.
 func FuzzDecodeBlock(f *testing.F) {
-	good, err := encodeBlock(Block[kinds](kindRows()))
+	good, err := encodeBlock(Block[kinds]{Rows: kindRows()})
 	if err != nil {
 		f.Fatal(err)
 	}
 	rows := kindRows()
-	scored, err := encodeScored(Block[Scored[kinds]]{{Row: rows[0], Prediction: 1, Probabilities: []float64{0.5, 0.5}}})
+	scored, err := encodeScored(Block[Scored[kinds]]{Rows: []Scored[kinds]{{Row: rows[0], Prediction: 1, Probabilities: []float64{0.5, 0.5}}}})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -177,8 +179,8 @@ func FuzzDecodeBlock(f *testing.F) {
 				t.Fatal(err)
 			}
 			b2, err := decodeBlock[kinds](again)
-			if err != nil || len(b2) != len(b) {
-				t.Fatalf("re-decoding: %d rows, %v; want %d", len(b2), err, len(b))
+			if err != nil || len(b2.Rows) != len(b.Rows) {
+				t.Fatalf("re-decoding: %d rows, %v; want %d", len(b2.Rows), err, len(b.Rows))
 			}
 		}
 		_, _ = decodeScored[kinds](data)

@@ -18,10 +18,20 @@
 // when the pipeline is built, not on a worker. Register also registers
 // the Beam functions and coders of the transforms over the row type.
 //
+// # Blocks of rows
+//
+// A runner pays for each element of a collection (encoding, bookkeeping,
+// watermarks), so the transforms pass rows between stages in blocks of up
+// to 4,096 (Block[T]), encoded column by column from T's loom tags: a
+// million rows are some 250 elements. Every transform that takes rows
+// takes a PCollection<Block[T]> or a PCollection<T> (grouped into blocks
+// per bundle, its row outputs given back as rows); ToBlocks and
+// FromBlocks convert between the two.
+//
 // # Transforms
 //
 //   - ReadFiles reads CSV or Parquet files matched by a glob on any Beam
-//     file system into a PCollection<T>, with Loom's own readers
+//     file system into a PCollection<Block[T]>, with Loom's own readers
 //     (pipeline/source), and sends undecodable records, with file, line
 //     and reason, to a second output. Any other PCollection<T> works too.
 //   - Validate checks rows against the declaration's contract: valid rows,
@@ -36,18 +46,24 @@
 //   - Score scores rows with a registered bundle (model.Load on each
 //     worker), bit for bit as model.Bundle.Predict, and WriteParquet
 //     writes the predictions to sharded Parquet files.
+//   - Materialize writes the feature matrix of rows (the fitted features
+//     applied, with the labels) to sharded Parquet files for a trainer,
+//     and ReadMatrix reads them back on one machine as a train.Dataset.
 //   - WriteFile writes the one element of a result (features, profile,
 //     report) to a file.
 //
 // # Training
 //
 // Training stays on one machine, as in TFX: a trainer needs the whole
-// feature matrix (rows × features × 8 bytes) in memory. Fit the features
-// and the profile on Beam, validate there, and write the valid rows (or a
-// sample of them) out; then train with model.Fit on one machine, whose
-// fitted features equal Beam's as above. This package has no transform
-// that gathers the matrix onto one worker: a worker's memory would bound
-// it just the same, with a less helpful failure.
+// feature matrix in memory, rows × (features + 1) × 8 bytes (a million
+// rows of the churn example's 30 features: 250 MB). Validate and fit the
+// features on Beam, Materialize the valid rows' matrix (or a sample's),
+// and train on one machine from ReadMatrix, which refuses more rows than
+// its limit before reading any value. The matrix equals
+// feature.Fitted.Matrix of the same rows, bit for bit; the rows come in
+// Beam's order. This package gathers no matrix onto one worker: a
+// worker's memory would bound it just the same, with a less helpful
+// failure.
 //
 // # Memory per worker
 //

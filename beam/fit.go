@@ -134,7 +134,8 @@ func (fn *fitPassFn[T]) Setup() error {
 	return nil
 }
 
-func (fn *fitPassFn[T]) ProcessElement(rows Block[T], state []byte, emit func([]byte)) error {
+func (fn *fitPassFn[T]) ProcessElement(b Block[T], state []byte, emit func([]byte)) error {
+	rows := b.Rows
 	// The state is the side input of this pass's ParDo, one value for the
 	// whole pipeline run, which an instance of the DoFn serves: rebuild
 	// the Fitting once per instance.

@@ -148,7 +148,8 @@ func (fn *materializeFn[T]) Setup() error {
 	return nil
 }
 
-func (fn *materializeFn[T]) ProcessElement(ctx context.Context, rows Block[T], features []byte, emit func(int, matrixBlock)) error {
+func (fn *materializeFn[T]) ProcessElement(ctx context.Context, b Block[T], features []byte, emit func(int, matrixBlock)) error {
+	rows := b.Rows
 	if fn.fitted == nil { // one side input value per run: decode it once
 		f, err := fittedOf[T](fn.Name, features)
 		if err != nil {

@@ -60,7 +60,8 @@ func (fn *profileFn[T]) Setup() error {
 	return nil
 }
 
-func (fn *profileFn[T]) ProcessElement(rows Block[T], _ func([]byte)) error {
+func (fn *profileFn[T]) ProcessElement(b Block[T], _ func([]byte)) error {
+	rows := b.Rows
 	if len(fn.buf) == 0 && len(rows) >= profileBlock {
 		return fn.add(rows) // a whole block: no copy
 	}

@@ -124,12 +124,13 @@ func (fn *scoreFn[T]) Setup(ctx context.Context) error {
 // ProcessElement scores a block: the rows that pass the serving contract,
 // all at once, or row by row when a row's features fail, to reject that
 // row alone.
-func (fn *scoreFn[T]) ProcessElement(ctx context.Context, rows Block[T], emit func(Block[Scored[T]]), rejected func(Rejected[T])) error {
-	var ok Block[T] // nil while every row so far passes
+func (fn *scoreFn[T]) ProcessElement(ctx context.Context, b Block[T], emit func(Block[Scored[T]]), rejected func(Rejected[T])) error {
+	rows := b.Rows
+	var ok []T // nil while every row so far passes
 	for i := range rows {
 		if err := fn.b.CheckRow(&rows[i]); err != nil {
 			if ok == nil {
-				ok = append(make(Block[T], 0, len(rows)-1), rows[:i]...)
+				ok = append(make([]T, 0, len(rows)-1), rows[:i]...)
 			}
 			rejected(Rejected[T]{Row: rows[i], Reasons: reasonsOf(err)})
 			continue
@@ -184,14 +185,14 @@ func (fn *scoreFn[T]) ProcessElement(ctx context.Context, rows Block[T], emit fu
 			copy(proba[i*k:(i+1)*k], raw.Data[i*raw.Stride:i*raw.Stride+k])
 		}
 	}
-	out := make(Block[Scored[T]], len(rows))
+	out := make([]Scored[T], len(rows))
 	for i := range rows {
 		out[i] = Scored[T]{Row: rows[i], Prediction: fn.pred[i]}
 		if k > 0 {
 			out[i].Probabilities = proba[i*k : (i+1)*k : (i+1)*k]
 		}
 	}
-	emit(out)
+	emit(Block[Scored[T]]{Rows: out})
 	return nil
 }
 
@@ -289,8 +290,8 @@ func (fn *writeParquetFn[T]) ProcessElement(ctx context.Context, shard int, bloc
 				done = true
 				break
 			}
-			for i := range b {
-				rows, preds, proba = append(rows, b[i].Row), append(preds, b[i].Prediction), append(proba, b[i].Probabilities)
+			for _, r := range b.Rows {
+				rows, preds, proba = append(rows, r.Row), append(preds, r.Prediction), append(proba, r.Probabilities)
 			}
 		}
 		if len(rows) == 0 {

@@ -79,11 +79,12 @@ func (fn *validateFn[T]) Setup() error {
 	return nil
 }
 
-func (fn *validateFn[T]) ProcessElement(_ context.Context, rows Block[T], valid func(Block[T]), rejected func(Rejected[T]), _ func([]byte)) error {
+func (fn *validateFn[T]) ProcessElement(_ context.Context, b Block[T], valid func(Block[T]), rejected func(Rejected[T]), _ func([]byte)) error {
+	rows := b.Rows
 	if fn.v == nil {
 		fn.v = fn.bound.NewValidator()
 	}
-	var ok Block[T] // nil while every row so far is valid
+	var ok []T // nil while every row so far is valid
 	for i := range rows {
 		if fn.v.Row(&rows[i]) {
 			if ok != nil {
@@ -92,15 +93,15 @@ func (fn *validateFn[T]) ProcessElement(_ context.Context, rows Block[T], valid 
 			continue
 		}
 		if ok == nil {
-			ok = append(make(Block[T], 0, len(rows)-1), rows[:i]...)
+			ok = append(make([]T, 0, len(rows)-1), rows[:i]...)
 		}
 		rejected(fn.reject(rows[i]))
 	}
 	switch {
 	case ok == nil: // every row: the block as it came (blocks are read-only)
-		valid(rows)
+		valid(b)
 	case len(ok) > 0:
-		valid(ok)
+		valid(Block[T]{Rows: ok})
 	}
 	return nil
 }
