@@ -360,9 +360,11 @@ func TestShippedData(t *testing.T) {
 // sorted row keys.
 func readScored(t *testing.T, prefix string, n int) []string {
 	t.Helper()
+	// A shard that got no block has no file: the shipped data makes 8
+	// blocks, which several bundles may deal unevenly.
 	files, _ := filepath.Glob(prefix + fmt.Sprintf("-*-of-%05d.parquet", n))
-	if len(files) != n {
-		t.Fatalf("prediction files %v; want %d", files, n)
+	if len(files) == 0 || len(files) > n {
+		t.Fatalf("prediction files %v; want 1 to %d", files, n)
 	}
 	var got []string
 	for _, f := range files {

@@ -67,23 +67,24 @@
 //
 // # Memory per worker
 //
-// Validate holds one bundle's counts; BuildProfile a block of 4,096 rows
-// and one profile (sketches of 1,024 items per numeric column); Score the
-// bundle and a block of 1,024 rows; WriteParquet one row group of 65,536
-// rows; ReadFiles one CSV record block (streamed) or one whole Parquet
-// file. FitFeatures holds each column's statistics: constant size for
-// moments and counts, but every value of a column whose transform needs
-// exact quantiles (a median imputation, robust scaling, quantile bins),
-// on the worker that merges them and, from the second pass on, in the
-// state every worker reads. Set feature.Options.SketchK in the
-// declaration (Spec.Features) to bound that by the sketch size.
+// A worker holds a few blocks of 4,096 rows at a time (ReadFiles fills
+// one per file it reads, Validate and Score one output block per input
+// block), plus: Validate one bundle's counts; BuildProfile one profile
+// (sketches of 1,024 items per numeric column); Score the bundle;
+// WriteParquet and Materialize one row group of up to 65,536 rows;
+// Materialize the fitted features; ReadFiles one CSV record block
+// (streamed) or one whole Parquet file. FitFeatures holds each column's
+// statistics: constant size for moments and counts, but every value of a
+// column whose transform needs exact quantiles (a median imputation,
+// robust scaling, quantile bins), on the worker that merges them and,
+// from the second pass on, in the state every worker reads. Set
+// feature.Options.SketchK in the declaration (Spec.Features) to bound
+// that by the sketch size.
 //
-// Measured on Prism (one process for the runner and its workers, 2 cores):
-// 1,000,000 rows read, validated, fitted, profiled, scored and written
-// in 61 s against 6.6 s on one machine (9.3x), with a peak heap of
-// 3.8 GiB against 0.77 GiB; Prism keeps every collection in memory and
-// its element management dominates the profile (see BENCHMARKS.md). On a
-// cluster runner a worker holds what is listed above.
+// Measured on Prism, where the runner and its workers share one process
+// and the runner keeps every collection between stages in memory: see
+// BENCHMARKS.md ("Issue 17: Beam") for the time against one machine and
+// the peak heap. On a cluster runner a worker holds what is listed above.
 //
 // # Testing
 //

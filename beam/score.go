@@ -217,7 +217,8 @@ func reasonsOf(err error) []string {
 // "probability_1", ... in the order of the model's Info().Classes. Blocks
 // are spread over the shards by a hash; each shard is written by one
 // worker, one row group of up to 65,536 rows at a time, so a worker holds
-// one row group.
+// one row group. A shard that receives no block writes no file: with
+// fewer blocks than shards, some are missing.
 func WriteParquet[T any](s beam.Scope, prefix string, shards int, scored beam.PCollection) error {
 	if !registered[T]() {
 		return errNotRegistered[T]()
@@ -243,20 +244,19 @@ func WriteParquet[T any](s beam.Scope, prefix string, shards int, scored beam.PC
 	return nil
 }
 
-// shardFn picks each block's shard by a hash of a per-instance counter:
-// the spread, not the assignment, matters.
+// shardFn deals blocks to the shards in turn, each instance from a
+// shard of its own choosing: the spread, not the assignment, matters.
 type shardFn[E any] struct {
 	Shards int
 
-	seed maphash.Seed
-	n    uint64
+	n uint64
 }
 
-func (fn *shardFn[E]) Setup() { fn.seed = maphash.MakeSeed() }
+func (fn *shardFn[E]) Setup() { fn.n = maphash.Comparable(maphash.MakeSeed(), 0) }
 
 func (fn *shardFn[E]) ProcessElement(b Block[E], emit func(int, Block[E])) {
 	fn.n++
-	emit(int(maphash.Comparable(fn.seed, fn.n)%uint64(fn.Shards)), b)
+	emit(int(fn.n%uint64(fn.Shards)), b)
 }
 
 // writeParquetFn writes one shard of scored rows.
