@@ -56,7 +56,7 @@
 //
 // Training stays on one machine, as in TFX: a trainer needs the whole
 // feature matrix in memory, rows × (features + 1) × 8 bytes (a million
-// rows of the churn example's 30 features: 250 MB). Validate and fit the
+// rows of 30 features: 248 MB). Validate and fit the
 // features on Beam, Materialize the valid rows' matrix (or a sample's),
 // and train on one machine from ReadMatrix, which refuses more rows than
 // its limit before reading any value. The matrix equals
