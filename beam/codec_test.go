@@ -26,7 +26,6 @@ type kinds struct {
 	At   time.Time       `loom:"at"`
 	PAt  *time.Time      `loom:"pat"`
 	NF   sql.NullFloat64 `loom:"nf"`
-	skip int             // unexported: neither encoding keeps it
 }
 
 // untagged has an exported field without a loom tag: it travels by gob.
@@ -42,7 +41,7 @@ func kindRows() []kinds {
 		{F: 1, F32: 1.5, PF: &f, I: -3, I8: -128, U16: 65535, PI: &i, S: "héllo", PS: &s, NS: sql.NullString{String: "n", Valid: true}, B: true,
 			NB: sql.NullBool{Bool: true, Valid: true}, At: at, PAt: &at, NF: sql.NullFloat64{Float64: math.Inf(-1), Valid: true}},
 		{F: math.NaN(), S: ""},
-		{F: -0.0, F32: math.MaxFloat32, I: math.MinInt64, S: strings.Repeat("x", 300), At: time.Unix(0, 0).UTC()},
+		{F: math.Copysign(0, -1), F32: math.MaxFloat32, I: math.MinInt64, S: strings.Repeat("x", 300), At: time.Unix(0, 0).UTC()},
 	}
 }
 
