@@ -11,21 +11,21 @@ import (
 
 // kinds has a field of every kind the columnar encoding handles.
 type kinds struct {
-	F    float64         `loom:"f"`
-	F32  float32         `loom:"f32"`
-	PF   *float64        `loom:"pf"`
-	I    int             `loom:"i"`
-	I8   int8            `loom:"i8"`
-	U16  uint16          `loom:"u16"`
-	PI   *int64          `loom:"pi"`
-	S    string          `loom:"s"`
-	PS   *string         `loom:"ps"`
-	NS   sql.NullString  `loom:"ns"`
-	B    bool            `loom:"b"`
-	NB   sql.NullBool    `loom:"nb"`
-	At   time.Time       `loom:"at"`
-	PAt  *time.Time      `loom:"pat"`
-	NF   sql.NullFloat64 `loom:"nf"`
+	F   float64         `loom:"f"`
+	F32 float32         `loom:"f32"`
+	PF  *float64        `loom:"pf"`
+	I   int             `loom:"i"`
+	I8  int8            `loom:"i8"`
+	U16 uint16          `loom:"u16"`
+	PI  *int64          `loom:"pi"`
+	S   string          `loom:"s"`
+	PS  *string         `loom:"ps"`
+	NS  sql.NullString  `loom:"ns"`
+	B   bool            `loom:"b"`
+	NB  sql.NullBool    `loom:"nb"`
+	At  time.Time       `loom:"at"`
+	PAt *time.Time      `loom:"pat"`
+	NF  sql.NullFloat64 `loom:"nf"`
 }
 
 // untagged has an exported field without a loom tag: it travels by gob.
