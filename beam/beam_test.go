@@ -136,16 +136,36 @@ func TestShippedData(t *testing.T) {
 	if err := loombeam.WriteParquet[Customer](s, filepath.Join(out, "pred"), 3, scored); err != nil {
 		t.Fatal(err)
 	}
+	if err := loombeam.Materialize[Customer](s, "churn", feats, val.Valid, filepath.Join(out, "matrix"), 2); err != nil {
+		t.Fatal(err)
+	}
 	loombeam.WriteFile(s, filepath.Join(out, "report.json"), val.Report)
 	loombeam.WriteFile(s, filepath.Join(out, "features.json"), feats)
 	loombeam.WriteFile(s, filepath.Join(out, "profile.json"), prof)
+	// The same on a PCollection<T>: rows in, rows out.
+	asRows, err := loombeam.FromBlocks[Customer](s, read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rowVal, err := loombeam.Validate[Customer](s, "churn", asRows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rowScored, _, err := loombeam.Score[Customer](s, "churn", loombeam.BundleRef{Registry: regDir, Version: v.Number}, asRows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := loombeam.WriteParquet[Customer](s, filepath.Join(out, "rowpred"), 2, rowScored); err != nil {
+		t.Fatal(err)
+	}
 	counts := func(name string, col beam.PCollection, one any) {
 		n := stats.Sum(s, beam.ParDo(s, one, col))
 		loombeam.WriteFile(s, filepath.Join(out, name), beam.ParDo(s, formatInt, n))
 	}
 	counts("bad", bad, oneRejected)
-	counts("valid", val.Valid, oneRow)
+	counts("valid", val.Valid, blockLen)
 	counts("rejected", val.Rejected, oneRejected)
+	counts("rowvalid", rowVal.Valid, oneRow)
 	counts("unscored", unscored, oneRejected)
 	if _, err := prism.Execute(ctx, p); err != nil {
 		t.Fatal(err)
@@ -182,7 +202,7 @@ func TestShippedData(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(out, "bad")); err == nil {
 			t.Errorf("%s records not decoded", read1("bad"))
 		}
-		for name, want := range map[string]int{"valid": len(split.Valid), "rejected": len(split.Rejected)} {
+		for name, want := range map[string]int{"valid": len(split.Valid), "rejected": len(split.Rejected), "rowvalid": len(split.Valid)} {
 			if got := string(read1(name)); got != fmt.Sprint(want) {
 				t.Errorf("%s rows: %s; want %d", name, got, want)
 			}
@@ -259,20 +279,7 @@ func TestShippedData(t *testing.T) {
 	})
 
 	t.Run("score", func(t *testing.T) {
-		var got []string
-		files, _ := filepath.Glob(filepath.Join(out, "pred-*-of-00003.parquet"))
-		if len(files) != 3 {
-			t.Fatalf("prediction files %v; want 3", files)
-		}
-		for _, f := range files {
-			part, err := source.ReadParquetFileAll[scoredRow](ctx, f, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, r := range part {
-				got = append(got, r.key())
-			}
-		}
+		got := readScored(t, filepath.Join(out, "pred"), 3)
 		var ok []Customer
 		for i := range rows {
 			if b.CheckRow(&rows[i]) == nil {
@@ -285,13 +292,45 @@ func TestShippedData(t *testing.T) {
 		for i := range ok {
 			want[i] = fmt.Sprintf("%s|%v|%v|%v", rowKey(&ok[i]), pred[i], proba.At(i, 0), proba.At(i, 1))
 		}
-		sort.Strings(got)
 		sort.Strings(want)
 		if !slices.Equal(got, want) {
 			t.Errorf("Beam scored %d rows, the bundle %d; predictions differ", len(got), len(want))
 		}
+		if rowGot := readScored(t, filepath.Join(out, "rowpred"), 2); !slices.Equal(rowGot, want) {
+			t.Errorf("Beam scored %d rows given as rows, the bundle %d; predictions differ", len(rowGot), len(want))
+		}
 		if n := string(read1("unscored")); n != fmt.Sprint(len(rows)-len(ok)) {
 			t.Errorf("%s rows not scored; want %d", n, len(rows)-len(ok))
+		}
+	})
+
+	t.Run("materialize", func(t *testing.T) {
+		// The matrix for a trainer: Beam's fitted features on the valid
+		// rows, with their labels, as feature.Fitted.Matrix gives them.
+		d, names, err := loombeam.ReadMatrix(ctx, filepath.Join(out, "matrix-*.parquet"), len(split.Valid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := append(fitted.Names(), "target"); !slices.Equal(append(names, "target"), want) {
+			t.Errorf("columns %v; want %v", names, want)
+		}
+		X := must(fitted.Matrix(ctx, split.Valid))
+		y := must(spec.Labels(split.Valid))
+		key := func(row []float64, label float64) string { return fmt.Sprint(row, label) }
+		var got, want []string
+		for i := range d.Y {
+			got = append(got, key(d.X.RawRowView(i), d.Y[i]))
+		}
+		for i := range y {
+			want = append(want, key(X.RawRowView(i), y[i]))
+		}
+		sort.Strings(got)
+		sort.Strings(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("materialised %d rows, want %d; rows differ", len(got), len(want))
+		}
+		if _, _, err := loombeam.ReadMatrix(ctx, filepath.Join(out, "matrix-*.parquet"), 100); err == nil || !strings.Contains(err.Error(), "more than 100 rows") {
+			t.Errorf("ReadMatrix over its limit: %v", err)
 		}
 	})
 
@@ -317,14 +356,40 @@ func TestShippedData(t *testing.T) {
 	})
 }
 
+// readScored reads the n prediction files written under prefix, as
+// sorted row keys.
+func readScored(t *testing.T, prefix string, n int) []string {
+	t.Helper()
+	// A shard that got no block has no file: the shipped data makes 8
+	// blocks, which several bundles may deal unevenly.
+	files, _ := filepath.Glob(prefix + fmt.Sprintf("-*-of-%05d.parquet", n))
+	if len(files) == 0 || len(files) > n {
+		t.Fatalf("prediction files %v; want 1 to %d", files, n)
+	}
+	var got []string
+	for _, f := range files {
+		part, err := source.ReadParquetFileAll[scoredRow](context.Background(), f, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range part {
+			got = append(got, r.key())
+		}
+	}
+	sort.Strings(got)
+	return got
+}
+
 // Counting elements: with an empty collection, stats.Sum emits nothing
 // and the count file is missing.
 func oneRow(Customer) int                         { return 1 }
+func blockLen(b loombeam.Block[Customer]) int     { return len(b.Rows) }
 func oneRejected(loombeam.Rejected[Customer]) int { return 1 }
 func formatInt(n int) []byte                      { return []byte(fmt.Sprint(n)) }
 
 func init() {
 	register.Function1x1(oneRow)
+	register.Function1x1(blockLen)
 	register.Function1x1(oneRejected)
 	register.Function1x1(formatInt)
 }

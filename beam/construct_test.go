@@ -55,6 +55,7 @@ func TestConstructionErrors(t *testing.T) {
 			_, _, err := loombeam.ReadFiles[struct{ A int }](s, "/tmp/x", loombeam.CSV)
 			return err
 		}, "not registered"},
+		{"not rows", func() error { _, err := loombeam.Validate[Customer](s, "churn", beam.Create(s, 1.5)); return err }, "PCollection<float64> where a PCollection<"},
 		{"no shards", func() error { return loombeam.WriteParquet[Customer](s, "/tmp/x", 0, rows) }, "0 shards"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

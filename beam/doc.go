@@ -18,10 +18,20 @@
 // when the pipeline is built, not on a worker. Register also registers
 // the Beam functions and coders of the transforms over the row type.
 //
+// # Blocks of rows
+//
+// A runner pays for each element of a collection (encoding, bookkeeping,
+// watermarks), so the transforms pass rows between stages in blocks of up
+// to 4,096 (Block[T]), encoded column by column from T's loom tags: a
+// million rows are some 250 elements. Every transform that takes rows
+// takes a PCollection<Block[T]> or a PCollection<T> (grouped into blocks
+// per bundle, its row outputs given back as rows); ToBlocks and
+// FromBlocks convert between the two.
+//
 // # Transforms
 //
 //   - ReadFiles reads CSV or Parquet files matched by a glob on any Beam
-//     file system into a PCollection<T>, with Loom's own readers
+//     file system into a PCollection<Block[T]>, with Loom's own readers
 //     (pipeline/source), and sends undecodable records, with file, line
 //     and reason, to a second output. Any other PCollection<T> works too.
 //   - Validate checks rows against the declaration's contract: valid rows,
@@ -36,38 +46,45 @@
 //   - Score scores rows with a registered bundle (model.Load on each
 //     worker), bit for bit as model.Bundle.Predict, and WriteParquet
 //     writes the predictions to sharded Parquet files.
+//   - Materialize writes the feature matrix of rows (the fitted features
+//     applied, with the labels) to sharded Parquet files for a trainer,
+//     and ReadMatrix reads them back on one machine as a train.Dataset.
 //   - WriteFile writes the one element of a result (features, profile,
 //     report) to a file.
 //
 // # Training
 //
 // Training stays on one machine, as in TFX: a trainer needs the whole
-// feature matrix (rows × features × 8 bytes) in memory. Fit the features
-// and the profile on Beam, validate there, and write the valid rows (or a
-// sample of them) out; then train with model.Fit on one machine, whose
-// fitted features equal Beam's as above. This package has no transform
-// that gathers the matrix onto one worker: a worker's memory would bound
-// it just the same, with a less helpful failure.
+// feature matrix in memory, rows × (features + 1) × 8 bytes (a million
+// rows of 30 features: 248 MB). Validate and fit the
+// features on Beam, Materialize the valid rows' matrix (or a sample's),
+// and train on one machine from ReadMatrix, which refuses more rows than
+// its limit before reading any value. The matrix equals
+// feature.Fitted.Matrix of the same rows, bit for bit; the rows come in
+// Beam's order. This package gathers no matrix onto one worker: a
+// worker's memory would bound it just the same, with a less helpful
+// failure.
 //
 // # Memory per worker
 //
-// Validate holds one bundle's counts; BuildProfile a block of 4,096 rows
-// and one profile (sketches of 1,024 items per numeric column); Score the
-// bundle and a block of 1,024 rows; WriteParquet one row group of 65,536
-// rows; ReadFiles one CSV record block (streamed) or one whole Parquet
-// file. FitFeatures holds each column's statistics: constant size for
-// moments and counts, but every value of a column whose transform needs
-// exact quantiles (a median imputation, robust scaling, quantile bins),
-// on the worker that merges them and, from the second pass on, in the
-// state every worker reads. Set feature.Options.SketchK in the
-// declaration (Spec.Features) to bound that by the sketch size.
+// A worker holds a few blocks of 4,096 rows at a time (ReadFiles fills
+// one per file it reads, Validate and Score one output block per input
+// block), plus: Validate one bundle's counts; BuildProfile one profile
+// (sketches of 1,024 items per numeric column); Score the bundle;
+// WriteParquet and Materialize one row group of up to 65,536 rows;
+// Materialize the fitted features; ReadFiles one CSV record block
+// (streamed) or one whole Parquet file. FitFeatures holds each column's
+// statistics: constant size for moments and counts, but every value of a
+// column whose transform needs exact quantiles (a median imputation,
+// robust scaling, quantile bins), on the worker that merges them and,
+// from the second pass on, in the state every worker reads. Set
+// feature.Options.SketchK in the declaration (Spec.Features) to bound
+// that by the sketch size.
 //
-// Measured on Prism (one process for the runner and its workers, 2 cores):
-// 1,000,000 rows read, validated, fitted, profiled, scored and written
-// in 61 s against 6.6 s on one machine (9.3x), with a peak heap of
-// 3.8 GiB against 0.77 GiB; Prism keeps every collection in memory and
-// its element management dominates the profile (see BENCHMARKS.md). On a
-// cluster runner a worker holds what is listed above.
+// Measured on Prism, where the runner and its workers share one process
+// and the runner keeps every collection between stages in memory: see
+// BENCHMARKS.md ("Issue 17: Beam") for the time against one machine and
+// the peak heap. On a cluster runner a worker holds what is listed above.
 //
 // # Testing
 //

@@ -10,8 +10,9 @@ import (
 )
 
 // FitFeatures fits the feature state of the model registered as name on
-// rows, as a combine of mergeable statistics: each worker accumulates a
-// feature.Pass over its bundle, the passes travel encoded
+// rows (a PCollection<T> or PCollection<Block[T]>), as a combine of
+// mergeable statistics: each worker accumulates a feature.Pass over its
+// bundle, the passes travel encoded
 // (feature.Pass.MarshalBinary) and merge in a Beam combine, and the
 // merged statistics fit the transforms (feature.Fitting.Apply). A chain
 // with several stateful transforms (Impute then Standardize) takes one
@@ -44,6 +45,10 @@ func FitFeatures[T any](s beam.Scope, name string, rows beam.PCollection) (beam.
 		return beam.PCollection{}, fmt.Errorf("beam: model %q: %w", name, err)
 	}
 	s = s.Scope("loom.FitFeatures")
+	rows, _, err = blocksOf[T](s, rows)
+	if err != nil {
+		return beam.PCollection{}, fmt.Errorf("beam: FitFeatures of %q: %w", name, err)
+	}
 	state := beam.Create(s, []byte("[]"))
 	for level := range fz.Passes() {
 		ps := s.Scope(fmt.Sprintf("pass%d", level+1))
@@ -129,7 +134,8 @@ func (fn *fitPassFn[T]) Setup() error {
 	return nil
 }
 
-func (fn *fitPassFn[T]) ProcessElement(row T, state []byte, emit func([]byte)) error {
+func (fn *fitPassFn[T]) ProcessElement(b Block[T], state []byte, emit func([]byte)) error {
+	rows := b.Rows
 	// The state is the side input of this pass's ParDo, one value for the
 	// whole pipeline run, which an instance of the DoFn serves: rebuild
 	// the Fitting once per instance.
@@ -143,8 +149,10 @@ func (fn *fitPassFn[T]) ProcessElement(row T, state []byte, emit func([]byte)) e
 	if fn.p == nil {
 		fn.p = fn.fz.NewPass()
 	}
-	if err := fn.p.Add(&row); err != nil {
-		return fmt.Errorf("beam: fitting the features of %q: %w", fn.Name, err)
+	for i := range rows {
+		if err := fn.p.Add(&rows[i]); err != nil {
+			return fmt.Errorf("beam: fitting the features of %q: %w", fn.Name, err)
+		}
 	}
 	return nil
 }

@@ -12,7 +12,8 @@ import (
 // profileBlock is the number of rows a worker profiles at a time.
 const profileBlock = 4096
 
-// BuildProfile builds the reference drift profile of rows over the drift
+// BuildProfile builds the reference drift profile of rows (a
+// PCollection<T> or PCollection<Block[T]>) over the drift
 // columns of the model registered as name (model.Spec.DriftColumns), as
 // a combine: each worker profiles its rows in blocks of 4,096
 // (drift.BuildProfile) merged into one profile per bundle, and the
@@ -33,6 +34,10 @@ func BuildProfile[T any](s beam.Scope, name string, rows beam.PCollection) (beam
 		return beam.PCollection{}, err
 	}
 	s = s.Scope("loom.BuildProfile")
+	rows, _, err := blocksOf[T](s, rows)
+	if err != nil {
+		return beam.PCollection{}, fmt.Errorf("beam: BuildProfile of %q: %w", name, err)
+	}
 	partials := beam.ParDo(s, &profileFn[T]{Name: name}, rows)
 	return beam.ParDo(s, extractProfile, beam.Combine(s, &mergeProfileFn{}, partials)), nil
 }
@@ -55,10 +60,19 @@ func (fn *profileFn[T]) Setup() error {
 	return nil
 }
 
-func (fn *profileFn[T]) ProcessElement(row T, _ func([]byte)) error {
-	fn.buf = append(fn.buf, row)
-	if len(fn.buf) == profileBlock {
-		return fn.flush()
+func (fn *profileFn[T]) ProcessElement(b Block[T], _ func([]byte)) error {
+	rows := b.Rows
+	if len(fn.buf) == 0 && len(rows) >= profileBlock {
+		return fn.add(rows) // a whole block: no copy
+	}
+	for len(rows) > 0 {
+		k := min(profileBlock-len(fn.buf), len(rows))
+		fn.buf, rows = append(fn.buf, rows[:k]...), rows[k:]
+		if len(fn.buf) == profileBlock {
+			if err := fn.flush(); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -68,9 +82,15 @@ func (fn *profileFn[T]) flush() error {
 	if len(fn.buf) == 0 {
 		return nil
 	}
-	p := drift.BuildProfile(fn.buf, fn.cols, nil)
+	err := fn.add(fn.buf)
 	clear(fn.buf)
 	fn.buf = fn.buf[:0]
+	return err
+}
+
+// add profiles rows into the bundle's profile.
+func (fn *profileFn[T]) add(rows []T) error {
+	p := drift.BuildProfile(rows, fn.cols, nil)
 	if fn.prof == nil {
 		fn.prof = p
 		return nil

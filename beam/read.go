@@ -67,7 +67,7 @@ type readFn[T any] struct {
 	Format string
 }
 
-func (fn *readFn[T]) ProcessElement(ctx context.Context, file fileio.ReadableFile, emit func(T), bad func(Rejected[T])) error {
+func (fn *readFn[T]) ProcessElement(ctx context.Context, file fileio.ReadableFile, emit func(Block[T]), bad func(Rejected[T])) error {
 	path := file.Metadata.Path
 	var rows func(func(T, error) bool)
 	switch Format(fn.Format) {
@@ -85,9 +85,10 @@ func (fn *readFn[T]) ProcessElement(ctx context.Context, file fileio.ReadableFil
 		defer rc.Close()
 		rows = source.ReadCSV[T](ctx, rc, &source.CSVOptions{Name: path})
 	}
+	w := blockWriter[T]{emit: emit}
 	for row, err := range rows {
 		if err == nil {
-			emit(row)
+			w.add(row)
 			continue
 		}
 		var se *source.Error
@@ -97,6 +98,7 @@ func (fn *readFn[T]) ProcessElement(ctx context.Context, file fileio.ReadableFil
 		var zero T
 		bad(Rejected[T]{Row: zero, Where: fmt.Sprintf("%s: line %d, row %d", path, se.Line, se.Row), Reasons: []string{err.Error()}})
 	}
+	w.flush()
 	return nil
 }
 

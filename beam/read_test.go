@@ -48,9 +48,9 @@ func TestReadFiles(t *testing.T) {
 	count := func(name string, col beam.PCollection, one any) {
 		loombeam.WriteFile(s, filepath.Join(out, name), beam.ParDo(s, formatInt, stats.Sum(s, beam.ParDo(s, one, col))))
 	}
-	count("parquet", pq, oneRow)
+	count("parquet", pq, blockLen)
 	count("parquet-bad", pqBad, oneRejected)
-	count("csv", cs, oneRow)
+	count("csv", cs, blockLen)
 	loombeam.WriteFile(s, filepath.Join(out, "csv-bad"), beam.ParDo(s, formatRejected, csBad))
 	if _, err := prism.Execute(context.Background(), p); err != nil {
 		t.Fatal(err)

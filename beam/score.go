@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"io"
+	"reflect"
 	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -44,18 +46,17 @@ type BundleRef struct {
 	Alias    string
 }
 
-// scoreBlock is the number of rows a worker scores at a time.
-const scoreBlock = 1024
-
-// Score scores rows with the bundle of the model registered as name that
-// ref points at (batch scoring): each worker loads the bundle once
-// (model.Load, which checks every part against the declaration), checks
-// each row against the serving contract (model.Bundle.CheckRow), and
-// computes features and predictions in blocks of 1,024 rows with the
-// bundle's own code, so a prediction equals model.Bundle.Predict's bit
-// for bit. Rows that break the contract or whose features cannot be
-// computed go to the second output, with the reason. A worker holds the
-// bundle and one block.
+// Score scores rows (a PCollection<T> or PCollection<Block[T]>) with the
+// bundle of the model registered as name that ref points at (batch
+// scoring): each worker loads the bundle once (model.Load, which checks
+// every part against the declaration), checks each row against the
+// serving contract (model.Bundle.CheckRow), and computes features and
+// predictions a block at a time with the bundle's own code, so a
+// prediction equals model.Bundle.Predict's bit for bit. scored is a
+// PCollection<Scored[T]> for rows in, a PCollection<Block[Scored[T]]> for
+// blocks in. Rows that break the contract or whose features cannot be
+// computed go to rejected, with the reason. A worker holds the bundle and
+// one block.
 //
 // An unregistered name, or a ref without a registry, is an error here;
 // a missing version fails the workers' setup.
@@ -70,11 +71,18 @@ func Score[T any](s beam.Scope, name string, ref BundleRef, rows beam.PCollectio
 		return scored, rejected, fmt.Errorf("beam: Score of %q: the BundleRef names neither a version nor an alias", name)
 	}
 	s = s.Scope("loom.Score")
-	scored, rejected = beam.ParDo2(s, &scoreFn[T]{Name: name, Registry: ref.Registry, Version: ref.Version, Alias: ref.Alias}, rows)
+	blocks, isRows, err := blocksOf[T](s, rows)
+	if err != nil {
+		return scored, rejected, fmt.Errorf("beam: Score of %q: %w", name, err)
+	}
+	scored, rejected = beam.ParDo2(s, &scoreFn[T]{Name: name, Registry: ref.Registry, Version: ref.Version, Alias: ref.Alias}, blocks)
+	if isRows {
+		scored = fromBlocks[Scored[T]](s, scored)
+	}
 	return scored, rejected, nil
 }
 
-// scoreFn scores the rows of a bundle in blocks.
+// scoreFn scores blocks of rows.
 type scoreFn[T any] struct {
 	Name     string
 	Registry string
@@ -83,7 +91,6 @@ type scoreFn[T any] struct {
 
 	b     *model.Bundle[T]
 	clf   train.Classifier
-	block []T
 	x     []float64
 	pred  []float64
 	proba *mat.Dense
@@ -114,34 +121,30 @@ func (fn *scoreFn[T]) Setup(ctx context.Context) error {
 	return nil
 }
 
-func (fn *scoreFn[T]) ProcessElement(ctx context.Context, row T, emit func(Scored[T]), rejected func(Rejected[T])) error {
-	if err := fn.b.CheckRow(&row); err != nil {
-		rejected(Rejected[T]{Row: row, Reasons: reasonsOf(err)})
-		return nil
+// ProcessElement scores a block: the rows that pass the serving contract,
+// all at once, or row by row when a row's features fail, to reject that
+// row alone.
+func (fn *scoreFn[T]) ProcessElement(ctx context.Context, b Block[T], emit func(Block[Scored[T]]), rejected func(Rejected[T])) error {
+	rows := b.Rows
+	var ok []T // nil while every row so far passes
+	for i := range rows {
+		if err := fn.b.CheckRow(&rows[i]); err != nil {
+			if ok == nil {
+				ok = append(make([]T, 0, len(rows)-1), rows[:i]...)
+			}
+			rejected(Rejected[T]{Row: rows[i], Reasons: reasonsOf(err)})
+			continue
+		}
+		if ok != nil {
+			ok = append(ok, rows[i])
+		}
 	}
-	fn.block = append(fn.block, row)
-	if len(fn.block) == scoreBlock {
-		return fn.flush(ctx, emit, rejected)
+	if ok != nil {
+		rows = ok
 	}
-	return nil
-}
-
-// FinishBundle scores the last block.
-func (fn *scoreFn[T]) FinishBundle(ctx context.Context, emit func(Scored[T]), rejected func(Rejected[T])) error {
-	return fn.flush(ctx, emit, rejected)
-}
-
-// flush scores the block: the whole block at once, or row by row when a
-// row's features fail, to reject that row alone.
-func (fn *scoreFn[T]) flush(ctx context.Context, emit func(Scored[T]), rejected func(Rejected[T])) error {
-	rows := fn.block
 	if len(rows) == 0 {
 		return nil
 	}
-	defer func() {
-		clear(fn.block)
-		fn.block = fn.block[:0]
-	}()
 	f := fn.b.Features()
 	w := f.Width()
 	fn.x = append(fn.x[:0], make([]float64, len(rows)*w)...)
@@ -149,7 +152,6 @@ func (fn *scoreFn[T]) flush(ctx context.Context, emit func(Scored[T]), rejected 
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		// Row by row, to reject only the rows at fault.
 		good := rows[:0:0]
 		for i := range rows {
 			if _, err := f.Transform(&rows[i], fn.x[:w]); err != nil {
@@ -169,19 +171,28 @@ func (fn *scoreFn[T]) flush(ctx context.Context, emit func(Scored[T]), rejected 
 	}
 	X := mat.NewDense(len(rows), w, fn.x)
 	fn.pred = train.PredictBatch(fn.pred, fn.b.Model(), X)
+	var proba []float64 // the block's probabilities, one allocation
+	k := 0
 	if fn.clf != nil {
 		if fn.proba != nil && fn.proba.RawMatrix().Rows != len(rows) {
 			fn.proba = nil // PredictProbaBatch reuses a matrix of the right size only
 		}
 		fn.proba = train.PredictProbaBatch(fn.proba, fn.clf, X)
-	}
-	for i := range rows {
-		out := Scored[T]{Row: rows[i], Prediction: fn.pred[i]}
-		if fn.clf != nil {
-			out.Probabilities = append([]float64(nil), fn.proba.RawRowView(i)...)
+		raw := fn.proba.RawMatrix()
+		k = raw.Cols
+		proba = make([]float64, len(rows)*k)
+		for i := range len(rows) {
+			copy(proba[i*k:(i+1)*k], raw.Data[i*raw.Stride:i*raw.Stride+k])
 		}
-		emit(out)
 	}
+	out := make([]Scored[T], len(rows))
+	for i := range rows {
+		out[i] = Scored[T]{Row: rows[i], Prediction: fn.pred[i]}
+		if k > 0 {
+			out[i].Probabilities = proba[i*k : (i+1)*k : (i+1)*k]
+		}
+	}
+	emit(Block[Scored[T]]{Rows: out})
 	return nil
 }
 
@@ -198,13 +209,16 @@ func reasonsOf(err error) []string {
 	return out
 }
 
-// WriteParquet writes scored rows to shards Parquet files named
-// prefix-SSSSS-of-NNNNN.parquet (on any file system Beam knows), each
-// with the columns of T (as package pipeline/source writes them),
-// "prediction" and, for a classifier, "probability_0", "probability_1",
-// ... in the order of the model's Info().Classes. Rows are spread over the
-// shards by a hash; each shard is written by one worker, one row group of
-// 65,536 rows at a time, so a worker holds one row group.
+// WriteParquet writes scored rows (a PCollection<Scored[T]> or
+// PCollection<Block[Scored[T]]>, as Score gives them) to shards Parquet
+// files named prefix-SSSSS-of-NNNNN.parquet (on any file system Beam
+// knows), each with the columns of T (as package pipeline/source writes
+// them), "prediction" and, for a classifier, "probability_0",
+// "probability_1", ... in the order of the model's Info().Classes. Blocks
+// are spread over the shards by a hash; each shard is written by one
+// worker, one row group of up to 65,536 rows at a time, so a worker holds
+// one row group. A shard that receives no block writes no file: with
+// fewer blocks than shards, some are missing.
 func WriteParquet[T any](s beam.Scope, prefix string, shards int, scored beam.PCollection) error {
 	if !registered[T]() {
 		return errNotRegistered[T]()
@@ -217,28 +231,35 @@ func WriteParquet[T any](s beam.Scope, prefix string, shards int, scored beam.PC
 	}
 	filesystem.ValidateScheme(prefix)
 	s = s.Scope("loom.WriteParquet")
-	keyed := beam.ParDo(s, &shardFn[T]{Shards: shards}, scored)
+	switch scored.Type().Type() {
+	case reflect.TypeFor[Block[Scored[T]]]():
+	case reflect.TypeFor[Scored[T]]():
+		scored = toBlocks[Scored[T]](s, scored)
+	default:
+		return fmt.Errorf("beam: WriteParquet to %q: a PCollection<%v> where a PCollection<%v> or PCollection<%v> was expected",
+			prefix, scored.Type().Type(), reflect.TypeFor[Scored[T]](), reflect.TypeFor[Block[Scored[T]]]())
+	}
+	keyed := beam.ParDo(s, &shardFn[Scored[T]]{Shards: shards}, scored)
 	beam.ParDo0(s, &writeParquetFn[T]{Prefix: prefix, Shards: shards}, beam.GroupByKey(s, keyed))
 	return nil
 }
 
-// shardFn picks each row's shard by a hash of its prediction and a
-// per-instance counter: the spread, not the assignment, matters.
-type shardFn[T any] struct {
+// shardFn deals blocks to the shards in turn, each instance from a
+// shard of its own choosing: the spread, not the assignment, matters.
+type shardFn[E any] struct {
 	Shards int
 
-	seed maphash.Seed
-	n    uint64
+	n uint64
 }
 
-func (fn *shardFn[T]) Setup() { fn.seed = maphash.MakeSeed() }
+func (fn *shardFn[E]) Setup() { fn.n = maphash.Comparable(maphash.MakeSeed(), 0) }
 
-func (fn *shardFn[T]) ProcessElement(r Scored[T], emit func(int, Scored[T])) {
+func (fn *shardFn[E]) ProcessElement(b Block[E], emit func(int, Block[E])) {
 	fn.n++
-	emit(int(maphash.Comparable(fn.seed, fn.n)%uint64(fn.Shards)), r)
+	emit(int(fn.n%uint64(fn.Shards)), b)
 }
 
-// writeParquetFn writes one shard.
+// writeParquetFn writes one shard of scored rows.
 type writeParquetFn[T any] struct {
 	Prefix string
 	Shards int
@@ -249,67 +270,87 @@ func ShardName(prefix string, i, n int) string {
 	return fmt.Sprintf("%s-%05d-of-%05d.parquet", prefix, i, n)
 }
 
-func (fn *writeParquetFn[T]) ProcessElement(ctx context.Context, shard int, rows func(*Scored[T]) bool) error {
-	name := ShardName(fn.Prefix, shard, fn.Shards)
+// rowGroup is the number of rows of a Parquet row group that this
+// package writes.
+const rowGroup = 1 << 16
+
+func (fn *writeParquetFn[T]) ProcessElement(ctx context.Context, shard int, blocks func(*Block[Scored[T]]) bool) error {
+	var (
+		b     Block[Scored[T]]
+		rows  []T
+		preds []float64
+		proba [][]float64
+		done  bool
+	)
+	return writeParquetFile(ctx, ShardName(fn.Prefix, shard, fn.Shards), func() (arrow.RecordBatch, error) {
+		clear(rows)
+		rows, preds, proba = rows[:0], preds[:0], proba[:0]
+		for !done && len(rows) < rowGroup {
+			if !blocks(&b) {
+				done = true
+				break
+			}
+			for _, r := range b.Rows {
+				rows, preds, proba = append(rows, r.Row), append(preds, r.Prediction), append(proba, r.Probabilities)
+			}
+		}
+		if len(rows) == 0 {
+			return nil, nil
+		}
+		return scoredRecord(rows, preds, proba)
+	})
+}
+
+// writeParquetFile writes the records that next returns, until it returns
+// nil, to a Parquet file at name, closing each. No records: no file.
+func writeParquetFile(ctx context.Context, name string, next func() (arrow.RecordBatch, error)) error {
 	fs, err := filesystem.New(ctx, name)
 	if err != nil {
 		return err
 	}
 	defer fs.Close()
-	w, err := fs.OpenWrite(ctx, name)
-	if err != nil {
-		return fmt.Errorf("beam: writing %s: %w", name, err)
-	}
-	closed := false
+	var (
+		w    io.WriteCloser
+		fw   *pqarrow.FileWriter
+		done bool
+	)
 	defer func() {
-		if !closed {
-			w.Close() // after an error, which is the one returned
+		switch {
+		case done:
+		case fw != nil: // after an error, which is the one returned
+			fw.Close()
+		case w != nil:
+			w.Close()
 		}
 	}()
-	const group = 1 << 16
-	var (
-		fw    *pqarrow.FileWriter
-		batch []T
-		preds []float64
-		proba [][]float64
-		r     Scored[T]
-	)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		rec, err := scoredRecord(batch, preds, proba)
+	for {
+		rec, err := next()
 		if err != nil {
-			return err
+			return fmt.Errorf("beam: writing %s: %w", name, err)
 		}
-		defer rec.Release()
+		if rec == nil {
+			break
+		}
 		if fw == nil {
+			if w, err = fs.OpenWrite(ctx, name); err != nil {
+				rec.Release()
+				return fmt.Errorf("beam: writing %s: %w", name, err)
+			}
 			props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy))
 			if fw, err = pqarrow.NewFileWriter(rec.Schema(), w, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema())); err != nil {
-				return err
-			}
-		}
-		if err := fw.Write(rec); err != nil {
-			return err
-		}
-		clear(batch)
-		batch, preds, proba = batch[:0], preds[:0], proba[:0]
-		return nil
-	}
-	for rows(&r) {
-		batch, preds, proba = append(batch, r.Row), append(preds, r.Prediction), append(proba, r.Probabilities)
-		if len(batch) == group {
-			if err := flush(); err != nil {
+				rec.Release()
 				return fmt.Errorf("beam: writing %s: %w", name, err)
 			}
 		}
+		err = fw.Write(rec)
+		rec.Release()
+		if err != nil {
+			return fmt.Errorf("beam: writing %s: %w", name, err)
+		}
 	}
-	if err := flush(); err != nil {
-		return fmt.Errorf("beam: writing %s: %w", name, err)
-	}
-	closed = true
-	if fw == nil { // no rows: no file
-		return w.Close()
+	done = true
+	if fw == nil {
+		return nil
 	}
 	// The Parquet writer closes w.
 	if err := fw.Close(); err != nil {

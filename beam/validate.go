@@ -3,7 +3,6 @@ package beam
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -15,7 +14,7 @@ import (
 // error-severity checks, the rejected ones with every reason, and the
 // contract report over all of them, merged across workers.
 type Validated struct {
-	Valid    beam.PCollection // PCollection<T>
+	Valid    beam.PCollection // PCollection<T>, or PCollection<Block[T]> for blocks in
 	Rejected beam.PCollection // PCollection<Rejected[T]>
 	// Report holds one element: the contract.Report as JSON (see
 	// DecodeReport), merged from each worker's counts with
@@ -34,13 +33,22 @@ type Validated struct {
 // check's failures across bundles counted in the report, while their rows
 // were accepted by their bundle). A worker holds only its counts.
 //
-// An unregistered name is an error here, when the pipeline is built.
+// rows is a PCollection<T> or a PCollection<Block[T]>; Valid has the same
+// shape. An unregistered name is an error here, when the pipeline is
+// built.
 func Validate[T any](s beam.Scope, name string, rows beam.PCollection) (Validated, error) {
 	if _, err := lookup[T](name); err != nil {
 		return Validated{}, err
 	}
 	s = s.Scope("loom.Validate")
-	valid, rejected, partials := beam.ParDo3(s, &validateFn[T]{Name: name}, rows)
+	blocks, isRows, err := blocksOf[T](s, rows)
+	if err != nil {
+		return Validated{}, fmt.Errorf("beam: Validate of %q: %w", name, err)
+	}
+	valid, rejected, partials := beam.ParDo3(s, &validateFn[T]{Name: name}, blocks)
+	if isRows {
+		valid = fromBlocks[T](s, valid)
+	}
 	report := beam.Combine(s, &mergePartialFn[T]{Name: name}, partials)
 	return Validated{Valid: valid, Rejected: rejected, Report: report}, nil
 }
@@ -71,29 +79,46 @@ func (fn *validateFn[T]) Setup() error {
 	return nil
 }
 
-func (fn *validateFn[T]) ProcessElement(_ context.Context, row T, valid func(T), rejected func(Rejected[T]), _ func([]byte)) error {
+func (fn *validateFn[T]) ProcessElement(_ context.Context, b Block[T], valid func(Block[T]), rejected func(Rejected[T]), _ func([]byte)) error {
+	rows := b.Rows
 	if fn.v == nil {
 		fn.v = fn.bound.NewValidator()
 	}
-	if fn.v.Row(&row) {
-		valid(row)
-		return nil
-	}
-	var reasons []string
-	var re *contract.RowError
-	if err := fn.bound.CheckRow(&row); errors.As(err, &re) {
-		for _, r := range re.Reasons {
-			reasons = append(reasons, r.String())
+	var ok []T // nil while every row so far is valid
+	for i := range rows {
+		if fn.v.Row(&rows[i]) {
+			if ok != nil {
+				ok = append(ok, rows[i])
+			}
+			continue
 		}
-	} else if err != nil {
-		reasons = []string{err.Error()}
+		if ok == nil {
+			ok = append(make([]T, 0, len(rows)-1), rows[:i]...)
+		}
+		rejected(fn.reject(rows[i]))
 	}
-	rejected(Rejected[T]{Row: row, Reasons: reasons})
+	switch {
+	case ok == nil: // every row: the block as it came (blocks are read-only)
+		valid(b)
+	case len(ok) > 0:
+		valid(Block[T]{Rows: ok})
+	}
 	return nil
 }
 
+// reject lists the reasons why row fails the contract.
+func (fn *validateFn[T]) reject(row T) Rejected[T] {
+	// A row checks alone, so a failure across rows (a unique or monotonic
+	// check) has no reason here; the report counts it.
+	var reasons []string
+	if err := fn.bound.CheckRow(&row); err != nil {
+		reasons = reasonsOf(err)
+	}
+	return Rejected[T]{Row: row, Reasons: reasons}
+}
+
 // FinishBundle emits the bundle's counts.
-func (fn *validateFn[T]) FinishBundle(_ context.Context, _ func(T), _ func(Rejected[T]), partial func([]byte)) error {
+func (fn *validateFn[T]) FinishBundle(_ context.Context, _ func(Block[T]), _ func(Rejected[T]), partial func([]byte)) error {
 	if fn.v == nil {
 		return nil
 	}

@@ -1,10 +1,13 @@
 // Command beam runs the quickstart's steps on Apache Beam: ingest CSV
 // files, validate them with the churn model's data contract (valid rows,
 // rejected rows with reasons, and the merged report), fit the features and
-// build the drift profile as combines, and score every row with a bundle
-// from the registry into sharded Parquet files. Training stays on one
-// machine: the program first fits and registers the bundle with
-// model.Fit, as the quickstart does, unless -registry already holds one.
+// build the drift profile as combines, score every row with a bundle
+// from the registry into sharded Parquet files, and materialise the
+// feature matrix of the valid rows for a trainer. Training stays on one
+// machine, as in TFX: the program first fits and registers the bundle
+// with model.Fit, as the quickstart does, unless -registry already holds
+// one; after the pipeline it reads the materialised matrix back
+// (loombeam.ReadMatrix) and trains the declaration's trainer on it.
 //
 // On Prism, in process (the default runner), from the beam/ directory:
 //
@@ -44,6 +47,7 @@ import (
 	"github.com/loomml/loom/model"
 	"github.com/loomml/loom/pipeline/source"
 	"github.com/loomml/loom/registry"
+	"github.com/loomml/loom/train"
 )
 
 // The declaration is registered by name: Beam workers run this binary and
@@ -103,6 +107,9 @@ func run(ctx context.Context, w io.Writer, input, out, regDir string) error {
 	if err := loombeam.WriteParquet[churn.Customer](s, filepath.Join(out, "predictions"), 4, scored); err != nil {
 		return err
 	}
+	if err := loombeam.Materialize[churn.Customer](s, "churn", features, v.Valid, filepath.Join(out, "matrix"), 4); err != nil {
+		return err
+	}
 	loombeam.WriteFile(s, filepath.Join(out, "report.json"), v.Report)
 	loombeam.WriteFile(s, filepath.Join(out, "features.json"), features)
 	loombeam.WriteFile(s, filepath.Join(out, "profile.json"), profile)
@@ -130,6 +137,20 @@ func run(ctx context.Context, w io.Writer, input, out, regDir string) error {
 	fmt.Fprintf(w, "features fitted on Beam: %d columns\n", fitted.Width())
 	files, _ := filepath.Glob(filepath.Join(out, "predictions-*.parquet"))
 	fmt.Fprintf(w, "predictions written to %d Parquet files under %s\n", len(files), out)
+
+	// Training on one machine, from the materialised matrix (it must fit
+	// in memory: ReadMatrix refuses more than its limit of rows).
+	d, names, err := loombeam.ReadMatrix(ctx, filepath.Join(out, "matrix-*.parquet"), 10_000_000)
+	if err != nil {
+		return err
+	}
+	d.FeatureFingerprint = fitted.Fingerprint()
+	m, err := train.LogisticRegression{C: 1}.Fit(ctx, d)
+	if err != nil {
+		return err
+	}
+	r, c := d.X.Dims()
+	fmt.Fprintf(w, "trained %s on the materialised matrix: %d rows x %d features (%s ... %s)\n", m.Info().Kind, r, c, names[0], names[len(names)-1])
 	return nil
 }
 
