@@ -46,9 +46,14 @@
 //   - feature: feature definitions over T, fitting, fitted state, serving
 //     vectors and training matrices from the same code.
 //   - train: Trainer and Model, built-in linear and logistic models, splits,
-//     cross-validation, hyperparameter search, experiment records.
+//     cross-validation, hyperparameter search, experiment records; under
+//     it, train/tree (the shared tree ensemble, with TreeSHAP), train/gbdt
+//     (histogram gradient boosting), train/forest (decision trees, random
+//     forests, extra trees) and the importers train/xgboost and
+//     train/lightgbm.
 //   - evaluate: metrics matching scikit-learn, intervals, slices,
-//     champion/challenger comparison, gates and reports.
+//     permutation importance, champion/challenger comparison, gates and
+//     reports.
 //   - registry: embedded model registry: versions, aliases, promotion,
 //     audit log, change notifications.
 //   - drift: reference profiles, statistical detectors, streaming monitors
@@ -57,7 +62,8 @@
 //     cross-validated and searched as one (features refitted in every
 //     fold), the trained Bundle (contract, fitted features, model, drift
 //     profile, lineage), its evaluation, registration with its metrics and
-//     verdict, promotion gates, and Load.
+//     verdict, promotion gates, and Load; explanations per declared column,
+//     and Import of models trained elsewhere.
 //   - serve: Scorer[T] over a Bundle, an http.Handler (JSON and Open
 //     Inference Protocol v2), hot swap that follows a registry alias,
 //     canary and shadow traffic.
