@@ -190,6 +190,25 @@ func (r *reader) fail(err error) {
 	r.b = nil
 }
 
+// minRowBits returns the fewest bits a row takes in a block: one bit of
+// the null bitmap for a nullable field (null takes nothing more), else
+// the smallest encoding of a value of the field's kind (8 bytes for a
+// float, a length or varint byte for the others).
+func minRowBits[T any](m *rowmap.Map[T]) uint64 {
+	bits := uint64(0)
+	for _, f := range m.Fields() {
+		switch {
+		case f.Nullable:
+			bits++
+		case f.Kind == rowmap.KindFloat:
+			bits += 64
+		default:
+			bits += 8
+		}
+	}
+	return max(bits, 1)
+}
+
 // decode decodes a block encoded by encode, returning the bytes after it.
 // Strings share one allocation per field.
 func (c rowCodec[T]) decode(data []byte) ([]T, []byte, error) {
@@ -224,8 +243,9 @@ func (c rowCodec[T]) decode(data []byte) ([]T, []byte, error) {
 	if nf != uint64(m.Len()) {
 		return nil, nil, fmt.Errorf("%s: %d fields, want %d (another build?)", what, nf, m.Len())
 	}
-	// Every row takes at least one bit per field, or a byte per non-null value.
-	if n > uint64(len(r.b))*8+8 {
+	// Every row takes at least rowBits bits, so a short block cannot
+	// claim many rows and make the decoder allocate them.
+	if n > uint64(len(r.b))*8/minRowBits(m)+8 {
 		return nil, nil, fmt.Errorf("%s: %d rows in %d bytes: %w", what, n, len(data), errShort)
 	}
 	rows := make([]T, n)
@@ -343,7 +363,10 @@ func decodeScored[T any](data []byte) (Block[Scored[T]], error) {
 		out[i] = Scored[T]{Row: rows[i], Prediction: r.float()}
 	}
 	k := r.uvarint()
-	if r.err == nil && k > 0 && uint64(len(r.b)) != k*uint64(len(rows))*8 {
+	// k is checked against the bytes left before it is multiplied, so a
+	// hostile k cannot overflow the product and pass.
+	n := uint64(len(rows))
+	if r.err == nil && k > 0 && (n == 0 || k > uint64(len(r.b))/8/n || uint64(len(r.b)) != k*n*8) {
 		return Block[Scored[T]]{}, fmt.Errorf("%s: %d bytes of probabilities, want %d rows of %d", what, len(r.b), len(rows), k)
 	}
 	if k > 0 {

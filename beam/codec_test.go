@@ -2,6 +2,7 @@ package beam
 
 import (
 	"database/sql"
+	"encoding/binary"
 	"math"
 	"reflect"
 	"strings"
@@ -184,4 +185,20 @@ func FuzzDecodeBlock(f *testing.F) {
 		}
 		_, _ = decodeScored[kinds](data)
 	})
+}
+
+// TestDecodeScoredHostileCount: a probability count that overflows when
+// multiplied by the rows is an error, not a huge allocation.
+func TestDecodeScoredHostileCount(t *testing.T) {
+	rows := kindRows()[:1]
+	good, err := encodeScored(Block[Scored[kinds]]{Rows: []Scored[kinds]{{Row: rows[0], Prediction: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// good ends with k = 0; replace it by 2^61, whose product with one row
+	// and 8 bytes wraps to 0.
+	data := append(good[:len(good)-1:len(good)-1], binary.AppendUvarint(nil, 1<<61)...)
+	if _, err := decodeScored[kinds](data); err == nil {
+		t.Fatal("a count of 2^61 probabilities in 0 bytes decoded")
+	}
 }
