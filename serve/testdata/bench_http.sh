@@ -6,6 +6,7 @@
 #   go run ./examples/quickstart -out "$DIR/qs"
 #   go build -o "$DIR/service-new" ./examples/service
 #   (cd <checkout of the old commit> && go build -o "$DIR/service-old" ./examples/service)
+#   go build -o "$DIR/service-floor" ./serve/testdata/httpfloor   # optional: net/http alone
 #   serve/testdata/bench_http.sh "$DIR" [rounds] [connections...]
 #
 # For each round, connection count and binary it starts the service on the
@@ -28,7 +29,7 @@ cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
 printf '%-12s %5s %10s %9s %9s %9s %12s %6s\n' binary conns req/s p50 p90 p99 cpu_us/req load
 for r in $(seq "$rounds"); do
 	for c in "${conns[@]}"; do
-		for bin in service-old service-new; do
+		for bin in service-old service-new service-floor; do
 			[ -x "$dir/$bin" ] || continue
 			"$dir/$bin" -registry "$dir/qs/registry" -addr 127.0.0.1:$port 2>/dev/null &
 			pid=$!

@@ -5,7 +5,9 @@ package forest's Classifier (GOMAXPROCS=1, 2), alternating, in one run.
 
 Run from the repository root with Debian's python3-sklearn:
 
-    /usr/bin/python3 train/forest/testdata/bench_sklearn.py [repeats]
+    /usr/bin/python3 train/forest/testdata/bench_sklearn.py [repeats [threads ...]]
+
+with threads 1 and 2 by default.
 
 It writes the data (make_classification, seed 0) to a temporary file,
 builds the package's test binary, and for each repeat and thread count
@@ -33,6 +35,7 @@ N, P, TREES = 100_000, 30, 100
 
 def main():
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    thread_counts = [int(a) for a in sys.argv[2:]] or [1, 2]
     X, y = make_classification(n_samples=N, n_features=P, n_informative=15, n_redundant=5,
                                random_state=0)
     X, y = X.astype(np.float64), y.astype(np.float64)
@@ -46,7 +49,7 @@ def main():
     subprocess.run(["go", "test", "-c", "-o", binary, "./train/forest"], check=True)
     times = {}
     for rep in range(repeats):
-        for threads in (1, 2):
+        for threads in thread_counts:
             print(f"load before repeat {rep} threads {threads}: {os.getloadavg()}", flush=True)
             c0, t0 = time.process_time(), time.perf_counter()
             RandomForestClassifier(n_estimators=TREES, n_jobs=threads, random_state=rep).fit(X, y)
