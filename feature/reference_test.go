@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/loomml/loom/feature"
+	"github.com/loomml/loom/internal/datasets"
 )
 
 // The reference values in testdata/sklearn_*.json come from
@@ -52,19 +53,11 @@ func readTable(t testing.TB, name string) table {
 	return table{header: recs[0], rows: recs[1:]}
 }
 
-func readIndex(t testing.TB, name string) []int {
+func readIndex(t testing.TB, name, kind string) []int {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	idx, err := datasets.Split("testdata", name, kind)
 	if err != nil {
 		t.Fatal(err)
-	}
-	var idx []int
-	for _, l := range strings.Fields(string(b)) {
-		i, err := strconv.Atoi(l)
-		if err != nil {
-			t.Fatal(err)
-		}
-		idx = append(idx, i)
 	}
 	return idx
 }
@@ -267,8 +260,8 @@ func TestSklearnReference(t *testing.T) {
 			test = readTable(t, "mixed_test.csv").recs(t, nil)
 		} else {
 			tb = readTable(t, ds+".csv")
-			train = tb.recs(t, readIndex(t, ds+".train_idx.txt"))
-			test = tb.recs(t, readIndex(t, ds+".test_idx.txt"))
+			train = tb.recs(t, readIndex(t, ds, "train"))
+			test = tb.recs(t, readIndex(t, ds, "test"))
 		}
 		for _, c := range ref.Cases {
 			t.Run(ds+"/"+c.Name, func(t *testing.T) {

@@ -1,15 +1,12 @@
 package train_test
 
 import (
-	"encoding/csv"
 	"math"
-	"os"
-	"strconv"
-	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/loomml/loom/internal/datasets"
 	"github.com/loomml/loom/train"
 )
 
@@ -17,58 +14,22 @@ import (
 // column is the target.
 func loadCSV(tb testing.TB, name string) (X *mat.Dense, y []float64) {
 	tb.Helper()
-	f, err := os.Open("testdata/" + name + ".csv")
+	tab, err := datasets.Load("testdata", name, math.NaN())
 	if err != nil {
 		tb.Fatal(err)
 	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	recs = recs[1:]
-	p := len(recs[0]) - 1
-	data := make([]float64, 0, len(recs)*p)
-	for _, r := range recs {
-		for j, s := range r {
-			v, err := strconv.ParseFloat(s, 64)
-			if err != nil {
-				tb.Fatal(err)
-			}
-			if j == p {
-				y = append(y, v)
-			} else {
-				data = append(data, v)
-			}
-		}
-	}
-	return mat.NewDense(len(recs), p, data), y
-}
-
-// loadIndex reads testdata/NAME.KIND_idx.txt.
-func loadIndex(tb testing.TB, name, kind string) []int {
-	tb.Helper()
-	b, err := os.ReadFile("testdata/" + name + "." + kind + "_idx.txt")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var idx []int
-	for _, s := range strings.Fields(string(b)) {
-		i, err := strconv.Atoi(s)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		idx = append(idx, i)
-	}
-	return idx
+	return mat.NewDense(tab.N, tab.P, tab.X), tab.Y
 }
 
 // loadSplit returns the fixed 75/25 split of a data set.
 func loadSplit(tb testing.TB, name string) (tr, te train.Dataset) {
 	tb.Helper()
-	X, y := loadCSV(tb, name)
-	d := train.Dataset{X: X, Y: y}
-	return d.Subset(loadIndex(tb, name, "train")), d.Subset(loadIndex(tb, name, "test"))
+	tab, trIdx, teIdx, err := datasets.LoadSplit("testdata", name, math.NaN())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	d := train.Dataset{X: mat.NewDense(tab.N, tab.P, tab.X), Y: tab.Y}
+	return d.Subset(trIdx), d.Subset(teIdx)
 }
 
 // standardize scales the columns of tr and te by the mean and population

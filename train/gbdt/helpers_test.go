@@ -1,16 +1,11 @@
 package gbdt_test
 
 import (
-	"encoding/csv"
-	"os"
-	"path/filepath"
-	"slices"
-	"strconv"
-	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/loomml/loom/internal/datasets"
 	"github.com/loomml/loom/train"
 )
 
@@ -23,77 +18,10 @@ type dataset struct {
 
 func load(t testing.TB, name string) dataset {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", name+".csv"))
+	tab, tr, te, err := datasets.LoadSplit("testdata", name, nan)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	header, recs := recs[0], recs[1:]
-	n, p := len(recs), len(header)-1
-	X := mat.NewDense(n, p, nil)
-	cat := make([]bool, p)
-	for j := range p {
-		numeric := true
-		for _, r := range recs {
-			if r[j] == "" {
-				continue
-			}
-			if _, err := strconv.ParseFloat(r[j], 64); err != nil {
-				numeric = false
-				break
-			}
-		}
-		var levels []string
-		if !numeric {
-			cat[j] = true
-			for _, r := range recs {
-				if r[j] != "" {
-					levels = append(levels, r[j])
-				}
-			}
-			slices.Sort(levels)
-			levels = slices.Compact(levels)
-		}
-		for i, r := range recs {
-			v := nan
-			switch {
-			case r[j] == "":
-			case numeric:
-				v, _ = strconv.ParseFloat(r[j], 64)
-			default:
-				k, _ := slices.BinarySearch(levels, r[j])
-				v = float64(k)
-			}
-			X.Set(i, j, v)
-		}
-	}
-	y := make([]float64, n)
-	for i, r := range recs {
-		y[i], _ = strconv.ParseFloat(r[p], 64)
-	}
-	d := dataset{all: train.Dataset{X: X, Y: y, Categorical: cat}}
-	d.train = d.all.Subset(indices(t, name+".train_idx.txt"))
-	d.test = d.all.Subset(indices(t, name+".test_idx.txt"))
-	return d
-}
-
-func indices(t testing.TB, file string) []int {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", file))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []int
-	for _, s := range strings.Fields(string(b)) {
-		i, err := strconv.Atoi(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, i)
-	}
-	return out
+	all := train.Dataset{X: mat.NewDense(tab.N, tab.P, tab.X), Y: tab.Y, Categorical: tab.Categorical}
+	return dataset{all: all, train: all.Subset(tr), test: all.Subset(te)}
 }
