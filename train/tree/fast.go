@@ -22,34 +22,32 @@ type fastNode struct {
 // lanes is the number of trees walked in lockstep.
 const lanes = 8
 
-// group is one item of an output's walk plan: up to lanes trees walked
-// in lockstep from their roots in fast.nodes (a missing tree walks the
-// leaf of value 0 at node 0, which adds nothing: the sum of leaf values
-// is never -0), or one tree (single >= 0) walked alone.
+// group is one item of an output's walk plan: a chunk (chunk >= 0)
+// scored by chunkSum, up to lanes trees walked in lockstep from their
+// roots in fast.nodes (a missing tree walks the leaf of value -0 at node
+// 0, which adds nothing to any sum, -0 and +0 included), or one tree
+// (single >= 0) walked alone.
 type group struct {
 	root   [lanes]uint32
 	depth  uint32 // steps every tree of the group takes before reaching a leaf
 	single int32  // index of a tree walked alone, or -1
+	chunk  int32  // index of a chunk in fast.chunks, or -1
 }
 
 // fast is the prediction form of an ensemble: the plan of each output
 // lists its trees in order, so that the leaf values add up in the order
 // of Spec.Trees whatever the grouping.
 type fast struct {
-	nodes []fastNode
-	value []float64 // leaf value of each node of nodes
-	plans [][]group // per output
+	chunks []chunk
+	nodes  []fastNode
+	value  []float64 // leaf value of each node of nodes
+	plans  [][]group // per output
 }
 
-// compileTree appends the prediction form of t to f's arrays and returns
-// the index of its root and the depth of its shallowest leaf, or ok
-// false when t has categorical or ZeroMissing splits.
-func (f *fast) compileTree(t *Tree) (root, depth uint32, ok bool) {
-	for _, n := range t.Nodes {
-		if n.Feature >= 0 && n.Flags&(Categorical|ZeroMissing) != 0 {
-			return 0, 0, false
-		}
-	}
+// compileTree appends the prediction form of t, whose splits are
+// numeric, to f's arrays and returns the index of its root and the depth
+// of its shallowest leaf.
+func (f *fast) compileTree(t *Tree) (root, depth uint32) {
 	base := uint32(len(f.nodes))
 	depths := make([]uint32, len(t.Nodes))
 	depth = math.MaxUint32
@@ -69,15 +67,28 @@ func (f *fast) compileTree(t *Tree) (root, depth uint32, ok bool) {
 		f.nodes = append(f.nodes, fastNode{thr: n.Value, next: base + uint32(n.Left), off: 8 * uint16(n.Feature), missRight: missRight})
 		f.value = append(f.value, 0)
 	}
-	return base, depth, true
+	return base, depth
+}
+
+// numeric reports whether every split of t is numeric without
+// ZeroMissing.
+func numeric(t *Tree) bool {
+	for _, n := range t.Nodes {
+		if n.Feature >= 0 && n.Flags&(Categorical|ZeroMissing) != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // compile builds the prediction form of the trees of s, whose indices
-// order lists by output (classStart[k] starting output k). An ensemble
-// of 2^32 nodes or 8192 features or more (beyond the bits of the indices
-// and offsets) takes the general walk.
+// order lists by output (classStart[k] starting output k). Runs of
+// trees that bitvectorTree accepts become chunks; other trees with
+// numeric splits only are walked in lockstep, unless the ensemble has
+// 2^32 nodes or 8192 features or more (beyond the bits of the indices and
+// offsets); the rest take the general walk.
 func compile(s *Spec, order, classStart []int32) fast {
-	f := fast{nodes: []fastNode{{thr: math.Inf(1)}}, value: []float64{0}}
+	f := fast{nodes: []fastNode{{thr: math.Inf(1)}}, value: []float64{math.Copysign(0, -1)}}
 	total := 0
 	for i := range s.Trees {
 		total += len(s.Trees[i].Nodes)
@@ -86,33 +97,48 @@ func compile(s *Spec, order, classStart []int32) fast {
 	f.plans = make([][]group, len(classStart)-1)
 	for k := range f.plans {
 		var plan []group
-		pending := group{single: -1}
+		pending := group{single: -1, chunk: -1}
 		n := 0
+		var run []int32 // trees of the next chunk
 		flush := func() {
 			if n > 0 {
 				plan = append(plan, pending)
 			}
-			pending, n = group{single: -1}, 0
+			pending, n = group{single: -1, chunk: -1}, 0
+			if len(run) > 0 {
+				plan = append(plan, group{single: -1, chunk: int32(len(f.chunks))})
+				f.chunks = append(f.chunks, compileChunk(s, run))
+				run = run[:0]
+			}
 		}
 		for _, ti := range order[classStart[k]:classStart[k+1]] {
-			var root, depth uint32
-			ok := false
-			if fits {
-				root, depth, ok = f.compileTree(&s.Trees[ti])
-			}
-			if !ok {
+			t := &s.Trees[ti]
+			switch {
+			case bitvectorTree(t):
+				if n > 0 {
+					flush()
+				}
+				run = append(run, ti)
+				if len(run) == chunkTrees {
+					flush()
+				}
+			case fits && numeric(t):
+				if len(run) > 0 {
+					flush()
+				}
+				root, depth := f.compileTree(t)
+				if n == 0 {
+					pending.depth = depth
+				}
+				pending.root[n] = root
+				pending.depth = min(pending.depth, depth)
+				n++
+				if n == lanes {
+					flush()
+				}
+			default:
 				flush()
-				plan = append(plan, group{single: ti})
-				continue
-			}
-			if n == 0 {
-				pending.depth = depth
-			}
-			pending.root[n] = root
-			pending.depth = min(pending.depth, depth)
-			n++
-			if n == lanes {
-				flush()
+				plan = append(plan, group{single: ti, chunk: -1})
 			}
 		}
 		flush()
@@ -121,40 +147,52 @@ func compile(s *Spec, order, classStart []int32) fast {
 	return f
 }
 
-// sum returns the sum of the leaf values x reaches in the trees of
-// output k, in the order of Spec.Trees. Groups of lanes trees are walked
-// in lockstep, so that their chains of dependent loads overlap: without
-// a test down to the nearest leaf of any of them, then until all stand
-// still on their leaves. A row without NaN takes steps that skip the
-// missing-value test. Trees in no group take the general walk.
+// sum returns s plus the leaf values x reaches in the trees of output k,
+// added one at a time in the order of Spec.Trees in F's precision
+// (float32 under Spec.Float32, whose leaf values are float32 values).
+// Chunks are scored by chunkSum. Groups of lanes trees are walked in
+// lockstep, so that their chains of dependent loads overlap: without a
+// test down to the nearest leaf of any of them, then until all stand
+// still on their leaves; a row without NaN takes steps that skip the
+// missing-value test. Other trees take the general walk.
 //
-// The walk reads nodes and x without bounds checks: New checked that
-// every child index lies in the node array and every feature below
+// The lockstep walk reads nodes and x without bounds checks: New checked
+// that every child index lies in the node array and every feature below
 // Spec.Features, and every caller checked len(x) == Spec.Features.
-func (e *Ensemble) sum(k int, x []float64) float64 {
-	nan := false
-	for _, v := range x {
-		nan = nan || v != v
-	}
-	s := 0.0
+func sum[F float32 | float64](e *Ensemble, k int, x []float64, s F) F {
+	const unknown, clean, missing = 0, 1, 2
+	nan := unknown
 	nodes := unsafe.Pointer(unsafe.SliceData(e.fast.nodes))
 	xp := unsafe.Pointer(unsafe.SliceData(x))
 	plan := e.fast.plans[k]
 	for gi := range plan {
 		g := &plan[gi]
-		if g.single >= 0 {
-			t := &e.spec.Trees[g.single]
-			s += t.Nodes[t.leaf(x)].Value
+		if g.chunk >= 0 {
+			s = chunkSum(&e.fast.chunks[g.chunk], x, s)
 			continue
 		}
+		if g.single >= 0 {
+			t := &e.spec.Trees[g.single]
+			s += F(t.Nodes[t.leaf(x)].Value)
+			continue
+		}
+		if nan == unknown {
+			nan = clean
+			for _, v := range x {
+				if v != v {
+					nan = missing
+					break
+				}
+			}
+		}
 		var i [lanes]uint32
-		if nan {
+		if nan == missing {
 			i = walkNaN(g, nodes, xp)
 		} else {
 			i = walk(g, nodes, xp)
 		}
 		for _, j := range i {
-			s += e.fast.value[j]
+			s += F(e.fast.value[j])
 		}
 	}
 	return s
