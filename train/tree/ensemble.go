@@ -127,7 +127,7 @@ func build(s Spec) (*Ensemble, error) {
 		e.order[next[t.Class]] = int32(ti)
 		next[t.Class]++
 	}
-	e.fast = compile(&e.spec, e.order, e.classStart)
+	e.fast = compile(&e.spec, e.order, e.classStart, preferChunks)
 	return e, nil
 }
 

@@ -81,13 +81,51 @@ func numeric(t *Tree) bool {
 	return true
 }
 
+// preferChunks reports whether the trees ts of one output are scored
+// faster as chunks than walked in lockstep. A chunk costs a row about one
+// step per split the row goes right at: half the splits, each step
+// about three quarters of a lockstep step (a load, a compare and an OR,
+// no chain of dependent loads). A lockstep group costs a row the
+// longest of its trees' paths plus a step to find that all stopped:
+// about the mean depth of a leaf plus two. Depth-limited trees, as
+// XGBoost grows them, favour chunks; leaf-wise trees with a few long
+// paths (train/gbdt, LightGBM) favour the walk.
+func preferChunks(s *Spec, ts []int32) bool {
+	var chunkCost, walkCost float64
+	for _, ti := range ts {
+		t := &s.Trees[ti]
+		if !bitvectorTree(t) {
+			continue
+		}
+		leaves, depths := shape(t)
+		chunkCost += 0.75 * float64(leaves-1) / 2
+		walkCost += float64(depths)/float64(leaves) + 2
+	}
+	return chunkCost < walkCost
+}
+
+// shape returns the number of leaves of t and the sum of their depths.
+func shape(t *Tree) (leaves, depths int) {
+	depth := make([]int, len(t.Nodes))
+	for i, n := range t.Nodes {
+		if n.Feature < 0 {
+			leaves++
+			depths += depth[i]
+			continue
+		}
+		depth[n.Left], depth[n.Left+1] = depth[i]+1, depth[i]+1
+	}
+	return leaves, depths
+}
+
 // compile builds the prediction form of the trees of s, whose indices
-// order lists by output (classStart[k] starting output k). Runs of
-// trees that bitvectorTree accepts become chunks; other trees with
-// numeric splits only are walked in lockstep, unless the ensemble has
-// 2^32 nodes or 8192 features or more (beyond the bits of the indices and
-// offsets); the rest take the general walk.
-func compile(s *Spec, order, classStart []int32) fast {
+// order lists by output (classStart[k] starting output k). When prefer
+// says so for an output's trees, its runs of trees that bitvectorTree
+// accepts become chunks; its other trees with numeric splits only are
+// walked in lockstep, unless the ensemble has 2^32 nodes or 8192
+// features or more (beyond the bits of the indices and offsets); the
+// rest take the general walk.
+func compile(s *Spec, order, classStart []int32, prefer func(s *Spec, ts []int32) bool) fast {
 	f := fast{nodes: []fastNode{{thr: math.Inf(1)}}, value: []float64{math.Copysign(0, -1)}}
 	total := 0
 	for i := range s.Trees {
@@ -96,6 +134,7 @@ func compile(s *Spec, order, classStart []int32) fast {
 	fits := total < math.MaxUint32 && s.Features < 1<<13
 	f.plans = make([][]group, len(classStart)-1)
 	for k := range f.plans {
+		chunks := prefer(s, order[classStart[k]:classStart[k+1]])
 		var plan []group
 		pending := group{single: -1, chunk: -1}
 		n := 0
@@ -114,7 +153,7 @@ func compile(s *Spec, order, classStart []int32) fast {
 		for _, ti := range order[classStart[k]:classStart[k+1]] {
 			t := &s.Trees[ti]
 			switch {
-			case bitvectorTree(t):
+			case chunks && bitvectorTree(t):
 				if n > 0 {
 					flush()
 				}
@@ -164,6 +203,7 @@ func sum[F float32 | float64](e *Ensemble, k int, x []float64, s F) F {
 	nan := unknown
 	nodes := unsafe.Pointer(unsafe.SliceData(e.fast.nodes))
 	xp := unsafe.Pointer(unsafe.SliceData(x))
+	values := unsafe.Pointer(unsafe.SliceData(e.fast.value))
 	plan := e.fast.plans[k]
 	for gi := range plan {
 		g := &plan[gi]
@@ -185,22 +225,18 @@ func sum[F float32 | float64](e *Ensemble, k int, x []float64, s F) F {
 				}
 			}
 		}
-		var i [lanes]uint32
 		if nan == missing {
-			i = walkNaN(g, nodes, xp)
+			s = walkNaN(g, nodes, xp, values, s)
 		} else {
-			i = walk(g, nodes, xp)
-		}
-		for _, j := range i {
-			s += F(e.fast.value[j])
+			s = walk(g, nodes, xp, values, s)
 		}
 	}
 	return s
 }
 
 // walk walks the trees of g in lockstep for a row without NaN and
-// returns the leaves reached.
-func walk(g *group, nodes, x unsafe.Pointer) [lanes]uint32 {
+// returns s plus the values of the leaves reached, added in order.
+func walk[F float32 | float64](g *group, nodes, x, values unsafe.Pointer, s F) F {
 	i0, i1, i2, i3 := g.root[0], g.root[1], g.root[2], g.root[3]
 	i4, i5, i6, i7 := g.root[4], g.root[5], g.root[6], g.root[7]
 	for range g.depth {
@@ -227,14 +263,15 @@ func walk(g *group, nodes, x unsafe.Pointer) [lanes]uint32 {
 		n = step(nodes, i7, x)
 		moved, i7 = moved|(n^i7), n
 		if moved == 0 {
-			return [lanes]uint32{i0, i1, i2, i3, i4, i5, i6, i7}
+			return s + leafValue[F](values, i0) + leafValue[F](values, i1) + leafValue[F](values, i2) + leafValue[F](values, i3) +
+				leafValue[F](values, i4) + leafValue[F](values, i5) + leafValue[F](values, i6) + leafValue[F](values, i7)
 		}
 	}
 }
 
 // walkNaN is walk for a row with NaN: its steps send NaN where each
 // node says.
-func walkNaN(g *group, nodes, x unsafe.Pointer) [lanes]uint32 {
+func walkNaN[F float32 | float64](g *group, nodes, x, values unsafe.Pointer, s F) F {
 	i0, i1, i2, i3 := g.root[0], g.root[1], g.root[2], g.root[3]
 	i4, i5, i6, i7 := g.root[4], g.root[5], g.root[6], g.root[7]
 	for range g.depth {
@@ -261,9 +298,15 @@ func walkNaN(g *group, nodes, x unsafe.Pointer) [lanes]uint32 {
 		n = stepNaN(nodes, i7, x)
 		moved, i7 = moved|(n^i7), n
 		if moved == 0 {
-			return [lanes]uint32{i0, i1, i2, i3, i4, i5, i6, i7}
+			return s + leafValue[F](values, i0) + leafValue[F](values, i1) + leafValue[F](values, i2) + leafValue[F](values, i3) +
+				leafValue[F](values, i4) + leafValue[F](values, i5) + leafValue[F](values, i6) + leafValue[F](values, i7)
 		}
 	}
+}
+
+// leafValue returns the value of leaf i of values (fast.value).
+func leafValue[F float32 | float64](values unsafe.Pointer, i uint32) F {
+	return F(*(*float64)(unsafe.Add(values, uintptr(i)*8)))
 }
 
 // node returns node i of nodes.
