@@ -236,7 +236,7 @@ func TestLockstepExact(t *testing.T) {
 		{25, []int{12, 70, 3}, []int{3, 11, 24}, 5, tree.Identity, nil},
 		{40, []int{64, 65}, []int{8, 9}, 5, tree.Softmax, []float64{0, 1, 2}},
 		{100, []int{31}, nil, 5, tree.Logistic, []float64{0, 1}},
-		{300, []int{5, 12, 40}, []int{130}, 5, tree.Identity, nil}, // several chunks
+		{160, []int{5, 12, 40}, []int{130}, 5, tree.Identity, nil},
 		{30, []int{1, 2, 100, 9, 9, 9, 9, 9, 9, 9, 9, 80}, nil, 5, tree.Softmax, []float64{0, 1, 2}},
 		{9, []int{12, 70}, nil, 8200, tree.Identity, nil}, // too wide for the lockstep nodes
 		{9, []int{12, 70}, nil, 8191, tree.Identity, nil},

@@ -19,7 +19,7 @@ func TestPlansExact(t *testing.T) {
 	}{
 		{1, 1, []int{1}},
 		{30, 1, []int{2, 31, 64, 65, 3}},
-		{300, 1, []int{5, 12, 40}}, // chunks of 128 trees
+		{260, 1, []int{5, 12, 40}}, // chunks of 128 trees
 		{45, 3, []int{9, 70, 20}},
 	} {
 		s := Spec{Features: p, Link: Identity, Base: make([]float64, c.outputs)}

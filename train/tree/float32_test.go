@@ -46,7 +46,7 @@ func float32Spec(seed uint64, n int, link tree.Link, classes []float64, base flo
 
 // float32Rows are rows of 5 features with NaN, codes and zeros.
 func float32Rows() [][]float64 {
-	xs := rows(31, 300, 5)
+	xs := rows(31, 150, 5)
 	for i := range 60 {
 		xs[i][i%5] = float64(i % 4)
 	}
@@ -69,7 +69,7 @@ func TestFloat32Sums(t *testing.T) {
 		{"identity", tree.Identity, nil, 150.3, 40},
 		{"exp", tree.Exp, nil, 2.1, 19},
 		{"logistic regressor", tree.Logistic, nil, -1.7, 25},
-		{"logistic", tree.Logistic, []float64{0, 1}, 0.3, 100},
+		{"logistic", tree.Logistic, []float64{0, 1}, 0.3, 50},
 		{"softmax", tree.Softmax, []float64{0, 1, 2}, 40.2, 45},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -162,7 +162,7 @@ func TestFloat32Batch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		xs := slices.Repeat(float32Rows(), 3)
+		xs := slices.Repeat(float32Rows(), 4)
 		X := mat.NewDense(len(xs), 5, slices.Concat(xs...))
 		raw := e.RawBatch(nil, X)
 		pred := e.PredictBatch(nil, X)
