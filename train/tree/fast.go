@@ -5,8 +5,8 @@ import (
 	"unsafe"
 )
 
-// fastNode is a node of the prediction form of the trees without
-// categorical or ZeroMissing splits: 16 bytes, and a leaf is a split
+// fastNode is a node of the prediction form of the trees walked in
+// lockstep (numeric splits only): 16 bytes, and a leaf is a split
 // that always leads back to itself, so that several trees can be walked
 // in lockstep for a fixed number of steps without a branch on the path
 // taken. The nodes of every such tree of an ensemble lie in one array,
