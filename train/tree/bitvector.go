@@ -2,8 +2,10 @@ package tree
 
 import (
 	"cmp"
+	"math"
 	"math/bits"
 	"slices"
+	"unsafe"
 )
 
 // Trees of at most chunkLeaves leaves with numeric splits only are
@@ -27,24 +29,28 @@ const (
 
 // split is a split node of a chunk: x goes right when x > thr (for
 // entries of chunkFeature.nan: when x is missing), and then the leaves
-// of mask cannot be reached in tree tree of the chunk.
+// of mask cannot be reached in the tree whose word lies at byte offset
+// off of chunkSum's array of words.
 type split struct {
 	thr  float64
 	mask uint64
-	tree uint32
+	off  uintptr
 }
 
-// chunkFeature lists the splits of a chunk on one feature.
+// chunkFeature locates the splits of a chunk on one feature.
 type chunkFeature struct {
-	feature int
-	splits  []split // by increasing threshold
-	nan     []split // the splits sending a missing value right
+	off   uintptr // byte offset of the feature in a row (8·feature)
+	first uintptr // byte offset in chunk.splits of the feature's first split
+	nan   []split // the splits sending a missing value right
 }
 
 // chunk is the bitvector form of up to chunkTrees trees of one output,
 // consecutive in its plan.
 type chunk struct {
 	features []chunkFeature
+	// splits holds each feature's splits by increasing threshold,
+	// followed by a sentinel of threshold +Inf, which no value is above.
+	splits []split
 	// leaf[t] is the index in value of tree t's leftmost leaf; its
 	// leaves follow from left to right.
 	leaf  []uint32
@@ -93,7 +99,7 @@ func compileChunk(s *Spec, ts []int32) chunk {
 			lo, mid := leaves(n.Left)
 			_, hi = leaves(n.Left + 1)
 			entries = append(entries, entry{n.Feature, n.Flags&DefaultLeft == 0,
-				split{thr: n.Value, mask: 1<<mid - 1<<lo, tree: uint32(t)}})
+				split{thr: n.Value, mask: 1<<mid - 1<<lo, off: 8 * uintptr(t)}})
 			return lo, hi
 		}
 		leaves(0)
@@ -103,13 +109,14 @@ func compileChunk(s *Spec, ts []int32) chunk {
 	})
 	for i := 0; i < len(entries); {
 		j := i
-		f := chunkFeature{feature: int(entries[i].feature)}
+		f := chunkFeature{off: 8 * uintptr(entries[i].feature), first: uintptr(len(c.splits)) * unsafe.Sizeof(split{})}
 		for ; j < len(entries) && entries[j].feature == entries[i].feature; j++ {
-			f.splits = append(f.splits, entries[j].split)
+			c.splits = append(c.splits, entries[j].split)
 			if entries[j].missRight {
 				f.nan = append(f.nan, entries[j].split)
 			}
 		}
+		c.splits = append(c.splits, split{thr: math.Inf(1)})
 		c.features = append(c.features, f)
 		i = j
 	}
@@ -117,27 +124,35 @@ func compileChunk(s *Spec, ts []int32) chunk {
 }
 
 // chunkSum returns s plus the leaf values x reaches in the trees of c,
-// added in order. Every feature of c is below len(x).
+// added in order. It reads x, c.splits and its words without bounds
+// checks: every feature of c is below len(x), every run of splits ends
+// with its sentinel, and every word offset lies below 8·chunkTrees.
 func chunkSum[F float32 | float64](c *chunk, x []float64, s F) F {
 	var gone [chunkTrees]uint64 // per tree, the leaves x cannot reach
+	words := unsafe.Pointer(&gone)
+	xp := unsafe.Pointer(unsafe.SliceData(x))
+	splits := unsafe.Pointer(unsafe.SliceData(c.splits))
 	for fi := range c.features {
 		f := &c.features[fi]
-		v := x[f.feature]
+		v := *(*float64)(unsafe.Add(xp, f.off))
 		if v != v {
 			for _, sp := range f.nan {
-				gone[sp.tree%chunkTrees] |= sp.mask
+				*(*uint64)(unsafe.Add(words, sp.off)) |= sp.mask
 			}
 			continue
 		}
-		for _, sp := range f.splits {
+		for p := unsafe.Add(splits, f.first); ; p = unsafe.Add(p, unsafe.Sizeof(split{})) {
+			sp := (*split)(p)
 			if !(sp.thr < v) {
 				break
 			}
-			gone[sp.tree%chunkTrees] |= sp.mask
+			*(*uint64)(unsafe.Add(words, sp.off)) |= sp.mask
 		}
 	}
+	value := unsafe.Pointer(unsafe.SliceData(c.value))
 	for t, first := range c.leaf {
-		s += F(c.value[first+uint32(bits.TrailingZeros64(^gone[t%chunkTrees]))])
+		leaf := first + uint32(bits.TrailingZeros64(^gone[t%chunkTrees]))
+		s += F(*(*float64)(unsafe.Add(value, uintptr(leaf)*8)))
 	}
 	return s
 }
