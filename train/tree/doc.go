@@ -97,7 +97,7 @@
 //
 // Trees with categorical or ZeroMissing splits, and lockstep trees of an
 // ensemble of 8192 features or more, are walked one at a time. One row
-// through 100 trees of 31 leaves, or of depth 6, takes under two
-// microseconds without allocation (BenchmarkPredict in train/gbdt,
+// through 100 trees of 31 leaves, or of depth 6, takes a microsecond or
+// two without allocation (BenchmarkPredict in train/gbdt,
 // BenchmarkPredictRow in train/xgboost; figures in BENCHMARKS.md).
 package tree
