@@ -60,19 +60,44 @@
 // The batch methods run GOMAXPROCS goroutines over blocks of 512 rows and
 // wait for them before returning.
 //
+// # Float32 sums
+//
+// With Spec.Float32 an ensemble computes as XGBoost's predictor does: its
+// base margins and leaf values are float32 values, each output's margin
+// is summed in float32 (the base margin first, then the leaf values in
+// the order of the trees) and its predictions and probabilities are
+// rounded to float32. The XGBoost importer sets it, so that imported
+// margins equal XGBoost's bit for bit. Without it, margins are summed in
+// float64. Explanations split the float64 margin either way.
+//
 // # Performance
 //
-// New compiles every tree without categorical or ZeroMissing splits
-// into one array of 16-byte nodes shared by all trees, where a leaf
-// leads back to itself. Prediction walks eight trees at a time in
-// lockstep, each step choosing the child without a branch (the
-// comparison with the threshold is unpredictable), so that eight chains
-// of dependent loads overlap; a row without NaN takes steps that skip the
-// missing-value test. The leaf values still add up in the order of the
-// trees, so the result is the same as walking them one by one, only
-// faster. One row through 100 trees of 31 leaves takes under two
-// microseconds, without allocation (BenchmarkPredict in train/gbdt;
-// figures in BENCHMARKS.md). Trees with categorical or ZeroMissing splits,
-// and every tree of an ensemble of 8192 features or more, are walked one
-// at a time.
+// New compiles the trees for prediction; the leaf values always add up
+// in the order of the trees, so every prediction is bit-identical to
+// walking the trees one by one, only faster. Trees with numeric splits
+// only take one of two forms, chosen per output by an estimate of their
+// cost:
+//
+//   - Chunks of up to 128 trees of at most 64 leaves are scored without
+//     walking them, as QuickScorer does: each tree has a word of bits, one
+//     per leaf from left to right; for each feature the splits on it,
+//     sorted by threshold, are scanned up to the row's value, and every
+//     split the row goes right at clears the leaves of its left subtree;
+//     the lowest leaf left in a tree's word is the leaf the row reaches.
+//     A row costs about one step per split it goes right at, without a
+//     chain of dependent loads: the form for depth-limited trees, as
+//     XGBoost grows them.
+//   - Otherwise the trees lie in one array of 16-byte nodes, where a leaf
+//     leads back to itself, and are walked eight at a time in lockstep,
+//     each step choosing the child without a branch (the comparison with
+//     the threshold is unpredictable), so that eight chains of dependent
+//     loads overlap; a row without NaN takes steps that skip the
+//     missing-value test: the form for leaf-wise trees with a few long
+//     paths (train/gbdt, LightGBM) and for trees of more than 64 leaves.
+//
+// Trees with categorical or ZeroMissing splits, and lockstep trees of an
+// ensemble of 8192 features or more, are walked one at a time. One row
+// through 100 trees of 31 leaves, or of depth 6, takes a microsecond or
+// two without allocation (BenchmarkPredict in train/gbdt,
+// BenchmarkPredictRow in train/xgboost; figures in BENCHMARKS.md).
 package tree

@@ -19,7 +19,16 @@ func init() { train.Register(Kind, decode) }
 const (
 	nodeBytes       = 4 + 4 + 8 + 4 + 2 + 1
 	treeHeaderBytes = 4 + 4 + 4 + 1
-	formatVersion   = 1
+	// formatVersion is the layout of an ensemble without flags;
+	// flagsVersion adds a byte of flags after the link.
+	formatVersion = 1
+	flagsVersion  = 2
+)
+
+// The bits of the flags byte of version 2.
+const (
+	flagFloat32 = 1 << 0
+	knownSpec   = flagFloat32
 )
 
 // The bits of a tree's parts byte.
@@ -31,7 +40,9 @@ const (
 // MarshalBinary writes the payload of train.Encode, all integers
 // little-endian and floats as IEEE-754 bits:
 //
-//	u8 version (1), u8 link
+//	u8 version (1, or 2 when flags follow), u8 link
+//	u8 flags, in version 2 only (bit 0: Spec.Float32); an ensemble
+//	  without flags is written as version 1, as before flags existed
 //	u32 classes k, k × f64 labels
 //	u32 outputs m, m × f64 base margins
 //	u32 trees, then per tree:
@@ -43,14 +54,18 @@ const (
 //	  n × f64 covers, when present
 func (e *Ensemble) MarshalBinary() ([]byte, error) {
 	s := &e.spec
-	size := 2 + 4 + 8*len(s.Classes) + 4 + 8*len(s.Base) + 4
+	size := 3 + 4 + 8*len(s.Classes) + 4 + 8*len(s.Base) + 4
 	for i := range s.Trees {
 		t := &s.Trees[i]
 		size += treeHeaderBytes + nodeBytes*len(t.Nodes) + 8*len(t.Cats) + 8*len(t.Gain) + 8*len(t.Cover)
 	}
 	le := binary.LittleEndian
 	b := make([]byte, 0, size)
-	b = append(b, formatVersion, byte(s.Link))
+	if s.Float32 {
+		b = append(b, flagsVersion, byte(s.Link), flagFloat32)
+	} else {
+		b = append(b, formatVersion, byte(s.Link))
+	}
 	b = appendFloats(le.AppendUint32(b, uint32(len(s.Classes))), s.Classes)
 	b = appendFloats(le.AppendUint32(b, uint32(len(s.Base))), s.Base)
 	b = le.AppendUint32(b, uint32(len(s.Trees)))
@@ -93,10 +108,22 @@ func appendFloats(b []byte, v []float64) []byte {
 
 func decode(info train.Info, payload []byte) (train.Model, error) {
 	r := reader{b: payload}
-	if v := r.u8(); r.err == nil && v != formatVersion {
-		return nil, fmt.Errorf("%w: tree ensemble payload version %d, this build reads %d", train.ErrCorrupt, v, formatVersion)
+	v := r.u8()
+	if r.err == nil && v != formatVersion && v != flagsVersion {
+		return nil, fmt.Errorf("%w: tree ensemble payload version %d, this build reads %d and %d", train.ErrCorrupt, v, formatVersion, flagsVersion)
 	}
 	s := Spec{Features: info.Features, FeatureFingerprint: info.FeatureFingerprint, Link: Link(r.u8())}
+	if v == flagsVersion {
+		switch f := r.u8(); {
+		case r.err != nil:
+		case f&^knownSpec != 0:
+			return nil, fmt.Errorf("%w: tree ensemble flags %#x: unknown bits %#x", train.ErrCorrupt, f, f&^knownSpec)
+		case f == 0:
+			return nil, fmt.Errorf("%w: tree ensemble payload version %d without flags", train.ErrCorrupt, v)
+		default:
+			s.Float32 = f&flagFloat32 != 0
+		}
+	}
 	s.Classes = r.floats(int(r.u32()))
 	s.Base = r.floats(int(r.u32()))
 	nt := int(r.u32())

@@ -27,6 +27,7 @@ func golden() map[string]*tree.Ensemble {
 		"softmax.model":     random(4, 6, 5, 3, tree.Softmax, []float64{0, 1, 2}),
 		"poisson.model":     random(5, 3, 4, 2, tree.Exp, nil),
 		"probability.model": probability(),
+		"float32.model":     float32Ensemble(),
 	}
 }
 
@@ -37,6 +38,16 @@ func probability() *tree.Ensemble {
 	zero.Nodes[0].Flags |= tree.ZeroMissing
 	e, err := tree.New(tree.Spec{Features: 1, Link: tree.Probability, Classes: []float64{1, 2, 3}, Base: []float64{0, 0, 0},
 		Trees: []tree.Tree{stump(0.5, 0.2, 0), stump(0.3, 0.3, 1), zero}})
+	if err != nil {
+		panic(err)
+	}
+	return e
+}
+
+// float32Ensemble is a regressor summing in float32 (version 2 of the
+// payload) with categorical and ZeroMissing splits.
+func float32Ensemble() *tree.Ensemble {
+	e, err := tree.New(float32Spec(6, 4, tree.Identity, nil, 150.3, true))
 	if err != nil {
 		panic(err)
 	}

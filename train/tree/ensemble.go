@@ -62,6 +62,14 @@ type Spec struct {
 	Trees []Tree
 	// FeatureFingerprint is copied into the model's train.Info.
 	FeatureFingerprint string
+	// Float32 makes the ensemble compute as XGBoost's CPU predictor does:
+	// its base margins and leaf values are float32 values (New rejects
+	// others), the margin of each output is summed in float32, starting
+	// from the base margin and adding the leaf values in the order of
+	// Trees, and every prediction and probability is rounded to float32.
+	// The XGBoost importer sets it, so that imported margins equal
+	// XGBoost's bit for bit; without it margins are summed in float64.
+	Float32 bool
 }
 
 // ErrInvalid reports a Spec that New rejects; decoding wraps
@@ -85,8 +93,9 @@ type Ensemble struct {
 // caller must not modify afterwards. An invalid spec (a child index not
 // after its parent, a feature out of range, a NaN threshold or leaf
 // value, a bitset out of bounds, a class out of range, labels not
-// strictly increasing, a link that does not fit the classes) gives an
-// error wrapping ErrInvalid naming the tree and node.
+// strictly increasing, a link that does not fit the classes, under
+// Float32 a base margin or leaf value that is not a float32 value) gives
+// an error wrapping ErrInvalid naming the tree and node.
 func New(s Spec) (*Ensemble, error) {
 	e, err := build(s)
 	if err != nil {
@@ -102,7 +111,7 @@ func build(s Spec) (*Ensemble, error) {
 		return nil, err
 	}
 	for ti := range s.Trees {
-		if err := checkTree(&s.Trees[ti], s.Features, outputs); err != nil {
+		if err := checkTree(&s.Trees[ti], s.Features, outputs, s.Float32); err != nil {
 			return nil, fmt.Errorf("tree %d: %v", ti, err)
 		}
 	}
@@ -118,7 +127,7 @@ func build(s Spec) (*Ensemble, error) {
 		e.order[next[t.Class]] = int32(ti)
 		next[t.Class]++
 	}
-	e.fast = compile(&e.spec, e.order, e.classStart)
+	e.fast = compile(&e.spec, e.order, e.classStart, preferChunks)
 	return e, nil
 }
 
@@ -163,11 +172,18 @@ func checkHeader(s *Spec) (int, error) {
 		if math.IsNaN(b) || math.IsInf(b, 0) {
 			return 0, fmt.Errorf("base margin %d is %v", k, b)
 		}
+		if s.Float32 && !isFloat32(b) {
+			return 0, fmt.Errorf("base margin %d is %v, not a float32 value (Float32 sums)", k, b)
+		}
 	}
 	return outputs, nil
 }
 
-func checkTree(t *Tree, features, outputs int) error {
+// isFloat32 reports whether v is a float32 value: converting it to
+// float32 and back leaves it unchanged.
+func isFloat32(v float64) bool { return float64(float32(v)) == v }
+
+func checkTree(t *Tree, features, outputs int, f32 bool) error {
 	if t.Class < 0 || t.Class >= outputs {
 		return fmt.Errorf("class %d of %d outputs", t.Class, outputs)
 	}
@@ -195,6 +211,9 @@ func checkTree(t *Tree, features, outputs int) error {
 			}
 			if math.IsNaN(nd.Value) || math.IsInf(nd.Value, 0) {
 				return fmt.Errorf("node %d: leaf value %v", i, nd.Value)
+			}
+			if f32 && !isFloat32(nd.Value) {
+				return fmt.Errorf("node %d: leaf value %v is not a float32 value (Float32 sums)", i, nd.Value)
 			}
 			continue
 		}
@@ -246,9 +265,21 @@ func (e *Ensemble) check(x []float64) {
 	}
 }
 
-// margin returns the raw margin of output k for x.
+// margin returns the raw margin of output k for x: the base margin plus
+// the leaf values, added in float32 under Spec.Float32.
 func (e *Ensemble) margin(k int, x []float64) float64 {
-	return e.spec.Base[k] + e.sum(k, x)
+	if e.spec.Float32 {
+		return float64(sum(e, k, x, float32(e.spec.Base[k])))
+	}
+	return e.spec.Base[k] + sum(e, k, x, 0.0)
+}
+
+// out rounds a prediction to float32 under Spec.Float32.
+func (e *Ensemble) out(v float64) float64 {
+	if e.spec.Float32 {
+		return float64(float32(v))
+	}
+	return v
 }
 
 // Raw writes the raw margins of x (before the link) into dst[:Outputs()]
@@ -290,10 +321,10 @@ func (e *Ensemble) predict(x []float64) float64 {
 	case Identity:
 		return e.margin(0, x)
 	case Exp:
-		return math.Exp(e.margin(0, x))
+		return e.out(math.Exp(e.margin(0, x)))
 	case Logistic:
 		if len(e.spec.Classes) == 0 {
-			return Expit(e.margin(0, x))
+			return e.out(Expit(e.margin(0, x)))
 		}
 		if e.margin(0, x) > 0 {
 			return e.spec.Classes[1]
@@ -335,6 +366,11 @@ func (e *Ensemble) proba(dst, x []float64) []float64 {
 		normalize(e.Raw(dst, x))
 	default:
 		SoftmaxInPlace(e.Raw(dst, x))
+	}
+	if e.spec.Float32 {
+		for j, p := range dst {
+			dst[j] = float64(float32(p))
+		}
 	}
 	return dst
 }

@@ -214,30 +214,34 @@ func TestPredictAllocs(t *testing.T) {
 	}
 }
 
-// TestLockstepExact checks that the lockstep walk gives exactly the sum,
-// in tree order, of the leaf values the general walk reaches, for any
-// number of trees, trees with categorical or ZeroMissing splits
-// anywhere among them, and rows with and without NaN.
+// TestLockstepExact checks that the prediction form (chunks of trees of
+// up to 64 leaves, lockstep groups of larger trees, trees walked alone)
+// gives exactly the sum, in tree order, of the leaf values the general
+// walk reaches, for any number of trees, trees with categorical or
+// ZeroMissing splits anywhere among them, small and large trees mixed,
+// and rows with and without NaN.
 func TestLockstepExact(t *testing.T) {
 	for _, c := range []struct {
 		trees   int
+		leaves  []int // leaves of tree i: leaves[i%len(leaves)]
 		general []int // trees turned into general ones
 		p       int   // features
 		link    tree.Link
 		classes []float64
 	}{
-		{1, nil, 5, tree.Identity, nil},
-		{7, nil, 5, tree.Identity, nil},
-		{8, nil, 5, tree.Identity, nil},
-		{19, []int{0}, 5, tree.Identity, nil},
-		{25, []int{3, 11, 24}, 5, tree.Identity, nil},
-		{40, []int{8, 9}, 5, tree.Softmax, []float64{0, 1, 2}},
-		{100, nil, 5, tree.Logistic, []float64{0, 1}},
-		{9, nil, 8200, tree.Identity, nil}, // too wide for the lockstep nodes
-		{9, nil, 8191, tree.Identity, nil},
+		{1, []int{12}, nil, 5, tree.Identity, nil},
+		{7, []int{12}, nil, 5, tree.Identity, nil},
+		{8, []int{70}, nil, 5, tree.Identity, nil},
+		{19, []int{70}, []int{0}, 5, tree.Identity, nil},
+		{25, []int{12, 70, 3}, []int{3, 11, 24}, 5, tree.Identity, nil},
+		{40, []int{64, 65}, []int{8, 9}, 5, tree.Softmax, []float64{0, 1, 2}},
+		{100, []int{31}, nil, 5, tree.Logistic, []float64{0, 1}},
+		{160, []int{5, 12, 40}, []int{130}, 5, tree.Identity, nil},
+		{30, []int{1, 2, 100, 9, 9, 9, 9, 9, 9, 9, 9, 80}, nil, 5, tree.Softmax, []float64{0, 1, 2}},
+		{9, []int{12, 70}, nil, 8200, tree.Identity, nil}, // too wide for the lockstep nodes
+		{9, []int{12, 70}, nil, 8191, tree.Identity, nil},
 	} {
-		e := random(uint64(c.trees), c.trees, 12, c.p, c.link, c.classes)
-		s := e.Spec()
+		s := mixed(uint64(c.trees), c.trees, c.leaves, c.p, c.link, c.classes)
 		for _, ti := range c.general {
 			tr := &s.Trees[ti]
 			for i := range tr.Nodes {
@@ -269,6 +273,11 @@ func TestLockstepExact(t *testing.T) {
 			}
 			xs[i][i%5] = float64(i % 4) // codes and zeros
 		}
+		for i := 50; i < 60; i++ { // thresholds themselves, infinities
+			for j := range xs[i] {
+				xs[i][j] = [...]float64{math.Inf(1), math.Inf(-1), s.Trees[0].Nodes[0].Value, 0}[(i+j)%4]
+			}
+		}
 		for _, x := range xs {
 			want := make([]float64, len(s.Base))
 			for ti, l := range e.Leaves(leaves, x) {
@@ -278,8 +287,30 @@ func TestLockstepExact(t *testing.T) {
 				want[k] = s.Base[k] + want[k]
 			}
 			if got := e.Raw(make([]float64, len(want)), x); !slices.Equal(got, want) {
-				t.Fatalf("%d trees, general %v: Raw(%v) = %v; want %v", c.trees, c.general, x, got, want)
+				t.Fatalf("%d trees of %v leaves, general %v: Raw(%v) = %v; want %v", c.trees, c.leaves, c.general, x, got, want)
 			}
 		}
 	}
+}
+
+// mixed is random's spec with trees of several sizes: tree i has
+// leaves[i%len(leaves)] leaves.
+func mixed(seed uint64, n int, leaves []int, p int, link tree.Link, classes []float64) tree.Spec {
+	var s tree.Spec
+	for l, size := range leaves {
+		part := random(seed+uint64(l), n, size, p, link, classes).Spec()
+		if l == 0 {
+			s = part
+			s.Trees = slices.Clone(part.Trees)
+			s.Base = slices.Clone(part.Base)
+			continue
+		}
+		for i := l; i < n; i += len(leaves) {
+			s.Trees[i] = part.Trees[i]
+		}
+	}
+	for i := range s.Trees {
+		s.Trees[i].Nodes = slices.Clone(s.Trees[i].Nodes)
+	}
+	return s
 }

@@ -499,6 +499,7 @@ func convert(doc *value, o Options, catWords int) (*Booster, error) {
 		return nil, fieldErr(at(gp, "name"), "booster %q is not supported (want gbtree, dart or gblinear)", b.booster)
 	}
 	b.trees.Features, b.trees.Classes, b.trees.Link, b.trees.Base = b.features, classes, ob.link, base
+	b.trees.Float32 = true // XGBoost's predictor sums in float32
 	if _, err := tree.New(b.trees); err != nil {
 		return nil, fieldErr(at(gp, "model"), "%v", err)
 	}

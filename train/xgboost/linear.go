@@ -20,9 +20,13 @@ func init() { train.Register(LinearKind, decodeLinear) }
 
 // Linear is the model of XGBoost's gblinear booster: per output k, the
 // margin base[k] + bias[k] + Σ_j w[j][k]·x[j] over the features that are
-// not missing (NaN), mapped by the link of the objective. Its Model method
-// gives the train.Model to score with. It is immutable and safe for
-// concurrent use.
+// not missing (NaN), mapped by the link of the objective. It computes in
+// float32 as XGBoost's predictor does (each x[j] converted to float32,
+// each product and each partial sum rounded to float32, the features in
+// order), and rounds its predictions and probabilities to float32, so
+// that its margins equal XGBoost's bit for bit. Its Model method gives
+// the train.Model to score with. It is immutable and safe for concurrent
+// use.
 type Linear struct {
 	features, outputs int
 	link              tree.Link
@@ -60,8 +64,8 @@ func (l *Linear) check() error {
 		}
 	}
 	for _, v := range append(l.base[:len(l.base):len(l.base)], l.weights...) {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("weight or base margin %v", v)
+		if math.IsNaN(v) || math.IsInf(v, 0) || float64(float32(v)) != v {
+			return fmt.Errorf("weight or base margin %v is not a finite float32 value", v)
 		}
 	}
 	return nil
@@ -79,19 +83,25 @@ func (l *Linear) Raw(dst, x []float64) []float64 {
 	dst = dst[:l.outputs]
 	bias := l.weights[l.features*l.outputs:]
 	for k := range dst {
-		dst[k] = l.base[k] + bias[k]
+		dst[k] = float64(float32(bias[k]) + float32(l.base[k]))
 	}
 	for j, v := range x {
 		if v != v {
 			continue
 		}
+		v32 := float32(v)
 		w := l.weights[j*l.outputs : (j+1)*l.outputs]
 		for k := range dst {
-			dst[k] += v * w[k]
+			// The conversions round the product and the sum apart, as
+			// XGBoost's float arithmetic does (no fused multiply-add).
+			dst[k] = float64(float32(dst[k]) + float32(v32*float32(w[k])))
 		}
 	}
 	return dst
 }
+
+// round32 rounds a prediction to float32, as XGBoost's are.
+func round32(v float64) float64 { return float64(float32(v)) }
 
 func (l *Linear) margin1(x []float64) float64 {
 	var z [1]float64
@@ -121,14 +131,15 @@ type LinearRegressor struct{ *Linear }
 func (r *LinearRegressor) Info() train.Info { return r.info() }
 
 // Predict returns the margin of x mapped by the link: the margin itself,
-// exp(margin) or 1/(1+exp(-margin)). It does not allocate.
+// exp(margin) or 1/(1+exp(-margin)), rounded to float32. It does not
+// allocate.
 func (r *LinearRegressor) Predict(x []float64) float64 {
 	z := r.margin1(x)
 	switch r.link {
 	case tree.Exp:
-		return math.Exp(z)
+		return round32(math.Exp(z))
 	case tree.Logistic:
-		return tree.Expit(z)
+		return round32(tree.Expit(z))
 	}
 	return z
 }
@@ -165,8 +176,8 @@ func (c *LinearClassifier) Predict(x []float64) float64 {
 	return c.classes[best]
 }
 
-// PredictProba writes the class probabilities of x into dst[:len(Classes)]
-// and returns it. It does not allocate.
+// PredictProba writes the class probabilities of x, rounded to float32,
+// into dst[:len(Classes)] and returns it. It does not allocate.
 func (c *LinearClassifier) PredictProba(dst, x []float64) []float64 {
 	k := len(c.classes)
 	if len(dst) < k {
@@ -175,10 +186,13 @@ func (c *LinearClassifier) PredictProba(dst, x []float64) []float64 {
 	dst = dst[:k]
 	if c.link == tree.Logistic {
 		p := tree.Expit(c.margin1(x))
-		dst[0], dst[1] = 1-p, p
+		dst[0], dst[1] = round32(1-p), round32(p)
 		return dst
 	}
 	tree.SoftmaxInPlace(c.Raw(dst, x))
+	for k, p := range dst {
+		dst[k] = round32(p)
+	}
 	return dst
 }
 

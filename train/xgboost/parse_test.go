@@ -1,7 +1,10 @@
 package xgboost_test
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"math"
 	"os"
 	"path/filepath"
@@ -142,6 +145,44 @@ func TestLinearEncoding(t *testing.T) {
 			if _, err := train.Decode(enc[:cut]); err == nil {
 				t.Fatalf("%s: Decode of %d of %d bytes succeeded", name, cut, len(enc))
 			}
+		}
+		// The last bias made 0.1, not a float32 value: gblinear computes
+		// in float32, so the payload is corrupt.
+		bad := bytes.Clone(enc)
+		binary.LittleEndian.PutUint64(bad[len(bad)-12:], math.Float64bits(0.1))
+		binary.LittleEndian.PutUint32(bad[len(bad)-4:], crc32.Checksum(bad[:len(bad)-4], crc32.MakeTable(crc32.Castagnoli)))
+		if _, err := train.Decode(bad); !errors.Is(err, train.ErrCorrupt) {
+			t.Errorf("%s: Decode with a weight of 0.1: %v; want ErrCorrupt", name, err)
+		}
+	}
+}
+
+// TestEnsembleEncodingFloat32 checks that an imported tree ensemble
+// keeps its float32 sums through train.Encode.
+func TestEnsembleEncodingFloat32(t *testing.T) {
+	b := readModel(t, "diabetes_squarederror.json")
+	if !b.Ensemble().Spec().Float32 {
+		t.Fatal("imported ensemble does not sum in float32")
+	}
+	m, err := b.Model("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, err := train.Encode(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := train.Decode(enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !back.(*tree.Regressor).Spec().Float32 {
+		t.Fatal("decoded ensemble lost Float32")
+	}
+	fx := loadFixture(t, "diabetes_squarederror")
+	for i, x := range fx.X {
+		if got := back.Predict(x); got != fx.preds[i][0] {
+			t.Fatalf("row %d: decoded predicts %v; XGBoost %v", i, got, fx.preds[i][0])
 		}
 	}
 }
