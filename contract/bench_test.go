@@ -178,3 +178,23 @@ func BenchmarkValidateCheckRow(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkCheckRows is the serving path for many rows: CheckRows over
+// blocks of 256 valid rows (the blocks of serve's ScoreBatch), all 30
+// checks that CheckRow applies; ns/row compares with
+// BenchmarkValidateCheckRow's ns/op.
+func BenchmarkCheckRows(b *testing.B) {
+	const block = 256
+	bd := MustBind[benchRow](benchContract())
+	rows := benchRows(block * 64)
+	errs := make([]error, block)
+	b.ReportAllocs()
+	k := 0
+	for b.Loop() {
+		if bd.CheckRows(rows[k:k+block], errs) != 0 {
+			b.Fatal(errs)
+		}
+		k = (k + block) % len(rows)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*block), "ns/row")
+}

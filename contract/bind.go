@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/loomml/loom/internal/rowmap"
@@ -39,6 +40,7 @@ type Bound[T any] struct {
 	rules    []rule[T]
 	dataset  []dataRule
 	examples int
+	checkers *sync.Pool // *Validator[T] in serving mode, for CheckRows
 }
 
 type bfield struct {
@@ -48,8 +50,9 @@ type bfield struct {
 	kind    rowmap.Kind
 	notNull int // rule index of the implicit not-null check, -1 when nullable
 	rules   []int
-	stats   bool // mean / std wanted
-	newest  bool // freshness wanted
+	serve   []int // the rules CheckRow applies: error severity, row-local
+	stats   bool  // mean / std wanted
+	newest  bool  // freshness wanted
 }
 
 const (
@@ -124,7 +127,7 @@ func Bind[T any](c *Contract, preds ...Predicate[T]) (*Bound[T], error) {
 		}
 		pm[p.Name] = p.Fn
 	}
-	b := &Bound[T]{c: c, m: m, examples: 5}
+	b := &Bound[T]{c: c, m: m, examples: 5, checkers: new(sync.Pool)}
 	var errs []error
 	rt := fmt.Sprintf("%T", *new(T))
 	for i := range c.Fields {
@@ -154,6 +157,9 @@ func Bind[T any](c *Contract, preds ...Predicate[T]) (*Bound[T], error) {
 			if err != nil {
 				errs = append(errs, err)
 				continue
+			}
+			if r.sev == Error && r.local() {
+				bf.serve = append(bf.serve, len(b.rules))
 			}
 			bf.rules = append(bf.rules, len(b.rules))
 			b.rules = append(b.rules, r)

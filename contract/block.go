@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -70,12 +71,72 @@ type blockState struct {
 	reasons  [][]Reason // per row, when collect
 	collect  bool
 	cloneKey bool // unique keys may live in Arrow memory: copy them
+	// serving is set by CheckRows: only the rules CheckRow applies are
+	// evaluated (bfield.serve), and no examples or statistics are kept.
+	serving bool
 
 	// Rows that could not be decoded from Arrow (see columnar.go).
 	skipAny  bool
 	skip     []bool
 	skipNull []int // bound field whose not-null check the row fails, or -1
 	scratch  []bool
+
+	// Regular expression verdicts by rule index (nil for other rules),
+	// valid for one call: they hold the values, which may be the caller's
+	// or Arrow's memory.
+	memos []*reMemo
+}
+
+// memo returns the verdict memo of regex rule ri.
+func (bs *blockState) memo(ri int) *reMemo {
+	m := bs.memos[ri]
+	if m == nil {
+		m = new(reMemo)
+		bs.memos[ri] = m
+	}
+	return m
+}
+
+// memoSlots is the number of values a reMemo remembers.
+const memoSlots = 64
+
+// memoMaxLen is the longest value a reMemo remembers: longer texts (ids,
+// free text) seldom repeat.
+const memoMaxLen = 32
+
+// reMemo remembers the verdicts of a regular expression on recent values,
+// in a direct-mapped table keyed by a hash of the value. Text fields with
+// a regex check mostly hold a few distinct values (codes, categories), and
+// regexp costs some hundred nanoseconds per value where the table costs a
+// few; the verdict of a value is the same however it is found.
+type reMemo struct {
+	val  [memoSlots]string
+	ok   [memoSlots]bool
+	used [memoSlots]bool
+}
+
+// match reports whether re matches s, looking s up first.
+func (m *reMemo) match(re *regexp.Regexp, s string) bool {
+	if len(s) > memoMaxLen {
+		return re.MatchString(s)
+	}
+	h := uint32(2166136261) // FNV-1a
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint32(s[i])) * 16777619
+	}
+	slot := (h ^ h>>16) % memoSlots
+	if m.used[slot] && m.val[slot] == s {
+		return m.ok[slot]
+	}
+	ok := re.MatchString(s)
+	m.val[slot], m.ok[slot], m.used[slot] = s, ok, true
+	return ok
+}
+
+// reset forgets every value.
+func (m *reMemo) reset() {
+	clear(m.val[:])
+	clear(m.used[:])
 }
 
 func (v *Validator[T]) initBlock() {
@@ -104,6 +165,7 @@ func (v *Validator[T]) initBlock() {
 	bs.skip = make([]bool, blockRows)
 	bs.skipNull = make([]int, blockRows)
 	bs.scratch = make([]bool, blockRows)
+	bs.memos = make([]*reMemo, len(v.b.rules))
 }
 
 // rowsBlocks validates rows in blocks. When each is not nil, reasons are
@@ -135,6 +197,11 @@ func (v *Validator[T]) rowsBlocks(rows []T, each func(p *T, row int64, ok bool, 
 func (bs *blockState) clearStrings() {
 	for i := range bs.cols {
 		clear(bs.cols[i].s)
+	}
+	for _, m := range bs.memos {
+		if m != nil {
+			m.reset()
+		}
 	}
 }
 
@@ -192,15 +259,19 @@ func (v *Validator[T]) evalBlock(rows []T, n int) {
 				}
 			}
 		}
+		rules := f.rules
+		if bs.serving {
+			rules = f.serve
+		}
 		switch f.kind {
 		case rowmap.KindFloat:
-			v.evalFloat(fi, f, c, rows, n, first)
+			v.evalFloat(fi, f, rules, c, rows, n, first)
 		case rowmap.KindInt:
-			v.evalInt(fi, f, c, rows, n, first)
+			v.evalInt(fi, f, rules, c, rows, n, first)
 		case rowmap.KindString:
-			v.evalStr(fi, f, c, rows, n, first)
+			v.evalStr(fi, f, rules, c, rows, n, first)
 		default:
-			v.evalOther(fi, f, c, rows, n, first)
+			v.evalOther(fi, f, rules, c, rows, n, first)
 		}
 	}
 	rej := int64(0)
@@ -230,7 +301,7 @@ func (v *Validator[T]) failAt(ri int, first int64, r int, f *bfield, c *column) 
 	if rl.sev == Error {
 		bs.bad[r] = true
 	}
-	keep := len(v.examples[ri]) < v.b.examples
+	keep := !bs.serving && len(v.examples[ri]) < v.b.examples
 	if !keep && !bs.collect {
 		return
 	}
@@ -281,19 +352,19 @@ func (v *Validator[T]) statsInt(fi int, c *column, ns []int64) {
 	v.shift[fi], v.sum[fi], v.sumSq[fi] = shift, sum, sumSq
 }
 
-func (v *Validator[T]) evalFloat(fi int, f *bfield, c *column, rows []T, n int, first int64) {
+func (v *Validator[T]) evalFloat(fi int, f *bfield, rules []int, c *column, rows []T, n int, first int64) {
 	xs := c.x[:n]
-	if f.stats {
+	if f.stats && !v.bs.serving {
 		v.stats(fi, c, xs)
 	}
 	v.nonNull[fi] += present(c, n)
 	null := c.null[:n]
-	for k := 0; k < len(f.rules); k++ {
-		ri := f.rules[k]
+	for k := 0; k < len(rules); k++ {
+		ri := rules[k]
 		r := &v.b.rules[ri]
-		if k+1 < len(f.rules) && r.kind == rRange && v.b.rules[f.rules[k+1]].kind == rRange {
+		if k+1 < len(rules) && r.kind == rRange && v.b.rules[rules[k+1]].kind == rRange {
 			// Two ranges in one pass.
-			rj := f.rules[k+1]
+			rj := rules[k+1]
 			a, b := r, &v.b.rules[rj]
 			for i, x := range xs {
 				p1 := a.inRange(x)
@@ -339,14 +410,14 @@ func (v *Validator[T]) evalFloat(fi int, f *bfield, c *column, rows []T, n int, 
 	}
 }
 
-func (v *Validator[T]) evalInt(fi int, f *bfield, c *column, rows []T, n int, first int64) {
+func (v *Validator[T]) evalInt(fi int, f *bfield, rules []int, c *column, rows []T, n int, first int64) {
 	ns := c.n[:n]
-	if f.stats {
+	if f.stats && !v.bs.serving {
 		v.statsInt(fi, c, ns)
 	}
 	v.nonNull[fi] += present(c, n)
 	null := c.null[:n]
-	for _, ri := range f.rules {
+	for _, ri := range rules {
 		r := &v.b.rules[ri]
 		switch r.kind {
 		case rRange:
@@ -375,11 +446,11 @@ func (v *Validator[T]) evalInt(fi int, f *bfield, c *column, rows []T, n int, fi
 	}
 }
 
-func (v *Validator[T]) evalStr(fi int, f *bfield, c *column, rows []T, n int, first int64) {
+func (v *Validator[T]) evalStr(fi int, f *bfield, rules []int, c *column, rows []T, n int, first int64) {
 	ss := c.s[:n]
 	v.nonNull[fi] += present(c, n)
 	null := c.null[:n]
-	for _, ri := range f.rules {
+	for _, ri := range rules {
 		r := &v.b.rules[ri]
 		switch r.kind {
 		case rSet:
@@ -397,8 +468,9 @@ func (v *Validator[T]) evalStr(fi int, f *bfield, c *column, rows []T, n int, fi
 				}
 			}
 		case rRegex:
+			memo := v.bs.memo(ri)
 			for i, s := range ss {
-				if !(c.nulls && null[i]) && !r.re.MatchString(s) {
+				if !(c.nulls && null[i]) && !memo.match(r.re, s) {
 					v.failAt(ri, first, i, f, c)
 				}
 			}
@@ -416,9 +488,9 @@ func (v *Validator[T]) evalStr(fi int, f *bfield, c *column, rows []T, n int, fi
 }
 
 // evalOther evaluates the checks of a bool or time field.
-func (v *Validator[T]) evalOther(fi int, f *bfield, c *column, rows []T, n int, first int64) {
+func (v *Validator[T]) evalOther(fi int, f *bfield, rules []int, c *column, rows []T, n int, first int64) {
 	v.nonNull[fi] += present(c, n)
-	if f.newest {
+	if f.newest && !v.bs.serving {
 		nw := v.newest[fi]
 		for i, t := range c.t[:n] {
 			if !(c.nulls && c.null[i]) && t.After(nw) {
@@ -427,7 +499,7 @@ func (v *Validator[T]) evalOther(fi int, f *bfield, c *column, rows []T, n int, 
 		}
 		v.newest[fi] = nw
 	}
-	for _, ri := range f.rules {
+	for _, ri := range rules {
 		r := &v.b.rules[ri]
 		for i := range n {
 			if c.nulls && c.null[i] {

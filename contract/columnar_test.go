@@ -249,7 +249,7 @@ func eqBatches(mem memory.Allocator, rows []eqRow, bad []poison, chunk int, slic
 	return out
 }
 
-func eqBound(t *testing.T, examples int, custom bool) *Bound[eqRow] {
+func eqBound(t testing.TB, examples int, custom bool) *Bound[eqRow] {
 	t.Helper()
 	c := eqContract()
 	var preds []Predicate[eqRow]

@@ -99,6 +99,12 @@ func (b *Bundle[T]) Lineage() Lineage { return b.lineage }
 // allocate on a valid row.
 func (b *Bundle[T]) CheckRow(row *T) error { return b.serving.CheckRow(row) }
 
+// CheckRows is CheckRow over many rows, the checks run field by field over
+// blocks of rows (contract.Bound.CheckRows): errs[i] is set to what
+// CheckRow(&rows[i]) returns, and it returns how many rows failed. It
+// does not allocate on valid rows.
+func (b *Bundle[T]) CheckRows(rows []T, errs []error) int { return b.serving.CheckRows(rows, errs) }
+
 // Predict computes the features of rows and predicts each: the estimated
 // value of a regressor, the most probable class label of a classifier. It
 // does not check the contract (see CheckRow; serve.Scorer does both); a

@@ -42,7 +42,8 @@ func cpuTime() time.Duration {
 // (path=batch: contract check, features and model) with the matrix path it
 // should cost about as much as (path=matrix: feature.Fitted.Matrix then
 // train.PredictProbaBatch, no contract check), and with the contract check
-// alone (path=checkrow: the bundle's CheckRow per row). ScoreBatch
+// alone (path=checkrow: the bundle's CheckRow per row; path=checkrows: its
+// block form CheckRows, over blocks of 256 rows as ScoreBatch calls it). ScoreBatch
 // allocates its result, so this benchmark is not among the zero-allocation
 // ones named Score.
 // ns/row is wall time per row; cpu-ns/row is the process's CPU time (user
@@ -55,6 +56,7 @@ func BenchmarkBatch(b *testing.B) {
 		_, bundle := fixture(b)
 		clf := bundle.Model().(train.Classifier)
 		ctx := context.Background()
+		errs := make([]error, 256)
 		paths := []struct {
 			name string
 			run  func() error
@@ -71,6 +73,15 @@ func BenchmarkBatch(b *testing.B) {
 				for i := range rows {
 					if err := bundle.CheckRow(&rows[i]); err != nil {
 						return err
+					}
+				}
+				return nil
+			}},
+			{"checkrows", func() error {
+				for lo := 0; lo < len(rows); lo += len(errs) {
+					blk := rows[lo:min(lo+len(errs), len(rows))]
+					if bundle.CheckRows(blk, errs) != 0 {
+						return errs[0]
 					}
 				}
 				return nil

@@ -120,7 +120,7 @@ func newTestScorer(tb testing.TB, version int) *Scorer[customer] {
 	tb.Helper()
 	_, b := fixture(tb)
 	p := testParts(tb)
-	p.Version, p.Contract = version, b.CheckRow
+	p.Version, p.Contract, p.CheckRows = version, b.CheckRow, b.CheckRows
 	for _, f := range b.Inputs() {
 		p.Inputs = append(p.Inputs, Field{Name: f.Name, Type: f.Type.String(), Required: !f.Nullable})
 	}

@@ -23,6 +23,7 @@ type batchScratch struct {
 	probs []float64 // batchRows × len(classes)
 	vals  []float64 // batchRows: a regressor's predictions
 	bad   []bool    // batchRows: the row failed
+	errs  []error   // batchRows: the rows' contract errors
 	X, P  mat.Dense // views of x and probs
 }
 
@@ -33,7 +34,8 @@ type batchScratch struct {
 // *contract.RowError, a *feature.ValueError).
 //
 // It does not pay per-row work twice: blocks of 256 rows go to GOMAXPROCS
-// goroutines (stage.Parallel), which check each row against the contract, compute the
+// goroutines (stage.Parallel), which check the block's rows against the
+// contract field by field (contract.Bound.CheckRows), compute the
 // block's feature matrix with feature's column-wise matrix path
 // (Fitted.MatrixTo; row by row only for a block holding a row without a
 // defined output, or for a model that handles missing values natively),
@@ -88,7 +90,7 @@ func (s *Scorer[T]) getBatchScratch() *batchScratch {
 	}
 	k := len(s.classes)
 	return &batchScratch{x: make([]float64, batchRows*s.features.Width()), probs: make([]float64, batchRows*k),
-		vals: make([]float64, batchRows), bad: make([]bool, batchRows)}
+		vals: make([]float64, batchRows), bad: make([]bool, batchRows), errs: make([]error, batchRows)}
 }
 
 // scoreBlock scores rows (the block starting at row first) into out,
@@ -103,10 +105,13 @@ func (s *Scorer[T]) scoreBlock(ctx context.Context, rows []T, first int, out []P
 		out[i] = Prediction{Class: -1}
 		failed = append(failed, &stage.ItemError{Index: first + i, Err: err})
 	}
-	for i := range rows {
+	errs := sc.errs[:n]
+	s.checkRows(rows, errs)
+	for i, err := range errs {
 		bad[i] = false
-		if err := s.checkRow(&rows[i]); err != nil {
+		if err != nil {
 			fail(i, err)
+			errs[i] = nil // the scratch keeps no error
 		}
 	}
 	x := sc.x[:n*w]
@@ -148,6 +153,25 @@ func (s *Scorer[T]) scoreBlock(ctx context.Context, rows []T, first int, out []P
 		s.classify(&out[i], sc.probs[i*k:(i+1)*k])
 	}
 	return failed
+}
+
+// checkRows sets errs[i] to checkRow(&rows[i]) for every row, checking
+// the contract over the whole block when the scorer has its block form.
+func (s *Scorer[T]) checkRows(rows []T, errs []error) {
+	if s.contractRows == nil {
+		for i := range rows {
+			errs[i] = s.checkRow(&rows[i])
+		}
+		return
+	}
+	s.contractRows(rows, errs)
+	if s.check != nil {
+		for i := range rows {
+			if errs[i] == nil {
+				errs[i] = s.check(&rows[i])
+			}
+		}
+	}
 }
 
 // checkRow applies the contract and the extra check to row.

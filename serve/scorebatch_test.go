@@ -61,6 +61,10 @@ func sameAsScore(t *testing.T, s *Scorer[customer], rows []customer, preds []Pre
 func TestScoreBatch(t *testing.T) {
 	rows, _ := fixture(t)
 	s := newTestScorer(t, 1)
+	// rowwise checks the contract row by row (a scorer whose contract has
+	// no block form): the same predictions and errors.
+	rowwise := newTestScorer(t, 1)
+	rowwise.contractRows = nil
 	inf := math.Inf(1)
 	// breakContract puts a row outside the contract (age in [16, 100]);
 	// breakFeature gives a value with no defined output (+Inf balance,
@@ -86,11 +90,13 @@ func TestScoreBatch(t *testing.T) {
 			for i, f := range tc.bad {
 				f(&in[i])
 			}
-			preds, err := s.ScoreBatch(context.Background(), in)
-			if n := countItems(err); n != tc.nerrs {
-				t.Fatalf("ScoreBatch gave %d row errors (%v); want %d", n, err, tc.nerrs)
+			for _, sc := range []*Scorer[customer]{s, rowwise} {
+				preds, err := sc.ScoreBatch(context.Background(), in)
+				if n := countItems(err); n != tc.nerrs {
+					t.Fatalf("ScoreBatch gave %d row errors (%v); want %d", n, err, tc.nerrs)
+				}
+				sameAsScore(t, s, in, preds, err)
 			}
-			sameAsScore(t, s, in, preds, err)
 		})
 	}
 	// The errors keep their types: a contract's RowError, feature's

@@ -21,17 +21,20 @@ import (
 //
 // A Scorer is immutable and safe for concurrent use.
 type Scorer[T any] struct {
-	info      Info
-	contract  func(*T) error // the bundle's row checks; nil: none
-	check     func(*T) error // an extra row check (tests); nil: none
-	transform func(*T, []float64) ([]float64, error)
-	features  *feature.Fitted[T]
-	model     train.Model
-	clf       train.Classifier // model as a classifier; nil for a regressor
-	classes   []float64
-	dec       *rowDecoder[T]
-	bufs      sync.Pool // *scratch
-	batchBufs sync.Pool // *batchScratch
+	info     Info
+	contract func(*T) error // the bundle's row checks; nil: none
+	// contractRows is contract over many rows (parts.CheckRows); nil:
+	// contract row by row.
+	contractRows func([]T, []error) int
+	check        func(*T) error // an extra row check (tests); nil: none
+	transform    func(*T, []float64) ([]float64, error)
+	features     *feature.Fitted[T]
+	model        train.Model
+	clf          train.Classifier // model as a classifier; nil for a regressor
+	classes      []float64
+	dec          *rowDecoder[T]
+	bufs         sync.Pool // *scratch
+	batchBufs    sync.Pool // *batchScratch
 	// matrix is true when the rows' vectors are feature's Matrix rows
 	// (Transform is Features.Transform): ScoreBatch then computes them
 	// through Features.MatrixTo, block by block.
@@ -74,7 +77,7 @@ func NewScorer[T any](b *model.Bundle[T]) (*Scorer[T], error) {
 	if train.IsNativeMissing(b.Model()) {
 		transform = b.Transform
 	}
-	s, err := newScorer(parts[T]{Name: b.Name(), Version: v.Number, Contract: b.CheckRow, Inputs: inputs, Label: b.Label(),
+	s, err := newScorer(parts[T]{Name: b.Name(), Version: v.Number, Contract: b.CheckRow, CheckRows: b.CheckRows, Inputs: inputs, Label: b.Label(),
 		Features: b.Features(), Transform: transform, Model: b.Model(), Metadata: meta})
 	if err != nil {
 		return nil, err
@@ -91,7 +94,10 @@ type parts[T any] struct {
 	// describe the request: nil means T's loom tags (nullable fields
 	// optional, others required).
 	Contract func(*T) error
-	Inputs   []Field
+	// CheckRows, if set, is Contract over many rows, for ScoreBatch: it
+	// sets errs[i] to Contract(&rows[i]) and returns how many failed.
+	CheckRows func(rows []T, errs []error) int
+	Inputs    []Field
 	// Label names the label column: decoding skips it and never requires
 	// it.
 	Label string
@@ -120,7 +126,7 @@ func newScorer[T any](p parts[T]) (*Scorer[T], error) {
 		return nil, err
 	}
 	mi := p.Model.Info()
-	s := &Scorer[T]{contract: p.Contract, check: p.Check, transform: p.Transform, features: p.Features, model: p.Model, dec: dec}
+	s := &Scorer[T]{contract: p.Contract, contractRows: p.CheckRows, check: p.Check, transform: p.Transform, features: p.Features, model: p.Model, dec: dec}
 	if s.transform == nil {
 		s.transform = p.Features.Transform
 	}

@@ -6,7 +6,6 @@ import (
 	"runtime"
 
 	"golang.org/x/sync/errgroup"
-	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -88,6 +87,21 @@ func (lm *LogisticModel) PredictBatch(dst []float64, X mat.Matrix) []float64 {
 // labels is Predict over rows [lo, hi) of the row-major x into dst.
 func (lm *LogisticModel) labels(dst, x []float64, stride, lo, hi int) {
 	p := lm.p
+	if lm.m == 1 {
+		var z [lossChunk]float64
+		b, neg, pos := lm.intercept[0], lm.classes[0], lm.classes[1]
+		for c := lo; c < hi; c += lossChunk {
+			n := min(lossChunk, hi-c)
+			dotRows(z[:n], x[c*stride:], stride, lm.coef)
+			for i, v := range z[:n] {
+				dst[c+i] = neg
+				if v+b > 0 {
+					dst[c+i] = pos
+				}
+			}
+		}
+		return
+	}
 	for i := lo; i < hi; i++ {
 		dst[i] = lm.Predict(x[i*stride : i*stride+p])
 	}
@@ -136,16 +150,17 @@ func (lm *LogisticModel) proba(out []float64, ostride int, x []float64, stride, 
 }
 
 // binaryProba is PredictProba of a binary model over rows [lo, hi) of the
-// row-major x into the rows of out: the scores of a chunk of rows, their
-// exponentials in one loop, then the probabilities.
+// row-major x into the rows of out: the scores of a chunk of rows (dotRows,
+// four rows at a time), their exponentials in one loop, then the
+// probabilities.
 func (lm *LogisticModel) binaryProba(out []float64, ostride int, x []float64, stride, lo, hi int) {
-	p, w, b := lm.p, lm.coef, lm.intercept[0]
+	w, b := lm.coef, lm.intercept[0]
 	var z, e [lossChunk]float64
 	for c := lo; c < hi; c += lossChunk {
 		n := min(lossChunk, hi-c)
+		dotRows(z[:n], x[c*stride:], stride, w)
 		for i := range n {
-			r := (c + i) * stride
-			z[i] = floats.Dot(x[r:r+p], w) + b
+			z[i] += b
 			e[i] = -math.Abs(z[i])
 		}
 		expInPlace(e[:n])

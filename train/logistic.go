@@ -282,7 +282,7 @@ func (lm *LogisticModel) Predict(x []float64) float64 {
 	lm.check(x)
 	p := lm.p
 	if lm.m == 1 {
-		if floats.Dot(x, lm.coef)+lm.intercept[0] > 0 {
+		if dot(x, lm.coef)+lm.intercept[0] > 0 {
 			return lm.classes[1]
 		}
 		return lm.classes[0]
@@ -307,7 +307,7 @@ func (lm *LogisticModel) PredictProba(dst, x []float64) []float64 {
 	dst = dst[:k]
 	p := lm.p
 	if lm.m == 1 {
-		p1 := expit(floats.Dot(x, lm.coef) + lm.intercept[0])
+		p1 := expit(dot(x, lm.coef) + lm.intercept[0])
 		dst[0], dst[1] = 1-p1, p1
 		return dst
 	}

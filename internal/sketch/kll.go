@@ -235,7 +235,7 @@ func (s *KLL) refit() {
 		held += len(s.levels[h])
 	}
 	if cap(s.tmp) < held {
-		s.tmp = make([]uint64, held, max(held, len(s.buf0)))
+		s.tmp = make([]uint64, held, max(held+held/4, len(s.buf0)))
 	}
 	flat := s.tmp[:0]
 	var lens [maxLevel]int
@@ -264,7 +264,7 @@ func (s *KLL) refit() {
 func (s *KLL) mergeInto(h int, run []uint64) {
 	if lv := s.levels[h]; cap(lv) < len(lv)+len(run) {
 		// Room for the level's hard bound at once, not append's doubling.
-		s.levels[h] = append(make([]uint64, 0, max(len(lv)+len(run), s.hard(h)+1)), lv...)
+		s.levels[h] = append(make([]uint64, 0, max(roomFor(len(lv)+len(run)), s.hard(h)+1)), lv...)
 	}
 	s.levels[h] = mergeKeys(s.levels[h], run)
 }
@@ -662,3 +662,9 @@ func (s *KLL) Quantiles(dst []float64, qs []float64) []float64 {
 	}
 	return dst
 }
+
+// roomFor returns the capacity to give a buffer that must hold n items:
+// a quarter more, so that a buffer grown by a merge (two sketches' levels,
+// as a drift monitor's shards make at every window) is not grown again
+// by one item more the next time.
+func roomFor(n int) int { return n + n/4 }
