@@ -304,8 +304,8 @@ func balanced(seed uint64, n, depth, p int) *tree.Ensemble {
 
 // BenchmarkExplain is TreeSHAP for one row of 30 features through 100
 // trees of 31 leaves grown leaf by leaf (random shape, depth 7 to 13),
-// and through 100 complete trees of depth 5 (32 leaves), with a caller's
-// workspace.
+// and through 100 complete trees of depth 5 (32 leaves) and of depth 6
+// (64 leaves, XGBoost's default), with a caller's workspace.
 func BenchmarkExplain(b *testing.B) {
 	for _, c := range []struct {
 		name string
@@ -313,6 +313,7 @@ func BenchmarkExplain(b *testing.B) {
 	}{
 		{"trees=100/leaves=31", must(tree.New(withCovers(random(1, 100, 31, 30, tree.Logistic, []float64{0, 1}), 1, false)))},
 		{"trees=100/depth=5", balanced(1, 100, 5, 30)},
+		{"trees=100/depth=6", balanced(1, 100, 6, 30)},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			x, _ := tree.NewExplainer(c.e)
