@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"sync"
 
 	"github.com/loomml/loom/train"
@@ -86,16 +85,16 @@ func newExplainer(e *Ensemble, budget int) (*Explainer, error) {
 		if q == nil {
 			continue
 		}
-		if i, _ := slices.BinarySearch(scanSizes, q.n); i < len(scanSizes) {
-			if pad := scanSizes[i]; 6*pad*len(t.Nodes) <= min(budget, tableTree) {
-				q.x, q.w = rule(q.n, pad)
-				q.n = pad
-				q.fill(t)
-				budget -= len(q.tab)
-				x.slots = max(x.slots, len(t.Nodes))
-				x.scan = max(x.scan, pad*len(t.Nodes))
-				continue
-			}
+		if sc, ok := scannerFor(q.n); ok && 6*sc.size*len(t.Nodes) <= min(budget, tableTree) {
+			n := q.n
+			q.x, q.w = rule(n, sc.size)
+			q.n = sc.size
+			q.scan = sc.build(q, t)
+			q.z, q.zp, q.fv, q.slot, q.edges, q.inner = nil, nil, nil, nil, nil, nil
+			budget -= q.scan.floats
+			x.slots = max(x.slots, len(t.Nodes))
+			x.scan = max(x.scan, sc.size*len(t.Nodes))
+			continue
 		}
 		q.x, q.w = rule(q.n, q.n)
 		q.slot, q.edges, q.inner = nil, nil, nil // the recursive walk's tree
@@ -220,8 +219,8 @@ func (x *Explainer) ExplainTo(dst, row []float64, ws *Workspace) []float64 {
 		}
 		t := &e.spec.Trees[ti]
 		phi := dst[t.Class*(p+1) : t.Class*(p+1)+p]
-		if q.tab != nil {
-			q.scan(t, row, phi, ws.route, ws.cases, ws.c, ws.s)
+		if q.scan != nil {
+			q.scan.run(q.scan, t, row, phi, ws)
 			continue
 		}
 		s := quadWalk{t: t, q: q, row: row, phi: phi, dis: ws.dis}

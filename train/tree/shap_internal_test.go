@@ -112,12 +112,12 @@ func TestQuadratureMatchesAlgorithm2(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, q := range tables.quad {
-				if q != nil && q.tab == nil {
+				if q != nil && q.scan == nil {
 					t.Fatal("a tree took no table within the budget")
 				}
 			}
 			for _, q := range visits.quad {
-				if q != nil && q.tab != nil {
+				if q != nil && q.scan != nil {
 					t.Fatal("a tree took a table with no budget")
 				}
 			}
@@ -162,7 +162,7 @@ func TestTableBudget(t *testing.T) {
 	}
 	need := 0
 	for _, q := range full.quad {
-		need += len(q.tab)
+		need += q.scan.floats
 	}
 	budget := need / 2
 	half, err := newExplainer(e, budget)
@@ -171,8 +171,8 @@ func TestTableBudget(t *testing.T) {
 	}
 	used, with, without := 0, 0, 0
 	for _, q := range half.quad {
-		used += len(q.tab)
-		if q.tab != nil {
+		if q.scan != nil {
+			used += q.scan.floats
 			with++
 		} else {
 			without++
@@ -224,7 +224,7 @@ func TestDeepChain(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := x.quad[0].tab != nil; got != (budget > 0) {
+		if got := x.quad[0].scan != nil; got != (budget > 0) {
 			t.Fatalf("budget %d: table %v", budget, got)
 		}
 		ws := x.NewWorkspace()

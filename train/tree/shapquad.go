@@ -1,11 +1,6 @@
 package tree
 
-import (
-	"fmt"
-	"unsafe"
-
-	"gonum.org/v1/gonum/integrate/quad"
-)
+import "gonum.org/v1/gonum/integrate/quad"
 
 // The quadrature form of path-dependent TreeSHAP: one walk of each tree
 // per row, O(n) arithmetic per edge for n = ⌈D/2⌉ (D the most distinct
@@ -46,10 +41,10 @@ import (
 // A child the row does not take with z_c = 0 has C = 0 below it and is
 // skipped, as Algorithm 2 skips it.
 
-// tableBudget bounds the floats (16 MiB) of one Explainer's per-node
-// tables, and tableTree those of one tree (512 KiB, which bounds the
-// workspace of the scan); trees beyond either compute the same values at
-// each visit of a recursive walk.
+// tableBudget bounds the floats (16 MiB) of one Explainer's scan forms,
+// and tableTree those of one tree (512 KiB, which bounds the workspace
+// of the scan); trees beyond either compute the edges' values at each
+// visit of a recursive walk.
 const (
 	tableBudget = 1 << 21
 	tableTree   = 1 << 16
@@ -71,21 +66,23 @@ type quadTree struct {
 	zp []float64 // the same product before the parent's split (1 if it is the first on f)
 	fv []float64 // c's share of its parent's cover, times c's value for a leaf
 
-	// The scan form, for a tree with tables: the nodes in preorder
-	// (slots), the root at 0.
+	// the nodes in preorder (slots), the root at 0, while the scan
+	// form is built
 	slot  []int32    // per node: its slot
 	edges []quadEdge // per slot
 	inner []int32    // the split nodes, in slot order
-	tab   []float64  // per slot, 6n values: R_c and H_c (H times the quadrature weights) of each case; R_c of a leaf is times its value
+
+	scan *scanForm // nil for the recursive walk
 }
 
 // quadEdge is the edge into the node at one slot.
 type quadEdge struct {
-	par     int32   // the parent's slot
-	prev    int32   // the slot of the previous edge on the same feature on the path, 0 (the root's) if none
-	feature int32   // the parent's split feature
-	right   int32   // 1 for a right child
-	leaf    float64 // 1 for a leaf, else 0
+	par     int32 // the parent's slot
+	prev    int32 // the slot of the previous edge on the same feature on the path, 0 (the root's) if none
+	feature int32 // the parent's split feature
+	right   int32 // 1 for a right child
+	leaf    bool
+	node    int32 // the node at the slot
 }
 
 // newQuadTree prepares t, whose node shares of their parent's cover are
@@ -107,7 +104,7 @@ func newQuadTree(t *Tree, frac, zcur []float64, seen, last []int32) *quadTree {
 		next++
 		n := &t.Nodes[i]
 		if n.Feature < 0 {
-			q.edges[si].leaf = 1
+			q.edges[si].leaf = true
 			most = max(most, distinct)
 			return
 		}
@@ -126,7 +123,7 @@ func newQuadTree(t *Tree, frac, zcur []float64, seen, last []int32) *quadTree {
 			}
 			zcur[f] = q.z[c]
 			last[f] = next
-			q.edges[next] = quadEdge{par: si, prev: prevSlot, feature: f, right: c - n.Left}
+			q.edges[next] = quadEdge{par: si, prev: prevSlot, feature: f, right: c - n.Left, node: c}
 			walk(c, distinct)
 		}
 		zcur[f], last[f] = prev, prevSlot
@@ -147,18 +144,6 @@ func gaussLegendre(n, pad int) (x, w []float64) {
 		x[k] = 0.5
 	}
 	return x, w
-}
-
-// fill computes the tables of q for tree t.
-func (q *quadTree) fill(t *Tree) {
-	n := q.n
-	q.tab = make([]float64, 6*n*len(t.Nodes))
-	for c := 1; c < len(t.Nodes); c++ {
-		for e := range 3 {
-			o := (3*int(q.slot[c]) + e) * 2 * n
-			q.edge(t, int32(c), int32(e), q.tab[o:o+n], q.tab[o+n:o+2*n])
-		}
-	}
 }
 
 // edge writes R_c and H_c (times the quadrature weights) at the n points
@@ -182,102 +167,6 @@ func (q *quadTree) edge(t *Tree, c, e int32, r, h []float64) {
 			r[k], h[k] = q.fv[c], 0
 		}
 	}
-}
-
-// points are the array types of the scan, by number of quadrature
-// points: a tree's points are padded (with weight 0) to the next one.
-type points interface {
-	[1]float64 | [2]float64 | [3]float64 | [4]float64 | [5]float64 | [6]float64 | [7]float64 | [8]float64 |
-		[10]float64 | [12]float64 | [16]float64 | [24]float64 | [32]float64
-}
-
-// scanSizes lists the lengths of points, increasing.
-var scanSizes = []int{1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 16, 24, 32}
-
-// scan adds the contributions of tree t with tables for row into phi.
-func (q *quadTree) scan(t *Tree, row, phi []float64, route, cases []int32, c, s []float64) {
-	switch q.n {
-	case 1:
-		scanN[[1]float64](q, t, row, phi, route, cases, c, s)
-	case 2:
-		scanN[[2]float64](q, t, row, phi, route, cases, c, s)
-	case 3:
-		scanN[[3]float64](q, t, row, phi, route, cases, c, s)
-	case 4:
-		scanN[[4]float64](q, t, row, phi, route, cases, c, s)
-	case 5:
-		scanN[[5]float64](q, t, row, phi, route, cases, c, s)
-	case 6:
-		scanN[[6]float64](q, t, row, phi, route, cases, c, s)
-	case 7:
-		scanN[[7]float64](q, t, row, phi, route, cases, c, s)
-	case 8:
-		scanN[[8]float64](q, t, row, phi, route, cases, c, s)
-	case 10:
-		scanN[[10]float64](q, t, row, phi, route, cases, c, s)
-	case 12:
-		scanN[[12]float64](q, t, row, phi, route, cases, c, s)
-	case 16:
-		scanN[[16]float64](q, t, row, phi, route, cases, c, s)
-	case 24:
-		scanN[[24]float64](q, t, row, phi, route, cases, c, s)
-	case 32:
-		scanN[[32]float64](q, t, row, phi, route, cases, c, s)
-	default:
-		panic(fmt.Sprintf("tree: %d quadrature points in a scan", q.n))
-	}
-}
-
-// scanN is scan with the points in arrays of type V: C forwards over the
-// slots (a parent before its children), then S backwards (children
-// before their parent), with the case of each edge chosen without a
-// branch (it follows the row, so a branch would be mispredicted half the
-// time). route, cases, c and s are scratch of a value per slot (n per
-// slot for c and s). A child with C = 0 below it (a zero cover the row
-// does not take) is walked as any other, its S being 0.
-func scanN[V points](q *quadTree, t *Tree, row, phi []float64, route, cases []int32, c, s []float64) {
-	for _, i := range q.inner {
-		nd := &t.Nodes[i]
-		route[q.slot[i]] = t.child(nd, row[nd.Feature]) - nd.Left
-	}
-	edges, tab := q.edges, arrays[V](q.tab)
-	route, cases = route[:len(edges)], cases[:len(edges)]
-	cv, sv := arrays[V](c)[:len(edges)], arrays[V](s)[:len(edges)]
-	var z V
-	n := len(z)
-	for k := 0; k < n; k++ {
-		cv[0][k] = 1
-	}
-	cases[0] = takes
-	for i := 1; i < len(edges); i++ {
-		g := &edges[i]
-		cold := g.right ^ route[g.par]
-		e := cold + b2i(cases[g.prev] != takes)*(2-cold)
-		cases[i] = e
-		r, cp, ci, si := &tab[2*(3*i+int(e))], &cv[g.par], &cv[i], &sv[i]
-		leaf := g.leaf
-		for k := 0; k < n; k++ {
-			v := (*cp)[k] * (*r)[k]
-			(*ci)[k] = v
-			(*si)[k] = v * leaf
-		}
-	}
-	for i := len(edges) - 1; i > 0; i-- {
-		g := &edges[i]
-		h, si, sp := &tab[2*(3*i+int(cases[i]))+1], &sv[i], &sv[g.par]
-		acc := 0.0
-		for k := 0; k < n; k++ {
-			acc += (*h)[k] * (*si)[k]
-			(*sp)[k] += (*si)[k]
-		}
-		phi[g.feature] += acc
-	}
-}
-
-// arrays views s as len(s)/N arrays of its values, V being [N]float64.
-func arrays[V points](s []float64) []V {
-	var v V
-	return unsafe.Slice((*V)(unsafe.Pointer(unsafe.SliceData(s))), len(s)/len(v))
 }
 
 // quadWalk is the state of one row's recursive walk of one tree without

@@ -1,0 +1,265 @@
+package tree
+
+import (
+	"slices"
+	"unsafe"
+)
+
+// The scan form of the quadrature walk (shapquad.go), for trees whose
+// precomputed values fit the budget. A row's walk of a tree is two loops
+// over its nodes in preorder (slots): C forwards (a parent before its
+// children), then S backwards (children before their parent), with no
+// recursion and no branch on the row: the case of each edge is chosen by
+// arithmetic (it follows the row, so a branch would be mispredicted half
+// the time), and the points are a fixed-size array (padded with points
+// of weight 0), so that the loops over them compile without bounds
+// checks.
+//
+// The values are stored compactly, since reading them is most of a
+// walk's memory traffic. The edge into c on a feature first split on
+// the path by c's parent (f_p = 1, h_p = 0) needs only two numbers and
+// one vector:
+//
+//	R_c = v·(z_c + (1−z_c)·t) = a + b·t  when the row takes c,
+//	R_c = v·z_c·(1−t)         = a − a·t  when it does not,
+//	H_c = (1−z_c)/(z_c + (1−z_c)·t)      when it takes c (stored, times the weights),
+//	H_c = −1/(1−t)                       when it does not (the same for every edge),
+//
+// while an edge on a feature split before on the path keeps a table of
+// R_c and H_c for each of its three cases.
+
+// points are the array types of the scan's quadrature points, by
+// number; a tree's points are padded to the next one.
+type points interface {
+	[1]float64 | [2]float64 | [3]float64 | [4]float64 | [5]float64 | [6]float64 | [7]float64 | [8]float64 |
+		[10]float64 | [12]float64 | [16]float64 | [24]float64 | [32]float64
+}
+
+// scanner builds and runs the scan form for one array type.
+type scanner struct {
+	size  int
+	build func(q *quadTree, t *Tree) *scanForm
+	run   func(f *scanForm, t *Tree, row, phi []float64, ws *Workspace)
+}
+
+// scanners lists the scan's array types, increasing.
+var scanners = []scanner{
+	{1, buildScan[[1]float64], runScan[[1]float64]},
+	{2, buildScan[[2]float64], runScan[[2]float64]},
+	{3, buildScan[[3]float64], runScan[[3]float64]},
+	{4, buildScan[[4]float64], runScan[[4]float64]},
+	{5, buildScan[[5]float64], runScan[[5]float64]},
+	{6, buildScan[[6]float64], runScan[[6]float64]},
+	{7, buildScan[[7]float64], runScan[[7]float64]},
+	{8, buildScan[[8]float64], runScan[[8]float64]},
+	{10, buildScan[[10]float64], runScan[[10]float64]},
+	{12, buildScan[[12]float64], runScan[[12]float64]},
+	{16, buildScan[[16]float64], runScan[[16]float64]},
+	{24, buildScan[[24]float64], runScan[[24]float64]},
+	{32, buildScan[[32]float64], runScan[[32]float64]},
+}
+
+// scannerFor returns the scanner of the smallest array of at least n
+// points, or false when n is beyond the largest.
+func scannerFor(n int) (scanner, bool) {
+	i, _ := slices.BinarySearchFunc(scanners, n, func(s scanner, n int) int { return s.size - n })
+	if i == len(scanners) {
+		return scanner{}, false
+	}
+	return scanners[i], true
+}
+
+// scanForm is the scan form of one tree: the edges into its split nodes
+// in preorder (inner, the root's first, unused), and the edges into its
+// leaves by parent (leaves), as a []scanInner[V] and a []scanEdge[V] of
+// its scanner's V.
+type scanForm struct {
+	run    func(f *scanForm, t *Tree, row, phi []float64, ws *Workspace)
+	inner  any
+	leaves any
+	reps   any // []V: per edge on a repeated feature, R of each case, then H of each case
+	g      any // *V: H of an edge on a first split that the row does not take
+	x      any // *V: the points
+	floats int // the size of the form, in float64s
+}
+
+// scanEdge is the edge into a node from its parent, a split node.
+type scanEdge[V points] struct {
+	par     int32 // the parent's index in inner
+	prev    int32 // the index in inner of the previous edge on the same feature on the path, 0 if none
+	feature int32 // the parent's split feature
+	right   int32 // 1 for a right child
+	rep     int32 // the index of the edge's tables in reps, -1 on a first split
+	a, b    float64
+	h       V
+}
+
+// scanInner is the edge into a split node, and the split.
+type scanInner[V points] struct {
+	scanEdge[V]
+	node      int32
+	split     int32 // the split feature
+	missRight int32 // 1 when a missing value goes right
+	special   bool  // categorical or ZeroMissing: routed by Tree.child
+	threshold float64
+}
+
+// buildScan builds the scan form of q, whose values per node are
+// computed, for tree t.
+func buildScan[V points](q *quadTree, t *Tree) *scanForm {
+	n := q.n
+	buf := make([]float64, 6*n)
+	x := vec[V](q.x)
+	for k := range q.x {
+		buf[k] = -q.w[k] / (1 - q.x[k])
+	}
+	g := vec[V](buf)
+	index := make([]int32, len(q.edges)) // slot → index in inner
+	inner := make([]scanInner[V], 0, len(q.inner))
+	var leaves []scanEdge[V]
+	var reps []V
+	for si := range q.edges {
+		e := &q.edges[si]
+		c := e.node
+		ed := scanEdge[V]{par: index[e.par], prev: index[e.prev], feature: e.feature, right: e.right, rep: -1}
+		switch {
+		case si == 0: // the root
+		case e.prev == 0:
+			q.edge(t, c, takes, buf[:n], buf[n:2*n])
+			ed.h = vec[V](buf[n:])
+			v := 1.0
+			if e.leaf {
+				v = t.Nodes[c].Value
+			}
+			ed.a, ed.b = v*q.z[c], v*(1-q.z[c])
+		default:
+			ed.rep = int32(len(reps) / 6)
+			for cs := range int32(3) {
+				q.edge(t, c, cs, buf[int(cs)*n:], buf[(3+int(cs))*n:])
+			}
+			for j := range 6 {
+				reps = append(reps, vec[V](buf[j*n:]))
+			}
+		}
+		if e.leaf {
+			leaves = append(leaves, ed)
+			continue
+		}
+		nd := &t.Nodes[c]
+		index[si] = int32(len(inner))
+		inner = append(inner, scanInner[V]{scanEdge: ed, node: c, split: nd.Feature, missRight: int32(nd.Flags&DefaultLeft) ^ 1,
+			special: nd.Flags&(Categorical|ZeroMissing) != 0, threshold: nd.Value})
+	}
+	slices.SortStableFunc(leaves, func(a, b scanEdge[V]) int { return int(a.par - b.par) })
+	f := &scanForm{run: runScan[V], inner: inner, leaves: leaves, reps: reps, g: &g, x: &x}
+	f.floats = (len(inner)*int(unsafe.Sizeof(inner[0])) + len(leaves)*int(unsafe.Sizeof(leaves[0]))) / 8
+	f.floats += len(reps) * n
+	return f
+}
+
+// vec returns the first N values of s as a V = [N]float64.
+func vec[V points](s []float64) V {
+	var v V
+	for k := range len(v) {
+		v[k] = s[k]
+	}
+	return v
+}
+
+// runScan adds the contributions of tree t, of scan form f, for row to
+// phi: C forwards over the split nodes (a parent before its children),
+// the leaves' C and their contributions and S, then S backwards over the
+// split nodes (children before their parent). A child with C = 0 below
+// it (a zero cover the row does not take) is walked as any other, its S
+// being 0.
+func runScan[V points](f *scanForm, t *Tree, row, phi []float64, ws *Workspace) {
+	inner, leaves, reps := f.inner.([]scanInner[V]), f.leaves.([]scanEdge[V]), f.reps.([]V)
+	x, g := f.x.(*V), f.g.(*V)
+	var zero V
+	n := len(zero)
+	route, cases := ws.route[:len(inner)], ws.cases[:len(inner)]
+	cv, sv := arrays[V](ws.c)[:len(inner)], arrays[V](ws.s)[:len(inner)]
+	for k := 0; k < n; k++ {
+		cv[0][k], sv[0][k] = 1, 0
+	}
+	cases[0] = takes
+	route[0] = inner[0].route(t, row)
+	for i := 1; i < len(inner); i++ {
+		in := &inner[i]
+		cold := in.right ^ route[in.par]
+		cp, ci, si := &cv[in.par], &cv[i], &sv[i]
+		if in.rep < 0 { // a first split: the row agreed with every earlier one
+			cases[i] = cold
+			a, b := in.a, in.b+float64(cold)*(-in.a-in.b)
+			for k := 0; k < n; k++ {
+				(*ci)[k] = (*cp)[k] * (a + b*(*x)[k])
+				(*si)[k] = 0
+			}
+		} else {
+			e := cold + b2i(cases[in.prev] != takes)*(2-cold)
+			cases[i] = e
+			r := &reps[6*int(in.rep)+int(e)]
+			for k := 0; k < n; k++ {
+				(*ci)[k] = (*cp)[k] * (*r)[k]
+				(*si)[k] = 0
+			}
+		}
+		route[i] = in.route(t, row)
+	}
+	for j := range leaves {
+		lf := &leaves[j]
+		cold := lf.right ^ route[lf.par]
+		cp, sp := &cv[lf.par], &sv[lf.par]
+		acc := 0.0
+		if lf.rep < 0 {
+			a, b := lf.a, lf.b+float64(cold)*(-lf.a-lf.b)
+			h := [2]*V{&lf.h, g}[cold]
+			for k := 0; k < n; k++ {
+				v := (*cp)[k] * (a + b*(*x)[k])
+				acc += (*h)[k] * v
+				(*sp)[k] += v
+			}
+		} else {
+			e := cold + b2i(cases[lf.prev] != takes)*(2-cold)
+			r, h := &reps[6*int(lf.rep)+int(e)], &reps[6*int(lf.rep)+3+int(e)]
+			for k := 0; k < n; k++ {
+				v := (*cp)[k] * (*r)[k]
+				acc += (*h)[k] * v
+				(*sp)[k] += v
+			}
+		}
+		phi[lf.feature] += acc
+	}
+	for i := len(inner) - 1; i > 0; i-- {
+		in := &inner[i]
+		var h *V
+		if in.rep < 0 {
+			h = [2]*V{&in.h, g}[cases[i]]
+		} else {
+			h = &reps[6*int(in.rep)+3+int(cases[i])]
+		}
+		si, sp := &sv[i], &sv[in.par]
+		acc := 0.0
+		for k := 0; k < n; k++ {
+			acc += (*h)[k] * (*si)[k]
+			(*sp)[k] += (*si)[k]
+		}
+		phi[in.feature] += acc
+	}
+}
+
+// route returns 1 when the row goes right at the split.
+func (in *scanInner[V]) route(t *Tree, row []float64) int32 {
+	v := row[in.split]
+	if in.special {
+		nd := &t.Nodes[in.node]
+		return t.child(nd, v) - nd.Left
+	}
+	return b2i(v > in.threshold) | b2i(v != v)&in.missRight
+}
+
+// arrays views s as len(s)/N arrays of its values, V being [N]float64.
+func arrays[V points](s []float64) []V {
+	var v V
+	return unsafe.Slice((*V)(unsafe.Pointer(unsafe.SliceData(s))), len(s)/len(v))
+}
