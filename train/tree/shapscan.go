@@ -77,10 +77,14 @@ type scanForm struct {
 	run    func(f *scanForm, t *Tree, row, phi []float64, ws *Workspace)
 	inner  any
 	leaves any
-	reps   any // []V: per edge on a repeated feature, R of each case, then H of each case
-	g      any // *V: H of an edge on a first split that the row does not take
-	x      any // *V: the points
-	floats int // the size of the form, in float64s
+	// cherries holds the scanCherry of the split nodes whose children
+	// are both leaves, and ctab (a []V) their combinations
+	cherries []scanCherry
+	ctab     any
+	reps     any // []V: per edge on a repeated feature, R of each case, then H of each case
+	g        any // *V: H of an edge on a first split that the row does not take
+	x        any // *V: the points
+	floats   int // the size of the form, in float64s
 }
 
 // scanEdge is the edge into a node from its parent, a split node.
@@ -97,11 +101,60 @@ type scanEdge[V points] struct {
 // scanInner is the edge into a split node, and the split.
 type scanInner[V points] struct {
 	scanEdge[V]
+	scanSplit
+}
+
+// scanSplit is a split, for routing a row.
+type scanSplit struct {
 	node      int32
 	split     int32 // the split feature
 	missRight int32 // 1 when a missing value goes right
 	special   bool  // categorical or ZeroMissing: routed by Tree.child
 	threshold float64
+}
+
+// newScanSplit returns the split of node i of t.
+func newScanSplit(t *Tree, i int32) scanSplit {
+	nd := &t.Nodes[i]
+	return scanSplit{node: i, split: nd.Feature, missRight: int32(nd.Flags&DefaultLeft) ^ 1,
+		special: nd.Flags&(Categorical|ZeroMissing) != 0, threshold: nd.Value}
+}
+
+// route returns 1 when the row goes right at the split.
+func (sp *scanSplit) route(t *Tree, row []float64) int32 {
+	v := row[sp.split]
+	r := b2i(v > sp.threshold) | b2i(v != v)&sp.missRight
+	if sp.special {
+		r = sp.routeSpecial(t, v)
+	}
+	return r
+}
+
+// routeSpecial is route for a categorical or ZeroMissing split, apart
+// so that route inlines.
+//
+//go:noinline
+func (sp *scanSplit) routeSpecial(t *Tree, v float64) int32 {
+	nd := &t.Nodes[sp.node]
+	return t.child(nd, v) - nd.Left
+}
+
+// scanCherry is a split node (not the root) whose two children are
+// leaves, with the edge into it: its contributions and S follow from
+// its parent's C and a precomputed combination for each case of its
+// edge (2, or 3 on a feature split before on the path) and each state
+// of its children (the row goes left or right, or, when its feature was
+// split before on the path, left that path).
+type scanCherry struct {
+	scanSplit
+	par      int32 // the parent's index in inner
+	prevOwn  int32 // the index in inner of the previous edge on the parent's feature, 0 if none
+	prevKids int32 // the same for the children's feature, when own is 0
+	own      int32 // 1 when the children's feature is the parent's (prevKids is then this edge)
+	feature  int32 // the parent's split feature
+	right    int32 // 1 for a right child
+	states   int32 // the children's states: 2 or 3
+	tab      int32 // the index in the form's cherry tables of the first combination
 }
 
 // buildScan builds the scan form of q, whose values per node are
@@ -118,9 +171,26 @@ func buildScan[V points](q *quadTree, t *Tree) *scanForm {
 	inner := make([]scanInner[V], 0, len(q.inner))
 	var leaves []scanEdge[V]
 	var reps []V
-	for si := range q.edges {
+	var cherries []scanCherry
+	var ctab []V
+	for si := 0; si < len(q.edges); si++ {
 		e := &q.edges[si]
 		c := e.node
+		if nd := &t.Nodes[c]; si > 0 && !e.leaf && t.Nodes[nd.Left].Feature < 0 && t.Nodes[nd.Left+1].Feature < 0 {
+			kp := q.edges[si+1].prev // the children's slots are si+1 and si+2
+			ch := scanCherry{scanSplit: newScanSplit(t, c), par: index[e.par], prevOwn: index[e.prev], feature: e.feature, right: e.right,
+				states: 2, tab: int32(len(ctab))}
+			switch {
+			case kp == int32(si):
+				ch.own, ch.states = 1, 3
+			case kp != 0:
+				ch.prevKids, ch.states = index[kp], 3
+			}
+			ctab = appendCherry(ctab, q, t, c, 2+b2i(e.prev != 0), ch.states)
+			cherries = append(cherries, ch)
+			si += 2
+			continue
+		}
 		ed := scanEdge[V]{par: index[e.par], prev: index[e.prev], feature: e.feature, right: e.right, rep: -1}
 		switch {
 		case si == 0: // the root
@@ -145,16 +215,44 @@ func buildScan[V points](q *quadTree, t *Tree) *scanForm {
 			leaves = append(leaves, ed)
 			continue
 		}
-		nd := &t.Nodes[c]
 		index[si] = int32(len(inner))
-		inner = append(inner, scanInner[V]{scanEdge: ed, node: c, split: nd.Feature, missRight: int32(nd.Flags&DefaultLeft) ^ 1,
-			special: nd.Flags&(Categorical|ZeroMissing) != 0, threshold: nd.Value})
+		inner = append(inner, scanInner[V]{scanEdge: ed, scanSplit: newScanSplit(t, c)})
 	}
 	slices.SortStableFunc(leaves, func(a, b scanEdge[V]) int { return int(a.par - b.par) })
-	f := &scanForm{run: runScan[V], inner: inner, leaves: leaves, reps: reps, g: &g, x: &x}
-	f.floats = (len(inner)*int(unsafe.Sizeof(inner[0])) + len(leaves)*int(unsafe.Sizeof(leaves[0]))) / 8
-	f.floats += len(reps) * n
+	f := &scanForm{run: runScan[V], inner: inner, leaves: leaves, cherries: cherries, ctab: ctab, reps: reps, g: &g, x: &x}
+	f.floats = (len(inner)*int(unsafe.Sizeof(inner[0])) + len(leaves)*int(unsafe.Sizeof(scanEdge[V]{})) + len(cherries)*int(unsafe.Sizeof(scanCherry{}))) / 8
+	f.floats += (len(reps) + len(ctab)) * n
 	return f
+}
+
+// appendCherry appends to tab the combinations of cherry c of t, for
+// each of the cases of the edge into it and each of its children's
+// states: A = R_c·(R_l + R_r) (S), B = H_c·A (the contribution of the
+// parent's feature) and D = R_c·(H_l·R_l + H_r·R_r) (that of c's).
+func appendCherry[V points](tab []V, q *quadTree, t *Tree, c int32, cases, states int32) []V {
+	n := q.n
+	b := make([]float64, 6*n)
+	ro, ho, rl, hl, rr, hr := b[:n], b[n:2*n], b[2*n:3*n], b[3*n:4*n], b[4*n:5*n], b[5*n:]
+	l := t.Nodes[c].Left
+	for e := range cases {
+		q.edge(t, c, e, ro, ho)
+		for st := range states {
+			cl, cr := int32(left), int32(left)
+			if st < 2 { // the row goes left (0) or right (1)
+				cl, cr = st, 1-st
+			}
+			q.edge(t, l, cl, rl, hl)
+			q.edge(t, l+1, cr, rr, hr)
+			var a, bb, d V
+			for k := range n {
+				a[k] = ro[k] * (rl[k] + rr[k])
+				bb[k] = ho[k] * a[k]
+				d[k] = ro[k] * (hl[k]*rl[k] + hr[k]*rr[k])
+			}
+			tab = append(tab, a, bb, d)
+		}
+	}
+	return tab
 }
 
 // vec returns the first N values of s as a V = [N]float64.
@@ -187,21 +285,30 @@ func runScan[V points](f *scanForm, t *Tree, row, phi []float64, ws *Workspace) 
 	for i := 1; i < len(inner); i++ {
 		in := &inner[i]
 		cold := in.right ^ route[in.par]
-		cp, ci, si := &cv[in.par], &cv[i], &sv[i]
+		cp, ci := &cv[in.par], &cv[i]
+		sv[i] = zero
 		if in.rep < 0 { // a first split: the row agreed with every earlier one
 			cases[i] = cold
 			a, b := in.a, in.b+float64(cold)*(-in.a-in.b)
-			for k := 0; k < n; k++ {
+			k := 0
+			for ; k+1 < n; k += 2 {
 				(*ci)[k] = (*cp)[k] * (a + b*(*x)[k])
-				(*si)[k] = 0
+				(*ci)[k+1] = (*cp)[k+1] * (a + b*(*x)[k+1])
+			}
+			if n%2 == 1 {
+				(*ci)[k] = (*cp)[k] * (a + b*(*x)[k])
 			}
 		} else {
 			e := cold + b2i(cases[in.prev] != takes)*(2-cold)
 			cases[i] = e
 			r := &reps[6*int(in.rep)+int(e)]
-			for k := 0; k < n; k++ {
+			k := 0
+			for ; k+1 < n; k += 2 {
 				(*ci)[k] = (*cp)[k] * (*r)[k]
-				(*si)[k] = 0
+				(*ci)[k+1] = (*cp)[k+1] * (*r)[k+1]
+			}
+			if n%2 == 1 {
+				(*ci)[k] = (*cp)[k] * (*r)[k]
 			}
 		}
 		route[i] = in.route(t, row)
@@ -214,7 +321,15 @@ func runScan[V points](f *scanForm, t *Tree, row, phi []float64, ws *Workspace) 
 		if lf.rep < 0 {
 			a, b := lf.a, lf.b+float64(cold)*(-lf.a-lf.b)
 			h := [2]*V{&lf.h, g}[cold]
-			for k := 0; k < n; k++ {
+			k := 0
+			for ; k+1 < n; k += 2 {
+				v0 := (*cp)[k] * (a + b*(*x)[k])
+				v1 := (*cp)[k+1] * (a + b*(*x)[k+1])
+				acc += (*h)[k]*v0 + (*h)[k+1]*v1
+				(*sp)[k] += v0
+				(*sp)[k+1] += v1
+			}
+			if n%2 == 1 {
 				v := (*cp)[k] * (a + b*(*x)[k])
 				acc += (*h)[k] * v
 				(*sp)[k] += v
@@ -222,13 +337,41 @@ func runScan[V points](f *scanForm, t *Tree, row, phi []float64, ws *Workspace) 
 		} else {
 			e := cold + b2i(cases[lf.prev] != takes)*(2-cold)
 			r, h := &reps[6*int(lf.rep)+int(e)], &reps[6*int(lf.rep)+3+int(e)]
-			for k := 0; k < n; k++ {
+			k := 0
+			for ; k+1 < n; k += 2 {
+				v0, v1 := (*cp)[k]*(*r)[k], (*cp)[k+1]*(*r)[k+1]
+				acc += (*h)[k]*v0 + (*h)[k+1]*v1
+				(*sp)[k] += v0
+				(*sp)[k+1] += v1
+			}
+			if n%2 == 1 {
 				v := (*cp)[k] * (*r)[k]
 				acc += (*h)[k] * v
 				(*sp)[k] += v
 			}
 		}
 		phi[lf.feature] += acc
+	}
+	ctab := f.ctab.([]V)
+	for j := range f.cherries {
+		ch := &f.cherries[j]
+		cold := ch.right ^ route[ch.par]
+		e := cold + b2i(cases[ch.prevOwn] != takes)*(2-cold)
+		r := ch.route(t, row)
+		d := b2i(cases[ch.prevKids] != takes)
+		d += ch.own * (b2i(e != takes) - d)
+		o := int(ch.tab) + 3*int(e*ch.states+r+d*(2-r))
+		a, b, dd := &ctab[o], &ctab[o+1], &ctab[o+2]
+		cp, sp := &cv[ch.par], &sv[ch.par]
+		acc, acc2 := 0.0, 0.0
+		for k := 0; k < n; k++ {
+			c := (*cp)[k]
+			(*sp)[k] += c * (*a)[k]
+			acc += c * (*b)[k]
+			acc2 += c * (*dd)[k]
+		}
+		phi[ch.feature] += acc
+		phi[ch.split] += acc2
 	}
 	for i := len(inner) - 1; i > 0; i-- {
 		in := &inner[i]
@@ -240,22 +383,18 @@ func runScan[V points](f *scanForm, t *Tree, row, phi []float64, ws *Workspace) 
 		}
 		si, sp := &sv[i], &sv[in.par]
 		acc := 0.0
-		for k := 0; k < n; k++ {
+		k := 0
+		for ; k+1 < n; k += 2 {
+			acc += (*h)[k]*(*si)[k] + (*h)[k+1]*(*si)[k+1]
+			(*sp)[k] += (*si)[k]
+			(*sp)[k+1] += (*si)[k+1]
+		}
+		if n%2 == 1 {
 			acc += (*h)[k] * (*si)[k]
 			(*sp)[k] += (*si)[k]
 		}
 		phi[in.feature] += acc
 	}
-}
-
-// route returns 1 when the row goes right at the split.
-func (in *scanInner[V]) route(t *Tree, row []float64) int32 {
-	v := row[in.split]
-	if in.special {
-		nd := &t.Nodes[in.node]
-		return t.child(nd, v) - nd.Left
-	}
-	return b2i(v > in.threshold) | b2i(v != v)&in.missRight
 }
 
 // arrays views s as len(s)/N arrays of its values, V being [N]float64.
