@@ -69,22 +69,27 @@ func scannerFor(n int) (scanner, bool) {
 	return scanners[i], true
 }
 
-// scanForm is the scan form of one tree: the edges into its split nodes
-// in preorder (inner, the root's first, unused), and the edges into its
-// leaves by parent (leaves), as a []scanInner[V] and a []scanEdge[V] of
-// its scanner's V.
+// scanForm is the scan form of one tree, its data a *scanData[V] of its
+// scanner's V.
 type scanForm struct {
 	run    func(f *scanForm, t *Tree, row, phi []float64, ws *Workspace)
-	inner  any
-	leaves any
-	// cherries holds the scanCherry of the split nodes whose children
-	// are both leaves, and ctab (a []V) their combinations
-	cherries []scanCherry
-	ctab     any
-	reps     any // []V: per edge on a repeated feature, R of each case, then H of each case
-	g        any // *V: H of an edge on a first split that the row does not take
-	x        any // *V: the points
-	floats   int // the size of the form, in float64s
+	data   any
+	floats int // the size of the form, in float64s
+}
+
+// scanData is the data of a scan form: the edges into the split nodes
+// in preorder (inner, the root's first, unused) but the cherries, the
+// edges into the leaves but the cherries' (leaves, by parent), the
+// cherries and their combinations (ctab), and the tables of the edges
+// on a feature split before on the path (reps: R of each case, then H
+// of each case).
+type scanData[V points] struct {
+	inner      []scanInner[V]
+	leaves     []scanEdge[V]
+	cherries   []scanCherry
+	ctab, reps []V
+	g          V // H of an edge on a first split that the row does not take
+	x          V // the points
 }
 
 // scanEdge is the edge into a node from its parent, a split node.
@@ -120,23 +125,23 @@ func newScanSplit(t *Tree, i int32) scanSplit {
 		special: nd.Flags&(Categorical|ZeroMissing) != 0, threshold: nd.Value}
 }
 
-// route returns 1 when the row goes right at the split.
+// route returns 1 when the row goes right at the split (written out in
+// runScan's loops).
 func (sp *scanSplit) route(t *Tree, row []float64) int32 {
 	v := row[sp.split]
-	r := b2i(v > sp.threshold) | b2i(v != v)&sp.missRight
 	if sp.special {
-		r = sp.routeSpecial(t, v)
+		return sp.routeSpecial(t, row)
 	}
-	return r
+	return b2i(v > sp.threshold) | b2i(v != v)&sp.missRight
 }
 
 // routeSpecial is route for a categorical or ZeroMissing split, apart
-// so that route inlines.
+// so that the loops stay small.
 //
 //go:noinline
-func (sp *scanSplit) routeSpecial(t *Tree, v float64) int32 {
+func (sp *scanSplit) routeSpecial(t *Tree, row []float64) int32 {
 	nd := &t.Nodes[sp.node]
-	return t.child(nd, v) - nd.Left
+	return t.child(nd, row[sp.split]) - nd.Left
 }
 
 // scanCherry is a split node (not the root) whose two children are
@@ -219,7 +224,7 @@ func buildScan[V points](q *quadTree, t *Tree) *scanForm {
 		inner = append(inner, scanInner[V]{scanEdge: ed, scanSplit: newScanSplit(t, c)})
 	}
 	slices.SortStableFunc(leaves, func(a, b scanEdge[V]) int { return int(a.par - b.par) })
-	f := &scanForm{run: runScan[V], inner: inner, leaves: leaves, cherries: cherries, ctab: ctab, reps: reps, g: &g, x: &x}
+	f := &scanForm{run: runScan[V], data: &scanData[V]{inner: inner, leaves: leaves, cherries: cherries, ctab: ctab, reps: reps, g: g, x: x}}
 	f.floats = (len(inner)*int(unsafe.Sizeof(inner[0])) + len(leaves)*int(unsafe.Sizeof(scanEdge[V]{})) + len(cherries)*int(unsafe.Sizeof(scanCherry{}))) / 8
 	f.floats += (len(reps) + len(ctab)) * n
 	return f
@@ -271,8 +276,9 @@ func vec[V points](s []float64) V {
 // it (a zero cover the row does not take) is walked as any other, its S
 // being 0.
 func runScan[V points](f *scanForm, t *Tree, row, phi []float64, ws *Workspace) {
-	inner, leaves, reps := f.inner.([]scanInner[V]), f.leaves.([]scanEdge[V]), f.reps.([]V)
-	x, g := f.x.(*V), f.g.(*V)
+	d := f.data.(*scanData[V])
+	inner, leaves, reps := d.inner, d.leaves, d.reps
+	x, g := &d.x, &d.g
 	var zero V
 	n := len(zero)
 	route, cases := ws.route[:len(inner)], ws.cases[:len(inner)]
@@ -311,7 +317,11 @@ func runScan[V points](f *scanForm, t *Tree, row, phi []float64, ws *Workspace) 
 				(*ci)[k] = (*cp)[k] * (*r)[k]
 			}
 		}
-		route[i] = in.route(t, row)
+		v := row[in.split] // route, written out: a call would cost more than it
+		route[i] = b2i(v > in.threshold) | b2i(v != v)&in.missRight
+		if in.special {
+			route[i] = in.routeSpecial(t, row)
+		}
 	}
 	for j := range leaves {
 		lf := &leaves[j]
@@ -352,15 +362,19 @@ func runScan[V points](f *scanForm, t *Tree, row, phi []float64, ws *Workspace) 
 		}
 		phi[lf.feature] += acc
 	}
-	ctab := f.ctab.([]V)
-	for j := range f.cherries {
-		ch := &f.cherries[j]
+	ctab := d.ctab
+	for j := range d.cherries {
+		ch := &d.cherries[j]
 		cold := ch.right ^ route[ch.par]
 		e := cold + b2i(cases[ch.prevOwn] != takes)*(2-cold)
-		r := ch.route(t, row)
-		d := b2i(cases[ch.prevKids] != takes)
-		d += ch.own * (b2i(e != takes) - d)
-		o := int(ch.tab) + 3*int(e*ch.states+r+d*(2-r))
+		v := row[ch.split]
+		r := b2i(v > ch.threshold) | b2i(v != v)&ch.missRight
+		if ch.special {
+			r = ch.routeSpecial(t, row)
+		}
+		dis := b2i(cases[ch.prevKids] != takes)
+		dis += ch.own * (b2i(e != takes) - dis)
+		o := int(ch.tab) + 3*int(e*ch.states+r+dis*(2-r))
 		a, b, dd := &ctab[o], &ctab[o+1], &ctab[o+2]
 		cp, sp := &cv[ch.par], &sv[ch.par]
 		acc, acc2 := 0.0, 0.0
