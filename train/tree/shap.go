@@ -51,7 +51,9 @@ type Explainer struct {
 }
 
 // NewExplainer returns the explainer of e. A tree without covers is an
-// error wrapping ErrNoCover naming it.
+// error wrapping ErrNoCover naming it, and one where a node is the child
+// of two splits (which New accepts, though no trainer or importer makes
+// it) an error wrapping ErrInvalid.
 func NewExplainer(e *Ensemble) (*Explainer, error) {
 	return newExplainer(e, tableBudget)
 }
@@ -78,6 +80,9 @@ func newExplainer(e *Ensemble, budget int) (*Explainer, error) {
 		if t.Cover == nil {
 			return nil, fmt.Errorf("%w: tree %d has none", ErrNoCover, ti)
 		}
+		if c := t.sharedChild(); c >= 0 {
+			return nil, fmt.Errorf("%w: tree %d: node %d is the child of two splits (explaining walks every path)", ErrInvalid, ti, c)
+		}
 		q := newQuadTree(t, t.shares(), zcur, seen, last)
 		x.quad = append(x.quad, q)
 		mean, depth := t.meanDepth(0)
@@ -103,6 +108,24 @@ func newExplainer(e *Ensemble, budget int) (*Explainer, error) {
 	}
 	x.pool.New = func() any { return x.NewWorkspace() }
 	return x, nil
+}
+
+// sharedChild returns a node that is the child of two splits, or -1.
+// New accepts such a graph (prediction follows one path), but its paths
+// can be exponentially many.
+func (t *Tree) sharedChild() int32 {
+	seen := make([]bool, len(t.Nodes))
+	for i := range t.Nodes {
+		if n := &t.Nodes[i]; n.Feature >= 0 {
+			for c := n.Left; c <= n.Left+1; c++ {
+				if seen[c] {
+					return c
+				}
+				seen[c] = true
+			}
+		}
+	}
+	return -1
 }
 
 // meanDepth returns the cover-weighted mean leaf value under node i and

@@ -1,6 +1,7 @@
 package tree
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -125,7 +126,7 @@ func TestQuadratureMatchesAlgorithm2(t *testing.T) {
 			w := c.outputs * (c.p + 1)
 			got, got2 := make([]float64, w), make([]float64, w)
 			worst := 0.0
-			for r := range 40 {
+			for r := range 20 {
 				row := randomRow(rng, c.p)
 				want := algorithm2(e, row)
 				tables.Explain(got, row)
@@ -355,5 +356,25 @@ func TestLongPath(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestSharedChild checks that NewExplainer rejects a tree where a node
+// is the child of two splits, whose paths could be exponentially many.
+func TestSharedChild(t *testing.T) {
+	tr := Tree{
+		Nodes: []Node{
+			{Feature: 0, Left: 1},
+			{Feature: 1, Left: 3}, {Feature: 1, Left: 3},
+			{Feature: -1, Value: 1}, {Feature: -1, Value: 2},
+		},
+		Cover: []float64{4, 2, 2, 1, 1},
+	}
+	e, err := New(Spec{Features: 2, Link: Identity, Base: []float64{0}, Trees: []Tree{tr}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewExplainer(e); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("NewExplainer of a shared child: %v; want ErrInvalid", err)
 	}
 }

@@ -349,6 +349,17 @@ func FuzzExplain(f *testing.F) {
 		}
 		f.Add(b)
 	}
+	// a node that is the child of two splits: New accepts it,
+	// NewExplainer must reject it rather than walk every path
+	dag := must(tree.New(tree.Spec{Features: 2, Link: tree.Identity, Base: []float64{0}, Trees: []tree.Tree{{
+		Nodes: []tree.Node{{Feature: 0, Left: 1}, {Feature: 1, Left: 3}, {Feature: 1, Left: 3}, {Feature: -1, Value: 1}, {Feature: -1, Value: 2}},
+		Cover: []float64{4, 2, 2, 1, 1},
+	}}}))
+	b, err := train.Encode(dag.Model())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		// the checksum resealed, so that mutations reach the ensemble
 		m, err := train.Decode(resealCRC(bytes.Clone(b)))
@@ -369,8 +380,8 @@ func FuzzExplain(f *testing.F) {
 		}
 		x, err := tree.NewExplainer(e)
 		if err != nil {
-			if !errors.Is(err, tree.ErrNoCover) {
-				t.Fatalf("NewExplainer: %v; want nil or ErrNoCover", err)
+			if !errors.Is(err, tree.ErrNoCover) && !errors.Is(err, tree.ErrInvalid) {
+				t.Fatalf("NewExplainer: %v; want nil, ErrNoCover or ErrInvalid", err)
 			}
 			return
 		}
