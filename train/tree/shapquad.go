@@ -6,8 +6,8 @@ import "gonum.org/v1/gonum/integrate/quad"
 // per row, O(n) arithmetic per edge for n = ⌈D/2⌉ (D the most distinct
 // features on a root-to-leaf path), with no per-leaf polynomial work. It
 // is the reformulation of Quadrature-TreeSHAP (Wettenstein, Mitchell and
-// Yu, 2026), derived here with as many Gauss–Legendre points as make it
-// exact rather than a fixed 8.
+// Yu, 2026, arXiv:2605.04497), derived here with as many Gauss–Legendre
+// points as make it exact rather than a fixed 8.
 //
 // For a leaf l of value v, let F be the distinct features on its path,
 // z_j the product of the cover shares of the path's children over the
@@ -36,10 +36,16 @@ import "gonum.org/v1/gonum/integrate/quad"
 // (c is the child it takes) and whether it agreed with every earlier
 // split on j; when it did not, f_p = z_p·(1−t) and f_c = z_c·(1−t), so
 // R_c is the constant z_c/z_p (the child's cover share) and H_c = 0. The
-// two other cases' values at the n points are row-independent: computed
-// once per node into a table (within tableBudget), else at each visit.
-// A child the row does not take with z_c = 0 has C = 0 below it and is
-// skipped, as Algorithm 2 skips it.
+// two other cases' values at the n points are row-independent:
+// NewExplainer precomputes them in the scan form (shapscan.go) of each
+// tree that fits the budget, and the recursive walk below computes them
+// at each visit for the others (deep trees: forests grown until their
+// leaves are pure).
+//
+// The quadrature is exact, and numerically stable: on a path of 120
+// distinct features the contributions still sum to the margin within
+// 1e-15, where Algorithm 2's unwinding of its subset weights drifts by
+// 1e-2 (TestLongPath).
 
 // tableBudget bounds the floats (16 MiB) of one Explainer's scan forms,
 // and tableTree those of one tree (512 KiB, which bounds the workspace
@@ -180,7 +186,8 @@ type quadWalk struct {
 
 // node adds the contributions of the subtree of split node i, reached
 // with C = c at the n points, and writes its S into s; buf holds 4n
-// values per level below.
+// values per level below. A child the row does not take with z_c = 0
+// has C = 0 below it and is walked as any other, its S being 0.
 func (w *quadWalk) node(i int32, c, s, buf []float64) {
 	t, q := w.t, w.q
 	nd := &t.Nodes[i]
