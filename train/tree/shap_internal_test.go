@@ -276,7 +276,7 @@ func BenchmarkExplainForms(b *testing.B) {
 		for _, f := range []struct {
 			name   string
 			budget int
-		}{{"tables", tableBudget}, {"per-visit", 0}} {
+		}{{"default", tableBudget}, {"per-visit", 0}} {
 			b.Run(c.name+"/"+f.name, func(b *testing.B) {
 				x, _ := newExplainer(e, f.budget)
 				ws := x.NewWorkspace()
