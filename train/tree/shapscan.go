@@ -166,6 +166,13 @@ type scanCherry struct {
 	right    int32 // 1 for a right child
 	states   int32 // the children's states: 2 or 3
 	tab      int32 // the index in the form's cherry tables of the first combination
+	// first holds when both the edge into the cherry and its children's
+	// are first splits on their features (the common case): then the
+	// combination is computed from R = a + b·t of the three edges (own,
+	// left, right) and their H when taken, at tab, tab+1, tab+2, which
+	// keeps the form small enough to stay in cache
+	first                  bool
+	ao, bo, al, bl, ar, br float64
 }
 
 // buildScan builds the scan form of q, whose values per node are
@@ -197,7 +204,29 @@ func buildScan[V points](q *quadTree, t *Tree) *scanForm {
 			case kp != 0:
 				ch.prevKids, ch.states = index[kp], 3
 			}
-			ctab = appendCherry(ctab, q, t, c, 2+b2i(e.prev != 0), ch.states)
+			if e.prev == 0 && ch.states == 2 {
+				ch.first = true
+				l := t.Nodes[c].Left
+				for j, nd := range []int32{c, l, l + 1} {
+					q.edge(t, nd, takes, buf[:n], buf[n:2*n])
+					ctab = append(ctab, vec[V](buf[n:]))
+					v := 1.0
+					if j > 0 {
+						v = t.Nodes[nd].Value
+					}
+					a, b := v*q.z[nd], v*(1-q.z[nd])
+					switch j {
+					case 0:
+						ch.ao, ch.bo = a, b
+					case 1:
+						ch.al, ch.bl = a, b
+					default:
+						ch.ar, ch.br = a, b
+					}
+				}
+			} else {
+				ctab = appendCherry(ctab, q, t, c, 2+b2i(e.prev != 0), ch.states)
+			}
 			cherries = append(cherries, ch)
 			si += 2
 			continue
@@ -378,11 +407,30 @@ func runScan[V points](f *scanForm, t *Tree, row, phi []float64, ws *Workspace) 
 		if ch.special {
 			r = ch.routeSpecial(t, row)
 		}
+		cp, sp := &cv[ch.par], &sv[ch.par]
+		if ch.first {
+			// R = a + b·t, b for the edge taken, −a for the other; the
+			// left child is taken when r is 0
+			bo, bl, br := ch.bo+float64(cold)*(-ch.ao-ch.bo), ch.bl+float64(r)*(-ch.al-ch.bl), -ch.ar+float64(r)*(ch.br+ch.ar)
+			ho, hl, hr := [2]*V{&ctab[ch.tab], g}[cold], [2]*V{&ctab[ch.tab+1], g}[r], [2]*V{g, &ctab[ch.tab+2]}[r]
+			acc, acc2 := 0.0, 0.0
+			for k := 0; k < n; k++ {
+				xk := (*x)[k]
+				c := (*cp)[k] * (ch.ao + bo*xk)
+				rl, rr := ch.al+bl*xk, ch.ar+br*xk
+				sk := c * (rl + rr)
+				(*sp)[k] += sk
+				acc += (*ho)[k] * sk
+				acc2 += c * ((*hl)[k]*rl + (*hr)[k]*rr)
+			}
+			phi[ch.feature] += acc
+			phi[ch.split] += acc2
+			continue
+		}
 		dis := b2i(cases[ch.prevKids] != takes)
 		dis += ch.own * (b2i(e != takes) - dis)
 		o := int(ch.tab) + 3*int(e*ch.states+r+dis*(2-r))
 		a, b, dd := &ctab[o], &ctab[o+1], &ctab[o+2]
-		cp, sp := &cv[ch.par], &sv[ch.par]
 		acc, acc2 := 0.0, 0.0
 		for k := 0; k < n; k++ {
 			c := (*cp)[k]
