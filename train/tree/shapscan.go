@@ -6,10 +6,13 @@ import (
 )
 
 // The scan form of the quadrature walk (shapquad.go), for trees whose
-// precomputed values fit the budget. A row's walk of a tree is two loops
-// over its nodes in preorder (slots): C forwards (a parent before its
-// children), then S backwards (children before their parent), with no
-// recursion and no branch on the row: the case of each edge is chosen by
+// precomputed values fit the budget. A row's walk of a tree is a loop
+// over its split nodes in preorder computing C (a parent before its
+// children), one over its leaves and one over its cherries (below)
+// adding their contributions and S to their parents', and a loop over
+// the split nodes backwards adding theirs (children before their
+// parent), with no recursion and no branch on the row: the case of each
+// edge is chosen by
 // arithmetic (it follows the row, so a branch would be mispredicted half
 // the time), and the points are a fixed-size array (padded with points
 // of weight 0), so that the loops over them compile without bounds
