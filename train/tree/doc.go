@@ -43,7 +43,14 @@
 // pred_contribs layout), weighing the unknown side of each split by the
 // node covers (Tree.Cover) the trainer or importer recorded; an ensemble
 // without covers gives ErrNoCover. It allocates nothing with a caller's
-// workspace.
+// workspace. It computes the Shapley values as integrals that
+// Gauss–Legendre quadrature makes exact (Quadrature-TreeSHAP): one pass
+// over each tree per row with a few arithmetic operations per edge per
+// quadrature point (half the most distinct features on a path), from
+// per-node values NewExplainer precomputes within a 16 MiB budget (trees
+// beyond it, such as deep forests, compute them at each visit); one row
+// through 100 trees of 31 leaves costs about a tenth of a millisecond
+// (BENCHMARKS.md).
 //
 // # Encoding
 //

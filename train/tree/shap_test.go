@@ -304,8 +304,8 @@ func balanced(seed uint64, n, depth, p int) *tree.Ensemble {
 
 // BenchmarkExplain is TreeSHAP for one row of 30 features through 100
 // trees of 31 leaves grown leaf by leaf (random shape, depth 7 to 13),
-// and through 100 complete trees of depth 5 (32 leaves), with a caller's
-// workspace.
+// and through 100 complete trees of depth 5 (32 leaves) and of depth 6
+// (64 leaves, XGBoost's default), with a caller's workspace.
 func BenchmarkExplain(b *testing.B) {
 	for _, c := range []struct {
 		name string
@@ -313,6 +313,7 @@ func BenchmarkExplain(b *testing.B) {
 	}{
 		{"trees=100/leaves=31", must(tree.New(withCovers(random(1, 100, 31, 30, tree.Logistic, []float64{0, 1}), 1, false)))},
 		{"trees=100/depth=5", balanced(1, 100, 5, 30)},
+		{"trees=100/depth=6", balanced(1, 100, 6, 30)},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			x, _ := tree.NewExplainer(c.e)
@@ -348,6 +349,17 @@ func FuzzExplain(f *testing.F) {
 		}
 		f.Add(b)
 	}
+	// a node that is the child of two splits: New accepts it,
+	// NewExplainer must reject it rather than walk every path
+	dag := must(tree.New(tree.Spec{Features: 2, Link: tree.Identity, Base: []float64{0}, Trees: []tree.Tree{{
+		Nodes: []tree.Node{{Feature: 0, Left: 1}, {Feature: 1, Left: 3}, {Feature: 1, Left: 3}, {Feature: -1, Value: 1}, {Feature: -1, Value: 2}},
+		Cover: []float64{4, 2, 2, 1, 1},
+	}}}))
+	b, err := train.Encode(dag.Model())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		// the checksum resealed, so that mutations reach the ensemble
 		m, err := train.Decode(resealCRC(bytes.Clone(b)))
@@ -368,8 +380,8 @@ func FuzzExplain(f *testing.F) {
 		}
 		x, err := tree.NewExplainer(e)
 		if err != nil {
-			if !errors.Is(err, tree.ErrNoCover) {
-				t.Fatalf("NewExplainer: %v; want nil or ErrNoCover", err)
+			if !errors.Is(err, tree.ErrNoCover) && !errors.Is(err, tree.ErrInvalid) {
+				t.Fatalf("NewExplainer: %v; want nil, ErrNoCover or ErrInvalid", err)
 			}
 			return
 		}
