@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/loomml/loom/drift"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 )
 
 // BenchmarkScore is the in-process serving path: contract check, 9 features
@@ -141,6 +142,25 @@ func (w *discardWriter) reset() {
 // the request and the writer are reused, so allocs/op are the handler's.
 func BenchmarkHandlerPredictOnly(b *testing.B) {
 	h := NewHandler[customer](newTestScorer(b, 1), nil)
+	rr := newReusedRequest(goodInstance)
+	w := &discardWriter{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		w.reset()
+		h.ServeHTTP(w, rr.next())
+		if w.status != 200 {
+			b.Fatal(w.status)
+		}
+	}
+}
+
+// BenchmarkHandlerPredictOnlyMetrics is BenchmarkHandlerPredictOnly with
+// the OpenTelemetry metric SDK installed (a manual reader, as a Prometheus
+// exporter uses), as examples/service runs: the cost of recording each
+// request's metrics.
+func BenchmarkHandlerPredictOnlyMetrics(b *testing.B) {
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
+	h := NewHandler[customer](newTestScorer(b, 1), &Options[customer]{MeterProvider: mp})
 	rr := newReusedRequest(goodInstance)
 	w := &discardWriter{h: http.Header{}}
 	b.ReportAllocs()

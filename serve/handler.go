@@ -94,6 +94,8 @@ type Options[T any] struct {
 	Performance *drift.PerformanceMonitor
 
 	// TracerProvider and MeterProvider default to the global providers.
+	// No span is started while the tracer provider is OpenTelemetry's
+	// default global one (none installed yet) or trace/noop's.
 	TracerProvider trace.TracerProvider
 	MeterProvider  metric.MeterProvider
 	// Logger receives recovered panics. Nil means slog.Default().
