@@ -64,6 +64,7 @@ type telemetry struct {
 	// nor sorts an attribute set. It is bounded by maxAttrSets; last is
 	// the entry used last, looked up without the lock.
 	mu       sync.RWMutex
+	maxSets  int // maxAttrSets; tests lower it
 	sets     map[attrKey]*attrOpts
 	overflow attrOpts
 	last     atomic.Pointer[attrOpts]
@@ -99,7 +100,7 @@ func newTelemetry(tp trace.TracerProvider, mp metric.MeterProvider) *telemetry {
 		mp = otel.GetMeterProvider()
 	}
 	m := mp.Meter(instrumentationName)
-	t := &telemetry{tracer: tp.Tracer(instrumentationName), sets: map[attrKey]*attrOpts{}}
+	t := &telemetry{tracer: tp.Tracer(instrumentationName), sets: map[attrKey]*attrOpts{}, maxSets: maxAttrSets}
 	switch tp.(type) {
 	case noop.TracerProvider, *noop.TracerProvider:
 		t.noSpans = true
@@ -181,7 +182,7 @@ func (t *telemetry) newOpts(k attrKey) *attrOpts {
 	if o := t.sets[k]; o != nil {
 		return o
 	}
-	if len(t.sets) >= maxAttrSets {
+	if len(t.sets) >= t.maxSets {
 		return &t.overflow
 	}
 	o := &attrOpts{key: k, observe: []metric.ObserveOption{opt}, record: []metric.RecordOption{opt}}

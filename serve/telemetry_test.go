@@ -79,7 +79,7 @@ func requestCounts(t *testing.T, reader sdkmetric.Reader) (map[string]int64, []i
 				case "loom.serve.requests":
 					key := "overflow"
 					if st, ok := dp.Attributes.Value(attrStatus); ok {
-						key = st.Emit()
+						key = st.String()
 					} else if v, _ := dp.Attributes.Value(attrOverflow); !v.AsBool() {
 						t.Errorf("a request count without status nor overflow: %v", dp.Attributes)
 					}
@@ -92,13 +92,15 @@ func requestCounts(t *testing.T, reader sdkmetric.Reader) (map[string]int64, []i
 }
 
 // TestRequestCounts: the observable request counter reports each
-// combination's cumulative count, the requests past maxAttrSets
-// combinations under otel.metric.overflow, and the requests in flight;
+// combination's cumulative count, the requests past the bound on
+// combinations (lowered here) under otel.metric.overflow, and the requests in flight;
 // Close stops the reporting.
 func TestRequestCounts(t *testing.T) {
 	reader := sdkmetric.NewManualReader()
-	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader), sdkmetric.WithCardinalityLimit(2*maxAttrSets))
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
 	h := NewHandler[customer](newTestScorer(t, 1), &Options[customer]{MeterProvider: mp})
+	const maxSets = 16
+	h.tel.maxSets = maxSets
 	for range 3 {
 		post(t, h, "/predict", goodInstance)
 	}
@@ -110,11 +112,11 @@ func TestRequestCounts(t *testing.T) {
 	// Fill the table with other combinations; past it requests overflow.
 	tel := h.tel
 	tel.inflight.Add(2)
-	for i := len(tel.sets); i < maxAttrSets+5; i++ {
+	for i := len(tel.sets); i < maxSets+5; i++ {
 		tel.request(context.Background(), nil, "predict", servedBy{route: "champion", model: "other", version: i}, http.StatusOK, time.Millisecond)
 	}
 	counts, inflight = requestCounts(t, reader)
-	if want := int64(maxAttrSets - 2 + 3); counts["200"] != want || counts["overflow"] != 5 || inflight[0] != 2 {
+	if want := int64(maxSets - 2 + 3); counts["200"] != want || counts["overflow"] != 5 || inflight[0] != 2 {
 		t.Fatalf("after filling: 200 = %d (want %d), overflow = %d (want 5), in flight %v (want 2)", counts["200"], want, counts["overflow"], inflight)
 	}
 	// A combination counted apart still is.
