@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"hash/maphash"
-	"strconv"
 	"sync/atomic"
 
 	"github.com/loomml/loom/internal/rowmap"
@@ -180,7 +179,7 @@ func (d *rowDecoder[T]) set(row *T, i int, v []byte, a *rowmap.Arena) string {
 		if !isNumber(v) {
 			return "want a number, got " + describeJSON(v)
 		}
-		x, err := strconv.ParseFloat(string(v), 64)
+		x, err := rowmap.ParseFloat(v) // strconv's result, faster (internal/rowmap)
 		if err == nil {
 			err = d.m.SetFloatIn(row, i, x, a)
 		}
@@ -194,7 +193,7 @@ func (d *rowDecoder[T]) set(row *T, i int, v []byte, a *rowmap.Arena) string {
 		if bytes.ContainsAny(v, ".eE") {
 			return "want an integer, got the non-integer number " + string(v)
 		}
-		x, err := strconv.ParseInt(string(v), 10, 64)
+		x, err := rowmap.ParseInt(v)
 		if err == nil {
 			err = d.m.SetIntIn(row, i, x, a)
 		}
@@ -332,6 +331,14 @@ func (s *scanner) fail() {
 
 // value returns the end of the value starting at i, or -1.
 func (s *scanner) value(i int) int {
+	if i < len(s.data) { // the scalars of a row, without valueEnd's stack
+		switch c := s.data[i]; {
+		case c == '"':
+			return stringEnd(s.data, i)
+		case c == '-' || c >= '0' && c <= '9':
+			return numberEnd(s.data, i)
+		}
+	}
 	end := valueEnd(s.data, i)
 	if end == tooDeep {
 		// Rare: encoding/json finds its end and checks it (10,000
