@@ -156,7 +156,7 @@ func BenchmarkHandlerPredictOnly(b *testing.B) {
 			b.Fatal(w.status)
 		}
 	}
-	b.ReportMetric(float64((cpuTime() - cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }
 
 // BenchmarkHandlerPredictOnlyMetrics is BenchmarkHandlerPredictOnly with
@@ -177,5 +177,5 @@ func BenchmarkHandlerPredictOnlyMetrics(b *testing.B) {
 			b.Fatal(w.status)
 		}
 	}
-	b.ReportMetric(float64((cpuTime() - cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }
