@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/loomml/loom/drift"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 )
 
 // BenchmarkScore is the in-process serving path: contract check, 9 features
@@ -139,11 +140,15 @@ func (w *discardWriter) reset() {
 // BenchmarkHandlerPredictOnly is one /predict request through the handler
 // alone: reading the body, decoding, scoring, encoding, metrics and span;
 // the request and the writer are reused, so allocs/op are the handler's.
+// cpu-ns/op is the process's CPU time (user and system, all goroutines,
+// the collector's too) per request, steadier than ns/op on a loaded
+// machine.
 func BenchmarkHandlerPredictOnly(b *testing.B) {
 	h := NewHandler[customer](newTestScorer(b, 1), nil)
 	rr := newReusedRequest(goodInstance)
 	w := &discardWriter{h: http.Header{}}
 	b.ReportAllocs()
+	cpu0 := cpuTime()
 	for b.Loop() {
 		w.reset()
 		h.ServeHTTP(w, rr.next())
@@ -151,4 +156,26 @@ func BenchmarkHandlerPredictOnly(b *testing.B) {
 			b.Fatal(w.status)
 		}
 	}
+	b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
+}
+
+// BenchmarkHandlerPredictOnlyMetrics is BenchmarkHandlerPredictOnly with
+// the OpenTelemetry metric SDK installed (a manual reader, as a Prometheus
+// exporter uses), as examples/service runs: the cost of recording each
+// request's metrics.
+func BenchmarkHandlerPredictOnlyMetrics(b *testing.B) {
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
+	h := NewHandler[customer](newTestScorer(b, 1), &Options[customer]{MeterProvider: mp})
+	rr := newReusedRequest(goodInstance)
+	w := &discardWriter{h: http.Header{}}
+	b.ReportAllocs()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		w.reset()
+		h.ServeHTTP(w, rr.next())
+		if w.status != 200 {
+			b.Fatal(w.status)
+		}
+	}
+	b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"hash/maphash"
-	"strconv"
 	"sync/atomic"
 
 	"github.com/loomml/loom/internal/rowmap"
@@ -87,6 +86,16 @@ func (d *rowDecoder[T]) decodeValid(data []byte, row *T, strict bool, inst int, 
 	if !sc.consume('{') {
 		return append(errs, FieldError{Instance: inst, Reason: errNotObject.Error()})
 	}
+	errs, _ = d.decodeMembers(&sc, row, strict, inst, errs, a, false)
+	return errs
+}
+
+// decodeMembers decodes the members of the object that sc scans, whose
+// '{' has been consumed, into *row. With batchKey it stops at a member
+// named "instances" and returns its value (the body is a batch, and what
+// was decoded into row and errs is to be dropped); it stops early at a
+// syntax error too (sc.bad): the caller reports it instead.
+func (d *rowDecoder[T]) decodeMembers(sc *scanner, row *T, strict bool, inst int, errs []FieldError, a *rowmap.Arena, batchKey bool) ([]FieldError, []byte) {
 	n := d.m.Len()
 	var seenBuf [64]bool
 	var seen []bool
@@ -95,8 +104,22 @@ func (d *rowDecoder[T]) decodeValid(data []byte, row *T, strict bool, inst int, 
 	} else {
 		seen = make([]bool, n)
 	}
-	for key, val, ok := sc.member(); ok; key, val, ok = sc.member() {
-		if i := d.field(decodedKey(key)); i == d.label && i >= 0 {
+	next := 0 // the field expected next: clients send keys in one order
+	for raw, val, ok := sc.member(); ok; raw, val, ok = sc.member() {
+		key := decodedKey(raw)
+		if batchKey && string(key) == "instances" {
+			return errs, val
+		}
+		i := -1
+		if next < n && string(key) == d.m.Field(next).Name {
+			i = next
+		} else {
+			i = d.field(key)
+		}
+		if i >= 0 {
+			next = i + 1
+		}
+		if i == d.label && i >= 0 {
 			continue // the label is never a serving input
 		} else if i >= 0 {
 			if seen[i] {
@@ -106,15 +129,18 @@ func (d *rowDecoder[T]) decodeValid(data []byte, row *T, strict bool, inst int, 
 			}
 			seen[i] = true
 		} else if strict {
-			errs = append(errs, FieldError{Instance: inst, Field: unquote(key), Reason: "unknown field"})
+			errs = append(errs, FieldError{Instance: inst, Field: unquote(raw), Reason: "unknown field"})
 		}
+	}
+	if sc.bad {
+		return errs, nil
 	}
 	for i, ok := range seen {
 		if !ok && i != d.label && !d.m.Field(i).Nullable {
 			errs = append(errs, FieldError{Instance: inst, Field: d.m.Field(i).Name, Reason: "required field is missing"})
 		}
 	}
-	return errs
+	return errs, nil
 }
 
 // decodedKey returns the key whose raw text (between the quotes) is raw,
@@ -153,7 +179,7 @@ func (d *rowDecoder[T]) set(row *T, i int, v []byte, a *rowmap.Arena) string {
 		if !isNumber(v) {
 			return "want a number, got " + describeJSON(v)
 		}
-		x, err := strconv.ParseFloat(string(v), 64)
+		x, err := rowmap.ParseFloat(v) // strconv's result, faster (internal/rowmap)
 		if err == nil {
 			err = d.m.SetFloatIn(row, i, x, a)
 		}
@@ -167,7 +193,7 @@ func (d *rowDecoder[T]) set(row *T, i int, v []byte, a *rowmap.Arena) string {
 		if bytes.ContainsAny(v, ".eE") {
 			return "want an integer, got the non-integer number " + string(v)
 		}
-		x, err := strconv.ParseInt(string(v), 10, 64)
+		x, err := rowmap.ParseInt(v)
 		if err == nil {
 			err = d.m.SetIntIn(row, i, x, a)
 		}
@@ -276,22 +302,18 @@ func describeJSON(v []byte) string {
 	return "the number " + string(v)
 }
 
-// scanner walks a JSON text already known to be valid.
+// scanner walks a JSON text and checks its syntax on the way, as
+// validJSON does: every key and value it returns is valid JSON, and at the
+// first syntax error it sets bad and returns nothing more. So one pass over
+// a request both checks and decodes it.
 type scanner struct {
-	data []byte
-	pos  int
+	data  []byte
+	pos   int
+	bad   bool // a syntax error was found
+	comma bool // a ',' was consumed: another member or element must follow
 }
 
-func (s *scanner) skipSpace() {
-	for s.pos < len(s.data) {
-		switch s.data[s.pos] {
-		case ' ', '\t', '\n', '\r':
-			s.pos++
-		default:
-			return
-		}
-	}
-}
+func (s *scanner) skipSpace() { s.pos = skipWS(s.data, s.pos) }
 
 func (s *scanner) consume(c byte) bool {
 	if s.pos < len(s.data) && s.data[s.pos] == c {
@@ -301,95 +323,111 @@ func (s *scanner) consume(c byte) bool {
 	return false
 }
 
-// str reads a string literal and returns its raw content between quotes.
-func (s *scanner) str() []byte {
-	if !s.consume('"') {
-		return nil
-	}
-	start := s.pos
-	for s.pos < len(s.data) {
-		switch s.data[s.pos] {
-		case '\\':
-			s.pos += 2
-			continue
-		case '"':
-			raw := s.data[start:s.pos]
-			s.pos++
-			return raw
+// fail records a syntax error.
+func (s *scanner) fail() {
+	s.bad = true
+	s.pos = len(s.data)
+}
+
+// value returns the end of the value starting at i, or -1.
+func (s *scanner) value(i int) int {
+	if i < len(s.data) { // the scalars of a row, without valueEnd's stack
+		switch c := s.data[i]; {
+		case c == '"':
+			return stringEnd(s.data, i)
+		case c == '-' || c >= '0' && c <= '9':
+			return numberEnd(s.data, i)
 		}
-		s.pos++
 	}
-	return s.data[start:]
+	end := valueEnd(s.data, i)
+	if end == tooDeep {
+		// Rare: encoding/json finds its end and checks it (10,000
+		// levels at most, as json.Valid).
+		d := json.NewDecoder(bytes.NewReader(s.data[i:]))
+		var v json.RawMessage
+		if d.Decode(&v) != nil {
+			return -1
+		}
+		end = i + int(d.InputOffset())
+	}
+	return end
+}
+
+// next moves past the ',' or up to the closing byte that follows a member
+// or element ending at i, or fails.
+func (s *scanner) next(i int, closing byte) {
+	i = skipWS(s.data, i)
+	s.comma = false
+	switch {
+	case i < len(s.data) && s.data[i] == ',':
+		s.comma = true
+		i++
+	case i >= len(s.data) || s.data[i] != closing:
+		s.fail()
+		return
+	}
+	s.pos = i
 }
 
 // member reads the next member of the object being scanned, whose '{' has
 // been consumed: its raw key (between the quotes) and its raw value. It
-// reports false, past the closing '}', when there is none left.
+// reports false, past the closing '}', when there is none left, and at a
+// syntax error (then bad is set).
 func (s *scanner) member() (key, val []byte, ok bool) {
-	s.skipSpace()
-	if s.consume('}') {
+	if s.bad {
 		return nil, nil, false
 	}
-	key = s.str()
-	s.skipSpace()
-	s.consume(':')
-	s.skipSpace()
-	start := s.pos
-	s.skipValue()
-	val = s.data[start:s.pos]
-	s.skipSpace()
-	s.consume(',')
-	return key, val, true
+	i := skipWS(s.data, s.pos)
+	if !s.comma && i < len(s.data) && s.data[i] == '}' {
+		s.pos = i + 1
+		return nil, nil, false
+	}
+	if i >= len(s.data) || s.data[i] != '"' {
+		s.fail()
+		return nil, nil, false
+	}
+	e := stringEnd(s.data, i)
+	if e < 0 {
+		s.fail()
+		return nil, nil, false
+	}
+	key = s.data[i+1 : e-1]
+	if i = skipWS(s.data, e); i >= len(s.data) || s.data[i] != ':' {
+		s.fail()
+		return nil, nil, false
+	}
+	i = skipWS(s.data, i+1)
+	if e = s.value(i); e < 0 {
+		s.fail()
+		return nil, nil, false
+	}
+	val = s.data[i:e]
+	s.next(e, '}')
+	return key, val, !s.bad
 }
 
 // element reads the next element of the array being scanned, whose '[' has
 // been consumed. It reports false, past the closing ']', when there is none
-// left.
+// left, and at a syntax error (then bad is set).
 func (s *scanner) element() (val []byte, ok bool) {
-	s.skipSpace()
-	if s.consume(']') {
+	if s.bad {
 		return nil, false
 	}
-	start := s.pos
-	s.skipValue()
-	val = s.data[start:s.pos]
-	s.skipSpace()
-	s.consume(',')
-	return val, true
+	i := skipWS(s.data, s.pos)
+	if !s.comma && i < len(s.data) && s.data[i] == ']' {
+		s.pos = i + 1
+		return nil, false
+	}
+	e := s.value(i)
+	if e < 0 {
+		s.fail()
+		return nil, false
+	}
+	val = s.data[i:e]
+	s.next(e, ']')
+	return val, !s.bad
 }
 
-// skipValue moves past one value of any kind.
-func (s *scanner) skipValue() {
-	if s.pos >= len(s.data) {
-		return
-	}
-	switch s.data[s.pos] {
-	case '"':
-		s.str()
-	case '{', '[':
-		depth := 0
-		for s.pos < len(s.data) {
-			switch s.data[s.pos] {
-			case '"':
-				s.str()
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-			}
-			s.pos++
-			if depth == 0 {
-				return
-			}
-		}
-	default:
-		for s.pos < len(s.data) {
-			switch s.data[s.pos] {
-			case ',', '}', ']', ' ', '\t', '\n', '\r':
-				return
-			}
-			s.pos++
-		}
-	}
-}
+// end reports whether the text ends, but for white space, where the scan
+// stopped, without a syntax error.
+func (s *scanner) end() bool { return !s.bad && skipWS(s.data, s.pos) == len(s.data) }

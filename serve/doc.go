@@ -134,7 +134,14 @@
 // name, version, route and status; metrics loom.serve.duration (seconds),
 // loom.serve.requests (by endpoint, route and status), loom.serve.inflight and
 // loom.serve.panics go through the global OpenTelemetry providers unless
-// Options says otherwise.
+// Options says otherwise. While no tracer provider is installed (the
+// global one is still OpenTelemetry's default, or Options gives trace/noop's),
+// no span is started at all; installing one later with
+// otel.SetTracerProvider starts them. loom.serve.requests and
+// loom.serve.inflight are observable instruments: the handler counts in
+// atomics and the meter reads the cumulative counts when it collects, so
+// a scrape sees what synchronous instruments would give, for the cost of
+// an atomic add per request; Handler.Close ends their reporting.
 //
 // # Servers
 //
@@ -153,13 +160,16 @@
 // 256 rows on every core, through feature's column-wise matrix path and
 // the model's batch prediction, so no row is transformed twice.
 //
-// /predict checks the body as JSON once, then decodes each instance with a
-// scanner over the request bytes into a pooled row, without reflection,
-// and encodes the response by hand into a pooled buffer; string values up
-// to 32 bytes are interned in a bounded table, metric attribute sets are
-// built once per combination, and no context, closure or map is made per
-// request. A single-instance request allocates a handful of values in the
-// handler (TestHandlerPredictAllocs: at most 10; the request id, its
-// header value, the span of the global tracer and the pointees of the
-// row's pointer fields). Measured figures are in BENCHMARKS.md.
+// /predict skips the mux's matching, and checks and decodes a
+// single-instance body in one pass, with a scanner over the request bytes
+// that checks the JSON syntax as it decodes into a pooled row, without
+// reflection (a batch is checked whole, then each instance decoded); it
+// encodes the response by hand into a pooled buffer. String values up to
+// 32 bytes are interned in a bounded table, the pointees of pointer fields
+// come from a pooled arena, metric attribute sets are built once per
+// combination, and no context, closure or map is made per request. A
+// single-instance request allocates one value in the handler, the
+// generated request id together with its header value, and none with the
+// caller's X-Request-Id (TestHandlerPredictAllocs; issue 18 allows 10).
+// Measured figures are in BENCHMARKS.md.
 package serve

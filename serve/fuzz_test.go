@@ -1,9 +1,14 @@
 package serve
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -91,6 +96,69 @@ func FuzzLabelsBody(f *testing.F) {
 				len(res.NotAccepted) != res.Unmatched+res.Rejected {
 				t.Fatalf("200 for %q with body %s (%v)", body, w.Body, err)
 			}
+		}
+	})
+}
+
+// decodeInstancesTwoPass is the reference for decodeInstances: the body is
+// checked as JSON whole first, its instances are found, then each is
+// decoded (the request path before it decoded one instance in one pass).
+func decodeInstancesTwoPass(s *Scorer[customer], st *predictState[customer], body []byte, maxBatch int, strict bool) (bool, error) {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || body[0] != '{' {
+		return false, errors.New(`the body must be a JSON object: one instance, or {"instances": [...]}`)
+	}
+	if err := syntaxError(body); err != nil {
+		return false, err
+	}
+	var raws [][]byte
+	batch := false
+	sc := scanner{data: body, pos: 1}
+	for key, val, ok := sc.member(); ok; key, val, ok = sc.member() {
+		if string(decodedKey(key)) == "instances" {
+			var err error
+			if raws, err = batchInstances(nil, val, maxBatch); err != nil {
+				return false, err
+			}
+			batch = true
+			break
+		}
+	}
+	if !batch {
+		raws = [][]byte{body}
+	}
+	st.rows = make([]customer, len(raws))
+	for i, raw := range raws {
+		st.ferrs = s.dec.decodeValid(raw, &st.rows[i], strict, i, st.ferrs, nil)
+	}
+	return batch, nil
+}
+
+// FuzzDecodeInstances checks the one-pass decoding of /predict bodies
+// against the two-pass reference: the same rows, field errors and error.
+func FuzzDecodeInstances(f *testing.F) {
+	for _, seed := range []string{
+		goodInstance, `{"instances": [` + goodInstance + `, {}]}`, `{"instances": 3}`, `{"instances": [[]]}`, `{"instances": []}`,
+		`{"a": 1, "instances": [{"age": 1}], "b": [}`, `{"age": 1, "age": 2}`, `{"age": 1} x`, `{"age": 1,}`, `{"age" 1}`,
+		`{"\u0069nstances": [{"age": 1, "score": 2, "segment": "a", "region": "b", "target": 1}]}`, `{"x": ` + strings.Repeat("[", 70) + strings.Repeat("]", 70) + `}`,
+		`{"x": ` + strings.Repeat("[", 70) + strings.Repeat("]", 69) + `}`, `{"instances": [{}, {}, {}]}`, `{"age": 1e400, "sc\u006fre": "x", "zz": null}`,
+		"{\"segment\": \"\xff\", \"\xfe\": 1}", `{"instances": [` + goodInstance + `], "instances": 1}`,
+	} {
+		f.Add([]byte(seed), true)
+	}
+	s := newTestScorer(f, 1)
+	f.Fuzz(func(t *testing.T, body []byte, strict bool) {
+		var got, want predictState[customer]
+		gb, gerr := s.decodeInstances(&got, body, 2, strict)
+		wb, werr := decodeInstancesTwoPass(s, &want, body, 2, strict)
+		if fmt.Sprint(gerr) != fmt.Sprint(werr) {
+			t.Fatalf("body %q: error %v; the two-pass decoding gives %v", body, gerr, werr)
+		}
+		if werr != nil {
+			return
+		}
+		if gb != wb || !reflect.DeepEqual(got.rows, want.rows) || !slices.Equal(got.ferrs, want.ferrs) {
+			t.Fatalf("body %q: batch %v, rows %+v, errors %v; the two-pass decoding gives %v, %+v, %v", body, gb, got.rows, got.ferrs, wb, want.rows, want.ferrs)
 		}
 	})
 }

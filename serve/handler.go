@@ -15,6 +15,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/loomml/loom/drift"
 	"go.opentelemetry.io/otel/metric"
@@ -93,6 +94,8 @@ type Options[T any] struct {
 	Performance *drift.PerformanceMonitor
 
 	// TracerProvider and MeterProvider default to the global providers.
+	// No span is started while the tracer provider is OpenTelemetry's
+	// default global one (none installed yet) or trace/noop's.
 	TracerProvider trace.TracerProvider
 	MeterProvider  metric.MeterProvider
 	// Logger receives recovered panics. Nil means slog.Default().
@@ -248,9 +251,11 @@ func (o *Options[T]) setDefaults() {
 	}
 }
 
-// Close stops the shadow goroutine, if any, once its queue is drained. Call
-// it after the server has shut down.
+// Close stops the shadow goroutine, if any, once its queue is drained, and
+// the reporting of the handler's metrics. Call it after the server has
+// shut down.
 func (h *Handler[T]) Close() {
+	h.tel.close()
 	if h.shadow != nil {
 		close(h.shadow)
 	}
@@ -270,6 +275,12 @@ func (h *Handler[T]) Stats() Stats {
 
 // ServeHTTP implements http.Handler.
 func (h *Handler[T]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// The hot route goes straight to its handler: the mux would pick the
+	// same one (the path is clean), after matching it against every route.
+	if r.Method == http.MethodPost && r.URL.Path == "/predict" {
+		h.predict(w, r)
+		return
+	}
 	h.mux.ServeHTTP(w, r)
 }
 
@@ -312,13 +323,26 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // requestID returns the caller's X-Request-Id, or a new id made of the
-// handler's random prefix and a sequence number (one allocation).
-func (h *Handler[T]) requestID(r *http.Request) string {
-	if id := r.Header.Get("X-Request-Id"); id != "" && len(id) <= 128 {
-		return id
+// handler's random prefix and a sequence number, and the value of the
+// response's X-Request-Id header: the request's own value slice when it
+// holds the id alone, else one allocation that holds both the id's bytes
+// and the slice. net/http only reads header values; a middleware that
+// changes one must replace the slice (Header.Set does), not write into it.
+func (h *Handler[T]) requestID(r *http.Request) (string, []string) {
+	if v := r.Header["X-Request-Id"]; len(v) > 0 && v[0] != "" && len(v[0]) <= 128 {
+		if len(v) == 1 {
+			return v[0], v
+		}
+		return v[0], []string{v[0]}
 	}
-	var b [40]byte
-	return string(strconv.AppendUint(append(b[:0], h.idPrefix...), h.idSeq.Add(1), 36))
+	// The prefix is 13 bytes and a uint64 takes at most 13 in base 36.
+	x := new(struct {
+		v [1]string
+		b [32]byte
+	})
+	b := strconv.AppendUint(append(x.b[:0], h.idPrefix...), h.idSeq.Add(1), 36)
+	x.v[0] = unsafe.String(unsafe.SliceData(b), len(b)) // b is never written again
+	return x.v[0], x.v[:]
 }
 
 // route picks the scorer of a request: the challenger for the canary share
@@ -376,14 +400,16 @@ func withDeadline(ctx context.Context, deadline time.Time) (context.Context, con
 // recovers panics; it calls serve with everything in place.
 func (h *Handler[T]) admit(w http.ResponseWriter, r *http.Request, endpoint string, serve serveFunc) {
 	start := time.Now()
-	requestID := h.requestID(r)
-	w.Header()["X-Request-Id"] = []string{requestID}
-	ctx, span := h.tel.tracer.Start(r.Context(), spanName(endpoint), serverSpan...)
-	defer span.End()
+	requestID, idHeader := h.requestID(r)
+	w.Header()["X-Request-Id"] = idHeader
+	ctx, span := h.tel.start(r.Context(), spanName(endpoint))
+	if span != nil {
+		defer span.End()
+	}
 	status, by := http.StatusOK, servedBy{}
-	h.tel.inflight.Add(ctx, 1)
+	h.tel.inflight.Add(1)
 	defer func() {
-		h.tel.inflight.Add(ctx, -1)
+		h.tel.inflight.Add(-1)
 		h.tel.request(ctx, span, endpoint, by, status, time.Since(start))
 	}()
 	defer func() {

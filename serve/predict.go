@@ -74,31 +74,54 @@ func (h *Handler[T]) putState(st *predictState[T], keepRows bool) {
 
 // decodeInstances reads a predict body into st.rows: one instance as a
 // JSON object, or {"instances": [object, ...]} (then batch is true). It
-// scans the body in place, without building a generic JSON value; the body
-// is checked as JSON once, then each instance is decoded in one pass.
+// scans the body in place, without building a generic JSON value, and in
+// one pass for one instance: the body is decoded as the instance while
+// its syntax is checked, unless a top-level "instances" key makes it a
+// batch. A body that is not JSON gets the error of syntaxError, whatever
+// else is wrong with it.
 func (s *Scorer[T]) decodeInstances(st *predictState[T], body []byte, maxBatch int, strict bool) (batch bool, err error) {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 || body[0] != '{' {
 		return false, errors.New(`the body must be a JSON object: one instance, or {"instances": [...]}`)
 	}
-	if err := syntaxError(body); err != nil {
-		return false, err
+	st.rows = resize(st.rows, 1)
+	clear(st.rows)
+	sc := scanner{data: body, pos: 1}
+	var val []byte
+	st.ferrs, val = s.dec.decodeMembers(&sc, &st.rows[0], strict, 0, st.ferrs[:0], &st.arena, true)
+	if val == nil {
+		if !sc.end() {
+			st.ferrs = st.ferrs[:0]
+			return false, syntaxError(body)
+		}
+		return false, nil
 	}
-	raws, batch, err := instances(st.raws[:0], body, maxBatch)
+	// A batch: the rest of the body is checked, its other keys ignored.
+	st.ferrs = st.ferrs[:0]
+	for _, _, ok := sc.member(); ok; _, _, ok = sc.member() {
+	}
+	if !sc.end() {
+		return false, syntaxError(body)
+	}
+	st.raws, err = batchInstances(st.raws[:0], val, maxBatch)
 	if err != nil {
 		return false, err
 	}
-	st.raws = raws
-	n := len(st.raws)
-	if cap(st.rows) < n {
-		st.rows = make([]T, n)
-	}
-	st.rows = st.rows[:n]
+	st.rows = resize(st.rows, len(st.raws))
 	clear(st.rows)
 	for i, raw := range st.raws {
 		st.ferrs = s.dec.decodeValid(raw, &st.rows[i], strict, i, st.ferrs, &st.arena)
 	}
-	return batch, nil
+	return true, nil
+}
+
+// resize returns rows with length n, reallocated when its capacity is
+// short.
+func resize[T any](rows []T, n int) []T {
+	if cap(rows) < n {
+		return make([]T, n)
+	}
+	return rows[:n]
 }
 
 // errBatch is the error of a request with more than maxBatch instances.
@@ -117,26 +140,9 @@ func syntaxError(body []byte) error {
 	return fmt.Errorf("malformed JSON: %w", err)
 }
 
-// instances returns the instances of a valid JSON object: the elements of
-// its "instances" array (batch is true), or the object itself. It stops
-// scanning at the instance past maxBatch, which is an error. Other keys of
-// a batch body are ignored: an optional request field is one more case of
-// the switch.
-func instances(out [][]byte, body []byte, maxBatch int) (raws [][]byte, batch bool, err error) {
-	sc := scanner{data: body}
-	sc.consume('{')
-	for key, val, ok := sc.member(); ok; key, val, ok = sc.member() {
-		switch string(decodedKey(key)) {
-		case "instances":
-			out, err = batchInstances(out, val, maxBatch)
-			return out, true, err
-		}
-	}
-	return append(out, body), false, nil
-}
-
 // batchInstances appends the elements of val, the value of "instances",
-// to out.
+// to out. It stops scanning at the element past maxBatch, which is an
+// error.
 func batchInstances(out [][]byte, val []byte, maxBatch int) ([][]byte, error) {
 	if val[0] != '[' {
 		return nil, errors.New(`"instances" must be an array of objects`)

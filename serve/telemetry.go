@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"reflect"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/otel"
@@ -13,6 +15,7 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 )
 
 const instrumentationName = "github.com/loomml/loom/serve"
@@ -24,25 +27,47 @@ var (
 	attrVersion  = attribute.Key("loom.model_version")
 	attrRoute    = attribute.Key("loom.route")
 	attrRows     = attribute.Key("loom.instances")
+	// attrOverflow marks the requests counted past maxAttrSets
+	// combinations, as the OpenTelemetry SDK marks its own overflow.
+	attrOverflow = attribute.Key("otel.metric.overflow")
 )
 
 // serverSpan is the option of every request's span, made once: an option
 // made per request is an allocation per request.
 var serverSpan = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindServer)}
 
+// telemetry records a handler's spans and metrics. Request counts and the
+// requests in flight are counted here, in atomics, and reported when the
+// meter collects (observable instruments): a scrape sees the same
+// cumulative values as synchronous instruments would give, without an
+// SDK call per request. The latency histogram, which has no observable
+// form, is recorded per request with an attribute set made once per
+// combination.
 type telemetry struct {
-	tracer   trace.Tracer
-	latency  metric.Float64Histogram
-	requests metric.Int64Counter
-	inflight metric.Int64UpDownCounter
-	panics   metric.Int64Counter
+	tracer trace.Tracer
+	// defaultTP is the global tracer provider the tracer came from, while
+	// it is OpenTelemetry's default (no SDK installed yet), else nil: no
+	// span is started while otel.GetTracerProvider still returns it,
+	// since its spans would be no-ops. Once a provider is installed the
+	// tracer delegates to it and spans are started again.
+	defaultTP trace.TracerProvider
+	noSpans   bool // the provider is the no-op one of package trace/noop
 
-	// sets caches the measurement options of each combination of
-	// attributes seen (endpoint, route, model, version and status: a few
-	// dozen in practice), so that recording a request does not build and
-	// sort an attribute set each time. It is bounded by maxAttrSets.
-	mu   sync.RWMutex
-	sets map[attrKey]*attrOpts
+	latency  metric.Float64Histogram
+	panics   metric.Int64Counter
+	inflight atomic.Int64 // reported by loom.serve.inflight
+	reg      metric.Registration
+
+	// sets holds the counters and measurement options of each combination
+	// of attributes seen (endpoint, route, model, version and status: a
+	// few dozen in practice), so that recording a request neither builds
+	// nor sorts an attribute set. It is bounded by maxAttrSets; last is
+	// the entry used last, looked up without the lock.
+	mu       sync.RWMutex
+	maxSets  int // maxAttrSets; tests lower it
+	sets     map[attrKey]*attrOpts
+	overflow attrOpts
+	last     atomic.Pointer[attrOpts]
 }
 
 // attrKey is one combination of a request's metric attributes.
@@ -51,15 +76,21 @@ type attrKey struct {
 	version, status        int
 }
 
-// attrOpts are the options that record a request under one attrKey.
+// attrOpts are a combination's request count and the options that report
+// and record it.
 type attrOpts struct {
-	add    []metric.AddOption
-	record []metric.RecordOption
+	key      attrKey
+	requests atomic.Int64
+	observe  []metric.ObserveOption
+	record   []metric.RecordOption // nil for the overflow entry
 }
 
-// maxAttrSets bounds the cached attribute sets; past it (a registry with
-// thousands of versions served by one handler), sets are built per request.
-const maxAttrSets = 1024
+// maxAttrSets bounds the combinations counted apart; the requests of any
+// further combination (a registry with hundreds of versions served by one
+// handler) are counted under otel.metric.overflow=true, as the
+// OpenTelemetry SDK does past its own cardinality limit (2,000 by
+// default), and their latency is recorded with a set made per request.
+const maxAttrSets = 4096
 
 func newTelemetry(tp trace.TracerProvider, mp metric.MeterProvider) *telemetry {
 	if tp == nil {
@@ -69,48 +100,110 @@ func newTelemetry(tp trace.TracerProvider, mp metric.MeterProvider) *telemetry {
 		mp = otel.GetMeterProvider()
 	}
 	m := mp.Meter(instrumentationName)
-	t := &telemetry{tracer: tp.Tracer(instrumentationName), sets: map[attrKey]*attrOpts{}}
+	t := &telemetry{tracer: tp.Tracer(instrumentationName), sets: map[attrKey]*attrOpts{}, maxSets: maxAttrSets}
+	switch tp.(type) {
+	case noop.TracerProvider, *noop.TracerProvider:
+		t.noSpans = true
+	default:
+		if isDefaultTracerProvider(tp) {
+			t.defaultTP = tp
+		}
+	}
+	overflow := metric.WithAttributeSet(attribute.NewSet(attrOverflow.Bool(true)))
+	t.overflow.observe = []metric.ObserveOption{overflow}
 	// Errors only come from invalid instrument names, fixed here.
 	t.latency, _ = m.Float64Histogram("loom.serve.duration", metric.WithUnit("s"), metric.WithDescription("Time to answer a request."),
 		metric.WithExplicitBucketBoundaries(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
-	t.requests, _ = m.Int64Counter("loom.serve.requests", metric.WithUnit("{request}"), metric.WithDescription("Requests, by endpoint and status."))
-	t.inflight, _ = m.Int64UpDownCounter("loom.serve.inflight", metric.WithUnit("{request}"), metric.WithDescription("Requests being handled."))
+	requests, _ := m.Int64ObservableCounter("loom.serve.requests", metric.WithUnit("{request}"), metric.WithDescription("Requests, by endpoint and status."))
+	inflight, _ := m.Int64ObservableUpDownCounter("loom.serve.inflight", metric.WithUnit("{request}"), metric.WithDescription("Requests being handled."))
 	t.panics, _ = m.Int64Counter("loom.serve.panics", metric.WithUnit("{panic}"), metric.WithDescription("Panics recovered into 500 responses."))
+	t.reg, _ = m.RegisterCallback(func(_ context.Context, o metric.Observer) error {
+		o.ObserveInt64(inflight, t.inflight.Load())
+		t.mu.RLock()
+		defer t.mu.RUnlock()
+		for _, e := range t.sets {
+			o.ObserveInt64(requests, e.requests.Load(), e.observe...)
+		}
+		if n := t.overflow.requests.Load(); n > 0 {
+			o.ObserveInt64(requests, n, t.overflow.observe...)
+		}
+		return nil
+	}, requests, inflight)
 	return t
 }
 
-// opts returns the measurement options of k, made once per k.
+// isDefaultTracerProvider reports whether tp is OpenTelemetry's default
+// global provider, the one otel.GetTracerProvider returns until
+// otel.SetTracerProvider is called (its type lives in otel's internal
+// global package).
+func isDefaultTracerProvider(tp trace.TracerProvider) bool {
+	t := reflect.TypeOf(tp)
+	return t.Kind() == reflect.Pointer && t.Elem().PkgPath() == "go.opentelemetry.io/otel/internal/global"
+}
+
+// close stops reporting the handler's metrics.
+func (t *telemetry) close() {
+	if t.reg != nil {
+		t.reg.Unregister()
+	}
+}
+
+// start starts the span of a request, or returns ctx and a nil span when
+// spans would be no-ops (no tracer provider installed).
+func (t *telemetry) start(ctx context.Context, name string) (context.Context, trace.Span) {
+	if t.noSpans || t.defaultTP != nil && otel.GetTracerProvider() == t.defaultTP {
+		return ctx, nil
+	}
+	return t.tracer.Start(ctx, name, serverSpan...)
+}
+
+// opts returns the entry of k, made once per k while there is room.
 func (t *telemetry) opts(k attrKey) *attrOpts {
+	if o := t.last.Load(); o != nil && o.key == k {
+		return o
+	}
 	t.mu.RLock()
 	o := t.sets[k]
 	t.mu.RUnlock()
-	if o != nil {
+	if o == nil {
+		o = t.newOpts(k)
+	}
+	if o != &t.overflow {
+		t.last.Store(o)
+	}
+	return o
+}
+
+func (t *telemetry) newOpts(k attrKey) *attrOpts {
+	opt := metric.WithAttributeSet(attribute.NewSet(attrEndpoint.String(k.endpoint), attrRoute.String(k.route), attrModel.String(k.model),
+		attrVersion.Int(k.version), attrStatus.Int(k.status)))
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if o := t.sets[k]; o != nil {
 		return o
 	}
-	set := attribute.NewSet(attrEndpoint.String(k.endpoint), attrRoute.String(k.route), attrModel.String(k.model),
-		attrVersion.Int(k.version), attrStatus.Int(k.status))
-	opt := metric.WithAttributeSet(set)
-	o = &attrOpts{add: []metric.AddOption{opt}, record: []metric.RecordOption{opt}}
-	t.mu.Lock()
-	if len(t.sets) < maxAttrSets {
-		if old := t.sets[k]; old != nil {
-			o = old
-		} else {
-			t.sets[k] = o
-		}
+	if len(t.sets) >= t.maxSets {
+		return &t.overflow
 	}
-	t.mu.Unlock()
+	o := &attrOpts{key: k, observe: []metric.ObserveOption{opt}, record: []metric.RecordOption{opt}}
+	t.sets[k] = o
 	return o
 }
 
 // request records one answered request: its count and latency by
 // endpoint, route, model, model version and status, and the span's
-// attributes when it records.
+// attributes when it records (span may be nil: no span).
 func (t *telemetry) request(ctx context.Context, span trace.Span, endpoint string, by servedBy, status int, d time.Duration) {
-	o := t.opts(attrKey{endpoint: endpoint, route: by.route, model: by.model, version: by.version, status: status})
-	t.requests.Add(ctx, 1, o.add...)
-	t.latency.Record(ctx, d.Seconds(), o.record...)
-	if !span.IsRecording() {
+	k := attrKey{endpoint: endpoint, route: by.route, model: by.model, version: by.version, status: status}
+	o := t.opts(k)
+	o.requests.Add(1)
+	if o.record != nil {
+		t.latency.Record(ctx, d.Seconds(), o.record...)
+	} else {
+		t.latency.Record(ctx, d.Seconds(), metric.WithAttributes(attrEndpoint.String(k.endpoint), attrRoute.String(k.route),
+			attrModel.String(k.model), attrVersion.Int(k.version), attrStatus.Int(k.status)))
+	}
+	if span == nil || !span.IsRecording() {
 		return
 	}
 	if by.model != "" {

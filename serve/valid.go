@@ -4,24 +4,37 @@ import "encoding/json"
 
 // validJSON reports whether data is one valid JSON value, exactly as
 // json.Valid does (FuzzValidJSON compares them), in one pass without the
-// per-byte state-function calls of encoding/json's scanner: the request
-// path checks every body with it. Like json.Valid it does not check that
-// strings are valid UTF-8. Nesting deeper than 64 levels is left to
-// json.Valid itself.
+// per-byte state-function calls of encoding/json's scanner. Like
+// json.Valid it does not check that strings are valid UTF-8. Nesting
+// deeper than 64 levels is left to json.Valid itself.
 func validJSON(data []byte) bool {
+	i := valueEnd(data, skipWS(data, 0))
+	if i == tooDeep {
+		return json.Valid(data)
+	}
+	return i >= 0 && skipWS(data, i) == len(data)
+}
+
+// tooDeep is what valueEnd returns for a value nested deeper than it
+// follows.
+const tooDeep = -2
+
+// valueEnd returns the index past the JSON value that starts at i, -1 when
+// no valid value starts there, or tooDeep when it nests more than 64
+// levels (encoding/json allows 10,000).
+func valueEnd(data []byte, i int) int {
 	const maxDepth = 64
 	var stack [maxDepth]byte // '{' or '[' of each open container
 	depth := 0
-	i := skipWS(data, 0)
 	for {
 		// A value starts at i.
 		if i >= len(data) {
-			return false
+			return -1
 		}
 		switch c := data[i]; {
 		case c == '{' || c == '[':
 			if depth == maxDepth {
-				return json.Valid(data)
+				return tooDeep
 			}
 			stack[depth] = c
 			depth++
@@ -33,45 +46,45 @@ func validJSON(data []byte) bool {
 			}
 			if c == '{' {
 				if i = objectKey(data, i); i < 0 {
-					return false
+					return -1
 				}
 			}
 			continue
 		case c == '"':
 			if i = stringEnd(data, i); i < 0 {
-				return false
+				return -1
 			}
 		case c == '-' || c >= '0' && c <= '9':
 			if i = numberEnd(data, i); i < 0 {
-				return false
+				return -1
 			}
 		case c == 't':
 			if !hasLit(data, i, "true") {
-				return false
+				return -1
 			}
 			i += 4
 		case c == 'f':
 			if !hasLit(data, i, "false") {
-				return false
+				return -1
 			}
 			i += 5
 		case c == 'n':
 			if !hasLit(data, i, "null") {
-				return false
+				return -1
 			}
 			i += 4
 		default:
-			return false
+			return -1
 		}
 		// A value ended at i: close containers, or go on to the next
 		// element or member.
 		for {
-			i = skipWS(data, i)
 			if depth == 0 {
-				return i == len(data)
+				return i
 			}
+			i = skipWS(data, i)
 			if i >= len(data) {
-				return false
+				return -1
 			}
 			open := stack[depth-1]
 			c := data[i]
@@ -81,12 +94,12 @@ func validJSON(data []byte) bool {
 				continue
 			}
 			if c != ',' {
-				return false
+				return -1
 			}
 			i = skipWS(data, i+1)
 			if open == '{' {
 				if i = objectKey(data, i); i < 0 {
-					return false
+					return -1
 				}
 			}
 			break

@@ -21,7 +21,7 @@ import (
 
 // trainAndRegister trains on the first rows of the data set with the given
 // regularisation and registers the artifact.
-func trainAndRegister(t *testing.T, reg *registry.Registry, n int, c float64) registry.Version {
+func trainAndRegister(t testing.TB, reg *registry.Registry, n int, c float64) registry.Version {
 	t.Helper()
 	ctx := context.Background()
 	var rows []Customer
@@ -161,6 +161,14 @@ func TestService(t *testing.T) {
 		if code != 200 || !strings.Contains(text, want) {
 			t.Errorf("/metrics = %d, lacks %s", code, want)
 		}
+	}
+	// Other methods on the hot route still reach the model's handler, which
+	// answers a 405 problem.
+	if resp, err := http.Get(srv.URL + "/models/churn/predict"); err != nil || resp.StatusCode != 405 ||
+		resp.Header.Get("Content-Type") != "application/problem+json" || resp.Header.Get("Allow") != "POST" {
+		t.Errorf("GET /models/churn/predict = %v, %v; want a 405 problem allowing POST", resp, err)
+	} else {
+		resp.Body.Close()
 	}
 	if code, _ := get("/healthz"); code != 200 {
 		t.Errorf("/healthz = %d", code)
