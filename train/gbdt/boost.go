@@ -279,7 +279,7 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 	constHess := obj.constHessian() && tr.w == nil
 	nt := tr.n
 	g := &grower{
-		s: splitter{l2: cfg.l2, minSamplesLeaf: uint32(cfg.minSamplesLeaf), minHessian: cfg.minHessianToSplit,
+		s: splitter{l2: cfg.l2, minSamplesLeaf: cfg.minSamplesLeaf, minHessian: cfg.minHessianToSplit,
 			nbins: bn.nbins, hasMissing: hasMissing, missing: bn.missing, categorical: d.Categorical, monotonic: cfg.monotonic},
 		n: nt, p: p, bins: tr.bins, constHess: constHess, w: tr.w, maxLeaves: cfg.maxLeaves, maxDepth: cfg.maxDepth,
 		lr: cfg.lr, workers: workers, bn: bn,

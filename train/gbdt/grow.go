@@ -90,9 +90,9 @@ func (g *grower) build(nd *gnode) {
 	nd.hist = g.getHist()
 	rows := g.rows[nd.start:nd.end]
 	gg, hh := g.g, g.h
-	if nd.end-nd.start == g.n {
-		rows = nil // the root: every row, in order
-	} else {
+	if nd.end-nd.start < g.n {
+		// Not the root (whose rows are 0 .. n-1 in order): gather the
+		// rows' gradients once for all the features.
 		og, oh := g.og[:len(rows)], g.oh[:len(rows)]
 		parallel(len(rows), g.rowWorkers(len(rows)), func(lo, hi int) {
 			if g.constHess {
@@ -107,28 +107,22 @@ func (g *grower) build(nd *gnode) {
 		})
 		gg, hh = og, oh
 	}
-	// Features go by groups of four (one pass over the rows fills four
-	// histograms, which fit in the L1 cache together), groups split
+	// Features go by groups of histGroup (one pass over the rows fills
+	// their histograms, which fit in the L1 cache together), groups split
 	// among the workers; each feature's sums run in row order, so the
 	// result does not depend on the number of workers.
-	groups := (g.p + 3) / 4
+	groups := (g.p + histGroup - 1) / histGroup
 	parallel(groups, g.workers, func(lo, hi int) {
 		for q := lo; q < hi; q++ {
-			f := 4 * q
-			if f+4 <= g.p {
-				hist4((*[4]featHist)(nd.hist[f:f+4]), g.bins[f*g.n:(f+4)*g.n], g.n, rows, gg, hh, g.constHess)
-				continue
-			}
-			for ; f < g.p; f++ {
-				histFeature(&nd.hist[f], g.bins[f*g.n:(f+1)*g.n], rows, gg, hh, g.constHess)
-			}
+			f, e := histGroup*q, min(histGroup*(q+1), g.p)
+			histCols(nd.hist[f:e], g.bins[f*g.n:e*g.n], g.n, rows, gg, hh, g.constHess)
 		}
 	})
 }
 
 // findSplit sets nd.sp to the best split over all features.
 func (g *grower) findSplit(nd *gnode) {
-	c := candidate{g: nd.g, h: nd.h, n: uint32(nd.end - nd.start), lower: nd.lower, upper: nd.upper}
+	c := candidate{g: nd.g, h: nd.h, n: float64(nd.end - nd.start), lower: nd.lower, upper: nd.upper}
 	c.loss = nd.g * nd.value
 	parallel(g.p, g.workers, func(lo, hi int) {
 		for f := lo; f < hi; f++ {
@@ -166,7 +160,7 @@ func (g *grower) grow(ctx context.Context) error {
 	root := &gnode{end: g.n, g: sg, h: sh, cover: g.weight(g.rows), lower: math.Inf(-1), upper: math.Inf(1)}
 	root.value = g.s.nodeValue(sg, sh, root.lower, root.upper)
 	g.addNode(root)
-	if g.n < 2*int(g.s.minSamplesLeaf) || sh < g.s.minHessian {
+	if g.n < 2*g.s.minSamplesLeaf || sh < g.s.minHessian {
 		g.finalize(root)
 		return nil
 	}
@@ -201,8 +195,8 @@ func (g *grower) grow(ctx context.Context) error {
 			g.finalize(right)
 			continue
 		}
-		splitL := left.end-left.start >= 2*int(g.s.minSamplesLeaf)
-		splitR := right.end-right.start >= 2*int(g.s.minSamplesLeaf)
+		splitL := left.end-left.start >= 2*g.s.minSamplesLeaf
+		splitR := right.end-right.start >= 2*g.s.minSamplesLeaf
 		if !splitL {
 			g.finalize(left)
 		}

@@ -1,0 +1,14 @@
+//go:build !amd64
+
+package gbdt
+
+// useAVX2 is false: the portable kernel runs.
+var useAVX2 = false
+
+func histRows4(*[4]featHist, *uint8, int, []uint32, *float32, *float32, int) {
+	panic("gbdt: no assembly kernel")
+}
+
+func histRows1(*featHist, *uint8, []uint32, *float32, *float32, int) {
+	panic("gbdt: no assembly kernel")
+}
