@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/loomml/loom/train"
 	"github.com/loomml/loom/train/tree"
 )
 
@@ -186,11 +187,31 @@ func (binary) baseline(y, w []float64) []float64 {
 // baseline probabilities.
 const eps = 2.220446049250313e-16
 
+// expChunk is the number of rows whose exponentials binary.gradients
+// computes in one loop.
+const expChunk = 256
+
+// gradients computes p = expit(raw) as tree.Expit does, 1/(1+e^-z) for
+// z >= 0 and e^z/(1+e^z) below, with train.ExpInPlace's exponentials of
+// -|z|, a chunk of rows at a time.
 func (binary) gradients(g, h []float32, raw, y, w []float64, lo, hi, _ int) {
-	for i := lo; i < hi; i++ {
-		p := tree.Expit(raw[i])
-		wi := weight(w, i)
-		g[i], h[i] = float32(wi*(p-y[i])), float32(wi*p*(1-p))
+	var e [expChunk]float64
+	for c := lo; c < hi; c += expChunk {
+		z := raw[c:min(c+expChunk, hi)]
+		ez := e[:len(z)]
+		for i, v := range z {
+			ez[i] = -math.Abs(v)
+		}
+		train.ExpInPlace(ez)
+		yc, gc, hc := y[c:c+len(z)], g[c:c+len(z)], h[c:c+len(z)]
+		for i, v := range z {
+			p := ez[i] / (1 + ez[i])
+			if v >= 0 {
+				p = 1 / (1 + ez[i])
+			}
+			wi := weight(w, c+i)
+			gc[i], hc[i] = float32(wi*(p-yc[i])), float32(wi*p*(1-p))
+		}
 	}
 }
 func (binary) loss(raw, y, w []float64, lo, hi int) float64 {
