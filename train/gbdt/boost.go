@@ -287,9 +287,8 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 		splits: make([]split, p),
 	}
 	// The gathered gradients share scratch's memory (see grower.og).
-	half := nt / 2
-	g.og, g.oh = asFloat32(g.scratch[:half]), asFloat32(g.scratch[half:2*half])
-	G, H := make([]float32, K*nt), make([]float32, K*nt)
+	g.og = asPairs(g.scratch)
+	GH := make([]gradPair, K*nt)
 	blocks := (nt + lossBlock - 1) / lossBlock
 	var trees []tree.Tree
 	track := early || cfg.progress != nil
@@ -299,10 +298,10 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 	}
 	for it := range cfg.maxIter {
 		parallel(blocks, workers, func(lo, hi int) {
-			obj.gradients(G, H, tr.raw, tr.y, tr.w, lo*lossBlock, min(hi*lossBlock, nt), nt)
+			obj.gradients(GH, tr.raw, tr.y, tr.w, lo*lossBlock, min(hi*lossBlock, nt), nt)
 		})
 		for k := range K {
-			g.g, g.h = G[k*nt:(k+1)*nt], H[k*nt:(k+1)*nt]
+			g.gh = GH[k*nt : (k+1)*nt]
 			if err := g.grow(ctx); err != nil {
 				return nil, err
 			}

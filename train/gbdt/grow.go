@@ -25,13 +25,13 @@ type grower struct {
 
 	rows    []uint32 // row indices, partitioned by node
 	scratch []uint32 // the partition's output, or og and oh
-	// og and oh are the gradients and hessians gathered in the row order
-	// of a node, its two halves: only the root (which needs no gather)
-	// and the smaller child of a split (at most half the rows) have
-	// their histograms built, and the partition is done with scratch by
-	// then.
-	og, oh []float32
-	g, h   []float32 // gradients of the current output
+	// og holds the gradients and hessians gathered in the row order of
+	// a node, in scratch's memory: only the root (which needs no gather)
+	// and the smaller child of a split (at most half the rows, one pair
+	// in two words of scratch) have their histograms built, and the
+	// partition is done with scratch by then.
+	og     []gradPair
+	gh     []gradPair // gradients and hessians of the current output, by row
 	pool   [][]featHist
 	splits []split // per feature, scratch
 	// chunkLeft counts the left rows of each worker's chunk in partition.
@@ -89,23 +89,17 @@ func (g *grower) putHist(h []featHist) {
 func (g *grower) build(nd *gnode) {
 	nd.hist = g.getHist()
 	rows := g.rows[nd.start:nd.end]
-	gg, hh := g.g, g.h
+	gh := g.gh
 	if nd.end-nd.start < g.n {
 		// Not the root (whose rows are 0 .. n-1 in order): gather the
 		// rows' gradients once for all the features.
-		og, oh := g.og[:len(rows)], g.oh[:len(rows)]
+		og, all := g.og[:len(rows)], g.gh
 		parallel(len(rows), g.rowWorkers(len(rows)), func(lo, hi int) {
-			if g.constHess {
-				for j, r := range rows[lo:hi] {
-					og[lo+j] = gg[r]
-				}
-				return
-			}
 			for j, r := range rows[lo:hi] {
-				og[lo+j], oh[lo+j] = gg[r], hh[r]
+				og[lo+j] = all[r]
 			}
 		})
-		gg, hh = og, oh
+		gh = og
 	}
 	// Features go by groups of histGroup (one pass over the rows fills
 	// their histograms, which fit in the L1 cache together), groups split
@@ -115,7 +109,7 @@ func (g *grower) build(nd *gnode) {
 	parallel(groups, g.workers, func(lo, hi int) {
 		for q := lo; q < hi; q++ {
 			f, e := histGroup*q, min(histGroup*(q+1), g.p)
-			histCols(nd.hist[f:e], g.bins[f*g.n:e*g.n], g.n, rows, gg, hh, g.constHess)
+			histCols(nd.hist[f:e], g.bins[f*g.n:e*g.n], g.n, rows, gh, g.constHess)
 		}
 	})
 }
@@ -138,7 +132,7 @@ func (g *grower) findSplit(nd *gnode) {
 	nd.sp = best
 }
 
-// grow fits one tree to the gradients g.g, g.h and returns the leaves
+// grow fits one tree to the gradients g.gh and returns the leaves
 // (with their row ranges in g.rows) after filling g.nodes.
 func (g *grower) grow(ctx context.Context) error {
 	g.nodes, g.gains, g.covers, g.cats, g.binned, g.leaves = g.nodes[:0], g.gains[:0], g.covers[:0], g.cats[:0], g.binned[:0], g.leaves[:0]
@@ -147,14 +141,14 @@ func (g *grower) grow(ctx context.Context) error {
 		g.rows[i] = uint32(i)
 	}
 	var sg, sh float64
-	for i := range g.n {
-		sg += float64(g.g[i])
+	for _, p := range g.gh[:g.n] {
+		sg += float64(p.g)
 	}
 	if g.constHess {
 		sh = float64(g.n)
 	} else {
-		for i := range g.n {
-			sh += float64(g.h[i])
+		for _, p := range g.gh[:g.n] {
+			sh += float64(p.h)
 		}
 	}
 	root := &gnode{end: g.n, g: sg, h: sh, cover: g.weight(g.rows), lower: math.Inf(-1), upper: math.Inf(1)}
@@ -453,11 +447,12 @@ func (h *gheap) Pop() any {
 	return x
 }
 
-// asFloat32 returns the memory of u as float32s (same size, no pointers),
-// to hold the gathered gradients in the partition's scratch space.
-func asFloat32(u []uint32) []float32 {
-	if len(u) == 0 {
+// asPairs returns the memory of u as gradient pairs (two words each, no
+// pointers), to hold the gathered gradients in the partition's scratch
+// space.
+func asPairs(u []uint32) []gradPair {
+	if len(u) < 2 {
 		return nil
 	}
-	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(u))), len(u))
+	return unsafe.Slice((*gradPair)(unsafe.Pointer(unsafe.SliceData(u))), len(u)/2)
 }

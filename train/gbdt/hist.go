@@ -40,48 +40,45 @@ func parallel(n, workers int, fn func(lo, hi int)) {
 	_ = g.Wait()
 }
 
-// one is the hessian of every row when it is constant: the kernels read
-// it in place of a hessian array.
-var one = float32(1)
+// gradPair is one row's gradient and hessian, side by side so that a
+// kernel loads both at once.
+type gradPair struct{ g, h float32 }
 
 // histCols fills hs (one to histGroup features' histograms) from their
-// columns cols, n bins each, over the given rows: the gradients g (and
-// the hessians h, unless constHess: then every hessian is 1) are ordered
-// like rows. Every bin's sums are taken in row order, whichever kernel
-// runs, so the result is the same to the bit.
-func histCols(hs []featHist, cols []uint8, n int, rows []uint32, g, h []float32, constHess bool) {
+// columns cols, n bins each, over the given rows; gh is ordered like
+// rows. constHess tells that every hessian is 1 (the portable kernel
+// then counts the rows instead of adding the hessians: the same sums).
+// Every bin's sums are taken in row order, whichever kernel runs, so the
+// result is the same to the bit.
+func histCols(hs []featHist, cols []uint8, n int, rows []uint32, gh []gradPair, constHess bool) {
 	clear(hs)
 	if len(rows) == 0 {
 		return
 	}
-	g = g[:len(rows)]
-	hp, hstep := &one, 0
-	if !constHess {
-		h = h[:len(rows)]
-		hp, hstep = &h[0], 4
-	}
+	gh = gh[:len(rows)]
 	_ = cols[len(hs)*n-1]
 	if useAVX2 {
 		if len(hs) == histGroup {
-			histRows4((*[4]featHist)(hs), &cols[0], n, rows, &g[0], hp, hstep)
+			histRows4((*[4]featHist)(hs), &cols[0], n, rows, &gh[0])
 			return
 		}
 		for f := range hs {
-			histRows1(&hs[f], &cols[f*n], rows, &g[0], hp, hstep)
+			histRows1(&hs[f], &cols[f*n], rows, &gh[0])
 		}
 		return
 	}
 	for f := range hs {
-		histGo(&hs[f], cols[f*n:(f+1)*n], rows, g, h, constHess)
+		histGo(&hs[f], cols[f*n:(f+1)*n], rows, gh, constHess)
 	}
 }
 
 // histGo is the portable kernel of histCols for one feature.
-func histGo(hf *featHist, col []uint8, rows []uint32, g, h []float32, constHess bool) {
+func histGo(hf *featHist, col []uint8, rows []uint32, gh []gradPair, constHess bool) {
+	gh = gh[:len(rows)]
 	if constHess {
 		for j, r := range rows {
 			e := &hf[col[r]]
-			e.g += float64(g[j])
+			e.g += float64(gh[j].g)
 			e.n++
 		}
 		for b := range hf {
@@ -89,11 +86,10 @@ func histGo(hf *featHist, col []uint8, rows []uint32, g, h []float32, constHess 
 		}
 		return
 	}
-	h = h[:len(g)]
 	for j, r := range rows {
 		e := &hf[col[r]]
-		e.g += float64(g[j])
-		e.h += float64(h[j])
+		e.g += float64(gh[j].g)
+		e.h += float64(gh[j].h)
 		e.n++
 	}
 }

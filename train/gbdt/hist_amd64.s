@@ -1,91 +1,110 @@
 #include "textflag.h"
 
-// The histogram kernels (see hist_amd64.go). Each row's gradient g, hessian
-// h and count 1 become the float64 vector (g, h, 1, 0) in Y0 (exact
-// conversions from float32), which one VADDPD adds to a 32-byte bin and one
-// VMOVUPD stores back: one store per feature and row instead of three.
+// The histogram kernels (see hist_amd64.go). Each row's gradient pair
+// (g, h), loaded as 8 bytes, becomes with a count of 1 the float64 vector
+// (g, h, 1, 0) in Y0 (float32 to float64 is exact), which one VADDPD adds
+// to a 32-byte bin and one VMOVUPD stores back: one store per feature and
+// row instead of three. Two rows per iteration.
 
-// func histRows4(hist *[4]featHist, cols *uint8, stride int, rows []uint32, grad, hess *float32, hstep int)
-TEXT ·histRows4(SB), NOSPLIT, $0-72
+// ROW4 adds the row at index CX+off/4 (pair at 2*off(DI)(CX*8)) to the
+// four histograms at BX, whose columns start at R10, R10+R11, R10+2*R11
+// and R10+R12.
+#define ROW4(off, goff) \
+	MOVL off(SI)(CX*4), AX \
+	ADDQ R10, AX \
+	VMOVSD goff(DI)(CX*8), X0 \
+	VORPS X14, X0, X0 \
+	VCVTPS2PD X0, Y0 \
+	MOVBLZX (AX), R13 \
+	SHLQ $5, R13 \
+	VADDPD (BX)(R13*1), Y0, Y1 \
+	VMOVUPD Y1, (BX)(R13*1) \
+	MOVBLZX (AX)(R11*1), R13 \
+	SHLQ $5, R13 \
+	VADDPD 8192(BX)(R13*1), Y0, Y2 \
+	VMOVUPD Y2, 8192(BX)(R13*1) \
+	MOVBLZX (AX)(R11*2), R13 \
+	SHLQ $5, R13 \
+	VADDPD 16384(BX)(R13*1), Y0, Y3 \
+	VMOVUPD Y3, 16384(BX)(R13*1) \
+	MOVBLZX (AX)(R12*1), R13 \
+	SHLQ $5, R13 \
+	VADDPD 24576(BX)(R13*1), Y0, Y4 \
+	VMOVUPD Y4, 24576(BX)(R13*1)
+
+// ROW1 adds the row at index CX+off/4 to the histogram at BX of the
+// column at R10.
+#define ROW1(off, goff) \
+	MOVL off(SI)(CX*4), AX \
+	VMOVSD goff(DI)(CX*8), X0 \
+	VORPS X14, X0, X0 \
+	VCVTPS2PD X0, Y0 \
+	MOVBLZX (R10)(AX*1), R13 \
+	SHLQ $5, R13 \
+	VADDPD (BX)(R13*1), Y0, Y1 \
+	VMOVUPD Y1, (BX)(R13*1)
+
+// ONES sets X14 to the float32 vector (0, 0, 1, 0).
+#define ONES \
+	VPXOR X14, X14, X14 \
+	MOVL $0x3f800000, AX \
+	VPINSRD $2, AX, X14, X14
+
+// func histRows4(hist *[4]featHist, cols *uint8, stride int, rows []uint32, gh *gradPair)
+TEXT ·histRows4(SB), NOSPLIT, $0-56
 	MOVQ hist+0(FP), BX
 	MOVQ cols+8(FP), R10
 	MOVQ stride+16(FP), R11
 	MOVQ rows_base+24(FP), SI
 	MOVQ rows_len+32(FP), DX
-	MOVQ grad+48(FP), DI
-	MOVQ hess+56(FP), R8
-	MOVQ hstep+64(FP), R9
+	MOVQ gh+48(FP), DI
 	LEAQ (R11)(R11*2), R12 // 3 * stride
-	// X14 = float32 (0, 0, 1, 0)
-	VPXOR X14, X14, X14
-	MOVL $0x3f800000, AX
-	VPINSRD $2, AX, X14, X14
+	ONES
 	XORQ CX, CX
-	TESTQ DX, DX
-	JEQ done4
+	MOVQ DX, R8
+	ANDQ $-2, R8 // rows in pairs
+	JEQ tail4
 
 loop4:
-	MOVL (SI)(CX*4), AX // row
-	ADDQ R10, AX        // its bin in the first column
-	VMOVSS (DI)(CX*4), X0
-	VINSERTPS $0x10, (R8), X0, X0
-	ADDQ R9, R8
-	VORPS X14, X0, X0
-	VCVTPS2PD X0, Y0
-	MOVBLZX (AX), R13
-	SHLQ $5, R13
-	VADDPD (BX)(R13*1), Y0, Y1
-	VMOVUPD Y1, (BX)(R13*1)
-	MOVBLZX (AX)(R11*1), R13
-	SHLQ $5, R13
-	VADDPD 8192(BX)(R13*1), Y0, Y2
-	VMOVUPD Y2, 8192(BX)(R13*1)
-	MOVBLZX (AX)(R11*2), R13
-	SHLQ $5, R13
-	VADDPD 16384(BX)(R13*1), Y0, Y3
-	VMOVUPD Y3, 16384(BX)(R13*1)
-	MOVBLZX (AX)(R12*1), R13
-	SHLQ $5, R13
-	VADDPD 24576(BX)(R13*1), Y0, Y4
-	VMOVUPD Y4, 24576(BX)(R13*1)
-	INCQ CX
-	CMPQ CX, DX
+	ROW4(0, 0)
+	ROW4(4, 8)
+	ADDQ $2, CX
+	CMPQ CX, R8
 	JLT loop4
+
+tail4:
+	CMPQ CX, DX
+	JGE done4
+	ROW4(0, 0)
 
 done4:
 	VZEROUPPER
 	RET
 
-// func histRows1(hist *featHist, col *uint8, rows []uint32, grad, hess *float32, hstep int)
-TEXT ·histRows1(SB), NOSPLIT, $0-64
+// func histRows1(hist *featHist, col *uint8, rows []uint32, gh *gradPair)
+TEXT ·histRows1(SB), NOSPLIT, $0-48
 	MOVQ hist+0(FP), BX
 	MOVQ col+8(FP), R10
 	MOVQ rows_base+16(FP), SI
 	MOVQ rows_len+24(FP), DX
-	MOVQ grad+40(FP), DI
-	MOVQ hess+48(FP), R8
-	MOVQ hstep+56(FP), R9
-	VPXOR X14, X14, X14
-	MOVL $0x3f800000, AX
-	VPINSRD $2, AX, X14, X14
+	MOVQ gh+40(FP), DI
+	ONES
 	XORQ CX, CX
-	TESTQ DX, DX
-	JEQ done1
+	MOVQ DX, R8
+	ANDQ $-2, R8
+	JEQ tail1
 
 loop1:
-	MOVL (SI)(CX*4), AX
-	VMOVSS (DI)(CX*4), X0
-	VINSERTPS $0x10, (R8), X0, X0
-	ADDQ R9, R8
-	VORPS X14, X0, X0
-	VCVTPS2PD X0, Y0
-	MOVBLZX (R10)(AX*1), R13
-	SHLQ $5, R13
-	VADDPD (BX)(R13*1), Y0, Y1
-	VMOVUPD Y1, (BX)(R13*1)
-	INCQ CX
-	CMPQ CX, DX
+	ROW1(0, 0)
+	ROW1(4, 8)
+	ADDQ $2, CX
+	CMPQ CX, R8
 	JLT loop1
+
+tail1:
+	CMPQ CX, DX
+	JGE done1
+	ROW1(0, 0)
 
 done1:
 	VZEROUPPER

@@ -5,10 +5,10 @@ package gbdt
 // useAVX2 is false: the portable kernel runs.
 var useAVX2 = false
 
-func histRows4(*[4]featHist, *uint8, int, []uint32, *float32, *float32, int) {
+func histRows4(*[4]featHist, *uint8, int, []uint32, *gradPair) {
 	panic("gbdt: no assembly kernel")
 }
 
-func histRows1(*featHist, *uint8, []uint32, *float32, *float32, int) {
+func histRows1(*featHist, *uint8, []uint32, *gradPair) {
 	panic("gbdt: no assembly kernel")
 }

@@ -13,10 +13,10 @@ func TestPartitionWorkers(t *testing.T) {
 	const n = 3*minParallelRows + 17
 	rng := rand.New(rand.NewPCG(1, 2))
 	col := make([]uint8, n)
-	grad, hess := make([]float32, n), make([]float32, n)
+	gh := make([]gradPair, n)
 	for i := range col {
 		col[i] = uint8(rng.IntN(256))
-		grad[i], hess[i] = rng.Float32(), rng.Float32()
+		gh[i] = gradPair{rng.Float32(), rng.Float32()}
 	}
 	var goLeft [256]uint8
 	for b := range goLeft {
@@ -27,9 +27,9 @@ func TestPartitionWorkers(t *testing.T) {
 	var wantNL int
 	var wantHist []featHist
 	for _, workers := range []int{1, 2, 3, 7} {
-		g := &grower{n: n, p: 1, bins: col, workers: workers, g: grad, h: hess,
+		g := &grower{n: n, p: 1, bins: col, workers: workers, gh: gh,
 			rows: make([]uint32, n), scratch: make([]uint32, n)}
-		g.og, g.oh = asFloat32(g.scratch[:n/2]), asFloat32(g.scratch[n/2:2*(n/2)])
+		g.og = asPairs(g.scratch)
 		for i, r := range perm {
 			g.rows[i] = uint32(r)
 		}
