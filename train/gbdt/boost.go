@@ -313,15 +313,7 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 				t.Cats = slices.Clone(g.cats)
 			}
 			trees = append(trees, t)
-			// The leaves hold disjoint rows.
-			parallel(len(g.leaves), g.rowWorkers(nt), func(lo, hi int) {
-				for _, leaf := range g.leaves[lo:hi] {
-					v := g.nodes[leaf.index].Value
-					for _, r := range g.rows[leaf.start:leaf.end] {
-						tr.raw[int(r)*K+k] += v
-					}
-				}
-			})
+			g.addLeaves(tr.raw, K, k)
 			if val != nil {
 				g.predictBinned(val, K, k)
 			}

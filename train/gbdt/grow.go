@@ -36,6 +36,8 @@ type grower struct {
 	splits []split // per feature, scratch
 	// chunkLeft counts the left rows of each worker's chunk in partition.
 	chunkLeft []int
+	// leafOf holds each row's leaf in addLeaves.
+	leafOf []uint8
 
 	// output of the current tree
 	nodes  []tree.Node
@@ -315,6 +317,55 @@ func (g *grower) split(nd *gnode) (left, right *gnode) {
 	g.gains[nd.index] = sp.gain
 	g.binned[nd.index] = binNode{feature: int32(sp.feature), left: left.index, sp: sp}
 	return left, right
+}
+
+// addLeaves adds the values of the leaves of the tree just grown to
+// output k of the training margins raw (row-major, K outputs per row):
+// one addition per row, as by walking the tree. With at most 256 leaves it
+// marks each row's leaf in a byte (scattered writes to 1 byte a row, which
+// stay in the cache) and then adds in row order, one pass over raw
+// instead of a scattered pass per leaf.
+func (g *grower) addLeaves(raw []float64, K, k int) {
+	w := g.rowWorkers(g.n)
+	if len(g.leaves) > 256 {
+		// The leaves hold disjoint rows.
+		parallel(len(g.leaves), w, func(lo, hi int) {
+			for _, leaf := range g.leaves[lo:hi] {
+				v := g.nodes[leaf.index].Value
+				for _, r := range g.rows[leaf.start:leaf.end] {
+					raw[int(r)*K+k] += v
+				}
+			}
+		})
+		return
+	}
+	if g.leafOf == nil {
+		g.leafOf = make([]uint8, g.n)
+	}
+	leafOf := g.leafOf[:g.n]
+	var vals [256]float64
+	for i, leaf := range g.leaves {
+		vals[i] = g.nodes[leaf.index].Value
+	}
+	parallel(len(g.leaves), w, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			leaf := g.leaves[i]
+			for _, r := range g.rows[leaf.start:leaf.end] {
+				leafOf[r] = uint8(i)
+			}
+		}
+	})
+	parallel(g.n, w, func(lo, hi int) {
+		if K == 1 {
+			for i, l := range leafOf[lo:hi] {
+				raw[lo+i] += vals[l]
+			}
+			return
+		}
+		for i := lo; i < hi; i++ {
+			raw[i*K+k] += vals[leafOf[i]]
+		}
+	})
 }
 
 // minParallelRows is the fewest rows a pass over rows is split among

@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/loomml/loom/train/tree"
 )
 
 // TestPartitionWorkers checks that the partition and the gathering of
@@ -54,6 +56,49 @@ func TestPartitionWorkers(t *testing.T) {
 		}
 		if !slices.Equal(nd.hist, wantHist) {
 			t.Errorf("%d workers: histogram differs from 1 worker's", workers)
+		}
+	}
+}
+
+// TestAddLeaves checks that the margins get each row's leaf value once,
+// through the leaf marks (at most 256 leaves) or leaf by leaf (more), for
+// one output of one or three, on one or two workers.
+func TestAddLeaves(t *testing.T) {
+	const n = 2*minParallelRows + 5
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, leaves := range []int{1, 10, 256, 300} {
+		for _, K := range []int{1, 3} {
+			for _, workers := range []int{1, 2} {
+				g := &grower{n: n, workers: workers, rows: make([]uint32, n)}
+				for i, r := range rng.Perm(n) {
+					g.rows[i] = uint32(r)
+				}
+				// Leaf l holds rows[cut[l]:cut[l+1]].
+				cut := []int{0}
+				for l := 1; l < leaves; l++ {
+					cut = append(cut, l*n/leaves)
+				}
+				cut = append(cut, n)
+				for l := range leaves {
+					g.nodes = append(g.nodes, tree.Node{Feature: -1, Value: rng.NormFloat64()})
+					g.leaves = append(g.leaves, &gnode{start: cut[l], end: cut[l+1], index: int32(l)})
+				}
+				raw, want := make([]float64, n*K), make([]float64, n*K)
+				for i := range raw {
+					raw[i] = rng.NormFloat64()
+				}
+				copy(want, raw)
+				k := K - 1
+				for _, leaf := range g.leaves {
+					for _, r := range g.rows[leaf.start:leaf.end] {
+						want[int(r)*K+k] += g.nodes[leaf.index].Value
+					}
+				}
+				g.addLeaves(raw, K, k)
+				if !slices.Equal(raw, want) {
+					t.Errorf("%d leaves, K=%d, %d workers: margins differ", leaves, K, workers)
+				}
+			}
 		}
 	}
 }
