@@ -1,6 +1,7 @@
 package gbdt
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -98,6 +99,48 @@ func TestAddLeaves(t *testing.T) {
 				if !slices.Equal(raw, want) {
 					t.Errorf("%d leaves, K=%d, %d workers: margins differ", leaves, K, workers)
 				}
+			}
+		}
+	}
+}
+
+// TestBinColumn checks the branch-free search against counting the
+// thresholds below each value: values on, just beside and between the
+// thresholds, beyond them, huge, and NaN (the missing bin).
+func TestBinColumn(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, nthr := range []int{0, 1, 7, 254} {
+		thr := make([]float64, nthr)
+		for i := range thr {
+			thr[i] = rng.NormFloat64() * 10
+		}
+		slices.Sort(thr)
+		thr = slices.Compact(thr)
+		if nthr > 0 {
+			thr[len(thr)-1] = almostInf
+		}
+		b := &binner{thresholds: [][]float64{thr}, nbins: []int{len(thr) + 1}, missing: 255}
+		vals := []float64{math.NaN(), -math.MaxFloat64, math.MaxFloat64, 0}
+		for _, v := range thr {
+			vals = append(vals, v, math.Nextafter(v, math.Inf(-1)), math.Nextafter(v, math.Inf(1)), v+rng.Float64())
+		}
+		rows := make([]int, len(vals))
+		for i := range rows {
+			rows[i] = i
+		}
+		dst := make([]uint8, len(vals))
+		b.binColumn(dst, vals, 1, 0, rows, &b.padded()[0])
+		for i, v := range vals {
+			want := uint8(255)
+			if !math.IsNaN(v) {
+				k := 0
+				for k < len(thr) && thr[k] < v {
+					k++
+				}
+				want = uint8(k)
+			}
+			if dst[i] != want {
+				t.Errorf("%d thresholds: value %v in bin %d; want %d", len(thr), v, dst[i], want)
 			}
 		}
 	}
