@@ -62,7 +62,11 @@ func histCols(hs []featHist, cols []uint8, n int, rows []uint32, gh []gradPair, 
 			histRows4((*[4]featHist)(hs), &cols[0], n, rows, &gh[0])
 			return
 		}
-		for f := range hs {
+		f := 0
+		for ; f+2 <= len(hs); f += 2 {
+			histRows2((*[2]featHist)(hs[f:]), &cols[f*n], n, rows, &gh[0])
+		}
+		if f < len(hs) {
 			histRows1(&hs[f], &cols[f*n], rows, &gh[0])
 		}
 		return

@@ -12,6 +12,11 @@ var useAVX2 = cpu.X86.HasAVX2
 //go:noescape
 func histRows4(hist *[4]featHist, cols *uint8, stride int, rows []uint32, gh *gradPair)
 
+// histRows2 is histRows4 for two features.
+//
+//go:noescape
+func histRows2(hist *[2]featHist, cols *uint8, stride int, rows []uint32, gh *gradPair)
+
 // histRows1 is histRows4 for one feature.
 //
 //go:noescape

@@ -32,6 +32,23 @@
 	VADDPD 24576(BX)(R13*1), Y0, Y4 \
 	VMOVUPD Y4, 24576(BX)(R13*1)
 
+// ROW2 adds the row at index CX+off/4 to the two histograms at BX, whose
+// columns start at R10 and R10+R11.
+#define ROW2(off, goff) \
+	MOVL off(SI)(CX*4), AX \
+	ADDQ R10, AX \
+	VMOVSD goff(DI)(CX*8), X0 \
+	VORPS X14, X0, X0 \
+	VCVTPS2PD X0, Y0 \
+	MOVBLZX (AX), R13 \
+	SHLQ $5, R13 \
+	VADDPD (BX)(R13*1), Y0, Y1 \
+	VMOVUPD Y1, (BX)(R13*1) \
+	MOVBLZX (AX)(R11*1), R13 \
+	SHLQ $5, R13 \
+	VADDPD 8192(BX)(R13*1), Y0, Y2 \
+	VMOVUPD Y2, 8192(BX)(R13*1)
+
 // ROW1 adds the row at index CX+off/4 to the histogram at BX of the
 // column at R10.
 #define ROW1(off, goff) \
@@ -78,6 +95,36 @@ tail4:
 	ROW4(0, 0)
 
 done4:
+	VZEROUPPER
+	RET
+
+// func histRows2(hist *[2]featHist, cols *uint8, stride int, rows []uint32, gh *gradPair)
+TEXT ·histRows2(SB), NOSPLIT, $0-56
+	MOVQ hist+0(FP), BX
+	MOVQ cols+8(FP), R10
+	MOVQ stride+16(FP), R11
+	MOVQ rows_base+24(FP), SI
+	MOVQ rows_len+32(FP), DX
+	MOVQ gh+48(FP), DI
+	ONES
+	XORQ CX, CX
+	MOVQ DX, R8
+	ANDQ $-2, R8
+	JEQ tail2
+
+loop2:
+	ROW2(0, 0)
+	ROW2(4, 8)
+	ADDQ $2, CX
+	CMPQ CX, R8
+	JLT loop2
+
+tail2:
+	CMPQ CX, DX
+	JGE done2
+	ROW2(0, 0)
+
+done2:
 	VZEROUPPER
 	RET
 
