@@ -45,8 +45,8 @@ func parallel(n, workers int, fn func(lo, hi int)) {
 type gradPair struct{ g, h float32 }
 
 // histCols fills hs (one to histGroup features' histograms) from their
-// columns cols, n bins each, over the given rows; gh is ordered like
-// rows. constHess tells that every hessian is 1 (the portable kernel
+// columns cols, n bins each, over the given rows (each below n: the
+// assembly kernels do not check them); gh is ordered like rows. constHess tells that every hessian is 1 (the portable kernel
 // then counts the rows instead of adding the hessians: the same sums).
 // Every bin's sums are taken in row order, whichever kernel runs, so the
 // result is the same to the bit.
