@@ -121,3 +121,22 @@ func BenchmarkHist(b *testing.B) {
 		}
 	}
 }
+
+// TestHistAlloc checks that a histogram pass allocates nothing (it uses
+// no sync.Pool, so the count holds under -race too).
+func TestHistAlloc(t *testing.T) {
+	const n = 1000
+	cols := make([]uint8, histGroup*n)
+	rows := make([]uint32, n)
+	for i := range rows {
+		rows[i] = uint32(i)
+		cols[i] = uint8(i)
+	}
+	gh := make([]gradPair, n)
+	hs := make([]featHist, histGroup)
+	for _, nf := range []int{histGroup, 3} {
+		if a := testing.AllocsPerRun(10, func() { histCols(hs[:nf], cols[:nf*n], n, rows, gh, false) }); a != 0 {
+			t.Errorf("%d features: %v allocations per pass", nf, a)
+		}
+	}
+}
