@@ -43,6 +43,12 @@ func exp(x float64) float64 {
 	return a[0]
 }
 
+// ExpInPlace replaces each z[i] by e^z[i], as the binary logistic model
+// computes it: to within one ulp, the same bits on every architecture, at
+// a few nanoseconds a value in a loop (no call per value). It is for
+// other packages' batch loops over many values (train/gbdt's gradients).
+func ExpInPlace(z []float64) { expInPlace(z) }
+
 // expInPlace replaces each z[i] by exp(z[i]). A loop over many values runs
 // without a call per value, its iterations independent of one another.
 func expInPlace(z []float64) {

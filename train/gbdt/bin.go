@@ -141,20 +141,46 @@ func (b *binner) binColumn(dst []uint8, X []float64, p, f int, rows []int, thr *
 		}
 		return
 	}
-	for i, r := range rows {
-		v := X[r*p+f]
-		if math.IsNaN(v) {
-			dst[i] = b.missing
-			continue
+	// Four searches at a time: their steps are independent, so their
+	// loads overlap.
+	dst = dst[:len(rows)]
+	i := 0
+	for ; i+4 <= len(rows); i += 4 {
+		v0, v1, v2, v3 := X[rows[i]*p+f], X[rows[i+1]*p+f], X[rows[i+2]*p+f], X[rows[i+3]*p+f]
+		b0, b1, b2, b3 := 0, 0, 0, 0
+		for half := 128; half > 0; half >>= 1 {
+			b0 += half & below(thr[(b0+half-1)&255], v0)
+			b1 += half & below(thr[(b1+half-1)&255], v1)
+			b2 += half & below(thr[(b2+half-1)&255], v2)
+			b3 += half & below(thr[(b3+half-1)&255], v3)
 		}
+		dst[i], dst[i+1], dst[i+2], dst[i+3] = b.numericBin(v0, b0), b.numericBin(v1, b1), b.numericBin(v2, b2), b.numericBin(v3, b3)
+	}
+	for ; i < len(rows); i++ {
+		v := X[rows[i]*p+f]
 		base := 0
 		for half := 128; half > 0; half >>= 1 {
-			if thr[base+half-1] < v {
-				base += half
-			}
+			base += half & below(thr[(base+half-1)&255], v)
 		}
-		dst[i] = uint8(base)
+		dst[i] = b.numericBin(v, base)
 	}
+}
+
+// below returns -1 (all bits set) when t < v, else 0, without a branch
+// (the comparisons of a search are unpredictable): t - v is negative
+// exactly when t < v, for a finite v and t finite or +Inf (the
+// difference of two different floats is never zero). A NaN v gives
+// either, and numericBin sends it to the missing bin.
+func below(t, v float64) int {
+	return -int(math.Float64bits(t-v) >> 63)
+}
+
+// numericBin is the bin of value v whose search ended at base.
+func (b *binner) numericBin(v float64, base int) uint8 {
+	if v != v { // NaN
+		return b.missing
+	}
+	return uint8(base)
 }
 
 // padded returns the thresholds of every feature padded to 255 with

@@ -279,7 +279,7 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 	constHess := obj.constHessian() && tr.w == nil
 	nt := tr.n
 	g := &grower{
-		s: splitter{l2: cfg.l2, minSamplesLeaf: uint32(cfg.minSamplesLeaf), minHessian: cfg.minHessianToSplit,
+		s: splitter{l2: cfg.l2, minSamplesLeaf: cfg.minSamplesLeaf, minHessian: cfg.minHessianToSplit,
 			nbins: bn.nbins, hasMissing: hasMissing, missing: bn.missing, categorical: d.Categorical, monotonic: cfg.monotonic},
 		n: nt, p: p, bins: tr.bins, constHess: constHess, w: tr.w, maxLeaves: cfg.maxLeaves, maxDepth: cfg.maxDepth,
 		lr: cfg.lr, workers: workers, bn: bn,
@@ -287,9 +287,8 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 		splits: make([]split, p),
 	}
 	// The gathered gradients share scratch's memory (see grower.og).
-	half := nt / 2
-	g.og, g.oh = asFloat32(g.scratch[:half]), asFloat32(g.scratch[half:2*half])
-	G, H := make([]float32, K*nt), make([]float32, K*nt)
+	g.og = asPairs(g.scratch)
+	GH := make([]gradPair, K*nt)
 	blocks := (nt + lossBlock - 1) / lossBlock
 	var trees []tree.Tree
 	track := early || cfg.progress != nil
@@ -299,10 +298,10 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 	}
 	for it := range cfg.maxIter {
 		parallel(blocks, workers, func(lo, hi int) {
-			obj.gradients(G, H, tr.raw, tr.y, tr.w, lo*lossBlock, min(hi*lossBlock, nt), nt)
+			obj.gradients(GH, tr.raw, tr.y, tr.w, lo*lossBlock, min(hi*lossBlock, nt), nt)
 		})
 		for k := range K {
-			g.g, g.h = G[k*nt:(k+1)*nt], H[k*nt:(k+1)*nt]
+			g.gh = GH[k*nt : (k+1)*nt]
 			if err := g.grow(ctx); err != nil {
 				return nil, err
 			}
@@ -314,15 +313,7 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 				t.Cats = slices.Clone(g.cats)
 			}
 			trees = append(trees, t)
-			// The leaves hold disjoint rows.
-			parallel(len(g.leaves), g.rowWorkers(nt), func(lo, hi int) {
-				for _, leaf := range g.leaves[lo:hi] {
-					v := g.nodes[leaf.index].Value
-					for _, r := range g.rows[leaf.start:leaf.end] {
-						tr.raw[int(r)*K+k] += v
-					}
-				}
-			})
+			g.addLeaves(tr.raw, K, k)
 			if val != nil {
 				g.predictBinned(val, K, k)
 			}

@@ -25,17 +25,19 @@ type grower struct {
 
 	rows    []uint32 // row indices, partitioned by node
 	scratch []uint32 // the partition's output, or og and oh
-	// og and oh are the gradients and hessians gathered in the row order
-	// of a node, its two halves: only the root (which needs no gather)
-	// and the smaller child of a split (at most half the rows) have
-	// their histograms built, and the partition is done with scratch by
-	// then.
-	og, oh []float32
-	g, h   []float32 // gradients of the current output
+	// og holds the gradients and hessians gathered in the row order of
+	// a node, in scratch's memory: only the root (which needs no gather)
+	// and the smaller child of a split (at most half the rows, one pair
+	// in two words of scratch) have their histograms built, and the
+	// partition is done with scratch by then.
+	og     []gradPair
+	gh     []gradPair // gradients and hessians of the current output, by row
 	pool   [][]featHist
 	splits []split // per feature, scratch
 	// chunkLeft counts the left rows of each worker's chunk in partition.
 	chunkLeft []int
+	// leafOf holds each row's leaf in addLeaves.
+	leafOf []uint8
 
 	// output of the current tree
 	nodes  []tree.Node
@@ -89,46 +91,34 @@ func (g *grower) putHist(h []featHist) {
 func (g *grower) build(nd *gnode) {
 	nd.hist = g.getHist()
 	rows := g.rows[nd.start:nd.end]
-	gg, hh := g.g, g.h
-	if nd.end-nd.start == g.n {
-		rows = nil // the root: every row, in order
-	} else {
-		og, oh := g.og[:len(rows)], g.oh[:len(rows)]
+	gh := g.gh
+	if nd.end-nd.start < g.n {
+		// Not the root (whose rows are 0 .. n-1 in order): gather the
+		// rows' gradients once for all the features.
+		og, all := g.og[:len(rows)], g.gh
 		parallel(len(rows), g.rowWorkers(len(rows)), func(lo, hi int) {
-			if g.constHess {
-				for j, r := range rows[lo:hi] {
-					og[lo+j] = gg[r]
-				}
-				return
-			}
 			for j, r := range rows[lo:hi] {
-				og[lo+j], oh[lo+j] = gg[r], hh[r]
+				og[lo+j] = all[r]
 			}
 		})
-		gg, hh = og, oh
+		gh = og
 	}
-	// Features go by groups of four (one pass over the rows fills four
-	// histograms, which fit in the L1 cache together), groups split
+	// Features go by groups of histGroup (one pass over the rows fills
+	// their histograms, which fit in the L1 cache together), groups split
 	// among the workers; each feature's sums run in row order, so the
 	// result does not depend on the number of workers.
-	groups := (g.p + 3) / 4
+	groups := (g.p + histGroup - 1) / histGroup
 	parallel(groups, g.workers, func(lo, hi int) {
 		for q := lo; q < hi; q++ {
-			f := 4 * q
-			if f+4 <= g.p {
-				hist4((*[4]featHist)(nd.hist[f:f+4]), g.bins[f*g.n:(f+4)*g.n], g.n, rows, gg, hh, g.constHess)
-				continue
-			}
-			for ; f < g.p; f++ {
-				histFeature(&nd.hist[f], g.bins[f*g.n:(f+1)*g.n], rows, gg, hh, g.constHess)
-			}
+			f, e := histGroup*q, min(histGroup*(q+1), g.p)
+			histCols(nd.hist[f:e], g.bins[f*g.n:e*g.n], g.n, rows, gh, g.constHess)
 		}
 	})
 }
 
 // findSplit sets nd.sp to the best split over all features.
 func (g *grower) findSplit(nd *gnode) {
-	c := candidate{g: nd.g, h: nd.h, n: uint32(nd.end - nd.start), lower: nd.lower, upper: nd.upper}
+	c := candidate{g: nd.g, h: nd.h, n: float64(nd.end - nd.start), lower: nd.lower, upper: nd.upper}
 	c.loss = nd.g * nd.value
 	parallel(g.p, g.workers, func(lo, hi int) {
 		for f := lo; f < hi; f++ {
@@ -144,7 +134,7 @@ func (g *grower) findSplit(nd *gnode) {
 	nd.sp = best
 }
 
-// grow fits one tree to the gradients g.g, g.h and returns the leaves
+// grow fits one tree to the gradients g.gh and returns the leaves
 // (with their row ranges in g.rows) after filling g.nodes.
 func (g *grower) grow(ctx context.Context) error {
 	g.nodes, g.gains, g.covers, g.cats, g.binned, g.leaves = g.nodes[:0], g.gains[:0], g.covers[:0], g.cats[:0], g.binned[:0], g.leaves[:0]
@@ -153,20 +143,20 @@ func (g *grower) grow(ctx context.Context) error {
 		g.rows[i] = uint32(i)
 	}
 	var sg, sh float64
-	for i := range g.n {
-		sg += float64(g.g[i])
+	for _, p := range g.gh[:g.n] {
+		sg += float64(p.g)
 	}
 	if g.constHess {
 		sh = float64(g.n)
 	} else {
-		for i := range g.n {
-			sh += float64(g.h[i])
+		for _, p := range g.gh[:g.n] {
+			sh += float64(p.h)
 		}
 	}
 	root := &gnode{end: g.n, g: sg, h: sh, cover: g.weight(g.rows), lower: math.Inf(-1), upper: math.Inf(1)}
 	root.value = g.s.nodeValue(sg, sh, root.lower, root.upper)
 	g.addNode(root)
-	if g.n < 2*int(g.s.minSamplesLeaf) || sh < g.s.minHessian {
+	if g.n < 2*g.s.minSamplesLeaf || sh < g.s.minHessian {
 		g.finalize(root)
 		return nil
 	}
@@ -201,8 +191,8 @@ func (g *grower) grow(ctx context.Context) error {
 			g.finalize(right)
 			continue
 		}
-		splitL := left.end-left.start >= 2*int(g.s.minSamplesLeaf)
-		splitR := right.end-right.start >= 2*int(g.s.minSamplesLeaf)
+		splitL := left.end-left.start >= 2*g.s.minSamplesLeaf
+		splitR := right.end-right.start >= 2*g.s.minSamplesLeaf
 		if !splitL {
 			g.finalize(left)
 		}
@@ -327,6 +317,55 @@ func (g *grower) split(nd *gnode) (left, right *gnode) {
 	g.gains[nd.index] = sp.gain
 	g.binned[nd.index] = binNode{feature: int32(sp.feature), left: left.index, sp: sp}
 	return left, right
+}
+
+// addLeaves adds the values of the leaves of the tree just grown to
+// output k of the training margins raw (row-major, K outputs per row):
+// one addition per row, as by walking the tree. With at most 256 leaves it
+// marks each row's leaf in a byte (scattered writes to 1 byte a row, which
+// stay in the cache) and then adds in row order, one pass over raw
+// instead of a scattered pass per leaf.
+func (g *grower) addLeaves(raw []float64, K, k int) {
+	w := g.rowWorkers(g.n)
+	if len(g.leaves) > 256 {
+		// The leaves hold disjoint rows.
+		parallel(len(g.leaves), w, func(lo, hi int) {
+			for _, leaf := range g.leaves[lo:hi] {
+				v := g.nodes[leaf.index].Value
+				for _, r := range g.rows[leaf.start:leaf.end] {
+					raw[int(r)*K+k] += v
+				}
+			}
+		})
+		return
+	}
+	if g.leafOf == nil {
+		g.leafOf = make([]uint8, g.n)
+	}
+	leafOf := g.leafOf[:g.n]
+	var vals [256]float64
+	for i, leaf := range g.leaves {
+		vals[i] = g.nodes[leaf.index].Value
+	}
+	parallel(len(g.leaves), w, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			leaf := g.leaves[i]
+			for _, r := range g.rows[leaf.start:leaf.end] {
+				leafOf[r] = uint8(i)
+			}
+		}
+	})
+	parallel(g.n, w, func(lo, hi int) {
+		if K == 1 {
+			for i, l := range leafOf[lo:hi] {
+				raw[lo+i] += vals[l]
+			}
+			return
+		}
+		for i := lo; i < hi; i++ {
+			raw[i*K+k] += vals[leafOf[i]]
+		}
+	})
 }
 
 // minParallelRows is the fewest rows a pass over rows is split among
@@ -459,11 +498,12 @@ func (h *gheap) Pop() any {
 	return x
 }
 
-// asFloat32 returns the memory of u as float32s (same size, no pointers),
-// to hold the gathered gradients in the partition's scratch space.
-func asFloat32(u []uint32) []float32 {
-	if len(u) == 0 {
+// asPairs returns the memory of u as gradient pairs (two words each, no
+// pointers), to hold the gathered gradients in the partition's scratch
+// space.
+func asPairs(u []uint32) []gradPair {
+	if len(u) < 2 {
 		return nil
 	}
-	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(u))), len(u))
+	return unsafe.Slice((*gradPair)(unsafe.Pointer(unsafe.SliceData(u))), len(u)/2)
 }

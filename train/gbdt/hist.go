@@ -3,16 +3,22 @@ package gbdt
 import "golang.org/x/sync/errgroup"
 
 // bin is one histogram bin: the sums of the gradients and hessians of its
-// rows, and their number.
+// rows, and their number. The three sums are float64 lanes of one 32-byte
+// value, so that the AVX2 kernel (hist_amd64.s) adds a row's (g, h, 1, 0)
+// to a bin with one load, one add and one store; a count held as a
+// float64 is exact up to 2^53 rows.
 type bin struct {
-	g, h float64
-	n    uint32
-	_    uint32
+	g, h, n float64
+	_       float64
 }
 
 // featHist is the histogram of one feature: 255 value bins and the
 // missing bin fit in 256, so a uint8 bin needs no bounds check.
 type featHist [256]bin
+
+// histGroup is the number of features whose histograms one pass over a
+// node's rows fills: four histograms of 8 KB fill the 32 KB L1 cache.
+const histGroup = 4
 
 // parallel calls fn over [0, n) split into at most workers contiguous
 // ranges, each on its own goroutine, and waits for them. With one worker
@@ -34,138 +40,61 @@ func parallel(n, workers int, fn func(lo, hi int)) {
 	_ = g.Wait()
 }
 
-// histFeature accumulates the rows of one feature's column into hf: rows
-// nil means every row in order (the root), with gradients g and h indexed
-// by row; otherwise g and h are ordered like rows.
-func histFeature(hf *featHist, col []uint8, rows []uint32, g, h []float32, constHess bool) {
-	*hf = featHist{}
-	switch {
-	case rows == nil && constHess:
-		g = g[:len(col)]
-		for i, b := range col {
-			e := &hf[b]
-			e.g += float64(g[i])
-			e.n++
-		}
-	case rows == nil:
-		g, h = g[:len(col)], h[:len(col)]
-		for i, b := range col {
-			e := &hf[b]
-			e.g += float64(g[i])
-			e.h += float64(h[i])
-			e.n++
-		}
-	case constHess:
-		g = g[:len(rows)]
-		for j, r := range rows {
-			e := &hf[col[r]]
-			e.g += float64(g[j])
-			e.n++
-		}
-	default:
-		g, h = g[:len(rows)], h[:len(rows)]
-		for j, r := range rows {
-			e := &hf[col[r]]
-			e.g += float64(g[j])
-			e.h += float64(h[j])
-			e.n++
-		}
+// gradPair is one row's gradient and hessian, side by side so that a
+// kernel loads both at once.
+type gradPair struct{ g, h float32 }
+
+// histCols fills hs (one to histGroup features' histograms) from their
+// columns cols, n bins each, over the given rows (each below n: the
+// assembly kernels do not check them); gh is ordered like rows. constHess tells that every hessian is 1 (the portable kernel
+// then counts the rows instead of adding the hessians: the same sums).
+// Every bin's sums are taken in row order, whichever kernel runs, so the
+// result is the same to the bit.
+func histCols(hs []featHist, cols []uint8, n int, rows []uint32, gh []gradPair, constHess bool) {
+	clear(hs)
+	if len(rows) == 0 {
+		return
 	}
-	if constHess {
-		for b := range hf {
-			hf[b].h = float64(hf[b].n)
+	gh = gh[:len(rows)]
+	_ = cols[len(hs)*n-1]
+	if useAVX2 {
+		if len(hs) == histGroup {
+			histRows4((*[4]featHist)(hs), &cols[0], n, rows, &gh[0])
+			return
 		}
+		f := 0
+		for ; f+2 <= len(hs); f += 2 {
+			histRows2((*[2]featHist)(hs[f:]), &cols[f*n], n, rows, &gh[0])
+		}
+		if f < len(hs) {
+			histRows1(&hs[f], &cols[f*n], rows, &gh[0])
+		}
+		return
+	}
+	for f := range hs {
+		histGo(&hs[f], cols[f*n:(f+1)*n], rows, gh, constHess)
 	}
 }
 
-// hist4 is histFeature for four adjacent features at once: cols holds
-// their four columns of n bins.
-func hist4(hs *[4]featHist, cols []uint8, n int, rows []uint32, g, h []float32, constHess bool) {
-	*hs = [4]featHist{}
-	c0, c1, c2, c3 := cols[:n], cols[n:2*n], cols[2*n:3*n], cols[3*n:4*n]
-	h0, h1, h2, h3 := &hs[0], &hs[1], &hs[2], &hs[3]
-	if rows == nil {
-		g = g[:n]
-		c1, c2, c3 = c1[:len(c0)], c2[:len(c0)], c3[:len(c0)]
-		if constHess {
-			for i, b := range c0 {
-				gi := float64(g[i])
-				h0[b].g += gi
-				h0[b].n++
-				h1[c1[i]].g += gi
-				h1[c1[i]].n++
-				h2[c2[i]].g += gi
-				h2[c2[i]].n++
-				h3[c3[i]].g += gi
-				h3[c3[i]].n++
-			}
-		} else {
-			h = h[:n]
-			for i, b := range c0 {
-				gi, hi := float64(g[i]), float64(h[i])
-				e := &h0[b]
-				e.g += gi
-				e.h += hi
-				e.n++
-				e = &h1[c1[i]]
-				e.g += gi
-				e.h += hi
-				e.n++
-				e = &h2[c2[i]]
-				e.g += gi
-				e.h += hi
-				e.n++
-				e = &h3[c3[i]]
-				e.g += gi
-				e.h += hi
-				e.n++
-			}
-		}
-	} else if constHess {
-		g = g[:len(rows)]
-		for j, r := range rows {
-			gi := float64(g[j])
-			e := &h0[c0[r]]
-			e.g += gi
-			e.n++
-			e = &h1[c1[r]]
-			e.g += gi
-			e.n++
-			e = &h2[c2[r]]
-			e.g += gi
-			e.n++
-			e = &h3[c3[r]]
-			e.g += gi
-			e.n++
-		}
-	} else {
-		g, h = g[:len(rows)], h[:len(rows)]
-		for j, r := range rows {
-			gi, hi := float64(g[j]), float64(h[j])
-			e := &h0[c0[r]]
-			e.g += gi
-			e.h += hi
-			e.n++
-			e = &h1[c1[r]]
-			e.g += gi
-			e.h += hi
-			e.n++
-			e = &h2[c2[r]]
-			e.g += gi
-			e.h += hi
-			e.n++
-			e = &h3[c3[r]]
-			e.g += gi
-			e.h += hi
-			e.n++
-		}
-	}
+// histGo is the portable kernel of histCols for one feature.
+func histGo(hf *featHist, col []uint8, rows []uint32, gh []gradPair, constHess bool) {
+	gh = gh[:len(rows)]
 	if constHess {
-		for k := range hs {
-			for b := range hs[k] {
-				hs[k][b].h = float64(hs[k][b].n)
-			}
+		for j, r := range rows {
+			e := &hf[col[r]]
+			e.g += float64(gh[j].g)
+			e.n++
 		}
+		for b := range hf {
+			hf[b].h = hf[b].n
+		}
+		return
+	}
+	for j, r := range rows {
+		e := &hf[col[r]]
+		e.g += float64(gh[j].g)
+		e.h += float64(gh[j].h)
+		e.n++
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/loomml/loom/train"
 	"github.com/loomml/loom/train/tree"
 )
 
@@ -39,9 +40,9 @@ type objective interface {
 	// baseline returns the starting margins: the best constant.
 	baseline(y, w []float64) []float64
 	// gradients writes the gradient and hessian of rows [lo, hi) of
-	// output k (k-major arrays of n rows) from the raw margins (row-major,
+	// output k (gh[k*n+i] for row i) from the raw margins (row-major,
 	// outputs per row), multiplied by the sample weights w (nil for 1).
-	gradients(g, h []float32, raw, y, w []float64, lo, hi, n int)
+	gradients(gh []gradPair, raw, y, w []float64, lo, hi, n int)
 	// constHessian reports a hessian of 1 for every row (without weights).
 	constHessian() bool
 	// loss returns the sum of the pointwise losses of rows [lo, hi), times
@@ -71,12 +72,12 @@ func (squared) outputs() int                      { return 1 }
 func (squared) link() tree.Link                   { return tree.Identity }
 func (squared) constHessian() bool                { return true }
 func (squared) baseline(y, w []float64) []float64 { return []float64{weightedMean(y, w)} }
-func (squared) gradients(g, h []float32, raw, y, w []float64, lo, hi, _ int) {
+func (squared) gradients(gh []gradPair, raw, y, w []float64, lo, hi, _ int) {
 	for i := lo; i < hi; i++ {
 		if w == nil {
-			g[i], h[i] = float32(raw[i]-y[i]), 1
+			gh[i] = gradPair{float32(raw[i] - y[i]), 1}
 		} else {
-			g[i], h[i] = float32(w[i]*(raw[i]-y[i])), float32(w[i])
+			gh[i] = gradPair{float32(w[i] * (raw[i] - y[i])), float32(w[i])}
 		}
 	}
 }
@@ -97,16 +98,16 @@ func (absolute) constHessian() bool { return true }
 func (absolute) baseline(y, w []float64) []float64 {
 	return []float64{weightedMedian(slices.Clone(y), w)}
 }
-func (absolute) gradients(g, h []float32, raw, y, w []float64, lo, hi, _ int) {
+func (absolute) gradients(gh []gradPair, raw, y, w []float64, lo, hi, _ int) {
 	for i := lo; i < hi; i++ {
 		s := float32(1)
 		if raw[i] <= y[i] {
 			s = -1
 		}
 		if w == nil {
-			g[i], h[i] = s, 1
+			gh[i] = gradPair{s, 1}
 		} else {
-			g[i], h[i] = s*float32(w[i]), float32(w[i])
+			gh[i] = gradPair{s * float32(w[i]), float32(w[i])}
 		}
 	}
 }
@@ -156,11 +157,11 @@ func (poisson) constHessian() bool { return false }
 func (poisson) baseline(y, w []float64) []float64 {
 	return []float64{math.Log(weightedMean(y, w))}
 }
-func (poisson) gradients(g, h []float32, raw, y, w []float64, lo, hi, _ int) {
+func (poisson) gradients(gh []gradPair, raw, y, w []float64, lo, hi, _ int) {
 	for i := lo; i < hi; i++ {
 		e := math.Exp(raw[i])
 		wi := weight(w, i)
-		g[i], h[i] = float32(wi*(e-y[i])), float32(wi*e)
+		gh[i] = gradPair{float32(wi * (e - y[i])), float32(wi * e)}
 	}
 }
 func (poisson) loss(raw, y, w []float64, lo, hi int) float64 {
@@ -186,11 +187,31 @@ func (binary) baseline(y, w []float64) []float64 {
 // baseline probabilities.
 const eps = 2.220446049250313e-16
 
-func (binary) gradients(g, h []float32, raw, y, w []float64, lo, hi, _ int) {
-	for i := lo; i < hi; i++ {
-		p := tree.Expit(raw[i])
-		wi := weight(w, i)
-		g[i], h[i] = float32(wi*(p-y[i])), float32(wi*p*(1-p))
+// expChunk is the number of rows whose exponentials binary.gradients
+// computes in one loop.
+const expChunk = 256
+
+// gradients computes p = expit(raw) as tree.Expit does, 1/(1+e^-z) for
+// z >= 0 and e^z/(1+e^z) below, with train.ExpInPlace's exponentials of
+// -|z|, a chunk of rows at a time.
+func (binary) gradients(gh []gradPair, raw, y, w []float64, lo, hi, _ int) {
+	var e [expChunk]float64
+	for c := lo; c < hi; c += expChunk {
+		z := raw[c:min(c+expChunk, hi)]
+		ez := e[:len(z)]
+		for i, v := range z {
+			ez[i] = -math.Abs(v)
+		}
+		train.ExpInPlace(ez)
+		yc, ghc := y[c:c+len(z)], gh[c:c+len(z)]
+		for i, v := range z {
+			p := ez[i] / (1 + ez[i])
+			if v >= 0 {
+				p = 1 / (1 + ez[i])
+			}
+			wi := weight(w, c+i)
+			ghc[i] = gradPair{float32(wi * (p - yc[i])), float32(wi * p * (1 - p))}
+		}
 	}
 }
 func (binary) loss(raw, y, w []float64, lo, hi int) float64 {
@@ -234,7 +255,7 @@ func (m multinomial) baseline(y, w []float64) []float64 {
 	}
 	return out
 }
-func (m multinomial) gradients(g, h []float32, raw, y, w []float64, lo, hi, n int) {
+func (m multinomial) gradients(gh []gradPair, raw, y, w []float64, lo, hi, n int) {
 	var buf [16]float64
 	p := buf[:0]
 	if m.k > len(buf) {
@@ -250,7 +271,7 @@ func (m multinomial) gradients(g, h []float32, raw, y, w []float64, lo, hi, n in
 			if int(y[i]) == k {
 				t = 1
 			}
-			g[k*n+i], h[k*n+i] = float32(wi*(p[k]-t)), float32(wi*p[k]*(1-p[k]))
+			gh[k*n+i] = gradPair{float32(wi * (p[k] - t)), float32(wi * p[k] * (1 - p[k]))}
 		}
 	}
 }

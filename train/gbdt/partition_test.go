@@ -1,9 +1,12 @@
 package gbdt
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/loomml/loom/train/tree"
 )
 
 // TestPartitionWorkers checks that the partition and the gathering of
@@ -13,10 +16,10 @@ func TestPartitionWorkers(t *testing.T) {
 	const n = 3*minParallelRows + 17
 	rng := rand.New(rand.NewPCG(1, 2))
 	col := make([]uint8, n)
-	grad, hess := make([]float32, n), make([]float32, n)
+	gh := make([]gradPair, n)
 	for i := range col {
 		col[i] = uint8(rng.IntN(256))
-		grad[i], hess[i] = rng.Float32(), rng.Float32()
+		gh[i] = gradPair{rng.Float32(), rng.Float32()}
 	}
 	var goLeft [256]uint8
 	for b := range goLeft {
@@ -27,9 +30,9 @@ func TestPartitionWorkers(t *testing.T) {
 	var wantNL int
 	var wantHist []featHist
 	for _, workers := range []int{1, 2, 3, 7} {
-		g := &grower{n: n, p: 1, bins: col, workers: workers, g: grad, h: hess,
+		g := &grower{n: n, p: 1, bins: col, workers: workers, gh: gh,
 			rows: make([]uint32, n), scratch: make([]uint32, n)}
-		g.og, g.oh = asFloat32(g.scratch[:n/2]), asFloat32(g.scratch[n/2:2*(n/2)])
+		g.og = asPairs(g.scratch)
 		for i, r := range perm {
 			g.rows[i] = uint32(r)
 		}
@@ -54,6 +57,91 @@ func TestPartitionWorkers(t *testing.T) {
 		}
 		if !slices.Equal(nd.hist, wantHist) {
 			t.Errorf("%d workers: histogram differs from 1 worker's", workers)
+		}
+	}
+}
+
+// TestAddLeaves checks that the margins get each row's leaf value once,
+// through the leaf marks (at most 256 leaves) or leaf by leaf (more), for
+// one output of one or three, on one or two workers.
+func TestAddLeaves(t *testing.T) {
+	const n = 2*minParallelRows + 5
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, leaves := range []int{1, 10, 256, 300} {
+		for _, K := range []int{1, 3} {
+			for _, workers := range []int{1, 2} {
+				g := &grower{n: n, workers: workers, rows: make([]uint32, n)}
+				for i, r := range rng.Perm(n) {
+					g.rows[i] = uint32(r)
+				}
+				// Leaf l holds rows[cut[l]:cut[l+1]].
+				cut := []int{0}
+				for l := 1; l < leaves; l++ {
+					cut = append(cut, l*n/leaves)
+				}
+				cut = append(cut, n)
+				for l := range leaves {
+					g.nodes = append(g.nodes, tree.Node{Feature: -1, Value: rng.NormFloat64()})
+					g.leaves = append(g.leaves, &gnode{start: cut[l], end: cut[l+1], index: int32(l)})
+				}
+				raw, want := make([]float64, n*K), make([]float64, n*K)
+				for i := range raw {
+					raw[i] = rng.NormFloat64()
+				}
+				copy(want, raw)
+				k := K - 1
+				for _, leaf := range g.leaves {
+					for _, r := range g.rows[leaf.start:leaf.end] {
+						want[int(r)*K+k] += g.nodes[leaf.index].Value
+					}
+				}
+				g.addLeaves(raw, K, k)
+				if !slices.Equal(raw, want) {
+					t.Errorf("%d leaves, K=%d, %d workers: margins differ", leaves, K, workers)
+				}
+			}
+		}
+	}
+}
+
+// TestBinColumn checks the branch-free search against counting the
+// thresholds below each value: values on, just beside and between the
+// thresholds, beyond them, huge, and NaN (the missing bin).
+func TestBinColumn(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, nthr := range []int{0, 1, 7, 254} {
+		thr := make([]float64, nthr)
+		for i := range thr {
+			thr[i] = rng.NormFloat64() * 10
+		}
+		slices.Sort(thr)
+		thr = slices.Compact(thr)
+		if nthr > 0 {
+			thr[len(thr)-1] = almostInf
+		}
+		b := &binner{thresholds: [][]float64{thr}, nbins: []int{len(thr) + 1}, missing: 255}
+		vals := []float64{math.NaN(), -math.MaxFloat64, math.MaxFloat64, 0}
+		for _, v := range thr {
+			vals = append(vals, v, math.Nextafter(v, math.Inf(-1)), math.Nextafter(v, math.Inf(1)), v+rng.Float64())
+		}
+		rows := make([]int, len(vals))
+		for i := range rows {
+			rows[i] = i
+		}
+		dst := make([]uint8, len(vals))
+		b.binColumn(dst, vals, 1, 0, rows, &b.padded()[0])
+		for i, v := range vals {
+			want := uint8(255)
+			if !math.IsNaN(v) {
+				k := 0
+				for k < len(thr) && thr[k] < v {
+					k++
+				}
+				want = uint8(k)
+			}
+			if dst[i] != want {
+				t.Errorf("%d thresholds: value %v in bin %d; want %d", len(thr), v, dst[i], want)
+			}
 		}
 	}
 }

@@ -12,7 +12,7 @@ type split struct {
 	cats        [4]uint64 // categorical: bins that go left (including the missing bin)
 	gL, hL      float64
 	gR, hR      float64
-	nL, nR      uint32
+	nL, nR      float64
 	valueL      float64
 	valueR      float64
 }
@@ -20,7 +20,7 @@ type split struct {
 // splitter finds splits: scikit-learn 1.2's Splitter.
 type splitter struct {
 	l2             float64
-	minSamplesLeaf uint32
+	minSamplesLeaf int
 	minHessian     float64
 	nbins          []int
 	hasMissing     []bool
@@ -51,7 +51,7 @@ func (s *splitter) gain(c *candidate, gL, hL, gR, hR float64, cst int) (gain, vL
 // candidate is what the split search needs to know of a node.
 type candidate struct {
 	g, h         float64 // sums
-	n            uint32  // rows
+	n            float64 // rows
 	lower, upper float64 // monotonic bounds of the children's values
 	loss         float64 // g·value of the node
 }
@@ -67,22 +67,23 @@ func (s *splitter) best(hf *featHist, f int, c *candidate) split {
 	if s.monotonic != nil {
 		cst = s.monotonic[f]
 	}
+	minLeaf := float64(s.minSamplesLeaf)
 	end := nb - 1
 	if s.hasMissing[f] {
 		end = nb
 	}
 	var gL, hL float64
-	var nL uint32
+	var nL float64
 	for b := range end {
 		e := &hf[b]
 		nL += e.n
 		gL += e.g
 		hL += e.h
 		nR, gR, hR := c.n-nL, c.g-gL, c.h-hL
-		if nL < s.minSamplesLeaf || hL < s.minHessian {
+		if nL < minLeaf || hL < s.minHessian {
 			continue
 		}
-		if nR < s.minSamplesLeaf || hR < s.minHessian {
+		if nR < minLeaf || hR < s.minHessian {
 			break
 		}
 		gain, vL, vR := s.gain(c, gL, hL, gR, hR, cst)
@@ -94,17 +95,17 @@ func (s *splitter) best(hf *featHist, f int, c *candidate) split {
 		return best
 	}
 	var gR, hR float64
-	var nR uint32
+	var nR float64
 	for b := nb - 2; b >= 0; b-- {
 		e := &hf[b+1]
 		nR += e.n
 		gR += e.g
 		hR += e.h
 		nL, gL, hL := c.n-nR, c.g-gR, c.h-hR
-		if nR < s.minSamplesLeaf || hR < s.minHessian {
+		if nR < minLeaf || hR < s.minHessian {
 			continue
 		}
-		if nL < s.minSamplesLeaf || hL < s.minHessian {
+		if nL < minLeaf || hL < s.minHessian {
 			break
 		}
 		gain, vL, vR := s.gain(c, gL, hL, gR, hR, cst)
@@ -133,7 +134,8 @@ func (s *splitter) bestCategorical(hf *featHist, f int, c *candidate) split {
 	best := split{gain: -1, feature: f, categorical: true}
 	var buf [256]catInfo
 	infos := buf[:0]
-	support := float64(c.n) / c.h
+	support := c.n / c.h
+	minLeaf := float64(s.minSamplesLeaf)
 	add := func(b int) {
 		if e := &hf[b]; e.h*support >= minCatSupport {
 			infos = append(infos, catInfo{bin: b, value: e.g / (e.h + minCatSupport)})
@@ -165,7 +167,7 @@ func (s *splitter) bestCategorical(hf *featHist, f int, c *candidate) split {
 			middle--
 		}
 		var gL, hL float64
-		var nL uint32
+		var nL float64
 		for i := range middle {
 			k := i
 			if dir < 0 {
@@ -176,10 +178,10 @@ func (s *splitter) bestCategorical(hf *featHist, f int, c *candidate) split {
 			gL += e.g
 			hL += e.h
 			nR, gR, hR := c.n-nL, c.g-gL, c.h-hL
-			if nL < s.minSamplesLeaf || hL < s.minHessian {
+			if nL < minLeaf || hL < s.minHessian {
 				continue
 			}
-			if nR < s.minSamplesLeaf || hR < s.minHessian {
+			if nR < minLeaf || hR < s.minHessian {
 				break
 			}
 			gain, vL, vR := s.gain(c, gL, hL, gR, hR, 0)
