@@ -5,6 +5,7 @@ import (
 	"math"
 	"runtime"
 
+	"github.com/loomml/loom/internal/fastmath"
 	"golang.org/x/sync/errgroup"
 	"gonum.org/v1/gonum/mat"
 )
@@ -163,7 +164,7 @@ func (lm *LogisticModel) binaryProba(out []float64, ostride int, x []float64, st
 			z[i] += b
 			e[i] = -math.Abs(z[i])
 		}
-		expInPlace(e[:n])
+		fastmath.ExpInPlace(e[:n])
 		for i := range n {
 			p1 := expitOf(z[i], e[i])
 			o := out[(c+i)*ostride:]

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/loomml/loom/internal/fastmath"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize"
@@ -373,7 +374,7 @@ func decodeLogistic(info Info, payload []byte) (Model, error) {
 // expit is the logistic function 1/(1+e^-z), without overflow for either
 // sign of z.
 func expit(z float64) float64 {
-	return expitOf(z, exp(-math.Abs(z)))
+	return expitOf(z, fastmath.Exp(-math.Abs(z)))
 }
 
 // expitOf is expit(z) given e = exp(-|z|).

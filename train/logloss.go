@@ -3,9 +3,11 @@ package train
 import (
 	"math"
 
+	"sync/atomic"
+
+	"github.com/loomml/loom/internal/fastmath"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
-	"sync/atomic"
 
 	"gonum.org/v1/gonum/floats"
 )
@@ -184,9 +186,9 @@ func (e *logLoss) block(b int, z []float64) {
 			for i := range ch {
 				ev[i] = -math.Abs(z[i])
 			}
-			expInPlace(ev[:ch])
+			fastmath.ExpInPlace(ev[:ch])
 			copy(sp, ev[:ch])
-			log1pInPlace(sp[:ch])
+			fastmath.Log1pInPlace(sp[:ch])
 			for i, s := range sw {
 				if s == 0 {
 					continue

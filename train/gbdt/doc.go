@@ -100,7 +100,7 @@
 // same sums, in the same order, as the portable Go loop, which runs
 // elsewhere). Only the smaller child of a split has its histogram built,
 // the other one's is the parent's minus it. The binary loss's gradients
-// use train.ExpInPlace, 256 rows at a time; the margins are updated
+// use internal/fastmath's ExpInPlace (the logistic model's), 256 rows at a time; the margins are updated
 // through a byte per row naming its leaf, then in row order. A fit of
 // 1,000,000 × 30 rows for 100 iterations keeps about 30 MB of bins, 8 MB
 // of gradient pairs, 4 MB of row indices and 4 MB of scratch space (the

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/loomml/loom/train"
+	"github.com/loomml/loom/internal/fastmath"
 	"github.com/loomml/loom/train/tree"
 )
 
@@ -192,7 +192,7 @@ const eps = 2.220446049250313e-16
 const expChunk = 256
 
 // gradients computes p = expit(raw) as tree.Expit does, 1/(1+e^-z) for
-// z >= 0 and e^z/(1+e^z) below, with train.ExpInPlace's exponentials of
+// z >= 0 and e^z/(1+e^z) below, with fastmath.ExpInPlace's exponentials of
 // -|z|, a chunk of rows at a time.
 func (binary) gradients(gh []gradPair, raw, y, w []float64, lo, hi, _ int) {
 	var e [expChunk]float64
@@ -202,7 +202,7 @@ func (binary) gradients(gh []gradPair, raw, y, w []float64, lo, hi, _ int) {
 		for i, v := range z {
 			ez[i] = -math.Abs(v)
 		}
-		train.ExpInPlace(ez)
+		fastmath.ExpInPlace(ez)
 		yc, ghc := y[c:c+len(z)], gh[c:c+len(z)]
 		for i, v := range z {
 			p := ez[i] / (1 + ez[i])

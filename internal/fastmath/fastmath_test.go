@@ -1,4 +1,4 @@
-package train
+package fastmath
 
 import (
 	"math"
@@ -50,10 +50,10 @@ func TestExpAccuracy(t *testing.T) {
 	}
 	worst := 0.0
 	for _, x := range xs {
-		got, want := exp(x), bigExp(x)
+		got, want := Exp(x), bigExp(x)
 		u := ulps(got, want)
 		if u > 1 {
-			t.Fatalf("exp(%v) = %v; want %v (%.2f ulp)", x, got, want, u)
+			t.Fatalf("Exp(%v) = %v; want %v (%.2f ulp)", x, got, want, u)
 		}
 		worst = math.Max(worst, u)
 	}
@@ -71,12 +71,12 @@ func TestExpSpecial(t *testing.T) {
 		{709.5, math.Exp(709.5)},
 	}
 	for _, tt := range tests {
-		if got := exp(tt.x); got != tt.want {
-			t.Errorf("exp(%v) = %v; want %v", tt.x, got, tt.want)
+		if got := Exp(tt.x); got != tt.want {
+			t.Errorf("Exp(%v) = %v; want %v", tt.x, got, tt.want)
 		}
 	}
-	if got := exp(math.NaN()); !math.IsNaN(got) {
-		t.Errorf("exp(NaN) = %v; want NaN", got)
+	if got := Exp(math.NaN()); !math.IsNaN(got) {
+		t.Errorf("Exp(NaN) = %v; want NaN", got)
 	}
 }
 
@@ -89,7 +89,7 @@ func BenchmarkExp(b *testing.B) {
 	for _, tt := range []struct {
 		name string
 		fn   func(float64) float64
-	}{{"table", exp}, {"math.Exp", math.Exp}} {
+	}{{"table", Exp}, {"math.Exp", math.Exp}} {
 		b.Run(tt.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -131,7 +131,7 @@ func TestLog1pUnitAccuracy(t *testing.T) {
 		n = 200
 	}
 	for range n {
-		us = append(us, r.Float64(), exp(-r.Float64()*40), math.Ldexp(r.Float64(), -r.IntN(60)))
+		us = append(us, r.Float64(), Exp(-r.Float64()*40), math.Ldexp(r.Float64(), -r.IntN(60)))
 	}
 	worst := 0.0
 	for _, u := range us {
@@ -153,7 +153,7 @@ func TestLog1pUnitAccuracy(t *testing.T) {
 func BenchmarkLog1p(b *testing.B) {
 	u := make([]float64, 1024)
 	for i := range u {
-		u[i] = exp(-float64(i) / 64)
+		u[i] = Exp(-float64(i) / 64)
 	}
 	out := make([]float64, len(u))
 	for _, tt := range []struct {
@@ -172,9 +172,9 @@ func BenchmarkLog1p(b *testing.B) {
 	}
 }
 
-// log1pUnit is log1pInPlace of one value.
+// log1pUnit is Log1pInPlace of one value.
 func log1pUnit(u float64) float64 {
 	a := [1]float64{u}
-	log1pInPlace(a[:])
+	Log1pInPlace(a[:])
 	return a[0]
 }
