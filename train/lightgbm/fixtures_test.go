@@ -89,6 +89,9 @@ var lightgbmFixtures = []struct {
 	{"multiclass.model.txt", "multiclass_test.tsv", true, 28, "multiclass_raw.tsv", true},
 	{"kddcup99.model.txt", "kddcup99_test.tsv", false, 41, "kddcup99_raw.tsv", true},
 	{"poisson.model.txt", "poisson_test.tsv", false, 9, "poisson_pred.tsv", false},
+	{"gamma.model.txt", "gamma_test.tsv", false, 9, "gamma_pred.tsv", false},
+	// The tweedie model was scored on the poisson model's test rows.
+	{"tweedie.model.txt", "poisson_test.tsv", false, 9, "tweedie_pred.tsv", false},
 	// The LightGBM 2 that made this random forest skipped the output
 	// transform of averaged models (its predictions are the averaged raw
 	// scores); LightGBM 3 and later apply it, as Loom does. The fixture
