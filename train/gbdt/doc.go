@@ -98,7 +98,7 @@
 // lanes of 32 bytes, so that on amd64 with AVX2 an assembly kernel adds a
 // row's (g, h, 1) to a bin with one load, one add and one store (the
 // same sums, in the same order, as the portable Go loop, which runs
-// elsewhere). Only the smaller child of a split has its histogram built,
+// elsewhere and under the build tag purego). Only the smaller child of a split has its histogram built,
 // the other one's is the parent's minus it. The binary loss's gradients
 // use internal/fastmath's ExpInPlace (the logistic model's), 256 rows at a time; the margins are updated
 // through a byte per row naming its leaf, then in row order. A fit of

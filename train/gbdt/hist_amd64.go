@@ -1,3 +1,5 @@
+//go:build !purego
+
 package gbdt
 
 import "golang.org/x/sys/cpu"

@@ -1,3 +1,5 @@
+//go:build !purego
+
 #include "textflag.h"
 
 // The histogram kernels (see hist_amd64.go). Each row's gradient pair
