@@ -11,16 +11,15 @@ import (
 	"math/big"
 )
 
-// The exponential. math.Exp is an assembly routine on
-// amd64 that evaluates a degree-8 series and squares its result four
-// times, a chain of some thirty dependent operations that cannot be
-// inlined; it was four fifths of PredictProbaBatch and half of a binary
-// logistic fit's loss. exp, used by the binary model (PredictProba, its
-// batch path and its loss), is Tang's table method instead: e^x = 2^(k/64) · e^r with
-// |r| ≤ ln2/128, the 64 powers 2^(j/64) correctly rounded, and a degree-6
-// polynomial for e^r; it is within one unit in the last place of the true
-// value (tested against math/big) and computes the same bits on every
-// architecture.
+// The exponential. math.Exp is an assembly routine on amd64 that
+// evaluates a degree-8 series and squares its result four times, a chain
+// of some thirty dependent operations that cannot be inlined; it was four
+// fifths of the logistic model's PredictProbaBatch and half of a binary
+// logistic fit's loss. Exp is Tang's table method instead: e^x =
+// 2^(k/64) · e^r with |r| ≤ ln2/128, the 64 powers 2^(j/64) correctly
+// rounded, and a degree-6 polynomial for e^r; it is within one unit in the
+// last place of the true value (tested against math/big) and computes the
+// same bits on every architecture.
 
 // expN is the number of table entries per power of two.
 const expN = 64
