@@ -28,21 +28,10 @@ func (o *BootstrapOptions) resolved() BootstrapOptions {
 	if r.Resamples == 0 {
 		r.Resamples = 1000
 	}
-	if r.Level == 0 {
-		r.Level = 0.95
-	}
-	if r.Workers == 0 {
-		r.Workers = runtime.GOMAXPROCS(0)
-	}
 	if r.Resamples < 2 {
 		panic(fmt.Sprintf("evaluate: bootstrap needs at least 2 resamples, got %d", r.Resamples))
 	}
-	if !(r.Level > 0 && r.Level < 1) {
-		panic(fmt.Sprintf("evaluate: confidence level must be in (0, 1), got %v", r.Level))
-	}
-	if r.Workers < 1 {
-		panic(fmt.Sprintf("evaluate: workers must be at least 1, got %d", r.Workers))
-	}
+	r.Level, r.Workers = resolveLevelWorkers(r.Level, r.Workers)
 	return r
 }
 
@@ -166,4 +155,23 @@ func bootstrapPrepared(ctx context.Context, pr *prepared, m metricDef, opts *Boo
 		}
 		return evalMetric(pr, m, w)
 	}, opts)
+}
+
+// resolveLevelWorkers gives the defaults of a confidence level (0.95) and
+// a worker count (GOMAXPROCS) shared by the options of bootstraps and
+// permutation importance, and panics on values out of range.
+func resolveLevelWorkers(level float64, workers int) (float64, int) {
+	if level == 0 {
+		level = 0.95
+	}
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if !(level > 0 && level < 1) {
+		panic(fmt.Sprintf("evaluate: confidence level must be in (0, 1), got %v", level))
+	}
+	if workers < 1 {
+		panic(fmt.Sprintf("evaluate: workers must be at least 1, got %d", workers))
+	}
+	return level, workers
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"slices"
 	"sync/atomic"
 
@@ -76,21 +75,10 @@ func (o *PermutationOptions) resolved() PermutationOptions {
 	if r.Repeats == 0 {
 		r.Repeats = 5
 	}
-	if r.Level == 0 {
-		r.Level = 0.95
-	}
-	if r.Workers == 0 {
-		r.Workers = runtime.GOMAXPROCS(0)
-	}
 	if r.Repeats < 1 {
 		panic(fmt.Sprintf("evaluate: permutation importance needs at least 1 repeat, got %d", r.Repeats))
 	}
-	if !(r.Level > 0 && r.Level < 1) {
-		panic(fmt.Sprintf("evaluate: confidence level must be in (0, 1), got %v", r.Level))
-	}
-	if r.Workers < 1 {
-		panic(fmt.Sprintf("evaluate: workers must be at least 1, got %d", r.Workers))
-	}
+	r.Level, r.Workers = resolveLevelWorkers(r.Level, r.Workers)
 	return r
 }
 
