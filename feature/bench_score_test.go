@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/loomml/loom/feature"
@@ -80,6 +81,27 @@ func BenchmarkMatrixPredict(b *testing.B) {
 				b.Fatal(err)
 			}
 			train.PredictProbaBatch(proba, model, mat.NewDense(n, w, data))
+		}
+		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	})
+	b.Run(fmt.Sprintf("rows=%d/blocks", n), func(b *testing.B) {
+		// The fused path (model.Bundle's Predict and PredictProba): each
+		// block's features are predicted while they are in the cache.
+		raw := proba.RawMatrix().Data
+		score := func(lo int, X *mat.Dense) {
+			rows, _ := X.Dims()
+			var P mat.Dense
+			P.SetRawMatrix(blas64.General{Rows: rows, Cols: 2, Stride: 2, Data: raw[2*lo : 2*(lo+rows)]})
+			train.PredictProbaBatch(&P, model, X)
+		}
+		if err := f.MatrixBlocks(ctx, rows, score); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := f.MatrixBlocks(ctx, rows, score); err != nil {
+				b.Fatal(err)
+			}
 		}
 		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 	})

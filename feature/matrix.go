@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -427,4 +428,96 @@ func (enc *catOp) hashColumn(s []string, ok []bool, out []float64, w, width int)
 		k += w
 	}
 	return bad, code
+}
+
+// blockRows is the number of rows of one block of MatrixBlocks: its
+// matrix (blockRows × Width() float64s, 60 KB for 29 columns) stays in
+// the second-level cache between the features and the caller's use of it.
+const blockRows = 2 * matrixChunk
+
+// MatrixBlocks computes Matrix's rows block by block and calls fn with
+// each block's first row (its index in rows) and its matrix, at most 256
+// rows × Width(). Blocks run on GOMAXPROCS goroutines at once, which have
+// returned when it returns: fn must be safe for concurrent calls, and X
+// is valid only during its call. Scoring a batch this way, fn predicting
+// the block into its share of the output, keeps the features in the cache
+// between the transforms and the model, where Matrix then a batch
+// prediction writes the whole matrix to memory and reads it back.
+//
+// The first row (in row order) with a value without a defined output is
+// a *ValueError naming it, as Matrix gives; fn is not called for its
+// block, and may not be for later ones. No rows is no call and no error.
+func (f *Fitted[T]) MatrixBlocks(ctx context.Context, rows []T, fn func(lo int, X *mat.Dense)) error {
+	return f.matrixBlocks(ctx, rows, false, fn)
+}
+
+// TreeMatrixBlocks is MatrixBlocks with TreeMatrix's values: a missing
+// value that a tree model takes natively is NaN rather than an error.
+func (f *Fitted[T]) TreeMatrixBlocks(ctx context.Context, rows []T, fn func(lo int, X *mat.Dense)) error {
+	return f.matrixBlocks(ctx, rows, true, fn)
+}
+
+// matrixBlocks is MatrixBlocks, or TreeMatrixBlocks when tree is set.
+func (f *Fitted[T]) matrixBlocks(ctx context.Context, rows []T, tree bool, fn func(lo int, X *mat.Dense)) error {
+	n, w := len(rows), f.width
+	if n == 0 {
+		return nil
+	}
+	nb := (n + blockRows - 1) / blockRows
+	workers := min(runtime.GOMAXPROCS(0), nb)
+	var next atomic.Int64
+	var stop atomic.Int64 // the first block known to fail: later ones are skipped
+	stop.Store(int64(nb))
+	firsts := make([]firstErr, workers)
+	work := func(ctx context.Context, first *firstErr) error {
+		buf := make([]float64, blockRows*w)
+		var sc scratch
+		var X mat.Dense
+		for {
+			b := next.Add(1) - 1
+			if b >= stop.Load() {
+				return nil
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			lo := int(b) * blockRows
+			hi := min(lo+blockRows, n)
+			var e firstErr
+			for c := lo; c < hi; c += matrixChunk {
+				f.chunk(buf, rows[lo:hi], c-lo, min(c+matrixChunk, hi)-lo, tree, &sc, &e)
+			}
+			if e.code != codeOK {
+				first.note(lo+e.row, e.feat, e.code)
+				for s := stop.Load(); b < s && !stop.CompareAndSwap(s, b); s = stop.Load() {
+				}
+				continue
+			}
+			X.SetRawMatrix(blas64.General{Rows: hi - lo, Cols: w, Stride: w, Data: buf[:(hi-lo)*w]})
+			fn(lo, &X)
+		}
+	}
+	if workers == 1 {
+		if err := work(ctx, &firsts[0]); err != nil {
+			return err
+		}
+	} else {
+		g, gctx := errgroup.WithContext(ctx)
+		for k := range firsts {
+			g.Go(func() error { return work(gctx, &firsts[k]) })
+		}
+		if err := g.Wait(); err != nil {
+			return err
+		}
+	}
+	var first firstErr
+	for _, e := range firsts {
+		if e.code != codeOK {
+			first.note(e.row, e.feat, e.code)
+		}
+	}
+	if first.code != codeOK {
+		return f.feats[first.feat].explain(&rows[first.row], first.row, first.code)
+	}
+	return nil
 }

@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/loomml/loom/feature"
+	"gonum.org/v1/gonum/mat"
 )
 
 // cat1 is a row of one category, for the vocabulary tests.
@@ -258,5 +261,116 @@ func TestMatrixCancelled(t *testing.T) {
 		if _, err := f.Matrix(ctx, kernelRows(n, 2, false)); !errors.Is(err, context.Canceled) {
 			t.Fatalf("Matrix of %d rows with a cancelled context = %v; want context.Canceled", n, err)
 		}
+	}
+}
+
+// blocksMatrix assembles the blocks that MatrixBlocks (or
+// TreeMatrixBlocks, with tree set) hands out into one row-major matrix,
+// failing the test when a block is misplaced, oversized or repeated.
+func blocksMatrix[T any](t *testing.T, f *feature.Fitted[T], rows []T, tree bool) ([]float64, error) {
+	t.Helper()
+	w := f.Width()
+	out := make([]float64, len(rows)*w)
+	seen := make([]bool, len(rows))
+	var mu sync.Mutex
+	var problem string
+	fn := func(lo int, X *mat.Dense) {
+		n, c := X.Dims()
+		mu.Lock()
+		defer mu.Unlock()
+		if c != w || n < 1 || n > 256 || lo%256 != 0 || lo+n > len(rows) {
+			problem = fmt.Sprintf("block at row %d is %d×%d", lo, n, c)
+			return
+		}
+		for i := range n {
+			if seen[lo+i] {
+				problem = fmt.Sprintf("row %d handed out twice", lo+i)
+			}
+			seen[lo+i] = true
+			copy(out[(lo+i)*w:], X.RawRowView(i))
+		}
+	}
+	var err error
+	if tree {
+		err = f.TreeMatrixBlocks(context.Background(), rows, fn)
+	} else {
+		err = f.MatrixBlocks(context.Background(), rows, fn)
+	}
+	if problem != "" {
+		t.Fatal(problem)
+	}
+	if err == nil {
+		if i := slices.Index(seen, false); i >= 0 {
+			t.Fatalf("row %d never handed out", i)
+		}
+	}
+	return out, err
+}
+
+// completeRows is kernelRows without missing values: every row has a
+// vector.
+func completeRows(n int, seed uint64) []kernelRow {
+	rows := kernelRows(n, seed, false)
+	p := "p"
+	for i := range rows {
+		if rows[i].B == nil {
+			rows[i].B = f64(float64(i))
+		}
+		if rows[i].D == nil {
+			rows[i].D = &p
+		}
+	}
+	return rows
+}
+
+// TestMatrixBlocks checks that the blocks of MatrixBlocks put together are
+// Matrix, bit for bit, on one goroutine and on several, and that its
+// error is Matrix's: the first failing row in row order.
+func TestMatrixBlocks(t *testing.T) {
+	ctx := context.Background()
+	f, err := kernelSet(nil).Fit(ctx, kernelRows(2000, 1, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, procs := range []int{1, 2, 3} {
+		runtime.GOMAXPROCS(procs)
+		for _, n := range []int{1, 255, 256, 257, 3001} {
+			rows := completeRows(n, uint64(n))
+			X, err := f.Matrix(ctx, rows)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := blocksMatrix(t, f, rows, false)
+			if err != nil {
+				t.Fatalf("GOMAXPROCS %d, %d rows: %v", procs, n, err)
+			}
+			if want := X.RawMatrix().Data; !slices.EqualFunc(got, want, func(a, b float64) bool {
+				return math.Float64bits(a) == math.Float64bits(b)
+			}) {
+				t.Fatalf("GOMAXPROCS %d, %d rows: the blocks differ from Matrix", procs, n)
+			}
+		}
+		good := completeRows(3000, 2)
+		for _, bad := range [][]int{{0}, {255, 256}, {2999}, {1500, 300, 2100}} {
+			rows := slices.Clone(good)
+			for _, i := range bad {
+				rows[i].E = "unseen"
+			}
+			_, want := f.Matrix(ctx, rows)
+			_, err := blocksMatrix(t, f, rows, false)
+			var ve *feature.ValueError
+			if !errors.As(err, &ve) || err.Error() != want.Error() {
+				t.Fatalf("GOMAXPROCS %d, bad rows %v: error %v; want %v", procs, bad, err, want)
+			}
+		}
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := f.MatrixBlocks(cancelled, kernelRows(1000, 3, false), func(int, *mat.Dense) {}); !errors.Is(err, context.Canceled) {
+		t.Errorf("MatrixBlocks with a cancelled context = %v", err)
+	}
+	if err := f.MatrixBlocks(ctx, nil, func(int, *mat.Dense) { t.Error("called for no rows") }); err != nil {
+		t.Errorf("MatrixBlocks of no rows = %v", err)
 	}
 }

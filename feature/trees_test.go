@@ -144,3 +144,36 @@ func TestTreeMatrixChains(t *testing.T) {
 		}
 	}
 }
+
+// TestTreeMatrixBlocks checks that the blocks of TreeMatrixBlocks put
+// together are TreeMatrix, missing values as NaN included, and that a bad
+// value is TreeMatrix's error.
+func TestTreeMatrixBlocks(t *testing.T) {
+	rows := items(3000, 4)
+	fitted, err := treeSet().Fit(context.Background(), rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	X, err := fitted.TreeMatrix(context.Background(), rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := blocksMatrix(t, fitted, rows, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.EqualFunc(got, X.RawMatrix().Data, func(a, b float64) bool {
+		return math.Float64bits(a) == math.Float64bits(b)
+	}) {
+		t.Fatal("the blocks differ from TreeMatrix")
+	}
+	if _, err := blocksMatrix(t, fitted, rows, false); !errors.Is(err, feature.ErrMissing) {
+		t.Errorf("MatrixBlocks with missing values = %v; want ErrMissing", err)
+	}
+	bad := slices.Clone(rows)
+	bad[2017].X = math.Inf(1)
+	var ve *feature.ValueError
+	if _, err := blocksMatrix(t, fitted, bad, true); !errors.As(err, &ve) || ve.Row != 2017 || !errors.Is(err, feature.ErrInfinite) {
+		t.Errorf("TreeMatrixBlocks with +Inf in row 2017 = %v", err)
+	}
+}

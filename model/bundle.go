@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/loomml/loom/contract"
@@ -109,12 +110,23 @@ func (b *Bundle[T]) CheckRows(rows []T, errs []error) int { return b.serving.Che
 // value of a regressor, the most probable class label of a classifier. It
 // does not check the contract (see CheckRow; serve.Scorer does both); a
 // row whose features cannot be computed is an error naming it.
+//
+// The rows go through the features and the model in blocks, on GOMAXPROCS
+// goroutines, each block predicted while its features are in the cache
+// (feature.Fitted.MatrixBlocks): no matrix of every row is made.
 func (b *Bundle[T]) Predict(ctx context.Context, rows []T) ([]float64, error) {
-	X, err := matrix(ctx, b.model, b.features, rows)
+	if len(rows) == 0 {
+		return nil, emptyMatrix(b.features)
+	}
+	out := make([]float64, len(rows))
+	err := blocks(ctx, b.model, b.features, rows, func(lo int, X *mat.Dense) {
+		n, _ := X.Dims()
+		train.PredictBatch(out[lo:lo+n], b.model, X)
+	})
 	if err != nil {
 		return nil, err
 	}
-	return train.PredictBatch(nil, b.model, X), nil
+	return out, nil
 }
 
 // PredictProba computes the features of rows and the class probabilities
@@ -126,11 +138,22 @@ func (b *Bundle[T]) PredictProba(ctx context.Context, rows []T) (*mat.Dense, err
 	if !ok {
 		return nil, fmt.Errorf("model: %q: a %s model gives no class probabilities", b.spec.name, b.model.Info().Kind)
 	}
-	X, err := matrix(ctx, b.model, b.features, rows)
+	if len(rows) == 0 {
+		return nil, emptyMatrix(b.features)
+	}
+	k := len(clf.Info().Classes)
+	out := mat.NewDense(len(rows), k, nil)
+	raw := out.RawMatrix().Data
+	err := blocks(ctx, b.model, b.features, rows, func(lo int, X *mat.Dense) {
+		n, _ := X.Dims()
+		var P mat.Dense
+		P.SetRawMatrix(blas64.General{Rows: n, Cols: k, Stride: k, Data: raw[lo*k : (lo+n)*k]})
+		train.PredictProbaBatch(&P, clf, X)
+	})
 	if err != nil {
 		return nil, err
 	}
-	return train.PredictProbaBatch(nil, clf, X), nil
+	return out, nil
 }
 
 // Transform computes the feature vector of one row as the model takes it
@@ -152,6 +175,22 @@ func matrix[T any](ctx context.Context, m train.Model, f *feature.Fitted[T], row
 		return f.TreeMatrix(ctx, rows)
 	}
 	return f.Matrix(ctx, rows)
+}
+
+// blocks calls fn with each block of the feature matrix of rows as m
+// takes it (feature.Fitted.MatrixBlocks or TreeMatrixBlocks).
+func blocks[T any](ctx context.Context, m train.Model, f *feature.Fitted[T], rows []T, fn func(lo int, X *mat.Dense)) error {
+	if train.IsNativeMissing(m) {
+		return f.TreeMatrixBlocks(ctx, rows, fn)
+	}
+	return f.MatrixBlocks(ctx, rows, fn)
+}
+
+// emptyMatrix is the error of a feature matrix of no rows, as
+// feature.Fitted.Matrix gives it.
+func emptyMatrix[T any](f *feature.Fitted[T]) error {
+	_, err := f.Matrix(context.Background(), nil)
+	return err
 }
 
 // transform is the feature vector of row as m takes it.

@@ -103,17 +103,18 @@ func TestFit(t *testing.T) {
 		lin.Train.Kind != "logistic" || lin.Durations["total"] <= 0 || lin.Train.GoVersion == "" {
 		t.Fatalf("lineage = %+v", lin)
 	}
-	// Predictions equal the features and the model applied by hand.
-	pred, err := b.Predict(ctx, rows[:50])
+	// Predictions equal the features and the model applied by hand, over
+	// several blocks of rows.
+	pred, err := b.Predict(ctx, rows[:700])
 	if err != nil {
 		t.Fatal(err)
 	}
-	probs, err := b.PredictProba(ctx, rows[:50])
+	probs, err := b.PredictProba(ctx, rows[:700])
 	if err != nil {
 		t.Fatal(err)
 	}
 	clf := b.Model().(train.Classifier)
-	for i := range 50 {
+	for i := range 700 {
 		x, err := b.Features().Transform(&rows[i], nil)
 		if err != nil {
 			t.Fatal(err)
@@ -122,6 +123,21 @@ func TestFit(t *testing.T) {
 		if pred[i] != b.Model().Predict(x) || probs.At(i, 1) != p[1] {
 			t.Fatalf("row %d: Predict %v, PredictProba %v; by hand %v, %v", i, pred[i], probs.At(i, 1), b.Model().Predict(x), p)
 		}
+	}
+	// A row without features is an error naming it, counted from the
+	// first row passed.
+	bad := slices.Clone(rows[100:1000])
+	bad[650].Age = math.NaN()
+	bad[820].Age = math.NaN()
+	var ve *feature.ValueError
+	if _, err := b.Predict(ctx, bad); !errors.As(err, &ve) || ve.Row != 650 || ve.Feature != "age" {
+		t.Errorf("Predict with a NaN age in row 650 = %v", err)
+	}
+	if _, err := b.PredictProba(ctx, bad); !errors.As(err, &ve) || ve.Row != 650 {
+		t.Errorf("PredictProba with a NaN age in row 650 = %v", err)
+	}
+	if _, err := b.PredictProba(ctx, nil); !errors.Is(err, feature.ErrEmpty) {
+		t.Errorf("PredictProba of no rows = %v; want ErrEmpty", err)
 	}
 	// The data fingerprint ignores undeclared fields and sees declared ones.
 	other := slices.Clone(rows)
@@ -714,8 +730,15 @@ func TestTreesTakeMissingValuesAndCategoriesNatively(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := b.Model().(train.Classifier).PredictProba(make([]float64, 2), x)
-	if p[1] != probs.At(missing-2000, 1) {
-		t.Fatalf("serving %v, batch %v", p[1], probs.At(missing-2000, 1))
+	for i := range rows[2000:] {
+		x, err := b.Transform(&rows[2000+i], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := b.Model().(train.Classifier).PredictProba(make([]float64, 2), x)
+		if q[1] != probs.At(i, 1) {
+			t.Fatalf("row %d: serving %v, batch %v", 2000+i, q[1], probs.At(i, 1))
+		}
 	}
 	rep, err := model.Evaluate(ctx, b, rows[2000:], &evaluate.ReportOptions{Metrics: []string{"roc_auc"}})
 	if err != nil || rep.Metrics[0].Value < 0.7 {

@@ -1,14 +1,16 @@
 """Side-by-side benchmark of batch scoring through the feature matrix
 (issue 18, first line): scikit-learn 1.2's Pipeline(ColumnTransformer,
 LogisticRegression).predict_proba on 1,000,000 mixed rows against Loom's
-BenchmarkMatrixPredict (feature.Fitted.MatrixTo or Matrix, then
-train.PredictProbaBatch), interleaved in one run.
+BenchmarkMatrixPredict (feature.Fitted.MatrixBlocks, MatrixTo or Matrix,
+then train.PredictProbaBatch), interleaved in one run.
 
     /usr/bin/python3 feature/testdata/bench_sklearn_score.py --go-threads 2
 
 Run it from the repository root: it builds the Go test binary of ./feature
 (go test -c), then for each of --runs rounds runs the Go benchmark once
-(--reps scorings, reused buffers and fresh ones) and scikit-learn once
+(--reps scorings: blocks of rows through the features and the model
+while they are in the cache, as model.Bundle's PredictProba does; reused
+buffers; fresh ones) and scikit-learn once
 (--reps scorings), and prints every round and the medians. scikit-learn
 runs on one thread (OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=1; its
 transformers are single-threaded anyway), Go on GOMAXPROCS=--go-threads.
@@ -109,19 +111,21 @@ def main():
           flush=True)
     out = []
     for r in range(args.runs):
-        reused, fresh = go_bench("reused"), go_bench("fresh")
+        blocks, reused, fresh = go_bench("blocks"), go_bench("reused"), go_bench("fresh")
         t = time.perf_counter()
         for _ in range(args.reps):
             model.predict_proba(df)
         sk = (time.perf_counter() - t) / args.reps
-        out.append((reused, fresh, sk))
-        print(f"round {r + 1}: Loom MatrixTo+PredictProbaBatch {reused:.3f} s ({N / reused / 1e6:.1f} M rows/s), "
+        out.append((reused, fresh, sk, blocks))
+        print(f"round {r + 1}: Loom MatrixBlocks+PredictProbaBatch {blocks:.3f} s ({N / blocks / 1e6:.1f} M rows/s), "
+              f"MatrixTo+PredictProbaBatch {reused:.3f} s ({N / reused / 1e6:.1f} M rows/s), "
               f"Matrix+PredictProbaBatch(nil) {fresh:.3f} s ({N / fresh / 1e6:.1f} M rows/s), "
               f"scikit-learn predict_proba {sk:.3f} s ({N / sk / 1e6:.2f} M rows/s), load {load()}", flush=True)
-    med = [statistics.median(o[i] for o in out) for i in range(3)]
-    print(f"medians: Loom reused {med[0]:.3f} s ({N / med[0] / 1e6:.1f} M rows/s), fresh {med[1]:.3f} s "
+    med = [statistics.median(o[i] for o in out) for i in range(4)]
+    print(f"medians: Loom blocks {med[3]:.3f} s ({N / med[3] / 1e6:.1f} M rows/s), reused {med[0]:.3f} s ({N / med[0] / 1e6:.1f} M rows/s), fresh {med[1]:.3f} s "
           f"({N / med[1] / 1e6:.1f} M rows/s), scikit-learn {med[2]:.3f} s ({N / med[2] / 1e6:.2f} M rows/s); "
-          f"median ratios to scikit-learn {statistics.median(o[0] / o[2] for o in out):.3f} (reused), "
+          f"median ratios to scikit-learn {statistics.median(o[3] / o[2] for o in out):.3f} (blocks), "
+          f"{statistics.median(o[0] / o[2] for o in out):.3f} (reused), "
           f"{statistics.median(o[1] / o[2] for o in out):.3f} (fresh)")
 
 
