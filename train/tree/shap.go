@@ -44,8 +44,9 @@ type Explainer struct {
 	expected []float64   // per output
 	quad     []*quadTree // per tree, nil for a single leaf
 	// workspace sizes: of the trees with tables, the most nodes and
-	// nodes × points; of the others, the most depth and points
-	slots, scan      int
+	// the stride of their values (4 or 8 lanes); of the others, the
+	// most depth and points
+	slots, stride    int
 	maxDepth, points int
 	pool             sync.Pool // *Workspace
 }
@@ -90,16 +91,16 @@ func newExplainer(e *Ensemble, budget int) (*Explainer, error) {
 		if q == nil {
 			continue
 		}
-		if sc, ok := scannerFor(q.n); ok && 6*sc.size*len(t.Nodes) <= min(budget, tableTree) {
-			n := q.n
-			q.x, q.w = rule(n, sc.size)
-			q.n = sc.size
-			q.scan = sc.build(q, t)
-			q.z, q.zp, q.fv, q.slot, q.edges, q.inner = nil, nil, nil, nil, nil, nil
-			budget -= q.scan.floats
-			x.slots = max(x.slots, len(t.Nodes))
-			x.scan = max(x.scan, sc.size*len(t.Nodes))
-			continue
+		if lanes := scanWidth(q.n); q.n <= scanMaxPoints {
+			if fl := scanFloats(q, lanes); fl <= min(budget, tableTree) {
+				q.x, q.w = rule(q.n, lanes)
+				q.scan = buildScan(q, t, lanes)
+				q.z, q.zp, q.fv, q.slot, q.edges, q.inner = nil, nil, nil, nil, nil, nil
+				budget -= fl
+				x.slots = max(x.slots, len(t.Nodes))
+				x.stride = max(x.stride, min(lanes, 2*scanLanes))
+				continue
+			}
 		}
 		q.x, q.w = rule(q.n, q.n)
 		q.slot, q.edges, q.inner = nil, nil, nil // the recursive walk's tree
@@ -190,19 +191,21 @@ func (x *Explainer) Expected() []float64 { return append([]float64(nil), x.expec
 // per goroutine so that explaining does not allocate.
 type Workspace struct {
 	route, cases []int32   // per node of a tree with tables
-	c, s         []float64 // per node and quadrature point of a tree with tables
+	vals         []float64 // per node of a tree with tables: C, S and H of a group of lanes
+	phi          []float64 // per output, feature and lane: the accumulators of the trees with tables
 	dis          []bool    // per feature
 	buf          []float64 // 4 values per quadrature point per level of depth, and the root's 2
 }
 
 // NewWorkspace returns a workspace for x. Its size grows with the nodes
-// times the quadrature points of the largest tree with tables (bounded),
+// of the largest tree with tables (bounded) times 4 or 8,
 // the depth times the quadrature points of the deepest tree without
 // tables, and the features.
 func (x *Explainer) NewWorkspace() *Workspace {
 	return &Workspace{
 		route: make([]int32, x.slots), cases: make([]int32, x.slots),
-		c: make([]float64, x.scan), s: make([]float64, x.scan),
+		vals: make([]float64, 3*x.stride*x.slots),
+		phi: make([]float64, x.e.outputs*x.e.spec.Features*2*scanLanes),
 		dis: make([]bool, x.e.spec.Features), buf: make([]float64, (4*x.maxDepth+2)*x.points),
 	}
 }
@@ -236,6 +239,9 @@ func (x *Explainer) ExplainTo(dst, row []float64, ws *Workspace) []float64 {
 	for k := range e.outputs {
 		dst[k*(p+1)+p] = x.expected[k]
 	}
+	const lanes = 2 * scanLanes
+	acc := ws.phi[:e.outputs*p*lanes]
+	clear(acc)
 	for ti, q := range x.quad {
 		if q == nil {
 			continue
@@ -243,7 +249,7 @@ func (x *Explainer) ExplainTo(dst, row []float64, ws *Workspace) []float64 {
 		t := &e.spec.Trees[ti]
 		phi := dst[t.Class*(p+1) : t.Class*(p+1)+p]
 		if q.scan != nil {
-			q.scan.run(q.scan, t, row, phi, ws)
+			q.scan.run(t, row, acc[t.Class*p*lanes:(t.Class+1)*p*lanes], ws)
 			continue
 		}
 		s := quadWalk{t: t, q: q, row: row, phi: phi, dis: ws.dis}
@@ -253,6 +259,12 @@ func (x *Explainer) ExplainTo(dst, row []float64, ws *Workspace) []float64 {
 			c[k] = 1
 		}
 		s.node(0, c, root, buf)
+	}
+	for k := range e.outputs {
+		for j := range p {
+			a := acc[(k*p+j)*lanes:][:lanes]
+			dst[k*(p+1)+j] += ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]))
+		}
 	}
 	return dst
 }

@@ -136,6 +136,7 @@ func newQuadTree(t *Tree, frac, zcur []float64, seen, last []int32) *quadTree {
 		seen[f]--
 	}
 	walk(0, 0)
+	q.edges = q.edges[:next] // the nodes reached from the root
 	q.n = (most + 1) / 2
 	return q
 }
