@@ -191,7 +191,7 @@ func (x *Explainer) Expected() []float64 { return append([]float64(nil), x.expec
 // per goroutine so that explaining does not allocate.
 type Workspace struct {
 	route, cases []int32   // per node of a tree with tables
-	vals         []float64 // per node of a tree with tables: C, S and H of a group of lanes
+	vals         []float64 // per node of a tree with tables: C (then S) and H of a group of lanes
 	phi          []float64 // per output, feature and lane: the accumulators of the trees with tables
 	dis          []bool    // per feature
 	buf          []float64 // 4 values per quadrature point per level of depth, and the root's 2
@@ -204,9 +204,9 @@ type Workspace struct {
 func (x *Explainer) NewWorkspace() *Workspace {
 	return &Workspace{
 		route: make([]int32, x.slots), cases: make([]int32, x.slots),
-		vals: make([]float64, 3*x.stride*x.slots),
-		phi: make([]float64, x.e.outputs*x.e.spec.Features*2*scanLanes),
-		dis: make([]bool, x.e.spec.Features), buf: make([]float64, (4*x.maxDepth+2)*x.points),
+		vals: make([]float64, 2*x.stride*x.slots),
+		phi:  make([]float64, x.e.outputs*x.e.spec.Features*2*scanLanes),
+		dis:  make([]bool, x.e.spec.Features), buf: make([]float64, (4*x.maxDepth+2)*x.points),
 	}
 }
 

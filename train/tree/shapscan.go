@@ -45,41 +45,39 @@ const scanMaxPoints = 32
 
 // scanForm is the scan form of one tree.
 type scanForm struct {
-	lanes  int         // quadrature points padded to 4 or a multiple of 8
-	recs   []scanRec   // per slot (nodes in preorder), the root's unused
-	splits []scanSplit // the split nodes, for routing a row
+	lanes   int           // quadrature points padded to 4 or a multiple of 8
+	recs    []scanRec     // per split node, in preorder
+	special []scanRouted // the categorical and ZeroMissing splits
 	// per group of 8 lanes (or the 4 lanes): the points t, the weights
 	// w, 1−t and −w/(1−t), a group's lanes each
 	tab    []float64
 	floats int // the size of the form, in float64s
 }
 
-// scanRec is the edge into the node at one slot, laid out as the
-// assembly kernels read it (48 bytes).
+// scanRec is a split node and the edges into its two children, laid
+// out as the assembly kernels read it (88 bytes). The children share
+// the split feature, the previous edge on it and z_p.
 type scanRec struct {
-	par, prev int32 // the parent's slot; the previous edge's on the same feature on the path, 0 if none
-	feature   int32 // the parent's split feature
-	flags     int32 // scanRight | scanLeaf | scanRepeat
-	v         float64
-	z, zp     float64 // z_c, and z_p on a feature split before
-	fv        float64 // R_c when the row left the path before: c's share of its parent's cover, times v
+	slot      int32    // the split's slot (nodes in preorder)
+	kids      [2]int32 // the children's slots, left and right
+	feature   int32
+	prev      int32 // the slot of the previous edge on feature on the path, 0 if none
+	flags     int32 // scanMissRight | scanRepeat | scanSpecial
+	threshold float64
+	zp        float64    // z_p, on a feature split before on the path
+	z, v, fv  [2]float64 // per child: z_c, its value (1 for a split), its share of the cover times v
 }
 
 // The flags of a scanRec.
 const (
-	scanRight  = 1 << iota // c is a right child
-	scanLeaf               // c is a leaf
-	scanRepeat             // c's parent splits a feature split before on the path
+	scanMissRight = 1 << iota // a missing value goes right
+	scanRepeat                // the feature was split before on the path
+	scanSpecial               // categorical or ZeroMissing: routed by Tree.child before the walk
 )
 
-// scanSplit is a split, for routing a row.
-type scanSplit struct {
-	slot      int32
-	node      int32
-	split     int32 // the split feature
-	missRight int32 // 1 when a missing value goes right
-	special   bool  // categorical or ZeroMissing: routed by Tree.child
-	threshold float64
+// scanRouted is a categorical or ZeroMissing split.
+type scanRouted struct {
+	slot, node int32
 }
 
 // scanWidth returns the lanes of a scan form of n points.
@@ -93,45 +91,38 @@ func scanWidth(n int) int {
 // scanFloats returns the size in float64s of the scan form of q, with
 // points padded to lanes.
 func scanFloats(q *quadTree, lanes int) int {
-	splits := 0
-	for _, e := range q.edges {
-		if !e.leaf {
-			splits++
-		}
-	}
-	return 4*lanes + len(q.edges)*int(unsafe.Sizeof(scanRec{}))/8 + splits*int(unsafe.Sizeof(scanSplit{}))/8
+	return 4*lanes + len(q.inner)*int(unsafe.Sizeof(scanRec{}))/8
 }
 
 // buildScan builds the scan form of q, whose values per node are
 // computed and whose points x, w are padded to lanes, for tree t.
 func buildScan(q *quadTree, t *Tree, lanes int) *scanForm {
-	f := &scanForm{lanes: lanes, recs: make([]scanRec, len(q.edges)), tab: make([]float64, 4*lanes)}
+	f := &scanForm{lanes: lanes, recs: make([]scanRec, 0, len(q.inner)), tab: make([]float64, 4*lanes)}
 	g := min(lanes, 2*scanLanes)
 	for k := range lanes {
 		v := f.tab[4*(k/g)*g+k%g:]
 		v[0], v[g], v[2*g], v[3*g] = q.x[k], q.w[k], 1-q.x[k], -q.w[k]/(1-q.x[k])
 	}
-	for si := range q.edges {
-		e := &q.edges[si]
-		c := e.node
-		if !e.leaf {
-			nd := &t.Nodes[c]
-			f.splits = append(f.splits, scanSplit{slot: int32(si), node: c, split: nd.Feature,
-				missRight: int32(nd.Flags&DefaultLeft) ^ 1, special: nd.Flags&(Categorical|ZeroMissing) != 0, threshold: nd.Value})
-		}
-		if si == 0 {
-			continue
-		}
-		r := scanRec{par: e.par, prev: e.prev, feature: e.feature, flags: e.right, v: 1, z: q.z[c], zp: 1, fv: q.fv[c]}
-		if e.leaf {
-			r.flags |= scanLeaf
-			r.v = t.Nodes[c].Value
-		}
-		if e.prev != 0 {
+	for _, i := range q.inner {
+		nd := &t.Nodes[i]
+		l := nd.Left
+		r := scanRec{slot: q.slot[i], kids: [2]int32{q.slot[l], q.slot[l+1]}, feature: nd.Feature,
+			prev: q.edges[q.slot[l]].prev, threshold: nd.Value, zp: q.zp[l]}
+		r.flags = int32(nd.Flags&DefaultLeft) ^ 1
+		if r.prev != 0 {
 			r.flags |= scanRepeat
-			r.zp = q.zp[c]
 		}
-		f.recs[si] = r
+		if nd.Flags&(Categorical|ZeroMissing) != 0 {
+			r.flags |= scanSpecial
+			f.special = append(f.special, scanRouted{slot: r.slot, node: i})
+		}
+		for k, c := range [2]int32{l, l + 1} {
+			r.z[k], r.v[k], r.fv[k] = q.z[c], 1, q.fv[c]
+			if t.Nodes[c].Feature < 0 {
+				r.v[k] = t.Nodes[c].Value
+			}
+		}
+		f.recs = append(f.recs, r)
 	}
 	f.floats = scanFloats(q, lanes)
 	return f
@@ -140,98 +131,96 @@ func buildScan(q *quadTree, t *Tree, lanes int) *scanForm {
 // run adds the contributions of tree t, of scan form f, for row to phi,
 // the per-lane accumulators of t's output (8 floats per feature).
 func (f *scanForm) run(t *Tree, row, phi []float64, ws *Workspace) {
-	n := len(f.recs)
+	n := 2*len(f.recs) + 1
 	route, cases := ws.route[:n], ws.cases[:n]
-	for i := range f.splits {
-		sp := &f.splits[i]
-		v := row[sp.split]
-		r := b2i(v > sp.threshold) | b2i(v != v)&sp.missRight
-		if sp.special {
-			r = sp.routeSpecial(t, row)
-		}
-		route[sp.slot] = r
+	for _, sp := range f.special {
+		nd := &t.Nodes[sp.node]
+		route[sp.slot] = t.child(nd, row[nd.Feature]) - nd.Left
 	}
 	w := min(f.lanes, 2*scanLanes)
-	vals := ws.vals[:3*w*n]
+	vals := ws.vals[:2*w*n]
 	for g := 0; g < f.lanes; g += w {
 		for k := range w {
-			vals[k], vals[w+k] = 1, 0 // the root's C and S
+			vals[k] = 1 // the root's C
 		}
 		cases[0] = takes
 		tab := f.tab[4*g : 4*(g+w)]
 		switch {
 		case w == scanLanes && useAVX2:
-			scanGroup4AVX2(f.recs, tab, route, cases, vals, phi)
+			scanGroup4AVX2(f.recs, tab, row, route, cases, vals, phi)
 		case useAVX2:
-			scanGroup8AVX2(f.recs, tab, route, cases, vals, phi)
+			scanGroup8AVX2(f.recs, tab, row, route, cases, vals, phi)
 		default:
-			scanGroup(f.recs, tab, route, cases, vals, phi, w)
+			scanGroup(f.recs, tab, row, route, cases, vals, phi, w)
 		}
 	}
 }
 
-// routeSpecial returns 1 when the row goes right at a categorical or
-// ZeroMissing split, apart so that the routing loop stays small.
+// scanGroup walks w lanes (4 or 8) of a scan form of split records
+// recs: tab holds the group's points, weights, 1−t and −w/(1−t); C
+// (then S) and H of slot i are at vals[2wi:] and vals[2wi+w:], with C of
+// the root set to 1 and cases[0] = takes; route holds the route of the
+// special splits, and feature j's accumulators are at phi[8j:]. It is
+// the walk of the AVX2 kernels in Go, in the same order of operations,
+// so with the same bits: each product and quotient is rounded on its
+// own (the conversions keep the compiler from fusing them).
 //
-//go:noinline
-func (sp *scanSplit) routeSpecial(t *Tree, row []float64) int32 {
-	nd := &t.Nodes[sp.node]
-	return t.child(nd, row[sp.split]) - nd.Left
-}
-
-// scanGroup walks w lanes (4 or 8) of a scan form of records recs: tab
-// holds the group's points, weights, 1−t and −w/(1−t), C, S and H of
-// slot i are at vals[3wi:], vals[3wi+w:] and vals[3wi+2w:], with those
-// of the root set (1 and 0) and cases[0] = takes, and feature j's
-// accumulators at phi[8j:]. It is the walk of the AVX2 kernels in Go,
-// in the same order of operations, so with the same bits: each product
-// and quotient is rounded on its own (the conversions keep the compiler
-// from fusing them).
-func scanGroup(recs []scanRec, tab []float64, route, cases []int32, vals, phi []float64, w int) {
+// The forward pass visits each split once for both its edges: the child
+// the row takes (t) and the other (o) share the split's feature, its
+// previous edge and z_p, so that only the taken edge needs a division
+// on a first split. A split node's C is not needed once its children's
+// are computed, so the backward pass writes its S over it.
+func scanGroup(recs []scanRec, tab, row []float64, route, cases []int32, vals, phi []float64, w int) {
 	x, wt, omx, g := tab[:w], tab[w:2*w], tab[2*w:3*w], tab[3*w:4*w]
-	for i := 1; i < len(recs); i++ {
+	st := 2 * w
+	for i := range recs {
 		r := &recs[i]
-		e := r.flags&scanRight ^ route[r.par]
-		if cases[r.prev] != takes {
-			e = left
+		var side int32 // the child the row takes
+		if r.flags&scanSpecial != 0 {
+			side = route[r.slot]
+		} else {
+			v := row[r.feature]
+			side = b2i(v > r.threshold) | b2i(v != v)&(r.flags&scanMissRight)
 		}
-		cases[i] = e
-		v, z, zp := r.v, r.z, r.zp
-		u, up := 1-z, 1-zp
-		cp, ci := vals[3*w*int(r.par):][:w], vals[3*w*i:][:3*w]
+		other := side ^ 1
+		ts, os := int(r.kids[side]), int(r.kids[other])
+		cp, ct, co := vals[st*int(r.slot):][:w], vals[st*ts:][:st], vals[st*os:][:st]
+		zt, vt, zo, vo := r.z[side], r.v[side], r.z[other], r.v[other]
+		ut := 1 - zt
+		if r.flags&scanRepeat == 0 {
+			cases[ts], cases[os] = takes, leaves
+			for k := range w {
+				fc := zt + float64(ut*x[k])
+				ct[k], ct[w+k] = cp[k]*float64(vt*fc), wt[k]*float64(ut/fc)
+				co[k], co[w+k] = cp[k]*float64(float64(vo*zo)*omx[k]), g[k]
+			}
+			continue
+		}
+		d := cases[r.prev] != takes
+		de := b2i(d)
+		cases[ts], cases[os] = 2*de, 1+de
+		zp := r.zp
+		up := 1 - zp
 		for k := range w {
-			fc := z + float64(u*x[k])
-			var rc, hc float64
-			if r.flags&scanRepeat == 0 {
-				rc, hc = v*fc, wt[k]*float64(u/fc)
-				if e == leaves {
-					rc, hc = float64(v*z)*omx[k], g[k]
-				}
-			} else {
-				fp := zp + float64(up*x[k])
-				hp := up / fp
-				rc, hc = float64(v*fc)/fp, wt[k]*float64(float64(u/fc)-hp)
-				if e == leaves {
-					rc, hc = float64(float64(v*z)*omx[k])/fp, g[k]-float64(wt[k]*hp)
-				}
-				if e == left {
-					rc, hc = r.fv, 0
-				}
+			fp := zp + float64(up*x[k])
+			hp := up / fp
+			fc := zt + float64(ut*x[k])
+			rt, ht := float64(vt*fc)/fp, wt[k]*float64(float64(ut/fc)-hp)
+			rc, hc := float64(float64(vo*zo)*omx[k])/fp, g[k]-float64(wt[k]*hp)
+			if d {
+				rt, ht, rc, hc = r.fv[side], 0, r.fv[other], 0
 			}
-			c := cp[k] * rc
-			ci[k], ci[w+k], ci[2*w+k] = c, 0, hc
-			if r.flags&scanLeaf != 0 {
-				ci[w+k] = c
-			}
+			ct[k], ct[w+k] = cp[k]*rt, ht
+			co[k], co[w+k] = cp[k]*rc, hc
 		}
 	}
-	for i := len(recs) - 1; i > 0; i-- {
+	for i := len(recs) - 1; i >= 0; i-- {
 		r := &recs[i]
-		si, h := vals[3*w*i+w:][:w], vals[3*w*i+2*w:][:w]
-		sp, ph := vals[3*w*int(r.par)+w:][:w], phi[8*int(r.feature):][:w]
+		l, rr := vals[st*int(r.kids[0]):][:st], vals[st*int(r.kids[1]):][:st]
+		sp, ph := vals[st*int(r.slot):][:w], phi[8*int(r.feature):][:w]
 		for k := range w {
-			ph[k] += float64(h[k] * si[k])
-			sp[k] += si[k]
+			sp[k] = l[k] + rr[k]
+			ph[k] += float64(l[w+k]*l[k]) + float64(rr[w+k]*rr[k])
 		}
 	}
 }

@@ -10,9 +10,9 @@ var useAVX2 = cpu.X86.HasAVX2
 // scanGroup4AVX2 is scanGroup for 4 lanes, in AVX2 (shapscan_amd64.s).
 //
 //go:noescape
-func scanGroup4AVX2(recs []scanRec, tab []float64, route, cases []int32, vals, phi []float64)
+func scanGroup4AVX2(recs []scanRec, tab, row []float64, route, cases []int32, vals, phi []float64)
 
 // scanGroup8AVX2 is scanGroup for 8 lanes, in AVX2.
 //
 //go:noescape
-func scanGroup8AVX2(recs []scanRec, tab []float64, route, cases []int32, vals, phi []float64)
+func scanGroup8AVX2(recs []scanRec, tab, row []float64, route, cases []int32, vals, phi []float64)

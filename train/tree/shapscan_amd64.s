@@ -5,244 +5,251 @@
 // The AVX2 kernels of the scan form (scanGroup in shapscan.go): 4 or 8
 // lanes, one or two YMM registers per vector, each product and quotient
 // rounded on its own (never an FMA), in scanGroup's order, so that both
-// give the same bits. The selections by the row's case e of an edge are
-// VBLENDVPD with the masks of scanMask<>: entry e is all ones for e = 1
-// (leaves), entry e+2 for e = 2 (left); entry l for the leaf flag l.
+// give the same bits.
 //
-// A scanRec is 48 bytes: par 0, prev 4, feature 8, flags 12 (1 right,
-// 2 leaf, 4 repeat), v 16, z 24, zp 32, fv 40. tab holds the group's
-// points, weights, 1−t and −w/(1−t); vals C, S and H per slot.
-
-DATA scanMask<>+0(SB)/8, $0
-DATA scanMask<>+8(SB)/8, $0
-DATA scanMask<>+16(SB)/8, $0
-DATA scanMask<>+24(SB)/8, $0
-DATA scanMask<>+32(SB)/8, $-1
-DATA scanMask<>+40(SB)/8, $-1
-DATA scanMask<>+48(SB)/8, $-1
-DATA scanMask<>+56(SB)/8, $-1
-DATA scanMask<>+64(SB)/8, $0
-DATA scanMask<>+72(SB)/8, $0
-DATA scanMask<>+80(SB)/8, $0
-DATA scanMask<>+88(SB)/8, $0
-DATA scanMask<>+96(SB)/8, $0
-DATA scanMask<>+104(SB)/8, $0
-DATA scanMask<>+112(SB)/8, $0
-DATA scanMask<>+120(SB)/8, $0
-DATA scanMask<>+128(SB)/8, $-1
-DATA scanMask<>+136(SB)/8, $-1
-DATA scanMask<>+144(SB)/8, $-1
-DATA scanMask<>+152(SB)/8, $-1
-GLOBL scanMask<>(SB), RODATA|NOPTR, $160
+// A scanRec is 88 bytes: slot 0, kids 4 and 8, feature 12, prev 16,
+// flags 20 (1 missing goes right, 2 repeat, 4 special), threshold 24,
+// zp 32, z 40 and 48, v 56 and 64, fv 72 and 80. tab holds the group's
+// points, weights, 1−t and −w/(1−t), W8 bytes each; vals C (then S) and
+// H per slot, SLOT = 2·W8 bytes.
+//
+// Registers: R13 the record, DI tab, DX row, R8 route, R9 cases, R10
+// vals, R12 phi, Y9 = 1 (R15 is not used: it is clobbered by global
+// accesses when linking dynamically); per record R14 the side the row takes (0 left,
+// 1 right), CX the other, AX the split's C, BX and R11 the taken and
+// other child's slot in vals, Y8 all ones when the row left the path
+// at an earlier split on the feature.
 
 DATA scanOne<>+0(SB)/8, $1.0
 GLOBL scanOne<>(SB), RODATA|NOPTR, $8
 
-// Registers of both kernels: R13 the record, BX the end of the records,
-// DI tab, R8 route, R9 cases, R10 vals, R12 phi, DX the slot i, R11 the
-// masks, Y9 = 1; in the forward loop, Y10 v, Y11 z, Y12 1−z, Y13 1−z_p,
-// Y14 z_p, Y15 the case masks (leaves), Y8 (left).
-
-// PREP loads the edge's scalars and computes its case e into R14 (as
-// e·32, the offset of its mask) and cases[i], AX = par·SLOT.
-#define PREP(SLOT) \
+// ROUTE sets R14 to the side the row takes, CX to the other, AX to the
+// split's offset in vals, BX and R11 to the children's slots. A
+// categorical or ZeroMissing split's side is in route; another's is
+// value > threshold, or the missing side for NaN (unordered).
+#define ROUTE(SLOT, special, routed) \
 	MOVLQSX 0(R13), AX \
+	TESTL   $4, 20(R13) \
+	JNZ     special \
+	MOVLQSX 12(R13), SI \
+	VMOVSD  (DX)(SI*8), X0 \
+	XORL    R14, R14 \
+	XORL    SI, SI \
+	VUCOMISD 24(R13), X0 \
+	SETHI   R14B \
+	SETPS   SIB \
+	ANDL    20(R13), SI \
+	ORL     SI, R14 \
+	JMP     routed \
+special: \
 	MOVL    (R8)(AX*4), R14 \
-	XORL    12(R13), R14 \
-	ANDL    $1, R14 \
-	MOVLQSX 4(R13), SI \
-	MOVL    (R9)(SI*4), SI \
-	TESTL   SI, SI \
-	MOVL    $2, SI \
-	CMOVLNE SI, R14 \
-	MOVL    R14, (R9)(DX*4) \
-	SHLQ    $5, R14 \
-	VMOVUPD (R11)(R14*1), Y15 \
-	VMOVUPD 64(R11)(R14*1), Y8 \
+routed: \
+	MOVL    R14, CX \
+	XORL    $1, CX \
 	IMUL3Q  $SLOT, AX, AX \
-	MOVQ    DX, CX \
-	IMUL3Q  $SLOT, CX, CX \
-	ADDQ    R10, CX \
-	VBROADCASTSD 16(R13), Y10 \
-	VBROADCASTSD 24(R13), Y11 \
-	VSUBPD  Y11, Y9, Y12 \
-	VBROADCASTSD 32(R13), Y14 \
-	VSUBPD  Y14, Y9, Y13
-
-// FIRST computes R (Y4) and H (Y6) of an edge on a feature first split
-// on the path, for the lanes at byte OFF of a group of W lanes (bytes
-// W8 = 8·W): fc = z + (1−z)·t (Y3).
-#define FIRST(OFF, W8) \
-	VMULPD  OFF(DI), Y12, Y3 \
-	VADDPD  Y3, Y11, Y3 \
-	VMULPD  Y3, Y10, Y4 \
-	VMULPD  Y11, Y10, Y5 \
-	VMULPD  OFF+2*W8(DI), Y5, Y5 \
-	VDIVPD  Y3, Y12, Y6 \
-	VMULPD  OFF+W8(DI), Y6, Y6 \
-	VBLENDVPD Y15, Y5, Y4, Y4 \
-	VBLENDVPD Y15, OFF+3*W8(DI), Y6, Y6
-
-// REPEAT is FIRST on a feature split before: fp = z_p + (1−z_p)·t (Y7),
-// hp = (1−z_p)/fp (Y2).
-#define REPEAT(OFF, W8) \
-	VMULPD  OFF(DI), Y12, Y3 \
-	VADDPD  Y3, Y11, Y3 \
-	VMULPD  OFF(DI), Y13, Y7 \
-	VADDPD  Y7, Y14, Y7 \
-	VDIVPD  Y7, Y13, Y2 \
-	VMULPD  Y3, Y10, Y4 \
-	VDIVPD  Y7, Y4, Y4 \
-	VMULPD  Y11, Y10, Y5 \
-	VMULPD  OFF+2*W8(DI), Y5, Y5 \
-	VDIVPD  Y7, Y5, Y5 \
-	VDIVPD  Y3, Y12, Y6 \
-	VSUBPD  Y2, Y6, Y6 \
-	VMULPD  OFF+W8(DI), Y6, Y6 \
-	VMULPD  OFF+W8(DI), Y2, Y2 \
-	VMOVUPD OFF+3*W8(DI), Y1 \
-	VSUBPD  Y2, Y1, Y2 \
-	VBLENDVPD Y15, Y5, Y4, Y4 \
-	VBLENDVPD Y15, Y2, Y6, Y6 \
-	VBROADCASTSD 40(R13), Y5 \
-	VBLENDVPD Y8, Y5, Y4, Y4 \
-	VXORPD  Y5, Y5, Y5 \
-	VBLENDVPD Y8, Y5, Y6, Y6
-
-// STORE writes C = C[par]·R, S and H of slot i (at CX) for the lanes at
-// byte OFF, Y0 holding the leaf mask.
-#define STORE(OFF, W8) \
-	VMULPD  OFF(R10)(AX*1), Y4, Y4 \
-	VMOVUPD Y4, OFF(CX) \
-	VMOVUPD Y6, OFF+2*W8(CX) \
-	VANDPD  Y0, Y4, Y4 \
-	VMOVUPD Y4, OFF+W8(CX)
-
-// LEAFMASK loads the mask of the leaf flag into Y0.
-#define LEAFMASK \
-	MOVL    12(R13), SI \
-	ANDL    $2, SI \
-	SHLQ    $4, SI \
-	VMOVUPD (R11)(SI*1), Y0
-
-// BACK adds H·S of slot i to phi[feature] and S to S[par] for the lanes
-// at byte OFF; CX is &vals[slot i], AX the parent's offset, SI the
-// feature's.
-#define BACK(OFF, W8) \
-	VMOVUPD OFF+W8(CX), Y0 \
-	VMULPD  OFF+2*W8(CX), Y0, Y1 \
-	VADDPD  OFF(R12)(SI*1), Y1, Y1 \
-	VMOVUPD Y1, OFF(R12)(SI*1) \
-	VADDPD  OFF+W8(R10)(AX*1), Y0, Y0 \
-	VMOVUPD Y0, OFF+W8(R10)(AX*1)
-
-// BACKPREP sets CX, AX and SI for BACK.
-#define BACKPREP(SLOT) \
-	MOVQ    DX, CX \
-	IMUL3Q  $SLOT, CX, CX \
-	ADDQ    R10, CX \
-	MOVLQSX 0(R13), AX \
-	IMUL3Q  $SLOT, AX, AX \
-	MOVLQSX 8(R13), SI \
-	SHLQ    $6, SI
+	MOVLQSX 4(R13)(R14*4), BX \
+	MOVLQSX 4(R13)(CX*4), R11
 
 #define ARGS \
 	MOVQ recs_base+0(FP), R13 \
-	MOVQ recs_len+8(FP), BX \
-	IMUL3Q $48, BX, BX \
-	ADDQ R13, BX \
+	MOVQ recs_len+8(FP), AX \
+	IMUL3Q $88, AX, AX \
+	ADDQ R13, AX \
+	MOVQ AX, recs_cap+16(FP) \
 	MOVQ tab_base+24(FP), DI \
-	MOVQ route_base+48(FP), R8 \
-	MOVQ cases_base+72(FP), R9 \
-	MOVQ vals_base+96(FP), R10 \
-	MOVQ phi_base+120(FP), R12 \
-	LEAQ scanMask<>(SB), R11 \
-	VBROADCASTSD scanOne<>(SB), Y9 \
-	MOVQ $1, DX \
-	ADDQ $48, R13
+	MOVQ row_base+48(FP), DX \
+	MOVQ route_base+72(FP), R8 \
+	MOVQ cases_base+96(FP), R9 \
+	MOVQ vals_base+120(FP), R10 \
+	MOVQ phi_base+144(FP), R12 \
+	VBROADCASTSD scanOne<>(SB), Y9
 
-// func scanGroup4AVX2(recs []scanRec, tab []float64, route, cases []int32, vals, phi []float64)
-TEXT ·scanGroup4AVX2(SB), NOSPLIT, $0-144
+// FIRST computes and stores, for the lanes at byte OFF, the taken
+// child's C = C_p·(v_t·fc) and H = w·((1−z_t)/fc), fc = z_t + (1−z_t)·t,
+// and the other's C = C_p·((v_o·z_o)·(1−t)) and H = −w/(1−t).
+#define FIRST(OFF, W8) \
+	VBROADCASTSD 40(R13)(R14*8), Y1 \
+	VBROADCASTSD 56(R13)(R14*8), Y2 \
+	VSUBPD  Y1, Y9, Y3 \
+	VMULPD  OFF(DI), Y3, Y4 \
+	VADDPD  Y4, Y1, Y4 \
+	VMULPD  Y4, Y2, Y5 \
+	VMULPD  OFF(R10)(AX*1), Y5, Y5 \
+	VMOVUPD Y5, OFF(R10)(BX*1) \
+	VDIVPD  Y4, Y3, Y6 \
+	VMULPD  OFF+W8(DI), Y6, Y6 \
+	VMOVUPD Y6, OFF+W8(R10)(BX*1) \
+	VBROADCASTSD 40(R13)(CX*8), Y1 \
+	VBROADCASTSD 56(R13)(CX*8), Y2 \
+	VMULPD  Y1, Y2, Y7 \
+	VMULPD  OFF+2*W8(DI), Y7, Y7 \
+	VMULPD  OFF(R10)(AX*1), Y7, Y7 \
+	VMOVUPD Y7, OFF(R10)(R11*1) \
+	VMOVUPD OFF+3*W8(DI), Y0 \
+	VMOVUPD Y0, OFF+W8(R10)(R11*1)
+
+// REPEAT is FIRST on a feature split before on the path: fp = z_p +
+// (1−z_p)·t, hp = (1−z_p)/fp; the taken child's R = (v_t·fc)/fp and
+// H = w·((1−z_t)/fc − hp), the other's R = ((v_o·z_o)·(1−t))/fp and
+// H = −w/(1−t) − w·hp; when the row left the path before (Y8), each
+// child's R = fv and H = 0.
+#define REPEAT(OFF, W8) \
+	VBROADCASTSD 32(R13), Y1 \
+	VSUBPD  Y1, Y9, Y2 \
+	VMULPD  OFF(DI), Y2, Y3 \
+	VADDPD  Y3, Y1, Y3 \
+	VDIVPD  Y3, Y2, Y2 \
+	VBROADCASTSD 40(R13)(R14*8), Y4 \
+	VBROADCASTSD 56(R13)(R14*8), Y5 \
+	VSUBPD  Y4, Y9, Y6 \
+	VMULPD  OFF(DI), Y6, Y7 \
+	VADDPD  Y7, Y4, Y7 \
+	VMULPD  Y7, Y5, Y5 \
+	VDIVPD  Y3, Y5, Y5 \
+	VDIVPD  Y7, Y6, Y6 \
+	VSUBPD  Y2, Y6, Y6 \
+	VMULPD  OFF+W8(DI), Y6, Y6 \
+	VBROADCASTSD 72(R13)(R14*8), Y7 \
+	VBLENDVPD Y8, Y7, Y5, Y5 \
+	VXORPD  Y7, Y7, Y7 \
+	VBLENDVPD Y8, Y7, Y6, Y6 \
+	VMULPD  OFF(R10)(AX*1), Y5, Y5 \
+	VMOVUPD Y5, OFF(R10)(BX*1) \
+	VMOVUPD Y6, OFF+W8(R10)(BX*1) \
+	VBROADCASTSD 40(R13)(CX*8), Y4 \
+	VBROADCASTSD 56(R13)(CX*8), Y5 \
+	VMULPD  Y4, Y5, Y5 \
+	VMULPD  OFF+2*W8(DI), Y5, Y5 \
+	VDIVPD  Y3, Y5, Y5 \
+	VMULPD  OFF+W8(DI), Y2, Y6 \
+	VMOVUPD OFF+3*W8(DI), Y7 \
+	VSUBPD  Y6, Y7, Y6 \
+	VBROADCASTSD 72(R13)(CX*8), Y7 \
+	VBLENDVPD Y8, Y7, Y5, Y5 \
+	VXORPD  Y7, Y7, Y7 \
+	VBLENDVPD Y8, Y7, Y6, Y6 \
+	VMULPD  OFF(R10)(AX*1), Y5, Y5 \
+	VMOVUPD Y5, OFF(R10)(R11*1) \
+	VMOVUPD Y6, OFF+W8(R10)(R11*1)
+
+// CASES stores the children's cases of a first split: takes and leaves.
+#define CASES \
+	MOVL    $0, (R9)(BX*4) \
+	MOVL    $1, (R9)(R11*4)
+
+// REPCASES loads the case of the previous edge on the feature, sets Y8
+// to all ones when it was not takes (d = 1) and stores the children's
+// cases: 2·d (taken) and 1+d (other).
+#define REPCASES \
+	MOVLQSX 16(R13), SI \
+	MOVL    (R9)(SI*4), SI \
+	NEGL    SI \
+	SBBQ    SI, SI \
+	VMOVQ   SI, X8 \
+	VPBROADCASTQ X8, Y8 \
+	NEGQ    SI \
+	INCL    SI \
+	MOVL    SI, (R9)(R11*4) \
+	DECL    SI \
+	ADDL    SI, SI \
+	MOVL    SI, (R9)(BX*4)
+
+// BACK sets the split's S to its children's sum and adds H·S of both to
+// its feature's accumulators, for the lanes at byte OFF: BX and R11 the
+// children's offsets, AX the split's, SI the feature's.
+#define BACK(OFF, W8) \
+	VMOVUPD OFF(R10)(BX*1), Y0 \
+	VMOVUPD OFF(R10)(R11*1), Y1 \
+	VADDPD  Y1, Y0, Y2 \
+	VMOVUPD Y2, OFF(R10)(AX*1) \
+	VMULPD  OFF+W8(R10)(BX*1), Y0, Y0 \
+	VMULPD  OFF+W8(R10)(R11*1), Y1, Y1 \
+	VADDPD  Y1, Y0, Y0 \
+	VADDPD  OFF(R12)(SI*1), Y0, Y0 \
+	VMOVUPD Y0, OFF(R12)(SI*1)
+
+#define BACKPREP(SLOT) \
+	MOVLQSX 0(R13), AX \
+	IMUL3Q  $SLOT, AX, AX \
+	MOVLQSX 4(R13), BX \
+	IMUL3Q  $SLOT, BX, BX \
+	MOVLQSX 8(R13), R11 \
+	IMUL3Q  $SLOT, R11, R11 \
+	MOVLQSX 12(R13), SI \
+	SHLQ    $6, SI
+
+// func scanGroup4AVX2(recs []scanRec, tab, row []float64, route, cases []int32, vals, phi []float64)
+TEXT ·scanGroup4AVX2(SB), NOSPLIT, $0-168
 	ARGS
 
 fwd4:
-	CMPQ R13, BX
+	CMPQ R13, recs_cap+16(FP)
 	JGE  back4
-	PREP(96)
-	LEAFMASK
-	TESTL $4, 12(R13)
+	ROUTE(64, special4, routed4)
+	TESTL $2, 20(R13)
 	JNZ   rep4
+	CASES
+	IMUL3Q $64, BX, BX
+	IMUL3Q $64, R11, R11
 	FIRST(0, 32)
-	STORE(0, 32)
-	ADDQ $48, R13
-	INCQ DX
+	ADDQ $88, R13
 	JMP  fwd4
 
 rep4:
+	REPCASES
+	IMUL3Q $64, BX, BX
+	IMUL3Q $64, R11, R11
 	REPEAT(0, 32)
-	STORE(0, 32)
-	ADDQ $48, R13
-	INCQ DX
+	ADDQ $88, R13
 	JMP  fwd4
 
 back4:
-	DECQ DX
-	SUBQ $48, R13
-
-bwd4:
-	CMPQ DX, $1
+	SUBQ $88, R13
+	CMPQ R13, recs_base+0(FP)
 	JLT  done4
-	BACKPREP(96)
+	BACKPREP(64)
 	BACK(0, 32)
-	SUBQ $48, R13
-	DECQ DX
-	JMP  bwd4
+	JMP  back4
 
 done4:
 	VZEROUPPER
 	RET
 
-// func scanGroup8AVX2(recs []scanRec, tab []float64, route, cases []int32, vals, phi []float64)
-TEXT ·scanGroup8AVX2(SB), NOSPLIT, $0-144
+// func scanGroup8AVX2(recs []scanRec, tab, row []float64, route, cases []int32, vals, phi []float64)
+TEXT ·scanGroup8AVX2(SB), NOSPLIT, $0-168
 	ARGS
 
 fwd8:
-	CMPQ R13, BX
+	CMPQ R13, recs_cap+16(FP)
 	JGE  back8
-	PREP(192)
-	LEAFMASK
-	TESTL $4, 12(R13)
+	ROUTE(128, special8, routed8)
+	TESTL $2, 20(R13)
 	JNZ   rep8
+	CASES
+	IMUL3Q $128, BX, BX
+	IMUL3Q $128, R11, R11
 	FIRST(0, 64)
-	STORE(0, 64)
 	FIRST(32, 64)
-	STORE(32, 64)
-	ADDQ $48, R13
-	INCQ DX
+	ADDQ $88, R13
 	JMP  fwd8
 
 rep8:
+	REPCASES
+	IMUL3Q $128, BX, BX
+	IMUL3Q $128, R11, R11
 	REPEAT(0, 64)
-	STORE(0, 64)
 	REPEAT(32, 64)
-	STORE(32, 64)
-	ADDQ $48, R13
-	INCQ DX
+	ADDQ $88, R13
 	JMP  fwd8
 
 back8:
-	DECQ DX
-	SUBQ $48, R13
-
-bwd8:
-	CMPQ DX, $1
+	SUBQ $88, R13
+	CMPQ R13, recs_base+0(FP)
 	JLT  done8
-	BACKPREP(192)
+	BACKPREP(128)
 	BACK(0, 64)
 	BACK(32, 64)
-	SUBQ $48, R13
-	DECQ DX
-	JMP  bwd8
+	JMP  back8
 
 done8:
 	VZEROUPPER
