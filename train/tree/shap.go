@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"unsafe"
 
 	"github.com/loomml/loom/train"
 )
@@ -204,10 +205,18 @@ type Workspace struct {
 func (x *Explainer) NewWorkspace() *Workspace {
 	return &Workspace{
 		route: make([]int32, x.slots), cases: make([]int32, x.slots),
-		vals: make([]float64, 2*x.stride*x.slots),
-		phi:  make([]float64, x.e.outputs*x.e.spec.Features*2*scanLanes),
+		vals: aligned(2 * x.stride * x.slots),
+		phi:  aligned(x.e.outputs * x.e.spec.Features * 2 * scanLanes),
 		dis:  make([]bool, x.e.spec.Features), buf: make([]float64, (4*x.maxDepth+2)*x.points),
 	}
+}
+
+// aligned returns n floats starting on a 64-byte boundary, so that the
+// scan form's vectors of 4 lanes do not straddle cache lines.
+func aligned(n int) []float64 {
+	s := make([]float64, n+7)
+	off := int(uintptr(unsafe.Pointer(unsafe.SliceData(s)))%64) / 8
+	return s[(8-off)%8:][:n:n]
 }
 
 // Explain writes the contributions of row x into dst and returns

@@ -45,8 +45,8 @@ const scanMaxPoints = 32
 
 // scanForm is the scan form of one tree.
 type scanForm struct {
-	lanes   int           // quadrature points padded to 4 or a multiple of 8
-	recs    []scanRec     // per split node, in preorder
+	lanes   int          // quadrature points padded to 4 or a multiple of 8
+	recs    []scanRec    // per split node, in preorder
 	special []scanRouted // the categorical and ZeroMissing splits
 	// per group of 8 lanes (or the 4 lanes): the points t, the weights
 	// w, 1−t and −w/(1−t), a group's lanes each

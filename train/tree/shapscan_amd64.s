@@ -13,25 +13,32 @@
 // points, weights, 1−t and −w/(1−t), W8 bytes each; vals C (then S) and
 // H per slot, SLOT = 2·W8 bytes.
 //
-// Registers: R13 the record, DI tab, DX row, R8 route, R9 cases, R10
-// vals, R12 phi, Y9 = 1 (R15 is not used: it is clobbered by global
-// accesses when linking dynamically); per record R14 the side the row takes (0 left,
-// 1 right), CX the other, AX the split's C, BX and R11 the taken and
-// other child's slot in vals, Y8 all ones when the row left the path
-// at an earlier split on the feature.
+// Registers: R13 the record, DI tab, R8 route, R9 cases, R10 vals, R12
+// phi, Y9 = 1 (R15 is not used: it is clobbered by global accesses when
+// linking dynamically); per record R14 the side the row takes (0 left,
+// 1 right), CX the other, Y14 all ones when it is right, AX the
+// split's offset in vals, BX and R11 the left and right child's, Y8 all
+// ones when the row left the path at an earlier split on the feature.
+//
+// The children's values are computed for the side the row takes (t)
+// and the other (o), then selected into the left and right child's
+// slots, so that the addresses of the stores do not wait on the row:
+// the next split's load of its C need not wait for the route.
 
 DATA scanOne<>+0(SB)/8, $1.0
 GLOBL scanOne<>(SB), RODATA|NOPTR, $8
 
-// ROUTE sets R14 to the side the row takes, CX to the other, AX to the
-// split's offset in vals, BX and R11 to the children's slots. A
-// categorical or ZeroMissing split's side is in route; another's is
-// value > threshold, or the missing side for NaN (unordered).
+// ROUTE sets R14 to the side the row takes, CX to the other, Y14 to its
+// mask, AX to the split's offset in vals, BX and R11 to the children's
+// slots. A categorical or ZeroMissing split's side is in route;
+// another's is value > threshold, or the missing side for NaN
+// (unordered).
 #define ROUTE(SLOT, special, routed) \
 	MOVLQSX 0(R13), AX \
 	TESTL   $4, 20(R13) \
 	JNZ     special \
 	MOVLQSX 12(R13), SI \
+	MOVQ    row_base+48(FP), DX \
 	VMOVSD  (DX)(SI*8), X0 \
 	XORL    R14, R14 \
 	XORL    SI, SI \
@@ -46,9 +53,13 @@ special: \
 routed: \
 	MOVL    R14, CX \
 	XORL    $1, CX \
+	MOVQ    R14, SI \
+	NEGQ    SI \
+	VMOVQ   SI, X14 \
+	VPBROADCASTQ X14, Y14 \
 	IMUL3Q  $SLOT, AX, AX \
-	MOVLQSX 4(R13)(R14*4), BX \
-	MOVLQSX 4(R13)(CX*4), R11
+	MOVLQSX 4(R13), BX \
+	MOVLQSX 8(R13), R11
 
 #define ARGS \
 	MOVQ recs_base+0(FP), R13 \
@@ -57,36 +68,44 @@ routed: \
 	ADDQ R13, AX \
 	MOVQ AX, recs_cap+16(FP) \
 	MOVQ tab_base+24(FP), DI \
-	MOVQ row_base+48(FP), DX \
 	MOVQ route_base+72(FP), R8 \
 	MOVQ cases_base+96(FP), R9 \
 	MOVQ vals_base+120(FP), R10 \
 	MOVQ phi_base+144(FP), R12 \
 	VBROADCASTSD scanOne<>(SB), Y9
 
-// FIRST computes and stores, for the lanes at byte OFF, the taken
-// child's C = C_p·(v_t·fc) and H = w·((1−z_t)/fc), fc = z_t + (1−z_t)·t,
-// and the other's C = C_p·((v_o·z_o)·(1−t)) and H = −w/(1−t).
+// SPLIT stores the children's C and H, from t's (Y10, Y11) and o's
+// (Y12, Y13), for the lanes at byte OFF.
+#define SPLIT(OFF, W8) \
+	VBLENDVPD Y14, Y12, Y10, Y0 \
+	VMOVUPD Y0, OFF(R10)(BX*1) \
+	VBLENDVPD Y14, Y10, Y12, Y0 \
+	VMOVUPD Y0, OFF(R10)(R11*1) \
+	VBLENDVPD Y14, Y13, Y11, Y0 \
+	VMOVUPD Y0, OFF+W8(R10)(BX*1) \
+	VBLENDVPD Y14, Y11, Y13, Y0 \
+	VMOVUPD Y0, OFF+W8(R10)(R11*1)
+
+// FIRST computes, for the lanes at byte OFF, the taken child's C =
+// C_p·(v_t·fc) and H = w·((1−z_t)/fc), fc = z_t + (1−z_t)·t, and the
+// other's C = C_p·((v_o·z_o)·(1−t)) and H = −w/(1−t), and stores them.
 #define FIRST(OFF, W8) \
 	VBROADCASTSD 40(R13)(R14*8), Y1 \
 	VBROADCASTSD 56(R13)(R14*8), Y2 \
 	VSUBPD  Y1, Y9, Y3 \
 	VMULPD  OFF(DI), Y3, Y4 \
 	VADDPD  Y4, Y1, Y4 \
-	VMULPD  Y4, Y2, Y5 \
-	VMULPD  OFF(R10)(AX*1), Y5, Y5 \
-	VMOVUPD Y5, OFF(R10)(BX*1) \
-	VDIVPD  Y4, Y3, Y6 \
-	VMULPD  OFF+W8(DI), Y6, Y6 \
-	VMOVUPD Y6, OFF+W8(R10)(BX*1) \
+	VMULPD  Y4, Y2, Y10 \
+	VMULPD  OFF(R10)(AX*1), Y10, Y10 \
+	VDIVPD  Y4, Y3, Y11 \
+	VMULPD  OFF+W8(DI), Y11, Y11 \
 	VBROADCASTSD 40(R13)(CX*8), Y1 \
 	VBROADCASTSD 56(R13)(CX*8), Y2 \
-	VMULPD  Y1, Y2, Y7 \
-	VMULPD  OFF+2*W8(DI), Y7, Y7 \
-	VMULPD  OFF(R10)(AX*1), Y7, Y7 \
-	VMOVUPD Y7, OFF(R10)(R11*1) \
-	VMOVUPD OFF+3*W8(DI), Y0 \
-	VMOVUPD Y0, OFF+W8(R10)(R11*1)
+	VMULPD  Y1, Y2, Y12 \
+	VMULPD  OFF+2*W8(DI), Y12, Y12 \
+	VMULPD  OFF(R10)(AX*1), Y12, Y12 \
+	VMOVUPD OFF+3*W8(DI), Y13 \
+	SPLIT(OFF, W8)
 
 // REPEAT is FIRST on a feature split before on the path: fp = z_p +
 // (1−z_p)·t, hp = (1−z_p)/fp; the taken child's R = (v_t·fc)/fp and
@@ -105,41 +124,40 @@ routed: \
 	VMULPD  OFF(DI), Y6, Y7 \
 	VADDPD  Y7, Y4, Y7 \
 	VMULPD  Y7, Y5, Y5 \
-	VDIVPD  Y3, Y5, Y5 \
+	VDIVPD  Y3, Y5, Y10 \
 	VDIVPD  Y7, Y6, Y6 \
 	VSUBPD  Y2, Y6, Y6 \
-	VMULPD  OFF+W8(DI), Y6, Y6 \
+	VMULPD  OFF+W8(DI), Y6, Y11 \
 	VBROADCASTSD 72(R13)(R14*8), Y7 \
-	VBLENDVPD Y8, Y7, Y5, Y5 \
+	VBLENDVPD Y8, Y7, Y10, Y10 \
 	VXORPD  Y7, Y7, Y7 \
-	VBLENDVPD Y8, Y7, Y6, Y6 \
-	VMULPD  OFF(R10)(AX*1), Y5, Y5 \
-	VMOVUPD Y5, OFF(R10)(BX*1) \
-	VMOVUPD Y6, OFF+W8(R10)(BX*1) \
+	VBLENDVPD Y8, Y7, Y11, Y11 \
+	VMULPD  OFF(R10)(AX*1), Y10, Y10 \
 	VBROADCASTSD 40(R13)(CX*8), Y4 \
 	VBROADCASTSD 56(R13)(CX*8), Y5 \
 	VMULPD  Y4, Y5, Y5 \
 	VMULPD  OFF+2*W8(DI), Y5, Y5 \
-	VDIVPD  Y3, Y5, Y5 \
+	VDIVPD  Y3, Y5, Y12 \
 	VMULPD  OFF+W8(DI), Y2, Y6 \
-	VMOVUPD OFF+3*W8(DI), Y7 \
-	VSUBPD  Y6, Y7, Y6 \
+	VMOVUPD OFF+3*W8(DI), Y13 \
+	VSUBPD  Y6, Y13, Y13 \
 	VBROADCASTSD 72(R13)(CX*8), Y7 \
-	VBLENDVPD Y8, Y7, Y5, Y5 \
+	VBLENDVPD Y8, Y7, Y12, Y12 \
 	VXORPD  Y7, Y7, Y7 \
-	VBLENDVPD Y8, Y7, Y6, Y6 \
-	VMULPD  OFF(R10)(AX*1), Y5, Y5 \
-	VMOVUPD Y5, OFF(R10)(R11*1) \
-	VMOVUPD Y6, OFF+W8(R10)(R11*1)
+	VBLENDVPD Y8, Y7, Y13, Y13 \
+	VMULPD  OFF(R10)(AX*1), Y12, Y12 \
+	SPLIT(OFF, W8)
 
-// CASES stores the children's cases of a first split: takes and leaves.
+// CASES stores the children's cases of a first split: takes (0) for
+// the taken, leaves (1) for the other, that is R14 for the left and CX
+// for the right.
 #define CASES \
-	MOVL    $0, (R9)(BX*4) \
-	MOVL    $1, (R9)(R11*4)
+	MOVL    R14, (R9)(BX*4) \
+	MOVL    CX, (R9)(R11*4)
 
 // REPCASES loads the case of the previous edge on the feature, sets Y8
 // to all ones when it was not takes (d = 1) and stores the children's
-// cases: 2·d (taken) and 1+d (other).
+// cases: left (2) for both when d = 1, else as CASES.
 #define REPCASES \
 	MOVLQSX 16(R13), SI \
 	MOVL    (R9)(SI*4), SI \
@@ -147,12 +165,14 @@ routed: \
 	SBBQ    SI, SI \
 	VMOVQ   SI, X8 \
 	VPBROADCASTQ X8, Y8 \
-	NEGQ    SI \
-	INCL    SI \
-	MOVL    SI, (R9)(R11*4) \
-	DECL    SI \
-	ADDL    SI, SI \
-	MOVL    SI, (R9)(BX*4)
+	TESTQ   SI, SI \
+	MOVL    $2, SI \
+	MOVL    R14, DX \
+	CMOVLNE SI, DX \
+	MOVL    DX, (R9)(BX*4) \
+	MOVL    CX, DX \
+	CMOVLNE SI, DX \
+	MOVL    DX, (R9)(R11*4)
 
 // BACK sets the split's S to its children's sum and adds H·S of both to
 // its feature's accumulators, for the lanes at byte OFF: BX and R11 the
