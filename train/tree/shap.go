@@ -36,8 +36,9 @@ var ErrNoCover = errors.New("tree: no node covers to explain with")
 // Shapley values are integrals of a polynomial of degree below D, the
 // most distinct features on a path of its tree, which Gauss–Legendre
 // quadrature with ⌈D/2⌉ points integrates exactly; one walk of each tree
-// per row does O(⌈D/2⌉) arithmetic per edge, with per-node values
-// precomputed by NewExplainer within a memory budget.
+// per row does O(⌈D/2⌉) arithmetic per edge, vectorised over the points
+// (shapscan.go), from per-split records built by NewExplainer within a
+// memory budget.
 //
 // An Explainer is immutable and safe for concurrent use.
 type Explainer struct {
