@@ -28,6 +28,11 @@
 DATA scanOne<>+0(SB)/8, $1.0
 GLOBL scanOne<>(SB), RODATA|NOPTR, $8
 
+// scanSel holds the masks of a side or a flag d: 0 and all ones.
+DATA scanSel<>+0(SB)/8, $0
+DATA scanSel<>+8(SB)/8, $-1
+GLOBL scanSel<>(SB), RODATA|NOPTR, $16
+
 // ROUTE sets R14 to the side the row takes, CX to the other, Y14 to its
 // mask, AX to the split's offset in vals, BX and R11 to the children's
 // slots. A categorical or ZeroMissing split's side is in route;
@@ -53,10 +58,8 @@ special: \
 routed: \
 	MOVL    R14, CX \
 	XORL    $1, CX \
-	MOVQ    R14, SI \
-	NEGQ    SI \
-	VMOVQ   SI, X14 \
-	VPBROADCASTQ X14, Y14 \
+	LEAQ    scanSel<>(SB), SI \
+	VBROADCASTSD (SI)(R14*8), Y14 \
 	IMUL3Q  $SLOT, AX, AX \
 	MOVLQSX 4(R13), BX \
 	MOVLQSX 8(R13), R11
@@ -161,11 +164,12 @@ routed: \
 #define REPCASES \
 	MOVLQSX 16(R13), SI \
 	MOVL    (R9)(SI*4), SI \
-	NEGL    SI \
-	SBBQ    SI, SI \
-	VMOVQ   SI, X8 \
-	VPBROADCASTQ X8, Y8 \
-	TESTQ   SI, SI \
+	XORL    DX, DX \
+	TESTL   SI, SI \
+	SETNE   DX \
+	LEAQ    scanSel<>(SB), SI \
+	VBROADCASTSD (SI)(DX*8), Y8 \
+	TESTL   DX, DX \
 	MOVL    $2, SI \
 	MOVL    R14, DX \
 	CMOVLNE SI, DX \
