@@ -62,7 +62,7 @@ type scanRec struct {
 	kids      [2]int32 // the children's slots, left and right
 	feature   int32
 	prev      int32 // the slot of the previous edge on feature on the path, 0 if none
-	flags     int32 // scanMissRight | scanRepeat | scanSpecial
+	flags     int32 // scanMissRight | scanRepeat | scanSpecial | scanCherry
 	threshold float64
 	zp        float64    // z_p, on a feature split before on the path
 	z, v, fv  [2]float64 // per child: z_c, its value (1 for a split), its share of the cover times v
@@ -73,6 +73,7 @@ const (
 	scanMissRight = 1 << iota // a missing value goes right
 	scanRepeat                // the feature was split before on the path
 	scanSpecial               // categorical or ZeroMissing: routed by Tree.child before the walk
+	scanCherry                // both children are leaves: the forward pass adds their contributions
 )
 
 // scanRouted is a categorical or ZeroMissing split.
@@ -115,6 +116,9 @@ func buildScan(q *quadTree, t *Tree, lanes int) *scanForm {
 		if nd.Flags&(Categorical|ZeroMissing) != 0 {
 			r.flags |= scanSpecial
 			f.special = append(f.special, scanRouted{slot: r.slot, node: i})
+		}
+		if t.Nodes[l].Feature < 0 && t.Nodes[l+1].Feature < 0 {
+			r.flags |= scanCherry
 		}
 		for k, c := range [2]int32{l, l + 1} {
 			r.z[k], r.v[k], r.fv[k] = q.z[c], 1, q.fv[c]
@@ -169,7 +173,11 @@ func (f *scanForm) run(t *Tree, row, phi []float64, ws *Workspace) {
 // the row takes (t) and the other (o) share the split's feature, its
 // previous edge and z_p, so that only the taken edge needs a division
 // on a first split. A split node's C is not needed once its children's
-// are computed, so the backward pass writes its S over it.
+// are computed, so the backward pass writes its S over it; a split
+// whose children are both leaves (a cherry: a third of the splits of a
+// tree grown leaf by leaf, half of a complete one) gets its S and adds
+// its children's contributions in the forward pass, which stores nothing
+// for its children, and the backward pass skips it.
 func scanGroup(recs []scanRec, tab, row []float64, route, cases []int32, vals, phi []float64, w int) {
 	x, wt, omx, g := tab[:w], tab[w:2*w], tab[2*w:3*w], tab[3*w:4*w]
 	st := 2 * w
@@ -187,35 +195,47 @@ func scanGroup(recs []scanRec, tab, row []float64, route, cases []int32, vals, p
 		cp, ct, co := vals[st*int(r.slot):][:w], vals[st*ts:][:st], vals[st*os:][:st]
 		zt, vt, zo, vo := r.z[side], r.v[side], r.z[other], r.v[other]
 		ut := 1 - zt
+		var d bool
 		if r.flags&scanRepeat == 0 {
 			cases[ts], cases[os] = takes, leaves
-			for k := range w {
-				fc := zt + float64(ut*x[k])
-				ct[k], ct[w+k] = cp[k]*float64(vt*fc), wt[k]*float64(ut/fc)
-				co[k], co[w+k] = cp[k]*float64(float64(vo*zo)*omx[k]), g[k]
-			}
-			continue
+		} else {
+			d = cases[r.prev] != takes
+			de := b2i(d)
+			cases[ts], cases[os] = 2*de, 1+de
 		}
-		d := cases[r.prev] != takes
-		de := b2i(d)
-		cases[ts], cases[os] = 2*de, 1+de
 		zp := r.zp
 		up := 1 - zp
+		ph := phi[8*int(r.feature):][:w]
 		for k := range w {
-			fp := zp + float64(up*x[k])
-			hp := up / fp
 			fc := zt + float64(ut*x[k])
-			rt, ht := float64(vt*fc)/fp, wt[k]*float64(float64(ut/fc)-hp)
-			rc, hc := float64(float64(vo*zo)*omx[k])/fp, g[k]-float64(wt[k]*hp)
-			if d {
-				rt, ht, rc, hc = r.fv[side], 0, r.fv[other], 0
+			var rt, ht, rc, hc float64
+			if r.flags&scanRepeat == 0 {
+				rt, ht = float64(vt*fc), wt[k]*float64(ut/fc)
+				rc, hc = float64(float64(vo*zo)*omx[k]), g[k]
+			} else {
+				fp := zp + float64(up*x[k])
+				hp := up / fp
+				rt, ht = float64(vt*fc)/fp, wt[k]*float64(float64(ut/fc)-hp)
+				rc, hc = float64(float64(vo*zo)*omx[k])/fp, g[k]-float64(wt[k]*hp)
+				if d {
+					rt, ht, rc, hc = r.fv[side], 0, r.fv[other], 0
+				}
 			}
-			ct[k], ct[w+k] = cp[k]*rt, ht
-			co[k], co[w+k] = cp[k]*rc, hc
+			c, o := cp[k]*rt, cp[k]*rc
+			if r.flags&scanCherry != 0 {
+				cp[k] = c + o
+				ph[k] += float64(ht*c) + float64(hc*o)
+				continue
+			}
+			ct[k], ct[w+k] = c, ht
+			co[k], co[w+k] = o, hc
 		}
 	}
 	for i := len(recs) - 1; i >= 0; i-- {
 		r := &recs[i]
+		if r.flags&scanCherry != 0 {
+			continue
+		}
 		l, rr := vals[st*int(r.kids[0]):][:st], vals[st*int(r.kids[1]):][:st]
 		sp, ph := vals[st*int(r.slot):][:w], phi[8*int(r.feature):][:w]
 		for k := range w {

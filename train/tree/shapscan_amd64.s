@@ -8,7 +8,7 @@
 // give the same bits.
 //
 // A scanRec is 88 bytes: slot 0, kids 4 and 8, feature 12, prev 16,
-// flags 20 (1 missing goes right, 2 repeat, 4 special), threshold 24,
+// flags 20 (1 missing goes right, 2 repeat, 4 special, 8 cherry), threshold 24,
 // zp 32, z 40 and 48, v 56 and 64, fv 72 and 80. tab holds the group's
 // points, weights, 1−t and −w/(1−t), W8 bytes each; vals C (then S) and
 // H per slot, SLOT = 2·W8 bytes.
@@ -89,9 +89,23 @@ routed: \
 	VBLENDVPD Y14, Y11, Y13, Y0 \
 	VMOVUPD Y0, OFF+W8(R10)(R11*1)
 
+// CHERRY adds, for a split whose children are both leaves, their H·C to
+// the feature's accumulators (SI its offset) and writes the split's S =
+// C_t + C_o over its C, for the lanes at byte OFF: the backward pass
+// skips it.
+#define CHERRY(OFF, W8) \
+	VADDPD  Y12, Y10, Y0 \
+	VMOVUPD Y0, OFF(R10)(AX*1) \
+	VMULPD  Y11, Y10, Y1 \
+	VMULPD  Y13, Y12, Y2 \
+	VADDPD  Y2, Y1, Y1 \
+	VADDPD  OFF(R12)(SI*1), Y1, Y1 \
+	VMOVUPD Y1, OFF(R12)(SI*1)
+
 // FIRST computes, for the lanes at byte OFF, the taken child's C =
-// C_p·(v_t·fc) and H = w·((1−z_t)/fc), fc = z_t + (1−z_t)·t, and the
-// other's C = C_p·((v_o·z_o)·(1−t)) and H = −w/(1−t), and stores them.
+// C_p·(v_t·fc) (Y10) and H = w·((1−z_t)/fc) (Y11), fc = z_t + (1−z_t)·t,
+// and the other's C = C_p·((v_o·z_o)·(1−t)) (Y12) and H = −w/(1−t)
+// (Y13).
 #define FIRST(OFF, W8) \
 	VBROADCASTSD 40(R13)(R14*8), Y1 \
 	VBROADCASTSD 56(R13)(R14*8), Y2 \
@@ -107,8 +121,7 @@ routed: \
 	VMULPD  Y1, Y2, Y12 \
 	VMULPD  OFF+2*W8(DI), Y12, Y12 \
 	VMULPD  OFF(R10)(AX*1), Y12, Y12 \
-	VMOVUPD OFF+3*W8(DI), Y13 \
-	SPLIT(OFF, W8)
+	VMOVUPD OFF+3*W8(DI), Y13
 
 // REPEAT is FIRST on a feature split before on the path: fp = z_p +
 // (1−z_p)·t, hp = (1−z_p)/fp; the taken child's R = (v_t·fc)/fp and
@@ -148,8 +161,7 @@ routed: \
 	VBLENDVPD Y8, Y7, Y12, Y12 \
 	VXORPD  Y7, Y7, Y7 \
 	VBLENDVPD Y8, Y7, Y13, Y13 \
-	VMULPD  OFF(R10)(AX*1), Y12, Y12 \
-	SPLIT(OFF, W8)
+	VMULPD  OFF(R10)(AX*1), Y12, Y12
 
 // CASES stores the children's cases of a first split: takes (0) for
 // the taken, leaves (1) for the other, that is R14 for the left and CX
@@ -215,7 +227,18 @@ fwd4:
 	CASES
 	IMUL3Q $64, BX, BX
 	IMUL3Q $64, R11, R11
+	TESTL $8, 20(R13)
+	JNZ   firstcherry4
 	FIRST(0, 32)
+	SPLIT(0, 32)
+	ADDQ $88, R13
+	JMP  fwd4
+
+firstcherry4:
+	MOVLQSX 12(R13), SI
+	SHLQ    $6, SI
+	FIRST(0, 32)
+	CHERRY(0, 32)
 	ADDQ $88, R13
 	JMP  fwd4
 
@@ -223,7 +246,18 @@ rep4:
 	REPCASES
 	IMUL3Q $64, BX, BX
 	IMUL3Q $64, R11, R11
+	TESTL $8, 20(R13)
+	JNZ   repcherry4
 	REPEAT(0, 32)
+	SPLIT(0, 32)
+	ADDQ $88, R13
+	JMP  fwd4
+
+repcherry4:
+	MOVLQSX 12(R13), SI
+	SHLQ    $6, SI
+	REPEAT(0, 32)
+	CHERRY(0, 32)
 	ADDQ $88, R13
 	JMP  fwd4
 
@@ -231,6 +265,8 @@ back4:
 	SUBQ $88, R13
 	CMPQ R13, recs_base+0(FP)
 	JLT  done4
+	TESTL $8, 20(R13)
+	JNZ   back4
 	BACKPREP(64)
 	BACK(0, 32)
 	JMP  back4
@@ -252,8 +288,22 @@ fwd8:
 	CASES
 	IMUL3Q $128, BX, BX
 	IMUL3Q $128, R11, R11
+	TESTL $8, 20(R13)
+	JNZ   firstcherry8
 	FIRST(0, 64)
+	SPLIT(0, 64)
 	FIRST(32, 64)
+	SPLIT(32, 64)
+	ADDQ $88, R13
+	JMP  fwd8
+
+firstcherry8:
+	MOVLQSX 12(R13), SI
+	SHLQ    $6, SI
+	FIRST(0, 64)
+	CHERRY(0, 64)
+	FIRST(32, 64)
+	CHERRY(32, 64)
 	ADDQ $88, R13
 	JMP  fwd8
 
@@ -261,8 +311,22 @@ rep8:
 	REPCASES
 	IMUL3Q $128, BX, BX
 	IMUL3Q $128, R11, R11
+	TESTL $8, 20(R13)
+	JNZ   repcherry8
 	REPEAT(0, 64)
+	SPLIT(0, 64)
 	REPEAT(32, 64)
+	SPLIT(32, 64)
+	ADDQ $88, R13
+	JMP  fwd8
+
+repcherry8:
+	MOVLQSX 12(R13), SI
+	SHLQ    $6, SI
+	REPEAT(0, 64)
+	CHERRY(0, 64)
+	REPEAT(32, 64)
+	CHERRY(32, 64)
 	ADDQ $88, R13
 	JMP  fwd8
 
@@ -270,6 +334,8 @@ back8:
 	SUBQ $88, R13
 	CMPQ R13, recs_base+0(FP)
 	JLT  done8
+	TESTL $8, 20(R13)
+	JNZ   back8
 	BACKPREP(128)
 	BACK(0, 64)
 	BACK(32, 64)
