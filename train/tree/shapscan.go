@@ -223,7 +223,7 @@ func scanGroup(recs []scanRec, tab, row []float64, route, cases []int32, vals, p
 			}
 			c, o := cp[k]*rt, cp[k]*rc
 			if r.flags&scanCherry != 0 {
-				cp[k] = c + o
+				cp[k] = float64(c) + float64(o)
 				ph[k] += float64(ht*c) + float64(hc*o)
 				continue
 			}
