@@ -50,7 +50,10 @@ type Explainer struct {
 	// most depth and points
 	slots, stride    int
 	maxDepth, points int
-	pool             sync.Pool // *Workspace
+	// the offsets in the lane accumulators (output·features + feature)
+	// of the features split by trees with tables, increasing
+	used []int32
+	pool sync.Pool // *Workspace
 }
 
 // NewExplainer returns the explainer of e. A tree without covers is an
@@ -66,6 +69,7 @@ func newExplainer(e *Ensemble, budget int) (*Explainer, error) {
 	x := &Explainer{e: e, expected: append([]float64(nil), e.spec.Base...)}
 	p := e.spec.Features
 	zcur, seen, last := make([]float64, p), make([]int32, p), make([]int32, p)
+	used := make([]bool, e.outputs*p) // by the trees with tables
 	for i := range zcur {
 		zcur[i] = 1
 	}
@@ -99,6 +103,9 @@ func newExplainer(e *Ensemble, budget int) (*Explainer, error) {
 				q.scan = buildScan(q, t, lanes)
 				q.z, q.zp, q.fv, q.slot, q.edges, q.inner = nil, nil, nil, nil, nil, nil
 				budget -= fl
+				for _, r := range q.scan.recs {
+					used[t.Class*p+int(r.feature)] = true
+				}
 				x.slots = max(x.slots, len(t.Nodes))
 				x.stride = max(x.stride, min(lanes, 2*scanLanes))
 				continue
@@ -108,6 +115,11 @@ func newExplainer(e *Ensemble, budget int) (*Explainer, error) {
 		q.slot, q.edges, q.inner = nil, nil, nil // the recursive walk's tree
 		x.points = max(x.points, q.n)
 		x.maxDepth = max(x.maxDepth, depth)
+	}
+	for i, u := range used {
+		if u {
+			x.used = append(x.used, int32(i))
+		}
 	}
 	x.pool.New = func() any { return x.NewWorkspace() }
 	return x, nil
@@ -200,14 +212,20 @@ type Workspace struct {
 }
 
 // NewWorkspace returns a workspace for x. Its size grows with the nodes
-// of the largest tree with tables (bounded) times 4 or 8,
-// the depth times the quadrature points of the deepest tree without
-// tables, and the features.
+// of the largest tree with tables (bounded) times 4 or 8, the depth
+// times the quadrature points of the deepest tree without tables, and
+// the features (8 floats per feature and output when a tree has tables:
+// the lanes of the contributions, of which a row clears and sums only
+// those of the features the trees with tables split).
 func (x *Explainer) NewWorkspace() *Workspace {
+	acc := 0 // lane accumulators, when a tree has tables
+	if len(x.used) > 0 {
+		acc = x.e.outputs * x.e.spec.Features * 2 * scanLanes
+	}
 	return &Workspace{
 		route: make([]int32, x.slots), cases: make([]int32, x.slots),
 		vals: aligned(2 * x.stride * x.slots),
-		phi:  aligned(x.e.outputs * x.e.spec.Features * 2 * scanLanes),
+		phi:  aligned(acc),
 		dis:  make([]bool, x.e.spec.Features), buf: make([]float64, (4*x.maxDepth+2)*x.points),
 	}
 }
@@ -250,8 +268,10 @@ func (x *Explainer) ExplainTo(dst, row []float64, ws *Workspace) []float64 {
 		dst[k*(p+1)+p] = x.expected[k]
 	}
 	const lanes = 2 * scanLanes
-	acc := ws.phi[:e.outputs*p*lanes]
-	clear(acc)
+	acc := ws.phi
+	for _, i := range x.used {
+		clear(acc[int(i)*lanes:][:lanes])
+	}
 	for ti, q := range x.quad {
 		if q == nil {
 			continue
@@ -270,11 +290,9 @@ func (x *Explainer) ExplainTo(dst, row []float64, ws *Workspace) []float64 {
 		}
 		s.node(0, c, root, buf)
 	}
-	for k := range e.outputs {
-		for j := range p {
-			a := acc[(k*p+j)*lanes:][:lanes]
-			dst[k*(p+1)+j] += ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]))
-		}
+	for _, i := range x.used {
+		a := acc[int(i)*lanes:][:lanes]
+		dst[int(i)+int(i)/p] += ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]))
 	}
 	return dst
 }
