@@ -92,36 +92,40 @@ routed: \
 // CHERRY adds, for a split whose children are both leaves, their H·C to
 // the feature's accumulators (SI its offset) and writes the split's S =
 // C_t + C_o over its C, for the lanes at byte OFF: the backward pass
-// skips it.
+// skips it. It keeps Y1, Y2, Y3 and Y15 (FIRSTSCALARS').
 #define CHERRY(OFF, W8) \
 	VADDPD  Y12, Y10, Y0 \
 	VMOVUPD Y0, OFF(R10)(AX*1) \
-	VMULPD  Y11, Y10, Y1 \
-	VMULPD  Y13, Y12, Y2 \
-	VADDPD  Y2, Y1, Y1 \
-	VADDPD  OFF(R12)(SI*1), Y1, Y1 \
-	VMOVUPD Y1, OFF(R12)(SI*1)
+	VMULPD  Y11, Y10, Y4 \
+	VMULPD  Y13, Y12, Y6 \
+	VADDPD  Y6, Y4, Y4 \
+	VADDPD  OFF(R12)(SI*1), Y4, Y4 \
+	VMOVUPD Y4, OFF(R12)(SI*1)
 
 // FIRST computes, for the lanes at byte OFF, the taken child's C =
 // C_p·(v_t·fc) (Y10) and H = w·((1−z_t)/fc) (Y11), fc = z_t + (1−z_t)·t,
 // and the other's C = C_p·((v_o·z_o)·(1−t)) (Y12) and H = −w/(1−t)
 // (Y13).
 #define FIRST(OFF, W8) \
-	VBROADCASTSD 40(R13)(R14*8), Y1 \
-	VBROADCASTSD 56(R13)(R14*8), Y2 \
-	VSUBPD  Y1, Y9, Y3 \
 	VMULPD  OFF(DI), Y3, Y4 \
 	VADDPD  Y4, Y1, Y4 \
 	VMULPD  Y4, Y2, Y10 \
 	VMULPD  OFF(R10)(AX*1), Y10, Y10 \
 	VDIVPD  Y4, Y3, Y11 \
 	VMULPD  OFF+W8(DI), Y11, Y11 \
-	VBROADCASTSD 40(R13)(CX*8), Y1 \
-	VBROADCASTSD 56(R13)(CX*8), Y2 \
-	VMULPD  Y1, Y2, Y12 \
-	VMULPD  OFF+2*W8(DI), Y12, Y12 \
+	VMULPD  OFF+2*W8(DI), Y15, Y12 \
 	VMULPD  OFF(R10)(AX*1), Y12, Y12 \
 	VMOVUPD OFF+3*W8(DI), Y13
+
+// FIRSTSCALARS broadcasts what FIRST needs of the record, once for both
+// halves of 8 lanes: z_t (Y1), v_t (Y2), 1−z_t (Y3) and v_o·z_o (Y15).
+#define FIRSTSCALARS \
+	VBROADCASTSD 40(R13)(R14*8), Y1 \
+	VBROADCASTSD 56(R13)(R14*8), Y2 \
+	VSUBPD  Y1, Y9, Y3 \
+	VBROADCASTSD 40(R13)(CX*8), Y5 \
+	VBROADCASTSD 56(R13)(CX*8), Y6 \
+	VMULPD  Y5, Y6, Y15
 
 // REPEAT is FIRST on a feature split before on the path: fp = z_p +
 // (1−z_p)·t, hp = (1−z_p)/fp; the taken child's R = (v_t·fc)/fp and
@@ -229,6 +233,7 @@ fwd4:
 	IMUL3Q $64, R11, R11
 	TESTL $8, 20(R13)
 	JNZ   firstcherry4
+	FIRSTSCALARS
 	FIRST(0, 32)
 	SPLIT(0, 32)
 	ADDQ $88, R13
@@ -237,6 +242,7 @@ fwd4:
 firstcherry4:
 	MOVLQSX 12(R13), SI
 	SHLQ    $6, SI
+	FIRSTSCALARS
 	FIRST(0, 32)
 	CHERRY(0, 32)
 	ADDQ $88, R13
@@ -290,6 +296,7 @@ fwd8:
 	IMUL3Q $128, R11, R11
 	TESTL $8, 20(R13)
 	JNZ   firstcherry8
+	FIRSTSCALARS
 	FIRST(0, 64)
 	SPLIT(0, 64)
 	FIRST(32, 64)
@@ -300,6 +307,7 @@ fwd8:
 firstcherry8:
 	MOVLQSX 12(R13), SI
 	SHLQ    $6, SI
+	FIRSTSCALARS
 	FIRST(0, 64)
 	CHERRY(0, 64)
 	FIRST(32, 64)
