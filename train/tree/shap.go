@@ -53,7 +53,10 @@ type Explainer struct {
 	// the offsets in the lane accumulators (output·features + feature)
 	// of the features split by trees with tables, increasing
 	used []int32
-	pool sync.Pool // *Workspace
+	// the jobs of the trees with tables and no categorical or
+	// ZeroMissing split, run by one call per row
+	batch []scanJob
+	pool  sync.Pool // *Workspace
 }
 
 // NewExplainer returns the explainer of e. A tree without covers is an
@@ -101,6 +104,10 @@ func newExplainer(e *Ensemble, budget int) (*Explainer, error) {
 			if fl := scanFloats(q, lanes); fl <= min(budget, tableTree) {
 				q.x, q.w = rule(q.n, lanes)
 				q.scan = buildScan(q, t, lanes)
+				q.scan.setJobs(t.Class, p)
+				if len(q.scan.special) == 0 {
+					x.batch = append(x.batch, q.scan.jobs...)
+				}
 				q.z, q.zp, q.fv, q.slot, q.edges, q.inner = nil, nil, nil, nil, nil, nil
 				budget -= fl
 				for _, r := range q.scan.recs {
@@ -272,16 +279,19 @@ func (x *Explainer) ExplainTo(dst, row []float64, ws *Workspace) []float64 {
 	for _, i := range x.used {
 		clear(acc[int(i)*lanes:][:lanes])
 	}
+	scanBatch(x.batch, row, ws, acc)
 	for ti, q := range x.quad {
 		if q == nil {
 			continue
 		}
 		t := &e.spec.Trees[ti]
-		phi := dst[t.Class*(p+1) : t.Class*(p+1)+p]
 		if q.scan != nil {
-			q.scan.run(t, row, acc[t.Class*p*lanes:(t.Class+1)*p*lanes], ws)
+			if len(q.scan.special) > 0 {
+				q.scan.run(t, row, acc, ws)
+			}
 			continue
 		}
+		phi := dst[t.Class*(p+1) : t.Class*(p+1)+p]
 		s := quadWalk{t: t, q: q, row: row, phi: phi, dis: ws.dis}
 		n := q.n
 		c, root, buf := ws.buf[:n], ws.buf[n:2*n], ws.buf[2*n:]

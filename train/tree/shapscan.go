@@ -52,6 +52,18 @@ type scanForm struct {
 	// w, 1−t and −w/(1−t), a group's lanes each
 	tab    []float64
 	floats int // the size of the form, in float64s
+	// the walks of its groups of lanes, for its output's accumulators at
+	// phi (set by scanJobs)
+	jobs []scanJob
+}
+
+// scanJob is the walk of one group of 4 or 8 lanes of a scan form, laid
+// out as the assembly kernel reads it (64 bytes).
+type scanJob struct {
+	recs []scanRec
+	tab  []float64 // the group's block
+	phi  int       // the byte offset of the accumulators of the tree's output
+	wide int       // 1 for 8 lanes
 }
 
 // scanRec is a split node and the edges into its two children, laid
@@ -132,31 +144,42 @@ func buildScan(q *quadTree, t *Tree, lanes int) *scanForm {
 	return f
 }
 
-// run adds the contributions of tree t, of scan form f, for row to phi,
-// the per-lane accumulators of t's output (8 floats per feature).
+// setJobs sets the jobs of f, a form of a tree of output class with p
+// features.
+func (f *scanForm) setJobs(class, p int) {
+	w := min(f.lanes, 2*scanLanes)
+	for g := 0; g < f.lanes; g += w {
+		f.jobs = append(f.jobs, scanJob{recs: f.recs, tab: f.tab[4*g : 4*(g+w)], phi: class * p * 64, wide: w / (2 * scanLanes)})
+	}
+}
+
+// run adds the contributions of tree t, of scan form f, for row to the
+// lane accumulators phi, after routing its categorical and ZeroMissing
+// splits.
 func (f *scanForm) run(t *Tree, row, phi []float64, ws *Workspace) {
-	n := 2*len(f.recs) + 1
-	route, cases := ws.route[:n], ws.cases[:n]
 	for _, sp := range f.special {
 		nd := &t.Nodes[sp.node]
-		route[sp.slot] = t.child(nd, row[nd.Feature]) - nd.Left
+		ws.route[sp.slot] = t.child(nd, row[nd.Feature]) - nd.Left
 	}
-	w := min(f.lanes, 2*scanLanes)
-	vals := ws.vals[:2*w*n]
-	for g := 0; g < f.lanes; g += w {
+	scanBatch(f.jobs, row, ws, phi)
+}
+
+// scanBatch runs jobs in order for row, by the AVX2 kernel where there
+// is one, else by scanGroup.
+func scanBatch(jobs []scanJob, row []float64, ws *Workspace, phi []float64) {
+	if useAVX2 {
+		scanBatchAVX2(jobs, row, ws.route, ws.cases, ws.vals, phi)
+		return
+	}
+	for i := range jobs {
+		j := &jobs[i]
+		w := scanLanes << j.wide
+		vals := ws.vals[:2*w*(2*len(j.recs)+1)]
 		for k := range w {
 			vals[k] = 1 // the root's C
 		}
-		cases[0] = takes
-		tab := f.tab[4*g : 4*(g+w)]
-		switch {
-		case w == scanLanes && useAVX2:
-			scanGroup4AVX2(f.recs, tab, row, route, cases, vals, phi)
-		case useAVX2:
-			scanGroup8AVX2(f.recs, tab, row, route, cases, vals, phi)
-		default:
-			scanGroup(f.recs, tab, row, route, cases, vals, phi, w)
-		}
+		ws.cases[0] = takes
+		scanGroup(j.recs, j.tab, row, ws.route, ws.cases, vals, phi[j.phi/8:], w)
 	}
 }
 

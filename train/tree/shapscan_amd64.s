@@ -38,12 +38,12 @@ GLOBL scanSel<>(SB), RODATA|NOPTR, $16
 // slots. A categorical or ZeroMissing split's side is in route;
 // another's is value > threshold, or the missing side for NaN
 // (unordered).
-#define ROUTE(SLOT, special, routed) \
+#define ROUTE(SLOT, special, routed, ROW) \
 	MOVLQSX 0(R13), AX \
 	TESTL   $4, 20(R13) \
 	JNZ     special \
 	MOVLQSX 12(R13), SI \
-	MOVQ    row_base+48(FP), DX \
+	MOVQ    ROW, DX \
 	VMOVSD  (DX)(SI*8), X0 \
 	XORL    R14, R14 \
 	XORL    SI, SI \
@@ -63,19 +63,6 @@ routed: \
 	IMUL3Q  $SLOT, AX, AX \
 	MOVLQSX 4(R13), BX \
 	MOVLQSX 8(R13), R11
-
-#define ARGS \
-	MOVQ recs_base+0(FP), R13 \
-	MOVQ recs_len+8(FP), AX \
-	IMUL3Q $88, AX, AX \
-	ADDQ R13, AX \
-	MOVQ AX, recs_cap+16(FP) \
-	MOVQ tab_base+24(FP), DI \
-	MOVQ route_base+72(FP), R8 \
-	MOVQ cases_base+96(FP), R9 \
-	MOVQ vals_base+120(FP), R10 \
-	MOVQ phi_base+144(FP), R12 \
-	VBROADCASTSD scanOne<>(SB), Y9
 
 // SPLIT stores the children's C and H, from t's (Y10, Y11) and o's
 // (Y12, Y13), for the lanes at byte OFF.
@@ -218,14 +205,46 @@ routed: \
 	MOVLQSX 12(R13), SI \
 	SHLQ    $6, SI
 
-// func scanGroup4AVX2(recs []scanRec, tab, row []float64, route, cases []int32, vals, phi []float64)
-TEXT ·scanGroup4AVX2(SB), NOSPLIT, $0-168
-	ARGS
+// func scanBatchAVX2(jobs []scanJob, row []float64, route, cases []int32, vals, phi []float64)
+//
+// The walks of jobs in order, each over 4 or 8 lanes. A scanJob is 64
+// bytes: recs 0 (base) and 8 (length), tab 24 (base), the byte offset
+// of its output's accumulators in phi 48, wide 56 (1 for 8 lanes).
+TEXT ·scanBatchAVX2(SB), NOSPLIT, $32-144
+	MOVQ jobs_base+0(FP), AX
+	MOVQ jobs_len+8(FP), CX
+	SHLQ $6, CX
+	ADDQ AX, CX
+	MOVQ CX, jobend-8(SP)
+	MOVQ AX, job-16(SP)
+	MOVQ route_base+48(FP), R8
+	MOVQ cases_base+72(FP), R9
+	MOVQ vals_base+96(FP), R10
+	VBROADCASTSD scanOne<>(SB), Y9
+
+next:
+	MOVQ job-16(SP), AX
+	CMPQ AX, jobend-8(SP)
+	JGE  done
+	MOVQ 0(AX), R13
+	MOVQ R13, start-32(SP)
+	MOVQ 8(AX), BX
+	IMUL3Q $88, BX, BX
+	ADDQ R13, BX
+	MOVQ BX, end-24(SP)
+	MOVQ 24(AX), DI
+	MOVQ phi_base+120(FP), R12
+	ADDQ 48(AX), R12
+	MOVL $0, (R9)            // the root's case: takes
+	VMOVUPD Y9, (R10)        // the root's C
+	VMOVUPD Y9, 32(R10)
+	CMPQ 56(AX), $0
+	JNE  fwd8
 
 fwd4:
-	CMPQ R13, recs_cap+16(FP)
+	CMPQ R13, end-24(SP)
 	JGE  back4
-	ROUTE(64, special4, routed4)
+	ROUTE(64, special4, routed4, row_base+24(FP))
 	TESTL $2, 20(R13)
 	JNZ   rep4
 	CASES
@@ -269,7 +288,7 @@ repcherry4:
 
 back4:
 	SUBQ $88, R13
-	CMPQ R13, recs_base+0(FP)
+	CMPQ R13, start-32(SP)
 	JLT  done4
 	TESTL $8, 20(R13)
 	JNZ   back4
@@ -278,17 +297,13 @@ back4:
 	JMP  back4
 
 done4:
-	VZEROUPPER
-	RET
-
-// func scanGroup8AVX2(recs []scanRec, tab, row []float64, route, cases []int32, vals, phi []float64)
-TEXT ·scanGroup8AVX2(SB), NOSPLIT, $0-168
-	ARGS
+	ADDQ $64, job-16(SP)
+	JMP  next
 
 fwd8:
-	CMPQ R13, recs_cap+16(FP)
+	CMPQ R13, end-24(SP)
 	JGE  back8
-	ROUTE(128, special8, routed8)
+	ROUTE(128, special8, routed8, row_base+24(FP))
 	TESTL $2, 20(R13)
 	JNZ   rep8
 	CASES
@@ -340,7 +355,7 @@ repcherry8:
 
 back8:
 	SUBQ $88, R13
-	CMPQ R13, recs_base+0(FP)
+	CMPQ R13, start-32(SP)
 	JLT  done8
 	TESTL $8, 20(R13)
 	JNZ   back8
@@ -350,5 +365,9 @@ back8:
 	JMP  back8
 
 done8:
+	ADDQ $64, job-16(SP)
+	JMP  next
+
+done:
 	VZEROUPPER
 	RET
