@@ -18,7 +18,10 @@
 // linking dynamically); per record R14 the side the row takes (0 left,
 // 1 right), CX the other, Y14 all ones when it is right, AX the
 // split's offset in vals, BX and R11 the left and right child's, Y8 all
-// ones when the row left the path at an earlier split on the feature.
+// ones when the row left the path at an earlier split on the feature;
+// DX the row, reloaded from the arguments at each split. The frame's
+// locals hold the current job, the end of the jobs, and the start and
+// end of the job's records.
 //
 // The children's values are computed for the side the row takes (t)
 // and the other (o), then selected into the left and right child's
