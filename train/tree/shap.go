@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"unsafe"
 
 	"github.com/loomml/loom/train"
 )
@@ -35,8 +36,9 @@ var ErrNoCover = errors.New("tree: no node covers to explain with")
 // Shapley values are integrals of a polynomial of degree below D, the
 // most distinct features on a path of its tree, which Gauss–Legendre
 // quadrature with ⌈D/2⌉ points integrates exactly; one walk of each tree
-// per row does O(⌈D/2⌉) arithmetic per edge, with per-node values
-// precomputed by NewExplainer within a memory budget.
+// per row does O(⌈D/2⌉) arithmetic per edge, vectorised over the points
+// (shapscan.go), from per-split records built by NewExplainer within a
+// memory budget.
 //
 // An Explainer is immutable and safe for concurrent use.
 type Explainer struct {
@@ -44,10 +46,17 @@ type Explainer struct {
 	expected []float64   // per output
 	quad     []*quadTree // per tree, nil for a single leaf
 	// workspace sizes: of the trees with tables, the most nodes and
-	// nodes × points; of the others, the most depth and points
-	slots, scan      int
+	// the stride of their values (4 or 8 lanes); of the others, the
+	// most depth and points
+	slots, stride    int
 	maxDepth, points int
-	pool             sync.Pool // *Workspace
+	// the offsets in the lane accumulators (output·features + feature)
+	// of the features split by trees with tables, increasing
+	used []int32
+	// the jobs of the trees with tables and no categorical or
+	// ZeroMissing split, run by one call per row
+	batch []scanJob
+	pool  sync.Pool // *Workspace
 }
 
 // NewExplainer returns the explainer of e. A tree without covers is an
@@ -63,6 +72,7 @@ func newExplainer(e *Ensemble, budget int) (*Explainer, error) {
 	x := &Explainer{e: e, expected: append([]float64(nil), e.spec.Base...)}
 	p := e.spec.Features
 	zcur, seen, last := make([]float64, p), make([]int32, p), make([]int32, p)
+	used := make([]bool, e.outputs*p) // by the trees with tables
 	for i := range zcur {
 		zcur[i] = 1
 	}
@@ -90,21 +100,33 @@ func newExplainer(e *Ensemble, budget int) (*Explainer, error) {
 		if q == nil {
 			continue
 		}
-		if sc, ok := scannerFor(q.n); ok && 6*sc.size*len(t.Nodes) <= min(budget, tableTree) {
-			n := q.n
-			q.x, q.w = rule(n, sc.size)
-			q.n = sc.size
-			q.scan = sc.build(q, t)
-			q.z, q.zp, q.fv, q.slot, q.edges, q.inner = nil, nil, nil, nil, nil, nil
-			budget -= q.scan.floats
-			x.slots = max(x.slots, len(t.Nodes))
-			x.scan = max(x.scan, sc.size*len(t.Nodes))
-			continue
+		if lanes := scanWidth(q.n); q.n <= scanMaxPoints {
+			if fl := scanFloats(q, lanes); fl <= min(budget, tableTree) {
+				q.x, q.w = rule(q.n, lanes)
+				q.scan = buildScan(q, t, lanes)
+				q.scan.setJobs(t.Class, p)
+				if len(q.scan.special) == 0 {
+					x.batch = append(x.batch, q.scan.jobs...)
+				}
+				q.z, q.zp, q.fv, q.slot, q.edges, q.inner = nil, nil, nil, nil, nil, nil
+				budget -= fl
+				for _, r := range q.scan.recs {
+					used[t.Class*p+int(r.feature)] = true
+				}
+				x.slots = max(x.slots, len(t.Nodes))
+				x.stride = max(x.stride, min(lanes, 2*scanLanes))
+				continue
+			}
 		}
 		q.x, q.w = rule(q.n, q.n)
 		q.slot, q.edges, q.inner = nil, nil, nil // the recursive walk's tree
 		x.points = max(x.points, q.n)
 		x.maxDepth = max(x.maxDepth, depth)
+	}
+	for i, u := range used {
+		if u {
+			x.used = append(x.used, int32(i))
+		}
 	}
 	x.pool.New = func() any { return x.NewWorkspace() }
 	return x, nil
@@ -190,21 +212,37 @@ func (x *Explainer) Expected() []float64 { return append([]float64(nil), x.expec
 // per goroutine so that explaining does not allocate.
 type Workspace struct {
 	route, cases []int32   // per node of a tree with tables
-	c, s         []float64 // per node and quadrature point of a tree with tables
+	vals         []float64 // per node of a tree with tables: C (then S) and H of a group of lanes
+	phi          []float64 // per output, feature and lane: the accumulators of the trees with tables
 	dis          []bool    // per feature
 	buf          []float64 // 4 values per quadrature point per level of depth, and the root's 2
 }
 
 // NewWorkspace returns a workspace for x. Its size grows with the nodes
-// times the quadrature points of the largest tree with tables (bounded),
-// the depth times the quadrature points of the deepest tree without
-// tables, and the features.
+// of the largest tree with tables (bounded) times 4 or 8, the depth
+// times the quadrature points of the deepest tree without tables, and
+// the features (8 floats per feature and output when a tree has tables:
+// the lanes of the contributions, of which a row clears and sums only
+// those of the features the trees with tables split).
 func (x *Explainer) NewWorkspace() *Workspace {
+	acc := 0 // lane accumulators, when a tree has tables
+	if len(x.used) > 0 {
+		acc = x.e.outputs * x.e.spec.Features * 2 * scanLanes
+	}
 	return &Workspace{
 		route: make([]int32, x.slots), cases: make([]int32, x.slots),
-		c: make([]float64, x.scan), s: make([]float64, x.scan),
-		dis: make([]bool, x.e.spec.Features), buf: make([]float64, (4*x.maxDepth+2)*x.points),
+		vals: aligned(2 * x.stride * x.slots),
+		phi:  aligned(acc),
+		dis:  make([]bool, x.e.spec.Features), buf: make([]float64, (4*x.maxDepth+2)*x.points),
 	}
+}
+
+// aligned returns n floats starting on a 64-byte boundary, so that the
+// scan form's vectors of 4 lanes do not straddle cache lines.
+func aligned(n int) []float64 {
+	s := make([]float64, n+7)
+	off := int(uintptr(unsafe.Pointer(unsafe.SliceData(s)))%64) / 8
+	return s[(8-off)%8:][:n:n]
 }
 
 // Explain writes the contributions of row x into dst and returns
@@ -236,16 +274,24 @@ func (x *Explainer) ExplainTo(dst, row []float64, ws *Workspace) []float64 {
 	for k := range e.outputs {
 		dst[k*(p+1)+p] = x.expected[k]
 	}
+	const lanes = 2 * scanLanes
+	acc := ws.phi
+	for _, i := range x.used {
+		clear(acc[int(i)*lanes:][:lanes])
+	}
+	scanBatch(x.batch, row, ws, acc)
 	for ti, q := range x.quad {
 		if q == nil {
 			continue
 		}
 		t := &e.spec.Trees[ti]
-		phi := dst[t.Class*(p+1) : t.Class*(p+1)+p]
 		if q.scan != nil {
-			q.scan.run(q.scan, t, row, phi, ws)
+			if len(q.scan.special) > 0 {
+				q.scan.run(t, row, acc, ws)
+			}
 			continue
 		}
+		phi := dst[t.Class*(p+1) : t.Class*(p+1)+p]
 		s := quadWalk{t: t, q: q, row: row, phi: phi, dis: ws.dis}
 		n := q.n
 		c, root, buf := ws.buf[:n], ws.buf[n:2*n], ws.buf[2*n:]
@@ -253,6 +299,10 @@ func (x *Explainer) ExplainTo(dst, row []float64, ws *Workspace) []float64 {
 			c[k] = 1
 		}
 		s.node(0, c, root, buf)
+	}
+	for _, i := range x.used {
+		a := acc[int(i)*lanes:][:lanes]
+		dst[int(i)+int(i)/p] += ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]))
 	}
 	return dst
 }

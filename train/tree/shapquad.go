@@ -36,11 +36,11 @@ import "gonum.org/v1/gonum/integrate/quad"
 // (c is the child it takes) and whether it agreed with every earlier
 // split on j; when it did not, f_p = z_p·(1−t) and f_c = z_c·(1−t), so
 // R_c is the constant z_c/z_p (the child's cover share) and H_c = 0. The
-// two other cases' values at the n points are row-independent:
-// NewExplainer precomputes them in the scan form (shapscan.go) of each
-// tree that fits the budget, and the recursive walk below computes them
-// at each visit for the others (deep trees: forests grown until their
-// leaves are pure).
+// two other cases' values at the n points are row-independent; the scan
+// form (shapscan.go) of each tree that fits the budget computes them
+// from a few scalars per edge in vectors over the points, and the
+// recursive walk below for the others (deep trees: forests grown until
+// their leaves are pure).
 //
 // The quadrature is exact, and numerically stable: on a path of 120
 // distinct features the contributions still sum to the margin within
@@ -49,8 +49,7 @@ import "gonum.org/v1/gonum/integrate/quad"
 
 // tableBudget bounds the floats (16 MiB) of one Explainer's scan forms,
 // and tableTree those of one tree (512 KiB, which bounds the workspace
-// of the scan); trees beyond either compute the edges' values at each
-// visit of a recursive walk.
+// of the scan); trees beyond either take the recursive walk.
 const (
 	tableBudget = 1 << 21
 	tableTree   = 1 << 16
@@ -136,6 +135,7 @@ func newQuadTree(t *Tree, frac, zcur []float64, seen, last []int32) *quadTree {
 		seen[f]--
 	}
 	walk(0, 0)
+	q.edges = q.edges[:next] // the nodes reached from the root
 	q.n = (most + 1) / 2
 	return q
 }

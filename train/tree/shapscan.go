@@ -1,475 +1,269 @@
 package tree
 
-import (
-	"slices"
-	"unsafe"
-)
+import "unsafe"
 
 // The scan form of the quadrature walk (shapquad.go), for trees whose
-// precomputed values fit the budget. A row's walk of a tree is a loop
-// over its split nodes in preorder computing C (a parent before its
-// children), one over its leaves and one over its cherries (below)
-// adding their contributions and S to their parents', and a loop over
-// the split nodes backwards adding theirs (children before their
-// parent), with no recursion and no branch on the row: the case of each
-// edge is chosen by
-// arithmetic (it follows the row, so a branch would be mispredicted half
-// the time), and the points are a fixed-size array (padded with points
-// of weight 0), so that the loops over them compile without bounds
-// checks.
+// per-edge values fit the budget. A row's walk of a tree is a pass over
+// its nodes in preorder computing C (a parent before its children) and
+// H, and a pass backwards adding each node's S to its parent's and H·S
+// to its feature's accumulator (children before their parent), with no
+// recursion and no branch on the row: the case of each edge is chosen by
+// selection (it follows the row, so a branch would be mispredicted half
+// the time).
 //
-// The values are stored compactly, since reading them is most of a
-// walk's memory traffic. The edge into c on a feature first split on
-// the path by c's parent (f_p = 1, h_p = 0) needs only two numbers and
-// one vector:
+// The quadrature points are padded (with points of weight 0) to 4 lanes,
+// or a multiple of 8, and computed in groups of 4 or 8 lanes, one or two
+// 256-bit vectors: by an AVX2 kernel on amd64 (shapscan_amd64.s), by
+// scanGroup in Go otherwise or under the purego build tag, the two
+// giving the same bits (each product and quotient rounded on its own,
+// never fused). Each feature's contributions are accumulated per lane
+// across the trees and the lanes summed once per row, so that a node
+// costs a few vector operations and no horizontal sum.
 //
-//	R_c = v·(z_c + (1−z_c)·t) = a + b·t  when the row takes c,
-//	R_c = v·z_c·(1−t)         = a − a·t  when it does not,
-//	H_c = (1−z_c)/(z_c + (1−z_c)·t)      when it takes c (stored, times the weights),
-//	H_c = −1/(1−t)                       when it does not (the same for every edge),
+// The form keeps no vectors per edge, only the edge's scalars (48
+// bytes), so that the forms of a 100-tree ensemble stay in the L2 cache:
+// R_c and H_c are computed at each visit from v (c's value for a leaf,
+// else 1), z_c and, on a feature split before on the path, z_p, as
+// quadTree.edge computes them. On a feature first split on the path by
+// c's parent (f_p = 1, h_p = 0, the common case), with f_c = z_c +
+// (1−z_c)·t,
 //
-// while an edge on a feature split before on the path keeps a table of
-// R_c and H_c for each of its three cases. A split whose two children
-// are leaves (a cherry: a third of the splits of a tree grown leaf by
-// leaf, half of a complete one) is not walked: its S and both
-// contributions are products of its parent's C with one of a few
-// precomputed combinations, chosen by the case of its edge and the
-// row's route at it, so that it costs three n-term products instead of
-// the twelve of its three edges.
+//	R_c = v·f_c,          H_c = w·((1−z_c)/f_c)  when the row takes c,
+//	R_c = v·z_c·(1−t),    H_c = −w/(1−t)         when it does not;
+//
+// on a feature split before, both R_c are divided by f_p = z_p +
+// (1−z_p)·t and both H_c less w·(1−z_p)/f_p, and when the row left the
+// path at an earlier split on the feature, R_c is c's share of its
+// parent's cover (times v) and H_c = 0.
 
-// points are the array types of the scan's quadrature points, by
-// number; a tree's points are padded to the next one.
-type points interface {
-	[1]float64 | [2]float64 | [3]float64 | [4]float64 | [5]float64 | [6]float64 | [7]float64 | [8]float64 |
-		[10]float64 | [12]float64 | [16]float64 | [24]float64 | [32]float64
-}
+// scanLanes is the width of the form's narrow vector group.
+const scanLanes = 4
 
-// scanner builds and runs the scan form for one array type.
-type scanner struct {
-	size  int
-	build func(q *quadTree, t *Tree) *scanForm
-	run   func(f *scanForm, t *Tree, row, phi []float64, ws *Workspace)
-}
+// scanMaxPoints bounds the quadrature points of a scan form; trees with
+// more take the recursive walk.
+const scanMaxPoints = 32
 
-// scanners lists the scan's array types, increasing.
-var scanners = []scanner{
-	{1, buildScan[[1]float64], runScan[[1]float64]},
-	{2, buildScan[[2]float64], runScan[[2]float64]},
-	{3, buildScan[[3]float64], runScan[[3]float64]},
-	{4, buildScan[[4]float64], runScan[[4]float64]},
-	{5, buildScan[[5]float64], runScan[[5]float64]},
-	{6, buildScan[[6]float64], runScan[[6]float64]},
-	{7, buildScan[[7]float64], runScan[[7]float64]},
-	{8, buildScan[[8]float64], runScan[[8]float64]},
-	{10, buildScan[[10]float64], runScan[[10]float64]},
-	{12, buildScan[[12]float64], runScan[[12]float64]},
-	{16, buildScan[[16]float64], runScan[[16]float64]},
-	{24, buildScan[[24]float64], runScan[[24]float64]},
-	{32, buildScan[[32]float64], runScan[[32]float64]},
-}
-
-// scannerFor returns the scanner of the smallest array of at least n
-// points, or false when n is beyond the largest.
-func scannerFor(n int) (scanner, bool) {
-	i, _ := slices.BinarySearchFunc(scanners, n, func(s scanner, n int) int { return s.size - n })
-	if i == len(scanners) {
-		return scanner{}, false
-	}
-	return scanners[i], true
-}
-
-// scanForm is the scan form of one tree, its data a *scanData[V] of its
-// scanner's V.
+// scanForm is the scan form of one tree.
 type scanForm struct {
-	run    func(f *scanForm, t *Tree, row, phi []float64, ws *Workspace)
-	data   any
+	lanes   int          // quadrature points padded to 4 or a multiple of 8
+	recs    []scanRec    // per split node, in preorder
+	special []scanRouted // the categorical and ZeroMissing splits
+	// per group of 8 lanes (or the 4 lanes): the points t, the weights
+	// w, 1−t and −w/(1−t), a group's lanes each
+	tab    []float64
 	floats int // the size of the form, in float64s
+	// the walks of its groups of lanes, for its output's accumulators at
+	// phi (set by scanJobs)
+	jobs []scanJob
 }
 
-// scanData is the data of a scan form: the edges into the split nodes
-// in preorder (inner, the root's first, unused) but the cherries, the
-// edges into the leaves but the cherries' (leaves, by parent), the
-// cherries and their combinations (ctab), and the tables of the edges
-// on a feature split before on the path (reps: R of each case, then H
-// of each case).
-type scanData[V points] struct {
-	inner      []scanInner[V]
-	leaves     []scanEdge[V]
-	cherries   []scanCherry
-	ctab, reps []V
-	g          V // H of an edge on a first split that the row does not take
-	x          V // the points
+// scanJob is the walk of one group of 4 or 8 lanes of a scan form, laid
+// out as the assembly kernel reads it (64 bytes).
+type scanJob struct {
+	recs []scanRec
+	tab  []float64 // the group's block
+	phi  int       // the byte offset of the accumulators of the tree's output
+	wide int       // 1 for 8 lanes
 }
 
-// scanEdge is the edge into a node from its parent, a split node.
-type scanEdge[V points] struct {
-	par     int32 // the parent's index in inner
-	prev    int32 // the index in inner of the previous edge on the same feature on the path, 0 if none
-	feature int32 // the parent's split feature
-	right   int32 // 1 for a right child
-	rep     int32 // the index of the edge's tables in reps, -1 on a first split
-	a, b    float64
-	h       V
-}
-
-// scanInner is the edge into a split node, and the split.
-type scanInner[V points] struct {
-	scanEdge[V]
-	scanSplit
-}
-
-// scanSplit is a split, for routing a row.
-type scanSplit struct {
-	node      int32
-	split     int32 // the split feature
-	missRight int32 // 1 when a missing value goes right
-	special   bool  // categorical or ZeroMissing: routed by Tree.child
+// scanRec is a split node and the edges into its two children, laid
+// out as the assembly kernels read it (88 bytes). The children share
+// the split feature, the previous edge on it and z_p.
+type scanRec struct {
+	slot      int32    // the split's slot (nodes in preorder)
+	kids      [2]int32 // the children's slots, left and right
+	feature   int32
+	prev      int32 // the slot of the previous edge on feature on the path, 0 if none
+	flags     int32 // scanMissRight | scanRepeat | scanSpecial | scanCherry
 	threshold float64
+	zp        float64    // z_p, on a feature split before on the path
+	z, v, fv  [2]float64 // per child: z_c, its value (1 for a split), its share of the cover times v
 }
 
-// newScanSplit returns the split of node i of t.
-func newScanSplit(t *Tree, i int32) scanSplit {
-	nd := &t.Nodes[i]
-	return scanSplit{node: i, split: nd.Feature, missRight: int32(nd.Flags&DefaultLeft) ^ 1,
-		special: nd.Flags&(Categorical|ZeroMissing) != 0, threshold: nd.Value}
+// The flags of a scanRec.
+const (
+	scanMissRight = 1 << iota // a missing value goes right
+	scanRepeat                // the feature was split before on the path
+	scanSpecial               // categorical or ZeroMissing: routed by Tree.child before the walk
+	scanCherry                // both children are leaves: the forward pass adds their contributions
+)
+
+// scanRouted is a categorical or ZeroMissing split.
+type scanRouted struct {
+	slot, node int32
 }
 
-// route returns 1 when the row goes right at the split (written out in
-// runScan's loops).
-func (sp *scanSplit) route(t *Tree, row []float64) int32 {
-	v := row[sp.split]
-	if sp.special {
-		return sp.routeSpecial(t, row)
+// scanWidth returns the lanes of a scan form of n points.
+func scanWidth(n int) int {
+	if n <= scanLanes {
+		return scanLanes
 	}
-	return b2i(v > sp.threshold) | b2i(v != v)&sp.missRight
+	return (n + 2*scanLanes - 1) / (2 * scanLanes) * (2 * scanLanes)
 }
 
-// routeSpecial is route for a categorical or ZeroMissing split, apart
-// so that the loops stay small.
-//
-//go:noinline
-func (sp *scanSplit) routeSpecial(t *Tree, row []float64) int32 {
-	nd := &t.Nodes[sp.node]
-	return t.child(nd, row[sp.split]) - nd.Left
-}
-
-// scanCherry is a split node (not the root) whose two children are
-// leaves, with the edge into it: its contributions and S follow from
-// its parent's C and a precomputed combination for each case of its
-// edge (2, or 3 on a feature split before on the path) and each state
-// of its children (the row goes left or right, or, when its feature was
-// split before on the path, left that path).
-type scanCherry struct {
-	scanSplit
-	par      int32 // the parent's index in inner
-	prevOwn  int32 // the index in inner of the previous edge on the parent's feature, 0 if none
-	prevKids int32 // the same for the children's feature, when own is 0
-	own      int32 // 1 when the children's feature is the parent's (prevKids is then this edge)
-	feature  int32 // the parent's split feature
-	right    int32 // 1 for a right child
-	states   int32 // the children's states: 2 or 3
-	tab      int32 // the index in the form's cherry tables of the first combination
-	// first holds when both the edge into the cherry and its children's
-	// are first splits on their features (the common case): then the
-	// combination is computed from R = a + b·t of the three edges (own,
-	// left, right) and their H when taken, at tab, tab+1, tab+2, which
-	// keeps the form small enough to stay in cache
-	first                  bool
-	ao, bo, al, bl, ar, br float64
+// scanFloats returns the size in float64s of the scan form of q, with
+// points padded to lanes.
+func scanFloats(q *quadTree, lanes int) int {
+	return 4*lanes + len(q.inner)*int(unsafe.Sizeof(scanRec{}))/8
 }
 
 // buildScan builds the scan form of q, whose values per node are
-// computed, for tree t.
-func buildScan[V points](q *quadTree, t *Tree) *scanForm {
-	n := q.n
-	buf := make([]float64, 6*n)
-	x := vec[V](q.x)
-	for k := range q.x {
-		buf[k] = -q.w[k] / (1 - q.x[k])
+// computed and whose points x, w are padded to lanes, for tree t.
+func buildScan(q *quadTree, t *Tree, lanes int) *scanForm {
+	f := &scanForm{lanes: lanes, recs: make([]scanRec, 0, len(q.inner)), tab: make([]float64, 4*lanes)}
+	g := min(lanes, 2*scanLanes)
+	for k := range lanes {
+		v := f.tab[4*(k/g)*g+k%g:]
+		v[0], v[g], v[2*g], v[3*g] = q.x[k], q.w[k], 1-q.x[k], -q.w[k]/(1-q.x[k])
 	}
-	g := vec[V](buf)
-	index := make([]int32, len(q.edges)) // slot → index in inner
-	inner := make([]scanInner[V], 0, len(q.inner))
-	var leaves []scanEdge[V]
-	var reps []V
-	var cherries []scanCherry
-	var ctab []V
-	for si := 0; si < len(q.edges); si++ {
-		e := &q.edges[si]
-		c := e.node
-		if nd := &t.Nodes[c]; si > 0 && !e.leaf && t.Nodes[nd.Left].Feature < 0 && t.Nodes[nd.Left+1].Feature < 0 {
-			kp := q.edges[si+1].prev // the children's slots are si+1 and si+2
-			ch := scanCherry{scanSplit: newScanSplit(t, c), par: index[e.par], prevOwn: index[e.prev], feature: e.feature, right: e.right,
-				states: 2, tab: int32(len(ctab))}
-			switch {
-			case kp == int32(si):
-				ch.own, ch.states = 1, 3
-			case kp != 0:
-				ch.prevKids, ch.states = index[kp], 3
-			}
-			if e.prev == 0 && ch.states == 2 {
-				ch.first = true
-				l := t.Nodes[c].Left
-				for j, nd := range []int32{c, l, l + 1} {
-					q.edge(t, nd, takes, buf[:n], buf[n:2*n])
-					ctab = append(ctab, vec[V](buf[n:]))
-					v := 1.0
-					if j > 0 {
-						v = t.Nodes[nd].Value
-					}
-					a, b := v*q.z[nd], v*(1-q.z[nd])
-					switch j {
-					case 0:
-						ch.ao, ch.bo = a, b
-					case 1:
-						ch.al, ch.bl = a, b
-					default:
-						ch.ar, ch.br = a, b
-					}
-				}
-			} else {
-				ctab = appendCherry(ctab, q, t, c, 2+b2i(e.prev != 0), ch.states)
-			}
-			cherries = append(cherries, ch)
-			si += 2
-			continue
+	for _, i := range q.inner {
+		nd := &t.Nodes[i]
+		l := nd.Left
+		r := scanRec{slot: q.slot[i], kids: [2]int32{q.slot[l], q.slot[l+1]}, feature: nd.Feature,
+			prev: q.edges[q.slot[l]].prev, threshold: nd.Value, zp: q.zp[l]}
+		r.flags = int32(nd.Flags&DefaultLeft) ^ 1
+		if r.prev != 0 {
+			r.flags |= scanRepeat
 		}
-		ed := scanEdge[V]{par: index[e.par], prev: index[e.prev], feature: e.feature, right: e.right, rep: -1}
-		switch {
-		case si == 0: // the root
-		case e.prev == 0:
-			q.edge(t, c, takes, buf[:n], buf[n:2*n])
-			ed.h = vec[V](buf[n:])
-			v := 1.0
-			if e.leaf {
-				v = t.Nodes[c].Value
-			}
-			ed.a, ed.b = v*q.z[c], v*(1-q.z[c])
-		default:
-			ed.rep = int32(len(reps) / 6)
-			for cs := range int32(3) {
-				q.edge(t, c, cs, buf[int(cs)*n:], buf[(3+int(cs))*n:])
-			}
-			for j := range 6 {
-				reps = append(reps, vec[V](buf[j*n:]))
+		if nd.Flags&(Categorical|ZeroMissing) != 0 {
+			r.flags |= scanSpecial
+			f.special = append(f.special, scanRouted{slot: r.slot, node: i})
+		}
+		if t.Nodes[l].Feature < 0 && t.Nodes[l+1].Feature < 0 {
+			r.flags |= scanCherry
+		}
+		for k, c := range [2]int32{l, l + 1} {
+			r.z[k], r.v[k], r.fv[k] = q.z[c], 1, q.fv[c]
+			if t.Nodes[c].Feature < 0 {
+				r.v[k] = t.Nodes[c].Value
 			}
 		}
-		if e.leaf {
-			leaves = append(leaves, ed)
-			continue
-		}
-		index[si] = int32(len(inner))
-		inner = append(inner, scanInner[V]{scanEdge: ed, scanSplit: newScanSplit(t, c)})
+		f.recs = append(f.recs, r)
 	}
-	slices.SortStableFunc(leaves, func(a, b scanEdge[V]) int { return int(a.par - b.par) })
-	f := &scanForm{run: runScan[V], data: &scanData[V]{inner: inner, leaves: leaves, cherries: cherries, ctab: ctab, reps: reps, g: g, x: x}}
-	f.floats = (len(inner)*int(unsafe.Sizeof(inner[0])) + len(leaves)*int(unsafe.Sizeof(scanEdge[V]{})) + len(cherries)*int(unsafe.Sizeof(scanCherry{}))) / 8
-	f.floats += (len(reps) + len(ctab)) * n
+	f.floats = scanFloats(q, lanes)
 	return f
 }
 
-// appendCherry appends to tab the combinations of cherry c of t, for
-// each of the cases of the edge into it and each of its children's
-// states: A = R_c·(R_l + R_r) (S), B = H_c·A (the contribution of the
-// parent's feature) and D = R_c·(H_l·R_l + H_r·R_r) (that of c's).
-func appendCherry[V points](tab []V, q *quadTree, t *Tree, c int32, cases, states int32) []V {
-	n := q.n
-	b := make([]float64, 6*n)
-	ro, ho, rl, hl, rr, hr := b[:n], b[n:2*n], b[2*n:3*n], b[3*n:4*n], b[4*n:5*n], b[5*n:]
-	l := t.Nodes[c].Left
-	for e := range cases {
-		q.edge(t, c, e, ro, ho)
-		for st := range states {
-			cl, cr := int32(left), int32(left)
-			if st < 2 { // the row goes left (0) or right (1)
-				cl, cr = st, 1-st
-			}
-			q.edge(t, l, cl, rl, hl)
-			q.edge(t, l+1, cr, rr, hr)
-			var a, bb, d V
-			for k := range n {
-				a[k] = ro[k] * (rl[k] + rr[k])
-				bb[k] = ho[k] * a[k]
-				d[k] = ro[k] * (hl[k]*rl[k] + hr[k]*rr[k])
-			}
-			tab = append(tab, a, bb, d)
-		}
+// setJobs sets the jobs of f, a form of a tree of output class with p
+// features.
+func (f *scanForm) setJobs(class, p int) {
+	w := min(f.lanes, 2*scanLanes)
+	for g := 0; g < f.lanes; g += w {
+		f.jobs = append(f.jobs, scanJob{recs: f.recs, tab: f.tab[4*g : 4*(g+w)], phi: class * p * 64, wide: w / (2 * scanLanes)})
 	}
-	return tab
 }
 
-// vec returns the first N values of s as a V = [N]float64.
-func vec[V points](s []float64) V {
-	var v V
-	for k := range len(v) {
-		v[k] = s[k]
+// run adds the contributions of tree t, of scan form f, for row to the
+// lane accumulators phi, after routing its categorical and ZeroMissing
+// splits.
+func (f *scanForm) run(t *Tree, row, phi []float64, ws *Workspace) {
+	for _, sp := range f.special {
+		nd := &t.Nodes[sp.node]
+		ws.route[sp.slot] = t.child(nd, row[nd.Feature]) - nd.Left
 	}
-	return v
+	scanBatch(f.jobs, row, ws, phi)
 }
 
-// runScan adds the contributions of tree t, of scan form f, for row to
-// phi: C forwards over the split nodes (a parent before its children),
-// the leaves' C and their contributions and S, then S backwards over the
-// split nodes (children before their parent). A child with C = 0 below
-// it (a zero cover the row does not take) is walked as any other, its S
-// being 0.
-func runScan[V points](f *scanForm, t *Tree, row, phi []float64, ws *Workspace) {
-	d := f.data.(*scanData[V])
-	inner, leaves, reps := d.inner, d.leaves, d.reps
-	x, g := &d.x, &d.g
-	var zero V
-	n := len(zero)
-	route, cases := ws.route[:len(inner)], ws.cases[:len(inner)]
-	cv, sv := arrays[V](ws.c)[:len(inner)], arrays[V](ws.s)[:len(inner)]
-	for k := 0; k < n; k++ {
-		cv[0][k], sv[0][k] = 1, 0
+// scanBatch runs jobs in order for row, by the AVX2 kernel where there
+// is one, else by scanGroup.
+func scanBatch(jobs []scanJob, row []float64, ws *Workspace, phi []float64) {
+	if useAVX2 {
+		scanBatchAVX2(jobs, row, ws.route, ws.cases, ws.vals, phi)
+		return
 	}
-	cases[0] = takes
-	route[0] = inner[0].route(t, row)
-	for i := 1; i < len(inner); i++ {
-		in := &inner[i]
-		cold := in.right ^ route[in.par]
-		cp, ci := &cv[in.par], &cv[i]
-		sv[i] = zero
-		if in.rep < 0 { // a first split: the row agreed with every earlier one
-			cases[i] = cold
-			a, b := in.a, in.b+float64(cold)*(-in.a-in.b)
-			k := 0
-			for ; k+1 < n; k += 2 {
-				(*ci)[k] = (*cp)[k] * (a + b*(*x)[k])
-				(*ci)[k+1] = (*cp)[k+1] * (a + b*(*x)[k+1])
-			}
-			if n%2 == 1 {
-				(*ci)[k] = (*cp)[k] * (a + b*(*x)[k])
-			}
+	for i := range jobs {
+		j := &jobs[i]
+		w := scanLanes << j.wide
+		vals := ws.vals[:2*w*(2*len(j.recs)+1)]
+		for k := range w {
+			vals[k] = 1 // the root's C
+		}
+		ws.cases[0] = takes
+		scanGroup(j.recs, j.tab, row, ws.route, ws.cases, vals, phi[j.phi/8:], w)
+	}
+}
+
+// scanGroup walks w lanes (4 or 8) of a scan form of split records
+// recs: tab holds the group's points, weights, 1−t and −w/(1−t); C
+// (then S) and H of slot i are at vals[2wi:] and vals[2wi+w:], with C of
+// the root set to 1 and cases[0] = takes; route holds the route of the
+// special splits, and feature j's accumulators are at phi[8j:]. It is
+// the walk of the AVX2 kernels in Go, in the same order of operations,
+// so with the same bits: each product and quotient is rounded on its
+// own (the conversions keep the compiler from fusing them).
+//
+// The forward pass visits each split once for both its edges: the child
+// the row takes (t) and the other (o) share the split's feature, its
+// previous edge and z_p, so that only the taken edge needs a division
+// on a first split. A split node's C is not needed once its children's
+// are computed, so the backward pass writes its S over it; a split
+// whose children are both leaves (a cherry: a third of the splits of a
+// tree grown leaf by leaf, half of a complete one) gets its S and adds
+// its children's contributions in the forward pass, which stores nothing
+// for its children, and the backward pass skips it.
+func scanGroup(recs []scanRec, tab, row []float64, route, cases []int32, vals, phi []float64, w int) {
+	x, wt, omx, g := tab[:w], tab[w:2*w], tab[2*w:3*w], tab[3*w:4*w]
+	st := 2 * w
+	for i := range recs {
+		r := &recs[i]
+		var side int32 // the child the row takes
+		if r.flags&scanSpecial != 0 {
+			side = route[r.slot]
 		} else {
-			e := cold + b2i(cases[in.prev] != takes)*(2-cold)
-			cases[i] = e
-			r := &reps[6*int(in.rep)+int(e)]
-			k := 0
-			for ; k+1 < n; k += 2 {
-				(*ci)[k] = (*cp)[k] * (*r)[k]
-				(*ci)[k+1] = (*cp)[k+1] * (*r)[k+1]
-			}
-			if n%2 == 1 {
-				(*ci)[k] = (*cp)[k] * (*r)[k]
-			}
+			v := row[r.feature]
+			side = b2i(v > r.threshold) | b2i(v != v)&(r.flags&scanMissRight)
 		}
-		v := row[in.split] // route, written out: a call would cost more than it
-		route[i] = b2i(v > in.threshold) | b2i(v != v)&in.missRight
-		if in.special {
-			route[i] = in.routeSpecial(t, row)
-		}
-	}
-	for j := range leaves {
-		lf := &leaves[j]
-		cold := lf.right ^ route[lf.par]
-		cp, sp := &cv[lf.par], &sv[lf.par]
-		acc := 0.0
-		if lf.rep < 0 {
-			a, b := lf.a, lf.b+float64(cold)*(-lf.a-lf.b)
-			h := [2]*V{&lf.h, g}[cold]
-			k := 0
-			for ; k+1 < n; k += 2 {
-				v0 := (*cp)[k] * (a + b*(*x)[k])
-				v1 := (*cp)[k+1] * (a + b*(*x)[k+1])
-				acc += (*h)[k]*v0 + (*h)[k+1]*v1
-				(*sp)[k] += v0
-				(*sp)[k+1] += v1
-			}
-			if n%2 == 1 {
-				v := (*cp)[k] * (a + b*(*x)[k])
-				acc += (*h)[k] * v
-				(*sp)[k] += v
-			}
+		other := side ^ 1
+		ts, os := int(r.kids[side]), int(r.kids[other])
+		cp, ct, co := vals[st*int(r.slot):][:w], vals[st*ts:][:st], vals[st*os:][:st]
+		zt, vt, zo, vo := r.z[side], r.v[side], r.z[other], r.v[other]
+		ut := 1 - zt
+		var d bool
+		if r.flags&scanRepeat == 0 {
+			cases[ts], cases[os] = takes, leaves
 		} else {
-			e := cold + b2i(cases[lf.prev] != takes)*(2-cold)
-			r, h := &reps[6*int(lf.rep)+int(e)], &reps[6*int(lf.rep)+3+int(e)]
-			k := 0
-			for ; k+1 < n; k += 2 {
-				v0, v1 := (*cp)[k]*(*r)[k], (*cp)[k+1]*(*r)[k+1]
-				acc += (*h)[k]*v0 + (*h)[k+1]*v1
-				(*sp)[k] += v0
-				(*sp)[k+1] += v1
-			}
-			if n%2 == 1 {
-				v := (*cp)[k] * (*r)[k]
-				acc += (*h)[k] * v
-				(*sp)[k] += v
-			}
+			d = cases[r.prev] != takes
+			de := b2i(d)
+			cases[ts], cases[os] = 2*de, 1+de
 		}
-		phi[lf.feature] += acc
+		zp := r.zp
+		up := 1 - zp
+		ph := phi[8*int(r.feature):][:w]
+		for k := range w {
+			fc := zt + float64(ut*x[k])
+			var rt, ht, rc, hc float64
+			if r.flags&scanRepeat == 0 {
+				rt, ht = float64(vt*fc), wt[k]*float64(ut/fc)
+				rc, hc = float64(float64(vo*zo)*omx[k]), g[k]
+			} else {
+				fp := zp + float64(up*x[k])
+				hp := up / fp
+				rt, ht = float64(vt*fc)/fp, wt[k]*float64(float64(ut/fc)-hp)
+				rc, hc = float64(float64(vo*zo)*omx[k])/fp, g[k]-float64(wt[k]*hp)
+				if d {
+					rt, ht, rc, hc = r.fv[side], 0, r.fv[other], 0
+				}
+			}
+			c, o := cp[k]*rt, cp[k]*rc
+			if r.flags&scanCherry != 0 {
+				cp[k] = float64(c) + float64(o)
+				ph[k] += float64(ht*c) + float64(hc*o)
+				continue
+			}
+			ct[k], ct[w+k] = c, ht
+			co[k], co[w+k] = o, hc
+		}
 	}
-	ctab := d.ctab
-	for j := range d.cherries {
-		ch := &d.cherries[j]
-		cold := ch.right ^ route[ch.par]
-		e := cold + b2i(cases[ch.prevOwn] != takes)*(2-cold)
-		v := row[ch.split]
-		r := b2i(v > ch.threshold) | b2i(v != v)&ch.missRight
-		if ch.special {
-			r = ch.routeSpecial(t, row)
-		}
-		cp, sp := &cv[ch.par], &sv[ch.par]
-		if ch.first {
-			// R = a + b·t, b for the edge taken, −a for the other; the
-			// left child is taken when r is 0
-			bo, bl, br := ch.bo+float64(cold)*(-ch.ao-ch.bo), ch.bl+float64(r)*(-ch.al-ch.bl), -ch.ar+float64(r)*(ch.br+ch.ar)
-			ho, hl, hr := [2]*V{&ctab[ch.tab], g}[cold], [2]*V{&ctab[ch.tab+1], g}[r], [2]*V{g, &ctab[ch.tab+2]}[r]
-			acc, acc2 := 0.0, 0.0
-			for k := 0; k < n; k++ {
-				xk := (*x)[k]
-				c := (*cp)[k] * (ch.ao + bo*xk)
-				rl, rr := ch.al+bl*xk, ch.ar+br*xk
-				sk := c * (rl + rr)
-				(*sp)[k] += sk
-				acc += (*ho)[k] * sk
-				acc2 += c * ((*hl)[k]*rl + (*hr)[k]*rr)
-			}
-			phi[ch.feature] += acc
-			phi[ch.split] += acc2
+	for i := len(recs) - 1; i >= 0; i-- {
+		r := &recs[i]
+		if r.flags&scanCherry != 0 {
 			continue
 		}
-		dis := b2i(cases[ch.prevKids] != takes)
-		dis += ch.own * (b2i(e != takes) - dis)
-		o := int(ch.tab) + 3*int(e*ch.states+r+dis*(2-r))
-		a, b, dd := &ctab[o], &ctab[o+1], &ctab[o+2]
-		acc, acc2 := 0.0, 0.0
-		for k := 0; k < n; k++ {
-			c := (*cp)[k]
-			(*sp)[k] += c * (*a)[k]
-			acc += c * (*b)[k]
-			acc2 += c * (*dd)[k]
+		l, rr := vals[st*int(r.kids[0]):][:st], vals[st*int(r.kids[1]):][:st]
+		sp, ph := vals[st*int(r.slot):][:w], phi[8*int(r.feature):][:w]
+		for k := range w {
+			sp[k] = l[k] + rr[k]
+			ph[k] += float64(l[w+k]*l[k]) + float64(rr[w+k]*rr[k])
 		}
-		phi[ch.feature] += acc
-		phi[ch.split] += acc2
 	}
-	for i := len(inner) - 1; i > 0; i-- {
-		in := &inner[i]
-		var h *V
-		if in.rep < 0 {
-			h = [2]*V{&in.h, g}[cases[i]]
-		} else {
-			h = &reps[6*int(in.rep)+3+int(cases[i])]
-		}
-		si, sp := &sv[i], &sv[in.par]
-		acc := 0.0
-		k := 0
-		for ; k+1 < n; k += 2 {
-			acc += (*h)[k]*(*si)[k] + (*h)[k+1]*(*si)[k+1]
-			(*sp)[k] += (*si)[k]
-			(*sp)[k+1] += (*si)[k+1]
-		}
-		if n%2 == 1 {
-			acc += (*h)[k] * (*si)[k]
-			(*sp)[k] += (*si)[k]
-		}
-		phi[in.feature] += acc
-	}
-}
-
-// arrays views s as len(s)/N arrays of its values, V being [N]float64.
-func arrays[V points](s []float64) []V {
-	var v V
-	return unsafe.Slice((*V)(unsafe.Pointer(unsafe.SliceData(s))), len(s)/len(v))
 }
