@@ -16,6 +16,8 @@ import (
 	"net/http"
 	"strconv"
 	"sync/atomic"
+
+	"github.com/loomml/loom/serve"
 )
 
 const answer = `{"model":"churn","version":1,"route":"champion","request_id":"545e04b3267a-1","predictions":[{"value":1,"class":1,"probabilities":[0.3148545465887197,0.6851454534112803]}]}`
@@ -23,6 +25,7 @@ const answer = `{"model":"churn","version":1,"route":"champion","request_id":"54
 func main() {
 	addr := flag.String("addr", "127.0.0.1:18080", "listen address")
 	flag.String("registry", "", "ignored: accepted so bench_http.sh can start it like the service")
+	plain := flag.Bool("plain", false, "serve with a zero http.Server (no timeouts) instead of serve.NewServer's")
 	flag.Parse()
 	var id atomic.Int64
 	buf := make(chan []byte, 64)
@@ -59,5 +62,8 @@ func main() {
 		default:
 		}
 	})
-	log.Fatal(http.ListenAndServe(*addr, nil))
+	if *plain {
+		log.Fatal(http.ListenAndServe(*addr, nil))
+	}
+	log.Fatal(serve.NewServer(*addr, http.DefaultServeMux, serve.ServerOptions{}).ListenAndServe())
 }
