@@ -137,12 +137,12 @@ type Handler[T any] struct {
 	// mux, under http.StripPrefix when there is a prefix).
 	predictPath string
 	rest        http.Handler
-	idPrefix string
-	idSeq    atomic.Uint64
-	ids      idSlab
-	panics   atomic.Int64
-	shed     atomic.Int64
-	dropped  atomic.Int64
+	idPrefix    string
+	idSeq       atomic.Uint64
+	ids         idSlab
+	panics      atomic.Int64
+	shed        atomic.Int64
+	dropped     atomic.Int64
 }
 
 type shadowJob[T any] struct {

@@ -284,7 +284,6 @@ func contentLength(n int) []string {
 // into it.
 var jsonContentType = []string{"application/json"}
 
-
 // after runs what must not delay the response: drift observation and the
 // shadow comparison. It reports whether rows went to the shadow goroutine,
 // which then owns them.
