@@ -86,7 +86,8 @@ type Options[T any] struct {
 	OnShadow func(ShadowResult[T])
 
 	// Observe, if set, is called with every scored row and its prediction,
-	// after the response is written (for a drift monitor). It must be safe
+	// after the response is written, and sent when the ResponseWriter is an
+	// http.Flusher, as net/http's is (for a drift monitor). It must be safe
 	// for concurrent use and quick. The row is the handler's, reused by a
 	// later request once Observe returns: copy *row to keep it (the
 	// strings and pointees it refers to are never reused).
@@ -155,7 +156,7 @@ type shadowJob[T any] struct {
 
 // NewHandler returns an http.Handler that serves the scorer from champion
 // (a *Scorer, a *Swap that follows a registry alias, ...). Mount it in any
-// mux, under a prefix with http.StripPrefix if need be. Routes:
+// mux, under a prefix with Options.Prefix (or http.StripPrefix). Routes:
 //
 //	POST /predict                       one instance (a JSON object) or {"instances": [...]}
 //	GET  /metadata                      the model's name, version, inputs and outputs
