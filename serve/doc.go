@@ -21,8 +21,8 @@
 //
 //	s, err := serve.NewScorer(bundle)
 //	p, err := s.Score(ctx, &row)        // in process
-//	h := serve.NewHandler(serve.Source[Row](s), &serve.Options[Row]{RejectUnknownFields: true})
-//	mux.Handle("/churn/", http.StripPrefix("/churn", h))
+//	h := serve.NewHandler(serve.Source[Row](s), &serve.Options[Row]{RejectUnknownFields: true, Prefix: "/churn"})
+//	mux.Handle("/churn/", h) // or, without Prefix, http.StripPrefix("/churn", h)
 //
 // Follow keeps a Swap serving whatever version an alias points at, swapping
 // atomically when the alias moves (even from another process): requests in
@@ -160,6 +160,13 @@
 // 256 rows on every core, through feature's column-wise matrix path and
 // the model's batch prediction, so no row is transformed twice.
 //
+// /predict sends its response as soon as it is encoded (it flushes it,
+// with its Content-Length, rather than leaving net/http to write it when
+// the handler returns), so that drift observation, the shadow hand-off
+// and the request's metrics run while the client reads it. With
+// Options.Prefix the handler strips its mount point itself, without the
+// copy of each request that http.StripPrefix makes.
+//
 // /predict skips the mux's matching, and checks and decodes a
 // single-instance body in one pass, with a scanner over the request bytes
 // that checks the JSON syntax as it decodes into a pooled row, without
@@ -167,9 +174,12 @@
 // encodes the response by hand into a pooled buffer. String values up to
 // 32 bytes are interned in a bounded table, the pointees of pointer fields
 // come from a pooled arena, metric attribute sets are built once per
-// combination, and no context, closure or map is made per request. A
-// single-instance request allocates one value in the handler, the
-// generated request id together with its header value, and none with the
-// caller's X-Request-Id (TestHandlerPredictAllocs; issue 18 allows 10).
+// combination, and no context, closure or map is made per request.
+// Generated request ids and their header values are cut from chunks
+// shared by many requests, without pointers in the ids' bytes, so the ids
+// a PerformanceMonitor keeps pending cost the collector little. A
+// single-instance request allocates nothing in the handler on average,
+// with a generated request id or the caller's X-Request-Id
+// (TestHandlerPredictAllocs; issue 18 allows 10).
 // Measured figures are in BENCHMARKS.md.
 package serve

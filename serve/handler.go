@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -55,6 +56,14 @@ type Options[T any] struct {
 	// RejectUnknownFields makes a request with a field the contract does not
 	// declare a 400; by default such fields are ignored.
 	RejectUnknownFields bool
+	// Prefix is the path under which the handler is mounted, such as
+	// "/models/churn" for mux.Handle("/models/churn/", h): the handler
+	// strips it itself, as http.StripPrefix would, without copying the
+	// request of POST {Prefix}/predict (http.StripPrefix copies each
+	// request and its URL). A path without the prefix gets 404. Empty
+	// means the handler's routes are at the root (mounted as is, or under
+	// http.StripPrefix). It must not end with a slash.
+	Prefix string
 
 	// Challenger, if set, is a second model that takes traffic by
 	// CanaryPercent and/or Shadow.
@@ -77,7 +86,8 @@ type Options[T any] struct {
 	OnShadow func(ShadowResult[T])
 
 	// Observe, if set, is called with every scored row and its prediction,
-	// after the response is written (for a drift monitor). It must be safe
+	// after the response is written, and sent when the ResponseWriter is an
+	// http.Flusher, as net/http's is (for a drift monitor). It must be safe
 	// for concurrent use and quick. The row is the handler's, reused by a
 	// later request once Observe returns: copy *row to keep it (the
 	// strings and pointees it refers to are never reused).
@@ -124,11 +134,16 @@ type Handler[T any] struct {
 	tel      *telemetry
 	shadow   chan shadowJob[T]
 	states   sync.Pool // *predictState[T]
-	idPrefix string
-	idSeq    atomic.Uint64
-	panics   atomic.Int64
-	shed     atomic.Int64
-	dropped  atomic.Int64
+	// predictPath is Prefix + "/predict"; rest serves any other path (the
+	// mux, under http.StripPrefix when there is a prefix).
+	predictPath string
+	rest        http.Handler
+	idPrefix    string
+	idSeq       atomic.Uint64
+	ids         idSlab
+	panics      atomic.Int64
+	shed        atomic.Int64
+	dropped     atomic.Int64
 }
 
 type shadowJob[T any] struct {
@@ -141,7 +156,7 @@ type shadowJob[T any] struct {
 
 // NewHandler returns an http.Handler that serves the scorer from champion
 // (a *Scorer, a *Swap that follows a registry alias, ...). Mount it in any
-// mux, under a prefix with http.StripPrefix if need be. Routes:
+// mux, under a prefix with Options.Prefix (or http.StripPrefix). Routes:
 //
 //	POST /predict                       one instance (a JSON object) or {"instances": [...]}
 //	GET  /metadata                      the model's name, version, inputs and outputs
@@ -206,9 +221,21 @@ func NewHandler[T any](champion Source[T], o *Options[T]) *Handler[T] {
 		})
 	}
 	// Any other path: a 404 problem (the mux's own 404 is text/plain).
-	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	notFound := func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusNotFound, problemNotFound, "no route for "+r.URL.Path, "", nil)
-	})
+	}
+	h.mux.HandleFunc("/", notFound)
+	h.predictPath, h.rest = h.o.Prefix+"/predict", h.mux
+	if h.o.Prefix != "" {
+		strip := http.StripPrefix(h.o.Prefix, h.mux)
+		h.rest = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !strings.HasPrefix(r.URL.Path, h.o.Prefix) {
+				notFound(w, r)
+				return
+			}
+			strip.ServeHTTP(w, r)
+		})
+	}
 	return h
 }
 
@@ -233,6 +260,9 @@ func (o *Options[T]) setDefaults() {
 	}
 	if o.ShedStatus == 0 {
 		o.ShedStatus = http.StatusServiceUnavailable
+	}
+	if strings.HasSuffix(o.Prefix, "/") {
+		panic(fmt.Sprintf("serve: Prefix must not end with a slash, got %q", o.Prefix))
 	}
 	if o.ShedStatus != http.StatusTooManyRequests && o.ShedStatus != http.StatusServiceUnavailable {
 		panic(fmt.Sprintf("serve: ShedStatus must be 429 or 503, got %d", o.ShedStatus))
@@ -277,11 +307,11 @@ func (h *Handler[T]) Stats() Stats {
 func (h *Handler[T]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The hot route goes straight to its handler: the mux would pick the
 	// same one (the path is clean), after matching it against every route.
-	if r.Method == http.MethodPost && r.URL.Path == "/predict" {
+	if r.Method == http.MethodPost && r.URL.Path == h.predictPath {
 		h.predict(w, r)
 		return
 	}
-	h.mux.ServeHTTP(w, r)
+	h.rest.ServeHTTP(w, r)
 }
 
 func (h *Handler[T]) healthz(w http.ResponseWriter, r *http.Request) {
@@ -325,9 +355,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // requestID returns the caller's X-Request-Id, or a new id made of the
 // handler's random prefix and a sequence number, and the value of the
 // response's X-Request-Id header: the request's own value slice when it
-// holds the id alone, else one allocation that holds both the id's bytes
-// and the slice. net/http only reads header values; a middleware that
-// changes one must replace the slice (Header.Set does), not write into it.
+// holds the id alone, else one from the handler's ids. net/http only
+// reads header values; a middleware that changes one must replace the
+// slice (Header.Set does), not write into it.
 func (h *Handler[T]) requestID(r *http.Request) (string, []string) {
 	if v := r.Header["X-Request-Id"]; len(v) > 0 && v[0] != "" && len(v[0]) <= 128 {
 		if len(v) == 1 {
@@ -336,13 +366,44 @@ func (h *Handler[T]) requestID(r *http.Request) (string, []string) {
 		return v[0], []string{v[0]}
 	}
 	// The prefix is 13 bytes and a uint64 takes at most 13 in base 36.
-	x := new(struct {
-		v [1]string
-		b [32]byte
-	})
-	b := strconv.AppendUint(append(x.b[:0], h.idPrefix...), h.idSeq.Add(1), 36)
-	x.v[0] = unsafe.String(unsafe.SliceData(b), len(b)) // b is never written again
-	return x.v[0], x.v[:]
+	var b [32]byte
+	return h.ids.make(strconv.AppendUint(append(b[:0], h.idPrefix...), h.idSeq.Add(1), 36))
+}
+
+// idSlab hands out request ids and their header values from chunks that
+// many requests share, never the same bytes or slot twice: a request
+// allocates none, and the ids that a PerformanceMonitor keeps pending (up
+// to its MaxPending) are bytes in a few chunks without pointers, which the
+// collector does not scan, rather than as many objects of their own. A
+// chunk is freed once none of its ids is referenced.
+type idSlab struct {
+	mu   sync.Mutex
+	buf  []byte   // the unused rest of the current chunk of id bytes
+	vals []string // the unused rest of the current chunk of header values
+}
+
+const (
+	idChunkBytes  = 8 << 10
+	idChunkValues = 256
+)
+
+// make returns b as a string in the slab and a header value holding it.
+func (s *idSlab) make(b []byte) (string, []string) {
+	s.mu.Lock()
+	if len(s.buf) < len(b) {
+		s.buf = make([]byte, max(idChunkBytes, len(b)))
+	}
+	n := copy(s.buf, b)
+	id := unsafe.String(unsafe.SliceData(s.buf), n) // these bytes are never written again
+	s.buf = s.buf[n:]
+	if len(s.vals) == 0 {
+		s.vals = make([]string, idChunkValues)
+	}
+	v := s.vals[:1:1]
+	s.vals = s.vals[1:]
+	s.mu.Unlock()
+	v[0] = id
+	return id, v
 }
 
 // route picks the scorer of a request: the challenger for the canary share
@@ -491,10 +552,12 @@ func putBuf(b *bytes.Buffer) {
 
 // readBody reads the body of r into buf, up to limit bytes, and by
 // deadline: the deadline is set on the connection's reads (when the
-// ResponseWriter supports it, as net/http's does), then cleared once the
-// body is read, so that a read pending past it cannot cancel the request.
-// A body past limit is an *http.MaxBytesError. It reads r.Body directly
-// (no http.MaxBytesReader, an allocation per request); a handler answering
+// ResponseWriter supports it, as net/http's does). net/http clears it
+// itself when the body reaches EOF, where it starts its background read
+// of the connection, so a read pending past it cannot cancel the request;
+// readBody clears it when the reading stops short of EOF. A body past
+// limit is an *http.MaxBytesError. It reads r.Body directly (no
+// http.MaxBytesReader, an allocation per request); a handler answering
 // such an error sets "Connection: close", so that the server does not read
 // the rest of the body.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64, buf *bytes.Buffer, deadline time.Time) ([]byte, error) {
@@ -507,15 +570,22 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64, buf *bytes.Bu
 	if r.ContentLength > 0 {
 		buf.Grow(int(r.ContentLength) + 1) // room for the EOF read too
 	}
-	if setReadDeadline(w, deadline) {
-		defer setReadDeadline(w, time.Time{})
+	set := setReadDeadline(w, deadline)
+	body, err := readAll(r.Body, limit, buf)
+	if err != nil && set {
+		setReadDeadline(w, time.Time{})
 	}
+	return body, err
+}
+
+// readAll reads rd into buf until EOF, up to limit bytes.
+func readAll(rd io.Reader, limit int64, buf *bytes.Buffer) ([]byte, error) {
 	for {
 		if buf.Available() == 0 {
 			buf.Grow(bytes.MinRead)
 		}
 		b := buf.AvailableBuffer()
-		n, err := r.Body.Read(b[:cap(b)])
+		n, err := rd.Read(b[:cap(b)])
 		buf.Write(b[:n]) // within the capacity: a copy onto itself
 		if int64(buf.Len()) > limit {
 			return nil, &http.MaxBytesError{Limit: limit}

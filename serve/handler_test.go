@@ -353,11 +353,12 @@ func TestObserve(t *testing.T) {
 }
 
 // TestHandlerPredictAllocs enforces the allocation budget of one /predict
-// request in the handler (issue 18: at most 10; measured 1, the generated
-// request id with its header value, and 0 with the caller's X-Request-Id,
-// so the budget here is one above): with the global no-op telemetry, which
-// starts no span, and a generated request id (wrk's body,
-// serve/testdata/post.lua, is the case with every pointer field present).
+// request in the handler (issue 18: at most 10; measured 0 on average over
+// 500 requests: the generated request ids and their header values come
+// from shared chunks, the rows' pointees from the arena): with the global
+// no-op telemetry, which starts no span, and a generated request id (wrk's
+// body, serve/testdata/post.lua, is the case with every pointer field
+// present).
 func TestHandlerPredictAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("sync.Pool drops items at random under -race; run without -race to check the allocations")
@@ -369,10 +370,10 @@ func TestHandlerPredictAllocs(t *testing.T) {
 		header []string
 		max    float64
 	}{
-		{"one instance", goodInstance, nil, 2},
-		{"with a request id", goodInstance, []string{"X-Request-Id", "req-1"}, 1},
-		{"every pointer field present", `{"age": 52, "income": 61000, "hours_per_week": 45, "score": 0.31, "balance": 1200, "tenure_years": 2.5, "segment": "high", "region": "coastal", "channel": "ch05", "target": 0}`, nil, 2},
-		{"batch of 4", `{"instances": [` + goodInstance + `,` + goodInstance + `,` + goodInstance + `,` + goodInstance + `]}`, nil, 2},
+		{"one instance", goodInstance, nil, 0},
+		{"with a request id", goodInstance, []string{"X-Request-Id", "req-1"}, 0},
+		{"every pointer field present", `{"age": 52, "income": 61000, "hours_per_week": 45, "score": 0.31, "balance": 1200, "tenure_years": 2.5, "segment": "high", "region": "coastal", "channel": "ch05", "target": 0}`, nil, 0},
+		{"batch of 4", `{"instances": [` + goodInstance + `,` + goodInstance + `,` + goodInstance + `,` + goodInstance + `]}`, nil, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rr := newReusedRequest(tc.body, tc.header...)

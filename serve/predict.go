@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -242,13 +243,38 @@ func (h *Handler[T]) predictState(ctx context.Context, w http.ResponseWriter, s 
 	st.out = appendPredictResponse(st.out[:0], s, route, requestID, preds, expl)
 	hdr := w.Header()
 	hdr["Content-Type"] = jsonContentType
-	if len(st.out) > smallResponse {
-		// net/http sets the Content-Length of a response written whole
-		// before the handler returns only when it fits its buffer.
-		hdr["Content-Length"] = []string{strconv.Itoa(len(st.out))}
-	}
+	hdr["Content-Length"] = contentLength(len(st.out))
 	w.Write(st.out)
+	// The response goes out now, not when the handler returns: the client
+	// reads it while the drift observation, the shadow hand-off and the
+	// request's metrics run (net/http writes a response buffered by the
+	// handler only once the handler returns).
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
 	return http.StatusOK, h.after(ctx, requestID, route, s, rows, preds)
+}
+
+// contentLengths holds the Content-Length header values of responses up
+// to maxCachedLength bytes, made on first use, so that setting the header
+// of a /predict response does not allocate. net/http only reads header
+// values; a middleware that changes one must replace the slice.
+var contentLengths [maxCachedLength + 1]atomic.Pointer[[1]string]
+
+const maxCachedLength = 4096
+
+// contentLength returns the Content-Length header value of a body of n
+// bytes.
+func contentLength(n int) []string {
+	if n > maxCachedLength {
+		return []string{strconv.Itoa(n)}
+	}
+	v := contentLengths[n].Load()
+	if v == nil {
+		v = &[1]string{strconv.Itoa(n)}
+		contentLengths[n].Store(v)
+	}
+	return v[:]
 }
 
 // jsonContentType is the Content-Type header value of JSON responses,
@@ -257,11 +283,6 @@ func (h *Handler[T]) predictState(ctx context.Context, w http.ResponseWriter, s 
 // the Content-Type must replace the slice (Header.Set does), not write
 // into it.
 var jsonContentType = []string{"application/json"}
-
-// smallResponse is the size below which net/http sets the Content-Length
-// of a response written in one piece by itself (its response buffer is 2
-// KiB; a recorder like httptest's sets none either way).
-const smallResponse = 2000
 
 // after runs what must not delay the response: drift observation and the
 // shadow comparison. It reports whether rows went to the shadow goroutine,

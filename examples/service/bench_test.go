@@ -33,7 +33,7 @@ func (w *discardWriter) Write(b []byte) (int, error) {
 
 // BenchmarkAppPredict is one POST /models/churn/predict with wrk's body
 // (serve/testdata/post.lua) through the whole service in process: its
-// mux, http.StripPrefix, the model's handler, the drift and performance
+// mux, the model's handler (mounted with Options.Prefix), the drift and performance
 // monitors and the Prometheus-exported metrics; the request and the writer
 // are reused, so what it measures is the service's own work per request,
 // without net/http's connection handling (which bench_http.sh adds).
