@@ -3,7 +3,6 @@ package sketch
 import (
 	"fmt"
 	"math"
-	"math/bits"
 	"slices"
 
 	"github.com/loomml/loom/internal/floatsort"
@@ -266,7 +265,12 @@ func (s *KLL) mergeInto(h int, run []uint64) {
 		// Room for the level's hard bound at once, not append's doubling.
 		s.levels[h] = append(make([]uint64, 0, max(roomFor(len(lv)+len(run)), s.hard(h)+1)), lv...)
 	}
-	s.levels[h] = mergeKeys(s.levels[h], run)
+	lv := s.levels[h]
+	if need := len(lv) + len(run) + 4; cap(s.tmp) >= need {
+		s.levels[h] = mergeKeysScratch(lv, run, s.tmp[:need])
+	} else {
+		s.levels[h] = mergeKeys(lv, run)
+	}
 }
 
 // hard returns the most items level h may hold whatever the room left in
@@ -374,109 +378,6 @@ func (s *KLL) compact0() {
 	s.mergeInto(1, run)
 	s.n0 = start
 	s.size -= len(buf) - start - len(run)
-}
-
-// radixSort sorts keys ascending, using tmp (as long as keys) as scratch,
-// without allocating. Bits above the highest one on which the smallest and
-// largest key differ are common to all keys; a least-significant-digit
-// radix sort orders the keys by the 24 bits below and including that one
-// (three stable passes of 8 bits; a digit on which all keys agree is
-// skipped), then runs of keys equal in those bits are sorted by the full
-// key. For continuous data such runs are rare and short (their values
-// agree to 1 part in 2^24 of the data's range, in key space); a range
-// dominated by an outlier makes them long, and the sort then costs what a
-// comparison sort costs.
-func radixSort(keys, tmp []uint64) {
-	if r := radixSortTo(keys, tmp); &r[0] != &keys[0] {
-		copy(keys, r)
-	}
-}
-
-// radixSortTo is radixSort leaving the sorted keys in keys or in tmp, and
-// returning that one; the other holds no meaning.
-func radixSortTo(keys, tmp []uint64) []uint64 {
-	lo, hi := keys[0], keys[0]
-	for _, k := range keys[1:] {
-		lo, hi = min(lo, k), max(hi, k)
-	}
-	if lo == hi {
-		return keys
-	}
-	const width = 24
-	low := uint(max(0, 64-bits.LeadingZeros64(lo^hi)-width)) // lowest bit sorted by radix
-	var counts [width / 8][256]uint32
-	for _, k := range keys {
-		k >>= low
-		counts[0][k&0xff]++
-		counts[1][k>>8&0xff]++
-		counts[2][k>>16&0xff]++
-	}
-	n := uint32(len(keys))
-	src, dst := keys, tmp
-	for d := range counts {
-		c := &counts[d]
-		shift := low + uint(8*d)
-		if c[src[0]>>shift&0xff] == n {
-			continue // every key has this digit: the pass would not move anything
-		}
-		var sum uint32
-		for i, v := range c {
-			c[i] = sum
-			sum += v
-		}
-		for _, k := range src {
-			b := k >> shift & 0xff
-			dst[c[b]] = k
-			c[b]++
-		}
-		src, dst = dst, src
-	}
-	keys = src
-	if low == 0 {
-		return keys
-	}
-	// Sort runs of keys equal in the sorted bits by the full key.
-	for i := 1; i < len(keys); {
-		if keys[i] >= keys[i-1] || keys[i]>>low != keys[i-1]>>low {
-			i++
-			continue
-		}
-		top := keys[i] >> low
-		first := i - 1
-		for first > 0 && keys[first-1]>>low == top {
-			first--
-		}
-		end := i + 1
-		for end < len(keys) && keys[end]>>low == top {
-			end++
-		}
-		slices.Sort(keys[first:end])
-		i = end
-	}
-	return keys
-}
-
-// mergeKeys merges the sorted keys run into the sorted keys a, from the
-// back, and returns the grown slice. The loop has no data-dependent branch
-// (the comparison selects by conditional moves), since sketch inputs make
-// the order of the next two items a coin flip.
-func mergeKeys(a, run []uint64) []uint64 {
-	m := len(a)
-	a = slices.Grow(a, len(run))[:m+len(run)]
-	i, j, w := m-1, len(run)-1, len(a)-1
-	for i >= 0 && j >= 0 {
-		x, y := a[i], run[j]
-		v, di, dj := y, 0, 1
-		if x > y {
-			v, di, dj = x, 1, 0
-		}
-		a[w] = v
-		i -= di
-		j -= dj
-		w--
-	}
-	copy(a[:j+1], run[:j+1]) // a's items are used up: w == j
-	return a
 }
 
 // Merge adds every value summarised by other into s. other is unchanged; the
