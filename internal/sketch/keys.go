@@ -39,6 +39,93 @@ func radixSortTo(keys, tmp []uint64) []uint64 {
 		counts[1][k>>8&0xff]++
 		counts[2][k>>16&0xff]++
 	}
+	var index [256]uint8
+	if tops := topIndex(&counts[2], &index); tops <= maxTops {
+		keys = radixSortJoint(keys, tmp, low, &counts[0], &index)
+	} else {
+		keys = radixSort3(keys, tmp, low, &counts)
+	}
+	if low == 0 {
+		return keys
+	}
+	// Sort runs of keys equal in the sorted bits by the full key: keys
+	// sorted by their top bits can only be out of order inside such a run.
+	for i := 1; i < len(keys); i++ {
+		if keys[i] < keys[i-1] {
+			i = sortRun(keys, i, low)
+		}
+	}
+	return keys
+}
+
+// maxTops is the most values the top digit may take for radixSortJoint.
+const maxTops = 8
+
+// topIndex numbers the values of the top digit that occur, in order, in
+// index, and returns how many there are; counts are the keys by that digit.
+func topIndex(counts *[256]uint32, index *[256]uint8) int {
+	tops := 0
+	for b, v := range counts {
+		if v != 0 {
+			index[b] = uint8(tops)
+			tops++
+		}
+	}
+	return tops
+}
+
+// radixSortJoint sorts keys by the 24 bits from bit low in two passes
+// where the top digit takes at most maxTops values (index numbers them,
+// c0 counts the keys by the lowest digit): by the lowest 8 bits, then by
+// the 16 above, the top 8 of which replaced by their index, so that one
+// pass over at most maxTops × 256 buckets does the work of two over 256.
+// The first pass counts the keys by that joint digit as it moves them.
+// It returns the slice that holds the result, keys or tmp.
+func radixSortJoint(keys, tmp []uint64, low uint, c0 *[256]uint32, index *[256]uint8) []uint64 {
+	n := uint32(len(keys))
+	joint := func(k uint64) int {
+		return int(index[k>>(low+16)&0xff]&(maxTops-1))<<8 | int(k>>(low+8)&0xff)
+	}
+	var cj [maxTops * 256]uint32
+	src, dst := keys, tmp
+	if c0[src[0]>>low&0xff] == n {
+		for _, k := range src {
+			cj[joint(k)]++
+		}
+	} else {
+		var sum uint32
+		for i, v := range c0 {
+			c0[i] = sum
+			sum += v
+		}
+		for _, k := range src {
+			b := k >> low & 0xff
+			dst[c0[b]] = k
+			c0[b]++
+			cj[joint(k)]++
+		}
+		src, dst = dst, src
+	}
+	if cj[joint(src[0])] == n {
+		return src
+	}
+	var sum uint32
+	for i, v := range cj {
+		cj[i] = sum
+		sum += v
+	}
+	for _, k := range src {
+		b := joint(k)
+		dst[cj[b]] = k
+		cj[b]++
+	}
+	return dst
+}
+
+// radixSort3 sorts keys by the 24 bits from bit low in three passes of 8
+// bits (counts holds the keys by each digit), skipping a digit all keys
+// share, and returns the slice that holds the result, keys or tmp.
+func radixSort3(keys, tmp []uint64, low uint, counts *[3][256]uint32) []uint64 {
 	n := uint32(len(keys))
 	src, dst := keys, tmp
 	for d := range counts {
@@ -53,8 +140,8 @@ func radixSortTo(keys, tmp []uint64) []uint64 {
 			continue // every key has this digit: the pass would not move anything
 		case most > n/8 && n >= 64:
 			// One bucket takes many keys (the sign and exponent bits of
-			// the top digit usually take two to four values): spread the
-			// counter updates over four chains.
+			// the top digit often take few values): spread the counter
+			// updates over four chains.
 			scatterQuarters(src, dst, shift)
 		default:
 			var sum uint32
@@ -66,18 +153,7 @@ func radixSortTo(keys, tmp []uint64) []uint64 {
 		}
 		src, dst = dst, src
 	}
-	keys = src
-	if low == 0 {
-		return keys
-	}
-	// Sort runs of keys equal in the sorted bits by the full key: keys
-	// sorted by their top bits can only be out of order inside such a run.
-	for i := 1; i < len(keys); i++ {
-		if keys[i] < keys[i-1] {
-			i = sortRun(keys, i, low)
-		}
-	}
-	return keys
+	return src
 }
 
 // keyRange returns the smallest and largest of keys (not empty), with two

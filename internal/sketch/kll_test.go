@@ -348,7 +348,17 @@ func TestRadixSort(t *testing.T) {
 			}
 			return 1000 + r.Float64()*1e-6
 		},
-		"narrow": func(int) float64 { return 1000 + r.NormFloat64()*0.1 },
+		"narrow":   func(int) float64 { return 1000 + r.NormFloat64()*0.1 },
+		"lowbyte":  func(int) float64 { return math.Float64frombits(math.Float64bits(1.5) + uint64(r.IntN(256))) },
+		"integers": func(int) float64 { return float64(1 + r.IntN(100)) },
+		"scaled":   func(int) float64 { return math.Ldexp(float64(1+r.IntN(15)), r.IntN(60)-30) },
+		"fewbits":  func(i int) float64 { return []float64{1, 1.5, 2, 3}[r.IntN(4)] },
+		"skewed": func(i int) float64 { // top digit: many values, one of them most keys'
+			if i%4 == 0 {
+				return math.Ldexp(r.Float64()-0.5, r.IntN(2000)-1000)
+			}
+			return r.NormFloat64()
+		},
 	}
 	for name, f := range gen {
 		for _, n := range []int{1, 2, radixMin, 1000, 4099} {
