@@ -120,7 +120,7 @@ func (s *KLL) UnmarshalBinary(data []byte) error {
 	}
 	l0 := levels[0]
 	levels[0] = nil
-	*s = KLL{k: k, n: n, min: mn, max: mx, rng: rng, size: size, levels: levels, caps: make([]int, 0, maxLevel)}
+	*s = KLL{k: k, n: n, min: mn, max: mx, rng: rng, size: size, levels: levels, caps: make([]int, 0, maxLevel), scr: &scratch{}}
 	s.setLevel0(l0)
 	s.setCaps()
 	s.compress()

@@ -32,16 +32,18 @@ func radixSortTo(keys, tmp []uint64) []uint64 {
 	}
 	const width = 24
 	low := uint(max(0, 64-bits.LeadingZeros64(lo^hi)-width)) // lowest bit sorted by radix
+	// Shift counts are masked to 63 (low ≤ 40) throughout, which spares
+	// the compiler's checks for counts of 64 or more.
 	var counts [width / 8][256]uint32
 	for _, k := range keys {
-		k >>= low
-		counts[0][k&0xff]++
-		counts[1][k>>8&0xff]++
-		counts[2][k>>16&0xff]++
+		k >>= low & 63
+		counts[0][byte(k)]++
+		counts[1][byte(k>>8)]++
+		counts[2][byte(k>>16)]++
 	}
 	var index [256]uint8
 	if tops := topIndex(&counts[2], &index); tops <= maxTops {
-		keys = radixSortJoint(keys, tmp, low, &counts[0], &index)
+		keys = radixSortJoint(keys, tmp, low, &counts[0], &index, tops)
 	} else {
 		keys = radixSort3(keys, tmp, low, &counts)
 	}
@@ -81,14 +83,15 @@ func topIndex(counts *[256]uint32, index *[256]uint8) int {
 // pass over at most maxTops × 256 buckets does the work of two over 256.
 // The first pass counts the keys by that joint digit as it moves them.
 // It returns the slice that holds the result, keys or tmp.
-func radixSortJoint(keys, tmp []uint64, low uint, c0 *[256]uint32, index *[256]uint8) []uint64 {
+func radixSortJoint(keys, tmp []uint64, low uint, c0 *[256]uint32, index *[256]uint8, tops int) []uint64 {
 	n := uint32(len(keys))
+	s0, s1, s2 := low&63, (low+8)&63, (low+16)&63
 	joint := func(k uint64) int {
-		return int(index[k>>(low+16)&0xff]&(maxTops-1))<<8 | int(k>>(low+8)&0xff)
+		return int(index[byte(k>>s2)]&(maxTops-1))<<8 | int(byte(k>>s1))
 	}
 	var cj [maxTops * 256]uint32
 	src, dst := keys, tmp
-	if c0[src[0]>>low&0xff] == n {
+	if c0[byte(src[0]>>s0)] == n {
 		for _, k := range src {
 			cj[joint(k)]++
 		}
@@ -99,7 +102,7 @@ func radixSortJoint(keys, tmp []uint64, low uint, c0 *[256]uint32, index *[256]u
 			sum += v
 		}
 		for _, k := range src {
-			b := k >> low & 0xff
+			b := byte(k >> s0)
 			dst[c0[b]] = k
 			c0[b]++
 			cj[joint(k)]++
@@ -110,7 +113,7 @@ func radixSortJoint(keys, tmp []uint64, low uint, c0 *[256]uint32, index *[256]u
 		return src
 	}
 	var sum uint32
-	for i, v := range cj {
+	for i, v := range cj[:tops*256] {
 		cj[i] = sum
 		sum += v
 	}
@@ -130,7 +133,7 @@ func radixSort3(keys, tmp []uint64, low uint, counts *[3][256]uint32) []uint64 {
 	src, dst := keys, tmp
 	for d := range counts {
 		c := &counts[d]
-		shift := low + uint(8*d)
+		shift := (low + uint(8*d)) & 63
 		var most uint32
 		for _, v := range c {
 			most = max(most, v)
@@ -193,7 +196,7 @@ func sortRun(keys []uint64, i int, low uint) int {
 // each digit's first position.
 func scatter(src, dst []uint64, c *[256]uint32, shift uint) {
 	for _, k := range src {
-		b := k >> shift & 0xff
+		b := byte(k >> (shift & 63))
 		dst[c[b]] = k
 		c[b]++
 	}
@@ -206,17 +209,18 @@ func scatter(src, dst []uint64, c *[256]uint32, shift uint) {
 // independent ones do not. Quarter j's keys of a digit go after those of
 // quarters before j, so the pass stays stable.
 func scatterQuarters(src, dst []uint64, shift uint) {
+	shift &= 63
 	q := len(src) / 4
 	s0, s1, s2, s3 := src[:q], src[q:2*q], src[2*q:3*q], src[3*q:]
 	var c [4][256]uint32
 	for i, k := range s0 {
-		c[0][k>>shift&0xff]++
-		c[1][s1[i]>>shift&0xff]++
-		c[2][s2[i]>>shift&0xff]++
-		c[3][s3[i]>>shift&0xff]++
+		c[0][byte(k>>shift)]++
+		c[1][byte(s1[i]>>shift)]++
+		c[2][byte(s2[i]>>shift)]++
+		c[3][byte(s3[i]>>shift)]++
 	}
 	for _, k := range s3[q:] {
-		c[3][k>>shift&0xff]++
+		c[3][byte(k>>shift)]++
 	}
 	var sum uint32
 	for b := range 256 {
@@ -229,7 +233,7 @@ func scatterQuarters(src, dst []uint64, shift uint) {
 	c0, c1, c2, c3 := &c[0], &c[1], &c[2], &c[3]
 	for i, k0 := range s0 {
 		k1, k2, k3 := s1[i], s2[i], s3[i]
-		b0, b1, b2, b3 := k0>>shift&0xff, k1>>shift&0xff, k2>>shift&0xff, k3>>shift&0xff
+		b0, b1, b2, b3 := byte(k0>>shift), byte(k1>>shift), byte(k2>>shift), byte(k3>>shift)
 		dst[c0[b0]] = k0
 		c0[b0]++
 		dst[c1[b1]] = k1
@@ -240,7 +244,7 @@ func scatterQuarters(src, dst []uint64, shift uint) {
 		c3[b3]++
 	}
 	for _, k := range s3[q:] {
-		b := k >> shift & 0xff
+		b := byte(k >> shift)
 		dst[c3[b]] = k
 		c3[b]++
 	}

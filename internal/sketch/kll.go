@@ -43,7 +43,7 @@ type KLL struct {
 	// header.
 	buf0 []uint64
 	n0   int
-	tmp  []uint64 // radix sort scratch, as long as level 0 when used
+	scr  *scratch // where compaction sorts, merges and refits
 	// levels[h] for h ≥ 1 holds the keys of items of weight 2^h, sorted;
 	// levels[0] is an unused placeholder so that len(levels) is the number
 	// of levels. The buffers of levels dropped by Reset stay in
@@ -51,6 +51,12 @@ type KLL struct {
 	levels [][]uint64
 	caps   []int // caps[h] is the capacity of level h for len(levels)
 }
+
+// scratch is the working memory of compaction: the radix sort's second
+// buffer, the two-ended merge's copy of its inputs, refit's copy of the
+// levels. It holds nothing between calls, so sketches used by one
+// goroutine at a time may share one (ShareScratch).
+type scratch struct{ buf []uint64 }
 
 // key maps a float64 other than NaN to a uint64 in the same order (−0
 // just below +0): positive values get the sign bit set, negative values all
@@ -72,7 +78,7 @@ func NewSeeded(k int, seed uint64) *KLL {
 	if k < minK || k > maxK {
 		panic(fmt.Sprintf("sketch: k must be in [%d, %d], got %d", minK, maxK, k))
 	}
-	s := &KLL{k: k, rng: seed, levels: make([][]uint64, 1, 8), caps: make([]int, 0, maxLevel)}
+	s := &KLL{k: k, rng: seed, levels: make([][]uint64, 1, 8), caps: make([]int, 0, maxLevel), scr: &scratch{}}
 	s.setLevel0(make([]uint64, 0, k+1))
 	s.Reset()
 	return s
@@ -223,7 +229,7 @@ func (s *KLL) need(h int) int { return s.caps[h] + s.k>>(h-1) }
 // added on top, so without this every level would keep the buffer it grew
 // when it was near the top, and memory would grow with the number of
 // levels (log(n/k)); with it, memory follows the items held. It runs when
-// a level is added (log(n/k) times), moving the held items through tmp.
+// a level is added (log(n/k) times), moving the held items through the scratch.
 func (s *KLL) refit() {
 	H := len(s.levels)
 	if H <= 2 {
@@ -233,10 +239,10 @@ func (s *KLL) refit() {
 	for h := 1; h < H; h++ {
 		held += len(s.levels[h])
 	}
-	if cap(s.tmp) < held {
-		s.tmp = make([]uint64, held, max(held+held/4, len(s.buf0)))
+	if cap(s.scr.buf) < held {
+		s.scr.buf = make([]uint64, held, max(held+held/4, len(s.buf0)))
 	}
-	flat := s.tmp[:0]
+	flat := s.scr.buf[:0]
 	var lens [maxLevel]int
 	var bufs [maxLevel][]uint64
 	var order [maxLevel]int
@@ -266,8 +272,8 @@ func (s *KLL) mergeInto(h int, run []uint64) {
 		s.levels[h] = append(make([]uint64, 0, max(roomFor(len(lv)+len(run)), s.hard(h)+1)), lv...)
 	}
 	lv := s.levels[h]
-	if need := len(lv) + len(run) + 4; cap(s.tmp) >= need {
-		s.levels[h] = mergeKeysScratch(lv, run, s.tmp[:need])
+	if need := len(lv) + len(run) + 4; cap(s.scr.buf) >= need {
+		s.levels[h] = mergeKeysScratch(lv, run, s.scr.buf[:need])
 	} else {
 		s.levels[h] = mergeKeys(lv, run)
 	}
@@ -357,10 +363,10 @@ func (s *KLL) compact0() {
 	buf := s.level0()
 	sorted := buf
 	if len(buf) >= radixMin {
-		if cap(s.tmp) < len(buf) {
-			s.tmp = make([]uint64, len(buf), cap(buf))
+		if cap(s.scr.buf) < len(buf) {
+			s.scr.buf = make([]uint64, len(buf), cap(buf))
 		}
-		sorted = radixSortTo(buf, s.tmp[:len(buf)])
+		sorted = radixSortTo(buf, s.scr.buf[:len(buf)])
 	} else {
 		slices.Sort(buf)
 	}
@@ -403,12 +409,21 @@ func (s *KLL) Merge(other *KLL) {
 	s.compress()
 }
 
+// ShareScratch makes s compact in the working memory of other, which
+// holds nothing between calls: sketches filled in turn by one goroutine
+// (the numeric columns of a row) then keep one buffer warm in cache, and
+// in memory, instead of one each. Sketches that share it must not be
+// changed (Add, Merge into, Reset) concurrently; reading them (Merge from,
+// SortedView, Quantile) does not use it. Clone and UnmarshalBinary give a
+// sketch scratch of its own.
+func (s *KLL) ShareScratch(other *KLL) { s.scr = other.scr }
+
 // Clone returns an independent copy of s.
 func (s *KLL) Clone() *KLL {
 	c := *s
 	c.caps = append(make([]int, 0, maxLevel), s.caps...)
 	c.setLevel0(append(make([]uint64, 0, max(len(s.buf0), s.k+1)), s.level0()...))
-	c.tmp = nil
+	c.scr = &scratch{}
 	c.levels = make([][]uint64, len(s.levels), max(cap(s.levels), len(s.levels)))
 	for h := 1; h < len(s.levels); h++ {
 		lv := s.levels[h]

@@ -420,7 +420,7 @@ func TestSortedView(t *testing.T) {
 
 // bufferItems returns the capacity, in items, of every buffer s keeps.
 func bufferItems(s *KLL) int {
-	t := cap(s.buf0) + cap(s.tmp)
+	t := cap(s.buf0) + cap(s.scr.buf)
 	for _, lv := range s.levels[:cap(s.levels)] {
 		t += cap(lv)
 	}
