@@ -28,15 +28,21 @@ const (
 // one with New or NewSeeded.
 type KLL struct {
 	k int
-	n uint64
+	// nUp and sizeUp are the weight and the number of the items above
+	// level 0 (Count and held add level 0's n0), so that Add only
+	// counts n0.
+	nUp uint64
 	// min and max bound the values that left level 0 (or came from a
 	// merged sketch); bounds adds those still in level 0, so that Add
 	// does not compare.
 	min   float64
 	max   float64
-	rng   uint64
-	size  int // items held over all levels
-	total int // sum of level capacities
+	rng    uint64
+	sizeUp int
+	total  int // sum of level capacities
+	// lim bounds n0 for Add's fast path: the room left in buf0 and in
+	// the sketch (min(len(buf0), total − sizeUp)); setLim keeps it.
+	lim int
 	// Level 0 (weight 1, unsorted) is buf0[:n0], held as order-preserving
 	// keys (see key) so that compaction sorts it by radix; Add writes into
 	// buf0 (as long as its capacity, at most 2k) without touching the slice
@@ -91,17 +97,25 @@ func (s *KLL) K() int { return s.k }
 func (s *KLL) Reset() {
 	s.n0 = 0
 	s.levels = s.levels[:1]
-	s.n, s.size = 0, 0
+	s.nUp, s.sizeUp = 0, 0
 	s.min, s.max = math.Inf(1), math.Inf(-1)
 	s.setCaps()
+	s.setLim()
 }
 
 // Count returns the number of values added (merged sketches included).
-func (s *KLL) Count() uint64 { return s.n }
+func (s *KLL) Count() uint64 { return s.nUp + uint64(s.n0) }
+
+// held returns the number of items held over all levels.
+func (s *KLL) held() int { return s.sizeUp + s.n0 }
+
+// setLim recomputes lim after anything but Add's fast path changed the
+// sketch.
+func (s *KLL) setLim() { s.lim = max(0, min(len(s.buf0), s.total-s.sizeUp)) }
 
 // Min returns the smallest value added, or NaN when the sketch is empty.
 func (s *KLL) Min() float64 {
-	if s.n == 0 {
+	if s.Count() == 0 {
 		return math.NaN()
 	}
 	mn, _ := s.bounds()
@@ -110,7 +124,7 @@ func (s *KLL) Min() float64 {
 
 // Max returns the largest value added, or NaN when the sketch is empty.
 func (s *KLL) Max() float64 {
-	if s.n == 0 {
+	if s.Count() == 0 {
 		return math.NaN()
 	}
 	_, mx := s.bounds()
@@ -148,14 +162,12 @@ func (s *KLL) Epsilon() float64 {
 // themselves); ±Inf are ordinary values.
 func (s *KLL) Add(x float64) {
 	// Small enough to be inlined; the rare cases go to addSlow.
-	if x != x || s.size >= s.total || s.n0 >= len(s.buf0) {
+	if x != x || s.n0 >= s.lim {
 		s.addSlow(x)
 		return
 	}
 	s.buf0[s.n0] = key(x)
 	s.n0++
-	s.n++
-	s.size++
 }
 
 // addSlow is Add for NaN, a full level 0 buffer or a full sketch.
@@ -163,16 +175,15 @@ func (s *KLL) addSlow(x float64) {
 	if x != x {
 		return
 	}
-	s.n++
 	l := s.level0()
 	if len(l) == cap(l) {
 		l = append(make([]uint64, 0, max(2*s.k+1, len(l)+1)), l...)
 	}
 	s.setLevel0(append(l, key(x)))
-	s.size++
-	if s.size > s.total || s.n0 > s.hard(0) {
+	if s.held() > s.total || s.n0 > s.hard(0) {
 		s.compress()
 	}
+	s.setLim()
 }
 
 // capacity returns the capacity of level h when there are H levels: k
@@ -299,7 +310,7 @@ func (s *KLL) hard(h int) int {
 func (s *KLL) compress() {
 	for {
 		h := 0
-		if s.size > s.total {
+		if s.held() > s.total {
 			// Some level holds more than its capacity (≥ 2 items).
 			for s.levelLen(h) < s.caps[h] {
 				h++
@@ -354,7 +365,7 @@ func (s *KLL) compact(h int) {
 	run := buf[start:j]
 	s.mergeInto(h+1, run)
 	s.levels[h] = buf[:start]
-	s.size -= len(buf) - start - len(run)
+	s.sizeUp -= len(buf) - start - len(run)
 }
 
 // compact0 is compact(0): it sorts the keys of level 0, halves them in
@@ -383,30 +394,31 @@ func (s *KLL) compact0() {
 	run := sorted[start:j]
 	s.mergeInto(1, run)
 	s.n0 = start
-	s.size -= len(buf) - start - len(run)
+	s.sizeUp += len(run)
+	s.nUp += uint64(len(buf) - start) // run's items weigh 2
 }
 
 // Merge adds every value summarised by other into s. other is unchanged; the
 // result's error bound is that of a sketch with s's k over all inputs.
 func (s *KLL) Merge(other *KLL) {
-	if other == nil || other.n == 0 {
+	if other == nil || other.Count() == 0 {
 		return
 	}
 	for len(s.levels) < len(other.levels) {
 		s.grow()
 	}
 	s.setLevel0(append(s.level0(), other.level0()...))
-	s.size += other.n0
 	for h := 1; h < len(other.levels); h++ {
 		lv := other.levels[h]
 		s.mergeInto(h, lv)
-		s.size += len(lv)
+		s.sizeUp += len(lv)
 	}
-	s.n += other.n
+	s.nUp += other.nUp
 	mn, mx := other.bounds()
 	s.min = math.Min(s.min, mn)
 	s.max = math.Max(s.max, mx)
 	s.compress()
+	s.setLim()
 }
 
 // ShareScratch makes s compact in the working memory of other, which
@@ -429,6 +441,7 @@ func (s *KLL) Clone() *KLL {
 		lv := s.levels[h]
 		c.levels[h] = append(make([]uint64, 0, cap(lv)), lv...)
 	}
+	c.setLim()
 	return &c
 }
 
@@ -447,7 +460,7 @@ func (s *KLL) SortedView(vals []float64, wts []uint64) ([]float64, []uint64) {
 // enough. The sketch is only read, as by SortedView.
 func (s *KLL) SortedViewScratch(vals []float64, wts []uint64, scratch []uint64) ([]float64, []uint64, []uint64) {
 	base := len(vals)
-	vals, wts = slices.Grow(vals, s.size), slices.Grow(wts, s.size)
+	vals, wts = slices.Grow(vals, s.held()), slices.Grow(wts, s.held())
 	n0 := s.n0
 	scratch = slices.Grow(scratch[:0], 2*n0)[:2*n0]
 	keys := scratch[:n0]
@@ -492,7 +505,7 @@ func mergeWeighted(vals []float64, wts []uint64, base int, run []uint64, w uint6
 // Rank returns the estimated fraction of values ≤ x, in [0, 1]; 0 for an
 // empty sketch.
 func (s *KLL) Rank(x float64) float64 {
-	if s.n == 0 {
+	if s.Count() == 0 {
 		return 0
 	}
 	var w uint64
@@ -508,7 +521,7 @@ func (s *KLL) Rank(x float64) float64 {
 			}
 		}
 	}
-	return float64(w) / float64(s.n)
+	return float64(w) / float64(s.Count())
 }
 
 // Quantile returns the smallest held value whose estimated rank is at
@@ -518,7 +531,7 @@ func (s *KLL) Quantile(q float64) float64 {
 	if q != q {
 		panic("sketch: quantile must not be NaN, got NaN")
 	}
-	if s.n == 0 {
+	if s.Count() == 0 {
 		return math.NaN()
 	}
 	mn, mx := s.bounds()
@@ -529,7 +542,7 @@ func (s *KLL) Quantile(q float64) float64 {
 		return mx
 	}
 	vals, wts := s.SortedView(nil, nil)
-	target := q * float64(s.n)
+	target := q * float64(s.Count())
 	var cum uint64
 	for i, v := range vals {
 		cum += wts[i]
@@ -544,7 +557,7 @@ func (s *KLL) Quantile(q float64) float64 {
 // and returns it, sorting the view once.
 func (s *KLL) Quantiles(dst []float64, qs []float64) []float64 {
 	dst = dst[:0]
-	if s.n == 0 {
+	if s.Count() == 0 {
 		for range qs {
 			dst = append(dst, math.NaN())
 		}
@@ -564,7 +577,7 @@ func (s *KLL) Quantiles(dst []float64, qs []float64) []float64 {
 			dst = append(dst, mx)
 			continue
 		}
-		target := q * float64(s.n)
+		target := q * float64(s.Count())
 		var cum uint64
 		r := mx
 		for i, v := range vals {

@@ -96,8 +96,8 @@ func TestMemoryBounded(t *testing.T) {
 	for i := range 2_000_000 {
 		s.Add(float64(i % 1000))
 	}
-	if s.size > 4*DefaultK+2*len(s.levels) {
-		t.Errorf("size = %d items for k = %d, want ≤ ~4k", s.size, DefaultK)
+	if s.held() > 4*DefaultK+2*len(s.levels) {
+		t.Errorf("size = %d items for k = %d, want ≤ ~4k", s.held(), DefaultK)
 	}
 }
 
@@ -395,8 +395,8 @@ func TestSortedView(t *testing.T) {
 				s.Add(x)
 			}
 			vals, wts := s.SortedView([]float64{-1}, []uint64{7}) // appends after existing items
-			if vals[0] != -1 || wts[0] != 7 || len(vals) != s.size+1 || len(wts) != len(vals) {
-				t.Fatalf("%s n=%d: view of %d items, sketch holds %d", kind, n, len(vals)-1, s.size)
+			if vals[0] != -1 || wts[0] != 7 || len(vals) != s.held()+1 || len(wts) != len(vals) {
+				t.Fatalf("%s n=%d: view of %d items, sketch holds %d", kind, n, len(vals)-1, s.held())
 			}
 			var sum uint64
 			for i, x := range vals[1:] {
