@@ -35,8 +35,8 @@ type KLL struct {
 	// min and max bound the values that left level 0 (or came from a
 	// merged sketch); bounds adds those still in level 0, so that Add
 	// does not compare.
-	min   float64
-	max   float64
+	min    float64
+	max    float64
 	rng    uint64
 	sizeUp int
 	total  int // sum of level capacities
