@@ -62,7 +62,10 @@ type KLL struct {
 // buffer, the two-ended merge's copy of its inputs, refit's copy of the
 // levels. It holds nothing between calls, so sketches used by one
 // goroutine at a time may share one (ShareScratch).
-type scratch struct{ buf []uint64 }
+type scratch struct {
+	buf    []uint64
+	shared bool // by several sketches (ShareScratch)
+}
 
 // key maps a float64 other than NaN to a uint64 in the same order (−0
 // just below +0): positive values get the sign bit set, negative values all
@@ -251,7 +254,16 @@ func (s *KLL) refit() {
 		held += len(s.levels[h])
 	}
 	if cap(s.scr.buf) < held {
-		s.scr.buf = make([]uint64, held, max(held+held/4, len(s.buf0)))
+		room := max(held+held/4, len(s.buf0))
+		if s.scr.shared {
+			// Room at once for what the levels above 0 hold at most
+			// (about 3.5k items for k = 1,024): sketches that share the
+			// scratch (a monitor's, merged and swapped at each window)
+			// would otherwise keep growing it by records, and its cost
+			// is spread over them.
+			room = max(room, 4*s.k)
+		}
+		s.scr.buf = make([]uint64, held, room)
 	}
 	flat := s.scr.buf[:0]
 	var lens [maxLevel]int
@@ -428,7 +440,10 @@ func (s *KLL) Merge(other *KLL) {
 // changed (Add, Merge into, Reset) concurrently; reading them (Merge from,
 // SortedView, Quantile) does not use it. Clone and UnmarshalBinary give a
 // sketch scratch of its own.
-func (s *KLL) ShareScratch(other *KLL) { s.scr = other.scr }
+func (s *KLL) ShareScratch(other *KLL) {
+	s.scr = other.scr
+	s.scr.shared = true
+}
 
 // Clone returns an independent copy of s.
 func (s *KLL) Clone() *KLL {
