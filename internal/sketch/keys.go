@@ -34,11 +34,12 @@ func radixSortTo(keys, tmp []uint64) []uint64 {
 	low := uint(max(0, 64-bits.LeadingZeros64(lo^hi)-width)) // lowest bit sorted by radix
 	// Shift counts are masked to 63 (low ≤ 40) throughout, which spares
 	// the compiler's checks for counts of 64 or more.
+	// The middle digit is counted only when it gets a pass of its own
+	// (radixSort3).
 	var counts [width / 8][256]uint32
 	for _, k := range keys {
 		k >>= low & 63
 		counts[0][byte(k)]++
-		counts[1][byte(k>>8)]++
 		counts[2][byte(k>>16)]++
 	}
 	var index [256]uint8
@@ -126,10 +127,14 @@ func radixSortJoint(keys, tmp []uint64, low uint, c0 *[256]uint32, index *[256]u
 }
 
 // radixSort3 sorts keys by the 24 bits from bit low in three passes of 8
-// bits (counts holds the keys by each digit), skipping a digit all keys
-// share, and returns the slice that holds the result, keys or tmp.
+// bits (counts holds the keys by the lowest and the top digit; it counts
+// the middle one), skipping a digit all keys share, and returns the slice
+// that holds the result, keys or tmp.
 func radixSort3(keys, tmp []uint64, low uint, counts *[3][256]uint32) []uint64 {
 	n := uint32(len(keys))
+	for _, k := range keys {
+		counts[1][byte(k>>((low+8)&63))]++
+	}
 	src, dst := keys, tmp
 	for d := range counts {
 		c := &counts[d]
