@@ -39,11 +39,21 @@ func warmMonitor(m *Monitor[wideRow], rows []wideRow, g int) {
 	wg.Wait()
 }
 
+// reportCPU reports the process's CPU time since start (a processCPU
+// reading) per operation, as cpu-ns/row: the work done, which, unlike the
+// wall time, other processes on a shared machine hardly change.
+func reportCPU(b *testing.B, start int64) {
+	if end := processCPU(); start >= 0 && end >= 0 {
+		b.ReportMetric(float64(end-start)/float64(b.N), "cpu-ns/row")
+	}
+}
+
 // BenchmarkObserve observes rows of 20 numeric and 5 categorical columns;
 // windows of 100,000 rows (far more than the sketches' k = 1,024, so the
 // sketches compact), with the per-window evaluation amortised in, in the
 // steady state (after 15 windows, 30 from two goroutines). ns/row is the wall time per row, over
-// all goroutines.
+// all goroutines; cpu-ns/row the CPU time of the process per row, summed
+// over goroutines.
 func BenchmarkObserve(b *testing.B) {
 	rows := wideRows(4096, 2, 0)
 	b.Run("goroutines=1", func(b *testing.B) {
@@ -51,10 +61,12 @@ func BenchmarkObserve(b *testing.B) {
 		warmMonitor(m, rows, 1)
 		b.ReportAllocs()
 		i := 0
+		cpu := processCPU()
 		for b.Loop() {
 			m.Observe(&rows[i&4095])
 			i++
 		}
+		reportCPU(b, cpu)
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/row")
 	})
 	b.Run("goroutines=2", func(b *testing.B) {
@@ -63,6 +75,7 @@ func BenchmarkObserve(b *testing.B) {
 		b.ReportAllocs()
 		b.SetParallelism(max(1, 2/runtime.GOMAXPROCS(0)))
 		b.ResetTimer()
+		cpu := processCPU()
 		b.RunParallel(func(pb *testing.PB) {
 			i := 0
 			for pb.Next() {
@@ -70,6 +83,7 @@ func BenchmarkObserve(b *testing.B) {
 				i++
 			}
 		})
+		reportCPU(b, cpu)
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/row")
 	})
 }

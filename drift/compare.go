@@ -404,12 +404,8 @@ const otherLabel = "(other)"
 func numericHist(rc *ColumnProfile, rv, cv *sortedView, leftClosed bool) ([]string, []float64, []float64) {
 	n := len(rc.Edges) + 1
 	ref, cur := make([]float64, n), make([]float64, n)
-	for i, x := range rv.vals {
-		ref[binOf(rc.Edges, x, leftClosed)] += float64(rv.wts[i])
-	}
-	for i, x := range cv.vals {
-		cur[binOf(rc.Edges, x, leftClosed)] += float64(cv.wts[i])
-	}
+	binSorted(ref, rc.Edges, rv.vals, rv.wts, leftClosed)
+	binSorted(cur, rc.Edges, cv.vals, cv.wts, leftClosed)
 	return binLabels(rc.Edges, leftClosed), ref, cur
 }
 

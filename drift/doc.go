@@ -273,17 +273,21 @@
 // machine, windows of 100,000 rows (far more than SketchK, so the sketches
 // compact), evaluation included, medians of 5:
 //
-//	go test -run '^$' -bench '^BenchmarkObserve' -benchtime 200000x -count 5 -benchmem ./drift
+//	go test -run '^$' -bench '^BenchmarkObserve$' -benchtime 1000000x -count 5 -benchmem -cpu 1,2 ./drift
 //
-// 0.78 µs per row from one goroutine (2.19 µs before the sketch and
-// monitor were reworked); from two goroutines at once (b.RunParallel) 0.87
-// µs per row of combined throughput (2.08 µs before; runs ranged from 0.48
-// to 1.4 µs on the busy machine), so observers do not serialise. Each goroutine keeps observing into the shard it used last
-// (see Concurrency), so the accumulators stay in its core's cache. Most of
-// the time is the numeric sketches: about 20 ns per value, half of it the
-// radix sort of level 0 (see internal/sketch); categorical values of at
-// most 8 bytes are looked up as packed integers in an open-addressing
-// table, without hashing strings.
+// a few hundred nanoseconds per row from one goroutine (2.19 µs before the
+// sketch and monitor were reworked; figures in BENCHMARKS.md, which also
+// gives the CPU time per row the benchmark reports, steadier than the wall
+// time on a shared machine); from two goroutines at once (b.RunParallel)
+// observers do not serialise. Each goroutine keeps observing into the
+// shard it used last (see Concurrency), so the accumulators stay in its
+// core's cache, and the numeric sketches of a shard share one compaction
+// scratch (sketch.ShareScratch), which stays in cache too. Most of the
+// time is the numeric sketches, a few tens of nanoseconds per value, most
+// of it the radix sort of level 0 (see internal/sketch); categorical values
+// of at most 8 bytes are looked up as packed integers in an
+// open-addressing table, without hashing strings. The window evaluation
+// bins the sorted views by walking the reference edges alongside them.
 //
 // Profiles of wide data are built in shards (one ProfileBuilder per
 // goroutine, merged with Profile.Merge) from column-major batches
@@ -303,7 +307,9 @@
 // 7.7 MiB after 30 million (20 numeric columns; the sketches' buffers reach
 // their fixed bound of about 190 KB per column, see internal/sketch),
 // where level buffers of k items each used to grow with the logarithm of
-// the count (6.2, 8.3 and 9.4 MiB).
+// the count (6.2, 8.3 and 9.4 MiB). Since the sketches of a shard share
+// one scratch, 6.3 MiB after 1 million values and 7.0 MiB after 30
+// million (7.6 MiB before, same run).
 //
 // # Reference agreement and detection power
 //

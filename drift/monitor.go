@@ -109,11 +109,20 @@ type accs struct {
 	cat []catAcc
 }
 
+// newAccs returns empty accumulators of the monitored columns. Their
+// sketches share one scratch (sketch.ShareScratch), which stays warm in
+// cache as the columns of a row take turns to compact: a set of
+// accumulators is only changed by one goroutine at a time (a shard's
+// under its lock, panes under closeMu), and moves as a whole.
 func (m *monitorCore) newAccs() accs {
 	var a accs
 	for _, c := range m.cols {
 		if c.kind == Numeric {
-			a.num = append(a.num, numAcc{sk: sketch.NewSeeded(m.k, uint64(len(a.num))+1)})
+			sk := sketch.NewSeeded(m.k, uint64(len(a.num))+1)
+			if len(a.num) > 0 {
+				sk.ShareScratch(a.num[0].sk)
+			}
+			a.num = append(a.num, numAcc{sk: sk})
 		} else {
 			a.cat = append(a.cat, catAcc{counts: make([]uint64, len(c.ref.Categories)+1)})
 		}

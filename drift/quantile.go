@@ -195,3 +195,22 @@ func binOf(edges []float64, x float64, leftClosed bool) int {
 	i, _ := slices.BinarySearch(edges, x)
 	return i
 }
+
+// binSorted adds the weight of each of the ascending values vals to its
+// bin (binOf) in dst, walking the edges alongside the values rather than
+// searching them for each value.
+func binSorted(dst, edges, vals []float64, wts []uint64, leftClosed bool) {
+	b := 0
+	for i, x := range vals {
+		if leftClosed {
+			for b < len(edges) && edges[b] <= x {
+				b++
+			}
+		} else {
+			for b < len(edges) && edges[b] < x {
+				b++
+			}
+		}
+		dst[b] += float64(wts[i])
+	}
+}

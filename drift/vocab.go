@@ -14,7 +14,7 @@ import (
 // strings. Only speed depends on the layout; the indexes returned do not.
 type vocab struct {
 	seed  maphash.Seed
-	shift uint // 64 − log2(len(slots)), for the short-value hash
+	shift uint // 64 − log2(len(slots)), for the short-value hash (masked to 63 where used, sparing the check for shifts ≥ 64)
 	mask  uint64
 	slots []vocabSlot
 }
@@ -65,7 +65,7 @@ func pack(s string) uint64 {
 // home returns the first slot to probe for s.
 func (v *vocab) home(s string) uint64 {
 	if len(s) <= 8 {
-		return ((pack(s) + uint64(len(s))) * 0x9e3779b97f4a7c15) >> v.shift
+		return ((pack(s) + uint64(len(s))) * 0x9e3779b97f4a7c15) >> (v.shift & 63)
 	}
 	return maphash.String(v.seed, s) & v.mask
 }
@@ -74,7 +74,7 @@ func (v *vocab) home(s string) uint64 {
 func (v *vocab) index(s string) int {
 	if len(s) <= 8 {
 		w := pack(s)
-		j := ((w + uint64(len(s))) * 0x9e3779b97f4a7c15) >> v.shift
+		j := ((w + uint64(len(s))) * 0x9e3779b97f4a7c15) >> (v.shift & 63)
 		for {
 			sl := &v.slots[j]
 			if sl.idx == 0 {

@@ -26,9 +26,22 @@
 // Items are held as order-preserving uint64 keys (the float64 bits with the
 // sign bit flipped for positive values, all bits for negative ones), so
 // levels merge with integer comparisons and conditional moves, and level 0
-// is sorted by a radix sort: three 8-bit passes over the 24 bits below the
-// highest bit on which its keys differ, then runs equal in those bits (rare
-// for continuous data) sorted by the full key.
+// is sorted by a radix sort of the 24 bits below the highest bit on which
+// its keys differ, then runs equal in those bits (rare for continuous
+// data) sorted by the full key. The top 8 of those bits are the sign and
+// exponent bits for most data and take few values (four for normal data
+// around 0): when at most 8, the sort makes two passes, by the low 8 bits
+// and then by the 16 above with the top 8 replaced by their rank among the
+// values that occur; otherwise three passes of 8 bits, a digit most keys
+// share moved in four interleaved quarters so that the updates of its
+// counter do not wait on each other. A compaction merges its halved run
+// into the level above from both ends at once, each end a branch-free
+// merge, so that the two chains of dependent loads overlap.
+//
+// The working memory of compaction (the radix sort's second buffer, the
+// merge's copy of its inputs) holds nothing between calls: ShareScratch
+// lets sketches filled in turn by one goroutine, such as the columns of a
+// drift monitor, use one scratch, which stays in cache.
 //
 // The sketch is exact while Count() ≤ k: no compaction has happened, every
 // input is kept with weight 1, and Quantile and Rank return the empirical
@@ -63,11 +76,10 @@
 //
 // # Performance
 //
-// Add writes one key and counts (its slow path sorts and compacts);
-// amortised over normal inputs it costs 22 ns for k = 1,024 and 26 ns for
-// k = 200 on the shared 2-core development machine, against 56 and 49 ns
-// when levels were float64 slices sorted by comparison (BenchmarkAdd,
-// medians of 5).
+// Add writes one key and checks one bound (its slow path sorts and
+// compacts); amortised over normal inputs it costs tens of nanoseconds,
+// most of it the sort of level 0 (BenchmarkAdd, BenchmarkRadixSort; see
+// BENCHMARKS.md, "drift Observe, fourth pass").
 // It does not allocate once the buffers have grown to their bounds; Reset
 // keeps them, so a window reused with Reset never allocates again.
 // SortedView radix-sorts level 0 and merges the sorted levels into it, in

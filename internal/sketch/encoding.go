@@ -20,10 +20,10 @@ const magic = "KLL1"
 // MarshalBinary encodes the sketch, generator state included, so that a
 // decoded sketch continues exactly as the original would.
 func (s *KLL) MarshalBinary() ([]byte, error) {
-	b := make([]byte, 0, 44+4*len(s.levels)+8*s.size)
+	b := make([]byte, 0, 44+4*len(s.levels)+8*s.held())
 	b = append(b, magic...)
 	b = binary.LittleEndian.AppendUint32(b, uint32(s.k))
-	b = binary.LittleEndian.AppendUint64(b, s.n)
+	b = binary.LittleEndian.AppendUint64(b, s.Count())
 	mn, mx := s.bounds()
 	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(mn))
 	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(mx))
@@ -120,9 +120,10 @@ func (s *KLL) UnmarshalBinary(data []byte) error {
 	}
 	l0 := levels[0]
 	levels[0] = nil
-	*s = KLL{k: k, n: n, min: mn, max: mx, rng: rng, size: size, levels: levels, caps: make([]int, 0, maxLevel)}
+	*s = KLL{k: k, nUp: n - uint64(len(l0)), min: mn, max: mx, rng: rng, sizeUp: size - len(l0), levels: levels, caps: make([]int, 0, maxLevel), scr: &scratch{}}
 	s.setLevel0(l0)
 	s.setCaps()
 	s.compress()
+	s.setLim()
 	return nil
 }

@@ -3,7 +3,6 @@ package sketch
 import (
 	"fmt"
 	"math"
-	"math/bits"
 	"slices"
 
 	"github.com/loomml/loom/internal/floatsort"
@@ -29,28 +28,43 @@ const (
 // one with New or NewSeeded.
 type KLL struct {
 	k int
-	n uint64
+	// nUp and sizeUp are the weight and the number of the items above
+	// level 0 (Count and held add level 0's n0), so that Add only
+	// counts n0.
+	nUp uint64
 	// min and max bound the values that left level 0 (or came from a
 	// merged sketch); bounds adds those still in level 0, so that Add
 	// does not compare.
-	min   float64
-	max   float64
-	rng   uint64
-	size  int // items held over all levels
-	total int // sum of level capacities
+	min    float64
+	max    float64
+	rng    uint64
+	sizeUp int
+	total  int // sum of level capacities
+	// lim bounds n0 for Add's fast path: the room left in buf0 and in
+	// the sketch (min(len(buf0), total − sizeUp)); setLim keeps it.
+	lim int
 	// Level 0 (weight 1, unsorted) is buf0[:n0], held as order-preserving
 	// keys (see key) so that compaction sorts it by radix; Add writes into
 	// buf0 (as long as its capacity, at most 2k) without touching the slice
 	// header.
 	buf0 []uint64
 	n0   int
-	tmp  []uint64 // radix sort scratch, as long as level 0 when used
+	scr  *scratch // where compaction sorts, merges and refits
 	// levels[h] for h ≥ 1 holds the keys of items of weight 2^h, sorted;
 	// levels[0] is an unused placeholder so that len(levels) is the number
 	// of levels. The buffers of levels dropped by Reset stay in
 	// levels[len(levels):cap(levels)] for reuse.
 	levels [][]uint64
 	caps   []int // caps[h] is the capacity of level h for len(levels)
+}
+
+// scratch is the working memory of compaction: the radix sort's second
+// buffer, the two-ended merge's copy of its inputs, refit's copy of the
+// levels. It holds nothing between calls, so sketches used by one
+// goroutine at a time may share one (ShareScratch).
+type scratch struct {
+	buf    []uint64
+	shared bool // by several sketches (ShareScratch)
 }
 
 // key maps a float64 other than NaN to a uint64 in the same order (−0
@@ -73,7 +87,7 @@ func NewSeeded(k int, seed uint64) *KLL {
 	if k < minK || k > maxK {
 		panic(fmt.Sprintf("sketch: k must be in [%d, %d], got %d", minK, maxK, k))
 	}
-	s := &KLL{k: k, rng: seed, levels: make([][]uint64, 1, 8), caps: make([]int, 0, maxLevel)}
+	s := &KLL{k: k, rng: seed, levels: make([][]uint64, 1, 8), caps: make([]int, 0, maxLevel), scr: &scratch{}}
 	s.setLevel0(make([]uint64, 0, k+1))
 	s.Reset()
 	return s
@@ -86,17 +100,25 @@ func (s *KLL) K() int { return s.k }
 func (s *KLL) Reset() {
 	s.n0 = 0
 	s.levels = s.levels[:1]
-	s.n, s.size = 0, 0
+	s.nUp, s.sizeUp = 0, 0
 	s.min, s.max = math.Inf(1), math.Inf(-1)
 	s.setCaps()
+	s.setLim()
 }
 
 // Count returns the number of values added (merged sketches included).
-func (s *KLL) Count() uint64 { return s.n }
+func (s *KLL) Count() uint64 { return s.nUp + uint64(s.n0) }
+
+// held returns the number of items held over all levels.
+func (s *KLL) held() int { return s.sizeUp + s.n0 }
+
+// setLim recomputes lim after anything but Add's fast path changed the
+// sketch.
+func (s *KLL) setLim() { s.lim = max(0, min(len(s.buf0), s.total-s.sizeUp)) }
 
 // Min returns the smallest value added, or NaN when the sketch is empty.
 func (s *KLL) Min() float64 {
-	if s.n == 0 {
+	if s.Count() == 0 {
 		return math.NaN()
 	}
 	mn, _ := s.bounds()
@@ -105,7 +127,7 @@ func (s *KLL) Min() float64 {
 
 // Max returns the largest value added, or NaN when the sketch is empty.
 func (s *KLL) Max() float64 {
-	if s.n == 0 {
+	if s.Count() == 0 {
 		return math.NaN()
 	}
 	_, mx := s.bounds()
@@ -143,14 +165,12 @@ func (s *KLL) Epsilon() float64 {
 // themselves); ±Inf are ordinary values.
 func (s *KLL) Add(x float64) {
 	// Small enough to be inlined; the rare cases go to addSlow.
-	if x != x || s.size >= s.total || s.n0 >= len(s.buf0) {
+	if x != x || s.n0 >= s.lim {
 		s.addSlow(x)
 		return
 	}
 	s.buf0[s.n0] = key(x)
 	s.n0++
-	s.n++
-	s.size++
 }
 
 // addSlow is Add for NaN, a full level 0 buffer or a full sketch.
@@ -158,16 +178,15 @@ func (s *KLL) addSlow(x float64) {
 	if x != x {
 		return
 	}
-	s.n++
 	l := s.level0()
 	if len(l) == cap(l) {
 		l = append(make([]uint64, 0, max(2*s.k+1, len(l)+1)), l...)
 	}
 	s.setLevel0(append(l, key(x)))
-	s.size++
-	if s.size > s.total || s.n0 > s.hard(0) {
+	if s.held() > s.total || s.n0 > s.hard(0) {
 		s.compress()
 	}
+	s.setLim()
 }
 
 // capacity returns the capacity of level h when there are H levels: k
@@ -224,7 +243,7 @@ func (s *KLL) need(h int) int { return s.caps[h] + s.k>>(h-1) }
 // added on top, so without this every level would keep the buffer it grew
 // when it was near the top, and memory would grow with the number of
 // levels (log(n/k)); with it, memory follows the items held. It runs when
-// a level is added (log(n/k) times), moving the held items through tmp.
+// a level is added (log(n/k) times), moving the held items through the scratch.
 func (s *KLL) refit() {
 	H := len(s.levels)
 	if H <= 2 {
@@ -234,10 +253,19 @@ func (s *KLL) refit() {
 	for h := 1; h < H; h++ {
 		held += len(s.levels[h])
 	}
-	if cap(s.tmp) < held {
-		s.tmp = make([]uint64, held, max(held+held/4, len(s.buf0)))
+	if cap(s.scr.buf) < held {
+		room := max(held+held/4, len(s.buf0))
+		if s.scr.shared {
+			// Room at once for what the levels above 0 hold at most
+			// (about 3.5k items for k = 1,024): sketches that share the
+			// scratch (a monitor's, merged and swapped at each window)
+			// would otherwise keep growing it by records, and its cost
+			// is spread over them.
+			room = max(room, 4*s.k)
+		}
+		s.scr.buf = make([]uint64, held, room)
 	}
-	flat := s.tmp[:0]
+	flat := s.scr.buf[:0]
 	var lens [maxLevel]int
 	var bufs [maxLevel][]uint64
 	var order [maxLevel]int
@@ -266,7 +294,12 @@ func (s *KLL) mergeInto(h int, run []uint64) {
 		// Room for the level's hard bound at once, not append's doubling.
 		s.levels[h] = append(make([]uint64, 0, max(roomFor(len(lv)+len(run)), s.hard(h)+1)), lv...)
 	}
-	s.levels[h] = mergeKeys(s.levels[h], run)
+	lv := s.levels[h]
+	if need := len(lv) + len(run) + 4; cap(s.scr.buf) >= need {
+		s.levels[h] = mergeKeysScratch(lv, run, s.scr.buf[:need])
+	} else {
+		s.levels[h] = mergeKeys(lv, run)
+	}
 }
 
 // hard returns the most items level h may hold whatever the room left in
@@ -289,7 +322,7 @@ func (s *KLL) hard(h int) int {
 func (s *KLL) compress() {
 	for {
 		h := 0
-		if s.size > s.total {
+		if s.held() > s.total {
 			// Some level holds more than its capacity (≥ 2 items).
 			for s.levelLen(h) < s.caps[h] {
 				h++
@@ -344,7 +377,7 @@ func (s *KLL) compact(h int) {
 	run := buf[start:j]
 	s.mergeInto(h+1, run)
 	s.levels[h] = buf[:start]
-	s.size -= len(buf) - start - len(run)
+	s.sizeUp -= len(buf) - start - len(run)
 }
 
 // compact0 is compact(0): it sorts the keys of level 0, halves them in
@@ -353,10 +386,10 @@ func (s *KLL) compact0() {
 	buf := s.level0()
 	sorted := buf
 	if len(buf) >= radixMin {
-		if cap(s.tmp) < len(buf) {
-			s.tmp = make([]uint64, len(buf), cap(buf))
+		if cap(s.scr.buf) < len(buf) {
+			s.scr.buf = make([]uint64, len(buf), cap(buf))
 		}
-		sorted = radixSortTo(buf, s.tmp[:len(buf)])
+		sorted = radixSortTo(buf, s.scr.buf[:len(buf)])
 	} else {
 		slices.Sort(buf)
 	}
@@ -373,133 +406,43 @@ func (s *KLL) compact0() {
 	run := sorted[start:j]
 	s.mergeInto(1, run)
 	s.n0 = start
-	s.size -= len(buf) - start - len(run)
-}
-
-// radixSort sorts keys ascending, using tmp (as long as keys) as scratch,
-// without allocating. Bits above the highest one on which the smallest and
-// largest key differ are common to all keys; a least-significant-digit
-// radix sort orders the keys by the 24 bits below and including that one
-// (three stable passes of 8 bits; a digit on which all keys agree is
-// skipped), then runs of keys equal in those bits are sorted by the full
-// key. For continuous data such runs are rare and short (their values
-// agree to 1 part in 2^24 of the data's range, in key space); a range
-// dominated by an outlier makes them long, and the sort then costs what a
-// comparison sort costs.
-func radixSort(keys, tmp []uint64) {
-	if r := radixSortTo(keys, tmp); &r[0] != &keys[0] {
-		copy(keys, r)
-	}
-}
-
-// radixSortTo is radixSort leaving the sorted keys in keys or in tmp, and
-// returning that one; the other holds no meaning.
-func radixSortTo(keys, tmp []uint64) []uint64 {
-	lo, hi := keys[0], keys[0]
-	for _, k := range keys[1:] {
-		lo, hi = min(lo, k), max(hi, k)
-	}
-	if lo == hi {
-		return keys
-	}
-	const width = 24
-	low := uint(max(0, 64-bits.LeadingZeros64(lo^hi)-width)) // lowest bit sorted by radix
-	var counts [width / 8][256]uint32
-	for _, k := range keys {
-		k >>= low
-		counts[0][k&0xff]++
-		counts[1][k>>8&0xff]++
-		counts[2][k>>16&0xff]++
-	}
-	n := uint32(len(keys))
-	src, dst := keys, tmp
-	for d := range counts {
-		c := &counts[d]
-		shift := low + uint(8*d)
-		if c[src[0]>>shift&0xff] == n {
-			continue // every key has this digit: the pass would not move anything
-		}
-		var sum uint32
-		for i, v := range c {
-			c[i] = sum
-			sum += v
-		}
-		for _, k := range src {
-			b := k >> shift & 0xff
-			dst[c[b]] = k
-			c[b]++
-		}
-		src, dst = dst, src
-	}
-	keys = src
-	if low == 0 {
-		return keys
-	}
-	// Sort runs of keys equal in the sorted bits by the full key.
-	for i := 1; i < len(keys); {
-		if keys[i] >= keys[i-1] || keys[i]>>low != keys[i-1]>>low {
-			i++
-			continue
-		}
-		top := keys[i] >> low
-		first := i - 1
-		for first > 0 && keys[first-1]>>low == top {
-			first--
-		}
-		end := i + 1
-		for end < len(keys) && keys[end]>>low == top {
-			end++
-		}
-		slices.Sort(keys[first:end])
-		i = end
-	}
-	return keys
-}
-
-// mergeKeys merges the sorted keys run into the sorted keys a, from the
-// back, and returns the grown slice. The loop has no data-dependent branch
-// (the comparison selects by conditional moves), since sketch inputs make
-// the order of the next two items a coin flip.
-func mergeKeys(a, run []uint64) []uint64 {
-	m := len(a)
-	a = slices.Grow(a, len(run))[:m+len(run)]
-	i, j, w := m-1, len(run)-1, len(a)-1
-	for i >= 0 && j >= 0 {
-		x, y := a[i], run[j]
-		v, di, dj := y, 0, 1
-		if x > y {
-			v, di, dj = x, 1, 0
-		}
-		a[w] = v
-		i -= di
-		j -= dj
-		w--
-	}
-	copy(a[:j+1], run[:j+1]) // a's items are used up: w == j
-	return a
+	s.sizeUp += len(run)
+	s.nUp += uint64(len(buf) - start) // run's items weigh 2
 }
 
 // Merge adds every value summarised by other into s. other is unchanged; the
 // result's error bound is that of a sketch with s's k over all inputs.
 func (s *KLL) Merge(other *KLL) {
-	if other == nil || other.n == 0 {
+	if other == nil || other.Count() == 0 {
 		return
 	}
 	for len(s.levels) < len(other.levels) {
 		s.grow()
 	}
 	s.setLevel0(append(s.level0(), other.level0()...))
-	s.size += other.n0
 	for h := 1; h < len(other.levels); h++ {
 		lv := other.levels[h]
 		s.mergeInto(h, lv)
-		s.size += len(lv)
+		s.sizeUp += len(lv)
 	}
-	s.n += other.n
+	s.nUp += other.nUp
 	mn, mx := other.bounds()
 	s.min = math.Min(s.min, mn)
 	s.max = math.Max(s.max, mx)
 	s.compress()
+	s.setLim()
+}
+
+// ShareScratch makes s compact in the working memory of other, which
+// holds nothing between calls: sketches filled in turn by one goroutine
+// (the numeric columns of a row) then keep one buffer warm in cache, and
+// in memory, instead of one each. Sketches that share it must not be
+// changed (Add, Merge into, Reset) concurrently; reading them (Merge from,
+// SortedView, Quantile) does not use it. Clone and UnmarshalBinary give a
+// sketch scratch of its own.
+func (s *KLL) ShareScratch(other *KLL) {
+	s.scr = other.scr
+	s.scr.shared = true
 }
 
 // Clone returns an independent copy of s.
@@ -507,12 +450,13 @@ func (s *KLL) Clone() *KLL {
 	c := *s
 	c.caps = append(make([]int, 0, maxLevel), s.caps...)
 	c.setLevel0(append(make([]uint64, 0, max(len(s.buf0), s.k+1)), s.level0()...))
-	c.tmp = nil
+	c.scr = &scratch{}
 	c.levels = make([][]uint64, len(s.levels), max(cap(s.levels), len(s.levels)))
 	for h := 1; h < len(s.levels); h++ {
 		lv := s.levels[h]
 		c.levels[h] = append(make([]uint64, 0, cap(lv)), lv...)
 	}
+	c.setLim()
 	return &c
 }
 
@@ -531,7 +475,7 @@ func (s *KLL) SortedView(vals []float64, wts []uint64) ([]float64, []uint64) {
 // enough. The sketch is only read, as by SortedView.
 func (s *KLL) SortedViewScratch(vals []float64, wts []uint64, scratch []uint64) ([]float64, []uint64, []uint64) {
 	base := len(vals)
-	vals, wts = slices.Grow(vals, s.size), slices.Grow(wts, s.size)
+	vals, wts = slices.Grow(vals, s.held()), slices.Grow(wts, s.held())
 	n0 := s.n0
 	scratch = slices.Grow(scratch[:0], 2*n0)[:2*n0]
 	keys := scratch[:n0]
@@ -576,7 +520,7 @@ func mergeWeighted(vals []float64, wts []uint64, base int, run []uint64, w uint6
 // Rank returns the estimated fraction of values ≤ x, in [0, 1]; 0 for an
 // empty sketch.
 func (s *KLL) Rank(x float64) float64 {
-	if s.n == 0 {
+	if s.Count() == 0 {
 		return 0
 	}
 	var w uint64
@@ -592,7 +536,7 @@ func (s *KLL) Rank(x float64) float64 {
 			}
 		}
 	}
-	return float64(w) / float64(s.n)
+	return float64(w) / float64(s.Count())
 }
 
 // Quantile returns the smallest held value whose estimated rank is at
@@ -602,7 +546,7 @@ func (s *KLL) Quantile(q float64) float64 {
 	if q != q {
 		panic("sketch: quantile must not be NaN, got NaN")
 	}
-	if s.n == 0 {
+	if s.Count() == 0 {
 		return math.NaN()
 	}
 	mn, mx := s.bounds()
@@ -613,7 +557,7 @@ func (s *KLL) Quantile(q float64) float64 {
 		return mx
 	}
 	vals, wts := s.SortedView(nil, nil)
-	target := q * float64(s.n)
+	target := q * float64(s.Count())
 	var cum uint64
 	for i, v := range vals {
 		cum += wts[i]
@@ -628,7 +572,7 @@ func (s *KLL) Quantile(q float64) float64 {
 // and returns it, sorting the view once.
 func (s *KLL) Quantiles(dst []float64, qs []float64) []float64 {
 	dst = dst[:0]
-	if s.n == 0 {
+	if s.Count() == 0 {
 		for range qs {
 			dst = append(dst, math.NaN())
 		}
@@ -648,7 +592,7 @@ func (s *KLL) Quantiles(dst []float64, qs []float64) []float64 {
 			dst = append(dst, mx)
 			continue
 		}
-		target := q * float64(s.n)
+		target := q * float64(s.Count())
 		var cum uint64
 		r := mx
 		for i, v := range vals {

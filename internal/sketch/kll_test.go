@@ -96,8 +96,8 @@ func TestMemoryBounded(t *testing.T) {
 	for i := range 2_000_000 {
 		s.Add(float64(i % 1000))
 	}
-	if s.size > 4*DefaultK+2*len(s.levels) {
-		t.Errorf("size = %d items for k = %d, want ≤ ~4k", s.size, DefaultK)
+	if s.held() > 4*DefaultK+2*len(s.levels) {
+		t.Errorf("size = %d items for k = %d, want ≤ ~4k", s.held(), DefaultK)
 	}
 }
 
@@ -348,7 +348,17 @@ func TestRadixSort(t *testing.T) {
 			}
 			return 1000 + r.Float64()*1e-6
 		},
-		"narrow": func(int) float64 { return 1000 + r.NormFloat64()*0.1 },
+		"narrow":   func(int) float64 { return 1000 + r.NormFloat64()*0.1 },
+		"lowbyte":  func(int) float64 { return math.Float64frombits(math.Float64bits(1.5) + uint64(r.IntN(256))) },
+		"integers": func(int) float64 { return float64(1 + r.IntN(100)) },
+		"scaled":   func(int) float64 { return math.Ldexp(float64(1+r.IntN(15)), r.IntN(60)-30) },
+		"fewbits":  func(i int) float64 { return []float64{1, 1.5, 2, 3}[r.IntN(4)] },
+		"skewed": func(i int) float64 { // top digit: many values, one of them most keys'
+			if i%4 == 0 {
+				return math.Ldexp(r.Float64()-0.5, r.IntN(2000)-1000)
+			}
+			return r.NormFloat64()
+		},
 	}
 	for name, f := range gen {
 		for _, n := range []int{1, 2, radixMin, 1000, 4099} {
@@ -385,8 +395,8 @@ func TestSortedView(t *testing.T) {
 				s.Add(x)
 			}
 			vals, wts := s.SortedView([]float64{-1}, []uint64{7}) // appends after existing items
-			if vals[0] != -1 || wts[0] != 7 || len(vals) != s.size+1 || len(wts) != len(vals) {
-				t.Fatalf("%s n=%d: view of %d items, sketch holds %d", kind, n, len(vals)-1, s.size)
+			if vals[0] != -1 || wts[0] != 7 || len(vals) != s.held()+1 || len(wts) != len(vals) {
+				t.Fatalf("%s n=%d: view of %d items, sketch holds %d", kind, n, len(vals)-1, s.held())
 			}
 			var sum uint64
 			for i, x := range vals[1:] {
@@ -410,7 +420,7 @@ func TestSortedView(t *testing.T) {
 
 // bufferItems returns the capacity, in items, of every buffer s keeps.
 func bufferItems(s *KLL) int {
-	t := cap(s.buf0) + cap(s.tmp)
+	t := cap(s.buf0) + cap(s.scr.buf)
 	for _, lv := range s.levels[:cap(s.levels)] {
 		t += cap(lv)
 	}
