@@ -145,10 +145,18 @@ func (f *Fitted[T]) matrixTo(ctx context.Context, dst []float64, rows []T, tree 
 		if err := g.Wait(); err != nil {
 			return err
 		}
-		for _, e := range firsts {
-			if e.code != codeOK {
-				first.note(e.row, e.feat, e.code)
-			}
+		return f.firstError(rows, firsts...)
+	}
+	return f.firstError(rows, first)
+}
+
+// firstError is the error of the first failure noted in firsts (the
+// smallest row, then the first feature in it), nil when none is.
+func (f *Fitted[T]) firstError(rows []T, firsts ...firstErr) error {
+	var first firstErr
+	for _, e := range firsts {
+		if e.code != codeOK {
+			first.note(e.row, e.feat, e.code)
 		}
 	}
 	if first.code != codeOK {
@@ -510,14 +518,5 @@ func (f *Fitted[T]) matrixBlocks(ctx context.Context, rows []T, tree bool, fn fu
 			return err
 		}
 	}
-	var first firstErr
-	for _, e := range firsts {
-		if e.code != codeOK {
-			first.note(e.row, e.feat, e.code)
-		}
-	}
-	if first.code != codeOK {
-		return f.feats[first.feat].explain(&rows[first.row], first.row, first.code)
-	}
-	return nil
+	return f.firstError(rows, firsts...)
 }
