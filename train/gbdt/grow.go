@@ -23,21 +23,26 @@ type grower struct {
 	workers   int
 	bn        *binner
 
-	rows    []uint32 // row indices, partitioned by node
-	scratch []uint32 // the partition's output, or og and oh
-	// og holds the gradients and hessians gathered in the row order of
-	// a node, in scratch's memory: only the root (which needs no gather)
-	// and the smaller child of a split (at most half the rows, one pair
-	// in two words of scratch) have their histograms built, and the
-	// partition is done with scratch by then.
+	// rows maps positions to rows: the rows of a node are at the
+	// positions [start, end), and bins is kept in position order too
+	// (bins[f*n+i] is the bin of row rows[i]), so that a node's bins are
+	// contiguous in each column. Each split reorders both; neither is
+	// reset between trees.
+	rows    []uint32
+	scratch []uint32 // the partition's output, or og
+	// og holds the gradients and hessians gathered in the position order
+	// of a node, in scratch's memory (one pair in two words of scratch):
+	// half of a node at most, which holds the whole smaller child of a
+	// split and the root in two pieces.
 	og     []gradPair
 	gh     []gradPair // gradients and hessians of the current output, by row
 	pool   [][]featHist
 	splits []split // per feature, scratch
 	// chunkLeft counts the left rows of each worker's chunk in partition.
 	chunkLeft []int
-	// leafOf holds each row's leaf in addLeaves.
-	leafOf []uint8
+	// marks holds a byte per position: 0xFF for the rows going left in
+	// partition, then each row's leaf in addLeaves.
+	marks []uint8
 
 	// output of the current tree
 	nodes  []tree.Node
@@ -87,33 +92,33 @@ func (g *grower) putHist(h []featHist) {
 	}
 }
 
-// build computes the histogram of node nd's rows.
+// build computes the histogram of node nd's rows. Its bins are
+// contiguous in each column; its gradients are gathered into og (in
+// pieces of len(og) rows when it has more rows than og holds: the root).
 func (g *grower) build(nd *gnode) {
 	nd.hist = g.getHist()
-	rows := g.rows[nd.start:nd.end]
-	gh := g.gh
-	if nd.end-nd.start < g.n {
-		// Not the root (whose rows are 0 .. n-1 in order): gather the
-		// rows' gradients once for all the features.
+	clear(nd.hist)
+	// Features go by groups of histGroup (one pass over the rows fills
+	// their histograms, which fit in the L1 cache together), groups split
+	// among the workers; each feature's sums run in position order, so
+	// the result does not depend on the number of workers.
+	groups := (g.p + histGroup - 1) / histGroup
+	piece := max(len(g.og), 1)
+	for off := nd.start; off < nd.end; off += piece {
+		rows := g.rows[off:min(off+piece, nd.end)]
 		og, all := g.og[:len(rows)], g.gh
 		parallel(len(rows), g.rowWorkers(len(rows)), func(lo, hi int) {
 			for j, r := range rows[lo:hi] {
 				og[lo+j] = all[r]
 			}
 		})
-		gh = og
+		parallel(groups, g.workers, func(lo, hi int) {
+			for q := lo; q < hi; q++ {
+				f, e := histGroup*q, min(histGroup*(q+1), g.p)
+				histCols(nd.hist[f:e], g.bins[f*g.n+off:], g.n, len(rows), og, g.constHess)
+			}
+		})
 	}
-	// Features go by groups of histGroup (one pass over the rows fills
-	// their histograms, which fit in the L1 cache together), groups split
-	// among the workers; each feature's sums run in row order, so the
-	// result does not depend on the number of workers.
-	groups := (g.p + histGroup - 1) / histGroup
-	parallel(groups, g.workers, func(lo, hi int) {
-		for q := lo; q < hi; q++ {
-			f, e := histGroup*q, min(histGroup*(q+1), g.p)
-			histCols(nd.hist[f:e], g.bins[f*g.n:e*g.n], g.n, rows, gh, g.constHess)
-		}
-	})
 }
 
 // findSplit sets nd.sp to the best split over all features.
@@ -139,9 +144,6 @@ func (g *grower) findSplit(nd *gnode) {
 func (g *grower) grow(ctx context.Context) error {
 	g.nodes, g.gains, g.covers, g.cats, g.binned, g.leaves = g.nodes[:0], g.gains[:0], g.covers[:0], g.cats[:0], g.binned[:0], g.leaves[:0]
 	g.heap = g.heap[:0]
-	for i := range g.rows {
-		g.rows[i] = uint32(i)
-	}
 	var sg, sh float64
 	for _, p := range g.gh[:g.n] {
 		sg += float64(p.g)
@@ -263,15 +265,14 @@ func (g *grower) finalize(nd *gnode) {
 // split partitions nd's rows by its split and returns its two children.
 func (g *grower) split(nd *gnode) (left, right *gnode) {
 	sp := &nd.sp
-	col := g.bins[sp.feature*g.n : (sp.feature+1)*g.n]
-	rows := g.rows[nd.start:nd.end]
-	var goLeft [256]uint8 // 1 where the bin goes left
+	var goLeft [256]uint8 // 0xFF where the bin goes left
 	for b := range goLeft {
 		if sp.goesLeft(uint8(b), g.s.missing) {
-			goLeft[b] = 1
+			goLeft[b] = 0xFF
 		}
 	}
-	nl := g.partition(rows, col, &goLeft)
+	nl := g.partition(nd.start, nd.end, sp.feature, &goLeft)
+	rows := g.rows[nd.start:nd.end]
 	nr := len(rows) - nl
 	mid := nd.start + nl
 	left = &gnode{start: nd.start, end: mid, g: sp.gL, h: sp.hL, cover: g.weight(rows[:nl]), value: sp.valueL, depth: nd.depth + 1}
@@ -339,10 +340,7 @@ func (g *grower) addLeaves(raw []float64, K, k int) {
 		})
 		return
 	}
-	if g.leafOf == nil {
-		g.leafOf = make([]uint8, g.n)
-	}
-	leafOf := g.leafOf[:g.n]
+	leafOf := g.marks[:g.n]
 	var vals [256]float64
 	for i, leaf := range g.leaves {
 		vals[i] = g.nodes[leaf.index].Value
@@ -380,70 +378,118 @@ func (g *grower) rowWorkers(n int) int {
 	return g.workers
 }
 
-// partition reorders rows stably, those whose bin in col goLeft marks
-// first, and returns their number. Several workers partition contiguous
-// chunks into the scratch space (counting first, to know where each
-// chunk's rows go), then copy back: the same order as one worker gives.
-func (g *grower) partition(rows []uint32, col []uint8, goLeft *[256]uint8) int {
+// partition reorders the positions [s, e) stably by feature f's bins,
+// those whose bin goLeft marks (0xFF) first: the rows, and the bins of
+// every feature. It returns the number of left rows. The left marks
+// go to g.marks first; then several workers partition contiguous chunks
+// of the rows into the scratch space (counting first, to know where each
+// chunk's rows go) and copy them back, and partition the columns, each
+// with a slot of the scratch space: the same order as one worker gives.
+func (g *grower) partition(s, e, f int, goLeft *[256]uint8) int {
+	rows := g.rows[s:e]
+	col := g.bins[f*g.n+s : f*g.n+e]
+	marks := g.marks[:len(rows)]
 	scratch := g.scratch
-	w := g.rowWorkers(len(rows))
+	n := len(rows)
+	w := g.rowWorkers(n)
+	nl := 0
 	if w <= 1 {
-		nl, nr := 0, 0
-		for _, r := range rows {
+		nr := 0
+		for i, r := range rows {
 			// Branch-free stable partition: rows[nl] was already read.
-			l := int(goLeft[col[r]])
+			m := goLeft[col[i]]
+			marks[i] = m
+			l := int(m & 1)
 			rows[nl] = r
 			scratch[nr] = r
 			nl += l
 			nr += 1 - l
 		}
 		copy(rows[nl:], scratch[:nr])
-		return nl
-	}
-	n := len(rows)
-	chunk := func(c int) []uint32 { return rows[c*n/w : (c+1)*n/w] }
-	left := g.chunkLeft[:0]
-	for range w {
-		left = append(left, 0)
-	}
-	g.chunkLeft = left
-	parallel(w, w, func(lo, hi int) {
-		for c := lo; c < hi; c++ {
-			k := 0
-			for _, r := range chunk(c) {
-				k += int(goLeft[col[r]])
-			}
-			left[c] = k
+	} else {
+		chunk := func(c int) (lo, hi int) { return c * n / w, (c + 1) * n / w }
+		left := g.chunkLeft[:0]
+		for range w {
+			left = append(left, 0)
 		}
-	})
-	nl := 0
-	for _, k := range left {
-		nl += k
-	}
-	parallel(w, w, func(lo, hi int) {
-		for c := lo; c < hi; c++ {
-			// Left rows before chunk c, and right rows before it.
-			l := 0
-			for _, k := range left[:c] {
-				l += k
+		g.chunkLeft = left
+		parallel(w, w, func(lo, hi int) {
+			for c := lo; c < hi; c++ {
+				a, b := chunk(c)
+				k := 0
+				for i, v := range col[a:b] {
+					m := goLeft[v]
+					marks[a+i] = m
+					k += int(m & 1)
+				}
+				left[c] = k
 			}
-			r := nl + c*n/w - l
-			for _, row := range chunk(c) {
-				if goLeft[col[row]] != 0 {
-					scratch[l] = row
-					l++
-				} else {
-					scratch[r] = row
-					r++
+		})
+		for _, k := range left {
+			nl += k
+		}
+		parallel(w, w, func(lo, hi int) {
+			for c := lo; c < hi; c++ {
+				// Left rows before chunk c, and right rows before it.
+				l := 0
+				for _, k := range left[:c] {
+					l += k
+				}
+				a, b := chunk(c)
+				r := nl + a - l
+				for i, row := range rows[a:b] {
+					if marks[a+i] != 0 {
+						scratch[l] = row
+						l++
+					} else {
+						scratch[r] = row
+						r++
+					}
 				}
 			}
+		})
+		parallel(w, w, func(lo, hi int) {
+			for c := lo; c < hi; c++ {
+				a, b := chunk(c)
+				copy(rows[a:b], scratch[a:b])
+			}
+		})
+	}
+	// The columns, each partitioned whole by one worker with a slot of
+	// the scratch space (n bytes and a word of slack each).
+	tmp := unsafe.Slice((*uint8)(unsafe.Pointer(unsafe.SliceData(scratch))), 4*len(scratch))
+	slot := n + 8
+	cw := min(w, len(tmp)/slot)
+	parallelSlots(g.p, cw, func(k, lo, hi int) {
+		t := tmp[k*slot : (k+1)*slot]
+		for q := lo; q < hi; q++ {
+			partitionBytes(g.bins[q*g.n+s:q*g.n+e], marks, t)
 		}
 	})
-	parallel(w, w, func(lo, hi int) {
-		for c := lo; c < hi; c++ {
-			copy(chunk(c), scratch[c*n/w:(c+1)*n/w])
-		}
-	})
+	return nl
+}
+
+// partitionBytes reorders col stably by mask (0xFF: first), with tmp
+// (at least len(col) bytes) as scratch space, and returns the number of
+// bytes marked 0xFF.
+func partitionBytes(col, mask, tmp []uint8) int {
+	m := len(col)
+	mask = mask[:m]
+	tmp = tmp[:m]
+	nl, nr, i := 0, 0, 0
+	if useBMI2 && m >= 8 {
+		nl, nr = pextPartition(&col[0], &mask[0], &tmp[0], m)
+		i = nl + nr
+	}
+	for ; i < m; i++ {
+		b := col[i]
+		l := int(mask[i] & 1)
+		col[nl] = b
+		tmp[nr] = b
+		nl += l
+		nr += 1 - l
+	}
+	copy(col[nl:], tmp[:nr])
 	return nl
 }
 

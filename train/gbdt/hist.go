@@ -24,8 +24,14 @@ const histGroup = 4
 // ranges, each on its own goroutine, and waits for them. With one worker
 // or n <= 1 it calls fn(0, n) on the caller's goroutine.
 func parallel(n, workers int, fn func(lo, hi int)) {
+	parallelSlots(n, workers, func(_, lo, hi int) { fn(lo, hi) })
+}
+
+// parallelSlots is parallel that also tells fn the index of its range
+// (its slot: 0 to workers-1), for scratch space of its own.
+func parallelSlots(n, workers int, fn func(slot, lo, hi int)) {
 	if workers <= 1 || n <= 1 {
-		fn(0, n)
+		fn(0, 0, n)
 		return
 	}
 	w := min(workers, n)
@@ -33,7 +39,7 @@ func parallel(n, workers int, fn func(lo, hi int)) {
 	for i := range w {
 		lo, hi := i*n/w, (i+1)*n/w
 		g.Go(func() error {
-			fn(lo, hi)
+			fn(i, lo, hi)
 			return nil
 		})
 	}
@@ -44,44 +50,44 @@ func parallel(n, workers int, fn func(lo, hi int)) {
 // kernel loads both at once.
 type gradPair struct{ g, h float32 }
 
-// histCols fills hs (one to histGroup features' histograms) from their
-// columns cols, n bins each, over the given rows (each below n: the
-// assembly kernels do not check them); gh is ordered like rows. constHess tells that every hessian is 1 (the portable kernel
-// then counts the rows instead of adding the hessians: the same sums).
-// Every bin's sums are taken in row order, whichever kernel runs, so the
-// result is the same to the bit.
-func histCols(hs []featHist, cols []uint8, n int, rows []uint32, gh []gradPair, constHess bool) {
-	clear(hs)
-	if len(rows) == 0 {
+// histCols adds to hs (one to histGroup features' histograms) the m
+// rows at the start of their columns: feature k's bins are cols[k*n :
+// k*n+m], and gh holds the rows' gradient pairs in the same order.
+// constHess tells that every hessian is 1 (the portable kernel then
+// counts the rows instead of adding the hessians: the same sums). Every
+// bin's sums are taken in row order, whichever kernel runs, so the result
+// is the same to the bit.
+func histCols(hs []featHist, cols []uint8, n, m int, gh []gradPair, constHess bool) {
+	if m == 0 {
 		return
 	}
-	gh = gh[:len(rows)]
-	_ = cols[len(hs)*n-1]
+	gh = gh[:m]
+	_ = cols[(len(hs)-1)*n+m-1]
 	if useAVX2 {
 		if len(hs) == histGroup {
-			histRows4((*[4]featHist)(hs), &cols[0], n, rows, &gh[0])
+			histSeq4((*[4]featHist)(hs), &cols[0], n, m, &gh[0])
 			return
 		}
 		f := 0
 		for ; f+2 <= len(hs); f += 2 {
-			histRows2((*[2]featHist)(hs[f:]), &cols[f*n], n, rows, &gh[0])
+			histSeq2((*[2]featHist)(hs[f:]), &cols[f*n], n, m, &gh[0])
 		}
 		if f < len(hs) {
-			histRows1(&hs[f], &cols[f*n], rows, &gh[0])
+			histSeq1(&hs[f], &cols[f*n], m, &gh[0])
 		}
 		return
 	}
 	for f := range hs {
-		histGo(&hs[f], cols[f*n:(f+1)*n], rows, gh, constHess)
+		histGo(&hs[f], cols[f*n:f*n+m], gh, constHess)
 	}
 }
 
 // histGo is the portable kernel of histCols for one feature.
-func histGo(hf *featHist, col []uint8, rows []uint32, gh []gradPair, constHess bool) {
-	gh = gh[:len(rows)]
+func histGo(hf *featHist, col []uint8, gh []gradPair, constHess bool) {
+	gh = gh[:len(col)]
 	if constHess {
-		for j, r := range rows {
-			e := &hf[col[r]]
+		for j, b := range col {
+			e := &hf[b]
 			e.g += float64(gh[j].g)
 			e.n++
 		}
@@ -90,8 +96,8 @@ func histGo(hf *featHist, col []uint8, rows []uint32, gh []gradPair, constHess b
 		}
 		return
 	}
-	for j, r := range rows {
-		e := &hf[col[r]]
+	for j, b := range col {
+		e := &hf[b]
 		e.g += float64(gh[j].g)
 		e.h += float64(gh[j].h)
 		e.n++

@@ -8,12 +8,11 @@
 // to a 32-byte bin and one VMOVUPD stores back: one store per feature and
 // row instead of three. Two rows per iteration.
 
-// ROW4 adds the row at index CX+off/4 (pair at 2*off(DI)(CX*8)) to the
-// four histograms at BX, whose columns start at R10, R10+R11, R10+2*R11
-// and R10+R12.
+// ROW4 adds the row at index CX+off (pair at goff(DI)(CX*8), goff =
+// 8*off) to the four histograms at BX, whose columns start at R10,
+// R10+R11, R10+2*R11 and R10+R12.
 #define ROW4(off, goff) \
-	MOVL off(SI)(CX*4), AX \
-	ADDQ R10, AX \
+	LEAQ off(R10)(CX*1), AX \
 	VMOVSD goff(DI)(CX*8), X0 \
 	VORPS X14, X0, X0 \
 	VCVTPS2PD X0, Y0 \
@@ -34,11 +33,10 @@
 	VADDPD 24576(BX)(R13*1), Y0, Y4 \
 	VMOVUPD Y4, 24576(BX)(R13*1)
 
-// ROW2 adds the row at index CX+off/4 to the two histograms at BX, whose
+// ROW2 adds the row at index CX+off to the two histograms at BX, whose
 // columns start at R10 and R10+R11.
 #define ROW2(off, goff) \
-	MOVL off(SI)(CX*4), AX \
-	ADDQ R10, AX \
+	LEAQ off(R10)(CX*1), AX \
 	VMOVSD goff(DI)(CX*8), X0 \
 	VORPS X14, X0, X0 \
 	VCVTPS2PD X0, Y0 \
@@ -51,14 +49,13 @@
 	VADDPD 8192(BX)(R13*1), Y0, Y2 \
 	VMOVUPD Y2, 8192(BX)(R13*1)
 
-// ROW1 adds the row at index CX+off/4 to the histogram at BX of the
+// ROW1 adds the row at index CX+off to the histogram at BX of the
 // column at R10.
 #define ROW1(off, goff) \
-	MOVL off(SI)(CX*4), AX \
 	VMOVSD goff(DI)(CX*8), X0 \
 	VORPS X14, X0, X0 \
 	VCVTPS2PD X0, Y0 \
-	MOVBLZX (R10)(AX*1), R13 \
+	MOVBLZX off(R10)(CX*1), R13 \
 	SHLQ $5, R13 \
 	VADDPD (BX)(R13*1), Y0, Y1 \
 	VMOVUPD Y1, (BX)(R13*1)
@@ -69,14 +66,13 @@
 	MOVL $0x3f800000, AX \
 	VPINSRD $2, AX, X14, X14
 
-// func histRows4(hist *[4]featHist, cols *uint8, stride int, rows []uint32, gh *gradPair)
-TEXT ·histRows4(SB), NOSPLIT, $0-56
+// func histSeq4(hist *[4]featHist, cols *uint8, stride int, m int, gh *gradPair)
+TEXT ·histSeq4(SB), NOSPLIT, $0-40
 	MOVQ hist+0(FP), BX
 	MOVQ cols+8(FP), R10
 	MOVQ stride+16(FP), R11
-	MOVQ rows_base+24(FP), SI
-	MOVQ rows_len+32(FP), DX
-	MOVQ gh+48(FP), DI
+	MOVQ m+24(FP), DX
+	MOVQ gh+32(FP), DI
 	LEAQ (R11)(R11*2), R12 // 3 * stride
 	ONES
 	XORQ CX, CX
@@ -86,7 +82,7 @@ TEXT ·histRows4(SB), NOSPLIT, $0-56
 
 loop4:
 	ROW4(0, 0)
-	ROW4(4, 8)
+	ROW4(1, 8)
 	ADDQ $2, CX
 	CMPQ CX, R8
 	JLT loop4
@@ -100,14 +96,13 @@ done4:
 	VZEROUPPER
 	RET
 
-// func histRows2(hist *[2]featHist, cols *uint8, stride int, rows []uint32, gh *gradPair)
-TEXT ·histRows2(SB), NOSPLIT, $0-56
+// func histSeq2(hist *[2]featHist, cols *uint8, stride int, m int, gh *gradPair)
+TEXT ·histSeq2(SB), NOSPLIT, $0-40
 	MOVQ hist+0(FP), BX
 	MOVQ cols+8(FP), R10
 	MOVQ stride+16(FP), R11
-	MOVQ rows_base+24(FP), SI
-	MOVQ rows_len+32(FP), DX
-	MOVQ gh+48(FP), DI
+	MOVQ m+24(FP), DX
+	MOVQ gh+32(FP), DI
 	ONES
 	XORQ CX, CX
 	MOVQ DX, R8
@@ -116,7 +111,7 @@ TEXT ·histRows2(SB), NOSPLIT, $0-56
 
 loop2:
 	ROW2(0, 0)
-	ROW2(4, 8)
+	ROW2(1, 8)
 	ADDQ $2, CX
 	CMPQ CX, R8
 	JLT loop2
@@ -130,13 +125,12 @@ done2:
 	VZEROUPPER
 	RET
 
-// func histRows1(hist *featHist, col *uint8, rows []uint32, gh *gradPair)
-TEXT ·histRows1(SB), NOSPLIT, $0-48
+// func histSeq1(hist *featHist, col *uint8, m int, gh *gradPair)
+TEXT ·histSeq1(SB), NOSPLIT, $0-32
 	MOVQ hist+0(FP), BX
 	MOVQ col+8(FP), R10
-	MOVQ rows_base+16(FP), SI
-	MOVQ rows_len+24(FP), DX
-	MOVQ gh+40(FP), DI
+	MOVQ m+16(FP), DX
+	MOVQ gh+24(FP), DI
 	ONES
 	XORQ CX, CX
 	MOVQ DX, R8
@@ -145,7 +139,7 @@ TEXT ·histRows1(SB), NOSPLIT, $0-48
 
 loop1:
 	ROW1(0, 0)
-	ROW1(4, 8)
+	ROW1(1, 8)
 	ADDQ $2, CX
 	CMPQ CX, R8
 	JLT loop1
@@ -157,4 +151,43 @@ tail1:
 
 done1:
 	VZEROUPPER
+	RET
+
+// func pextPartition(col, mask, tmp *uint8, m int) (nl, nr int)
+//
+// For each 8 bytes of col (m rounded down to 8), PEXT keeps the bytes
+// whose mask byte is 0xFF (written at col+nl: never past the bytes
+// already read) and those whose mask byte is 0 (written at tmp+nr).
+TEXT ·pextPartition(SB), NOSPLIT, $0-48
+	MOVQ col+0(FP), SI
+	MOVQ mask+8(FP), DI
+	MOVQ tmp+16(FP), R8
+	MOVQ m+24(FP), DX
+	ANDQ $-8, DX
+	XORQ CX, CX
+	XORQ R9, R9
+	XORQ R10, R10
+	TESTQ DX, DX
+	JEQ pdone
+
+ploop:
+	MOVQ (DI)(CX*1), AX
+	MOVQ (SI)(CX*1), BX
+	PEXTQ AX, BX, R11
+	NOTQ AX
+	PEXTQ AX, BX, R12
+	POPCNTQ AX, R13
+	MOVQ R11, (SI)(R9*1)
+	MOVQ R12, (R8)(R10*1)
+	SHRQ $3, R13
+	ADDQ R13, R10
+	ADDQ $8, R9
+	SUBQ R13, R9
+	ADDQ $8, CX
+	CMPQ CX, DX
+	JLT ploop
+
+pdone:
+	MOVQ R9, nl+32(FP)
+	MOVQ R10, nr+40(FP)
 	RET

@@ -5,14 +5,21 @@ package gbdt
 // useAVX2 is false: the portable kernel runs.
 var useAVX2 = false
 
-func histRows4(*[4]featHist, *uint8, int, []uint32, *gradPair) {
+// useBMI2 is false: the portable partition runs.
+var useBMI2 = false
+
+func histSeq4(*[4]featHist, *uint8, int, int, *gradPair) {
 	panic("gbdt: no assembly kernel")
 }
 
-func histRows2(*[2]featHist, *uint8, int, []uint32, *gradPair) {
+func histSeq2(*[2]featHist, *uint8, int, int, *gradPair) {
 	panic("gbdt: no assembly kernel")
 }
 
-func histRows1(*featHist, *uint8, []uint32, *gradPair) {
+func histSeq1(*featHist, *uint8, int, *gradPair) {
+	panic("gbdt: no assembly kernel")
+}
+
+func pextPartition(_, _, _ *uint8, _ int) (int, int) {
 	panic("gbdt: no assembly kernel")
 }

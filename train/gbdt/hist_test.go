@@ -11,7 +11,7 @@ import (
 // kernel's histograms to the bit, for one to four features, every row or
 // a subset, constant or varying hessians, with runs of rows in one bin
 // (a bin updated again before its last store has retired) and the
-// missing bin.
+// missing bin; and that a second pass adds to the first.
 func TestHistKernels(t *testing.T) {
 	if !useAVX2 {
 		t.Skip("no AVX2 kernel on this machine")
@@ -31,33 +31,28 @@ func TestHistKernels(t *testing.T) {
 			cols[i] = uint8(rng.IntN(256))
 		}
 	}
-	all := make([]uint32, n)
-	var some []uint32
-	for i := range all {
-		all[i] = uint32(i)
-		if rng.IntN(3) == 0 {
-			some = append(some, uint32(i))
-		}
-	}
 	gh := make([]gradPair, n)
 	for i := range gh {
 		gh[i] = gradPair{float32(rng.NormFloat64()), rng.Float32() / 4}
 	}
 	for _, nf := range []int{1, 2, 3, 4} {
-		for rname, rows := range map[string][]uint32{"all": all, "odd": all[1:], "one": all[7:8], "some": some, "none": nil} {
+		for rname, rows := range map[string][2]int{"all": {0, n}, "odd": {1, n - 1}, "one": {7, 1}, "some": {13, 1001}, "none": {0, 0}} {
+			off, m := rows[0], rows[1]
 			for _, constHess := range []bool{false, true} {
 				t.Run(fmt.Sprintf("features=%d/rows=%s/const=%v", nf, rname, constHess), func(t *testing.T) {
-					g := slices.Clone(gh[:len(rows)])
+					g := slices.Clone(gh[:m])
 					if constHess {
 						for i := range g {
 							g[i].h = 1
 						}
 					}
 					got, want := make([]featHist, nf), make([]featHist, nf)
-					histCols(got, cols[:nf*n], n, rows, g, constHess)
-					useAVX2 = false
-					histCols(want, cols[:nf*n], n, rows, g, constHess)
-					useAVX2 = true
+					for range 2 {
+						histCols(got, cols[off:nf*n], n, m, g, constHess)
+						useAVX2 = false
+						histCols(want, cols[off:nf*n], n, m, g, constHess)
+						useAVX2 = true
+					}
 					if !slices.Equal(got, want) {
 						for f := range got {
 							for b := range got[f] {
@@ -71,8 +66,8 @@ func TestHistKernels(t *testing.T) {
 					for b := range got[0] {
 						total += got[0][b].n
 					}
-					if total != float64(len(rows)) {
-						t.Errorf("%v rows counted; want %d", total, len(rows))
+					if total != float64(2*m) {
+						t.Errorf("%v rows counted; want %d", total, 2*m)
 					}
 				})
 			}
@@ -81,22 +76,14 @@ func TestHistKernels(t *testing.T) {
 }
 
 // BenchmarkHist fills four features' histograms from 1,000,000 rows
-// (every row, as at a root, or every other row, as at a child), with the
-// assembly kernel when there is one and with the portable kernel.
+// (the contiguous bins of a node), with the assembly kernel when there is
+// one and with the portable kernel.
 func BenchmarkHist(b *testing.B) {
 	const n = 1_000_000
 	rng := rand.New(rand.NewPCG(5, 6))
 	cols := make([]uint8, histGroup*n)
 	for i := range cols {
 		cols[i] = uint8(rng.IntN(256))
-	}
-	all := make([]uint32, n)
-	var half []uint32
-	for i := range all {
-		all[i] = uint32(i)
-		if rng.IntN(2) == 0 {
-			half = append(half, uint32(i))
-		}
 	}
 	gh := make([]gradPair, n)
 	for i := range gh {
@@ -110,14 +97,53 @@ func BenchmarkHist(b *testing.B) {
 		if kernel == "asm" && !asm {
 			continue
 		}
-		for name, rows := range map[string][]uint32{"all": all, "half": half} {
-			b.Run(fmt.Sprintf("%s/rows=%s", kernel, name), func(b *testing.B) {
-				b.ReportAllocs()
-				for b.Loop() {
-					histCols(hs, cols, n, rows, gh, false)
+		b.Run(kernel, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(hs)
+				histCols(hs, cols, n, n, gh, false)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(histGroup*n), "ns/update")
+		})
+	}
+}
+
+// TestPartitionBytes checks the PEXT partition of a column against the
+// portable loop: a stable partition by the mask, for lengths around the
+// 8-byte steps.
+func TestPartitionBytes(t *testing.T) {
+	if !useBMI2 {
+		t.Skip("no BMI2 on this machine")
+	}
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, m := range []int{0, 1, 7, 8, 9, 15, 16, 17, 64, 1000, 4099} {
+		for _, pLeft := range []int{0, 1, 2, 4} { // left with probability pLeft/4
+			col := make([]uint8, m)
+			mask := make([]uint8, m)
+			for i := range col {
+				col[i] = uint8(rng.IntN(256))
+				if rng.IntN(4) < pLeft {
+					mask[i] = 0xFF
 				}
-				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(histGroup*len(rows)), "ns/update")
-			})
+			}
+			var wantL, wantR []uint8
+			for i, b := range col {
+				if mask[i] != 0 {
+					wantL = append(wantL, b)
+				} else {
+					wantR = append(wantR, b)
+				}
+			}
+			want := append(wantL, wantR...)
+			for _, asm := range []bool{true, false} {
+				got := slices.Clone(col)
+				useBMI2 = asm
+				nl := partitionBytes(got, mask, make([]uint8, m))
+				useBMI2 = true
+				if nl != len(wantL) || !slices.Equal(got, want) {
+					t.Errorf("m=%d, left %d/4, asm %v: %d left, %v; want %d, %v", m, pLeft, asm, nl, got, len(wantL), want)
+				}
+			}
 		}
 	}
 }
@@ -127,15 +153,13 @@ func BenchmarkHist(b *testing.B) {
 func TestHistAlloc(t *testing.T) {
 	const n = 1000
 	cols := make([]uint8, histGroup*n)
-	rows := make([]uint32, n)
-	for i := range rows {
-		rows[i] = uint32(i)
+	for i := range n {
 		cols[i] = uint8(i)
 	}
 	gh := make([]gradPair, n)
 	hs := make([]featHist, histGroup)
 	for _, nf := range []int{histGroup, 3} {
-		if a := testing.AllocsPerRun(10, func() { histCols(hs[:nf], cols[:nf*n], n, rows, gh, false) }); a != 0 {
+		if a := testing.AllocsPerRun(10, func() { histCols(hs[:nf], cols[:nf*n], n, n, gh, false) }); a != 0 {
 			t.Errorf("%d features: %v allocations per pass", nf, a)
 		}
 	}
