@@ -278,12 +278,15 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 	}
 	constHess := obj.constHessian() && tr.w == nil
 	nt := tr.n
+	groups := (p + histGroup - 1) / histGroup
+	bins := interleave(tr.bins, nt, p, workers)
+	tr.bins = nil
 	g := &grower{
 		s: splitter{l2: cfg.l2, minSamplesLeaf: cfg.minSamplesLeaf, minHessian: cfg.minHessianToSplit,
 			nbins: bn.nbins, hasMissing: hasMissing, missing: bn.missing, categorical: d.Categorical, monotonic: cfg.monotonic},
-		n: nt, p: p, bins: tr.bins, constHess: constHess, w: tr.w, maxLeaves: cfg.maxLeaves, maxDepth: cfg.maxDepth,
+		n: nt, p: p, groups: groups, bins: bins, constHess: constHess, w: tr.w, maxLeaves: cfg.maxLeaves, maxDepth: cfg.maxDepth,
 		lr: cfg.lr, workers: workers, bn: bn,
-		rows: make([]uint32, nt), scratch: make([]uint32, nt+16), marks: make([]uint8, nt),
+		rows: make([]uint32, nt), scratch: make([]uint32, nt+8*workers+16), marks: make([]uint8, nt),
 		splits: make([]split, p),
 	}
 	for i := range g.rows {
@@ -348,6 +351,25 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 		return nil, fmt.Errorf("gbdt: building the model: %w", err)
 	}
 	return e.Model(), nil
+}
+
+// interleave returns the column-major bins of n rows of p features
+// (n per column) by group of histGroup features, a row's bins of a group
+// side by side (see grower.bins).
+func interleave(cols []uint8, n, p, workers int) []uint8 {
+	groups := (p + histGroup - 1) / histGroup
+	out := make([]uint8, histGroup*groups*n)
+	parallel(groups, workers, func(lo, hi int) {
+		for q := lo; q < hi; q++ {
+			grp := out[histGroup*q*n : histGroup*(q+1)*n]
+			for k := range min(histGroup, p-histGroup*q) {
+				for i, b := range cols[(histGroup*q+k)*n : (histGroup*q+k+1)*n] {
+					grp[histGroup*i+k] = b
+				}
+			}
+		}
+	})
+	return out
 }
 
 // shouldStop is scikit-learn's _should_stop: stop when none of the last

@@ -12,9 +12,13 @@ import (
 // grower grows one tree leaf-wise: scikit-learn 1.2's TreeGrower. Its
 // buffers are reused from tree to tree.
 type grower struct {
-	s         splitter
-	n, p      int
-	bins      []uint8 // column-major, n rows per column
+	s      splitter
+	n, p   int
+	groups int // of histGroup features: p rounded up
+	// bins holds the bins by group of histGroup features (the last one
+	// padded with bin 0), each group's row a 4-byte word: feature
+	// histGroup*q+k of the row at position i is bins[histGroup*(q*n+i)+k].
+	bins      []uint8
 	constHess bool
 	w         []float64 // training weights; nil when every row weighs 1
 	maxLeaves int
@@ -25,11 +29,11 @@ type grower struct {
 
 	// rows maps positions to rows: the rows of a node are at the
 	// positions [start, end), and bins is kept in position order too
-	// (bins[f*n+i] is the bin of row rows[i]), so that a node's bins are
-	// contiguous in each column. Each split reorders both; neither is
+	// (position i holds the bins of row rows[i]), so that a node's bins
+	// are contiguous in each group. Each split reorders both; neither is
 	// reset between trees.
 	rows    []uint32
-	scratch []uint32 // the partition's output, or og
+	scratch []uint32 // the partition's right words, or og
 	// og holds the gradients and hessians gathered in the position order
 	// of a node, in scratch's memory (one pair in two words of scratch):
 	// half of a node at most, which holds the whole smaller child of a
@@ -83,7 +87,7 @@ func (g *grower) getHist() []featHist {
 		g.pool = g.pool[:k-1]
 		return h
 	}
-	return make([]featHist, g.p)
+	return make([]featHist, histGroup*g.groups)
 }
 
 func (g *grower) putHist(h []featHist) {
@@ -98,11 +102,9 @@ func (g *grower) putHist(h []featHist) {
 func (g *grower) build(nd *gnode) {
 	nd.hist = g.getHist()
 	clear(nd.hist)
-	// Features go by groups of histGroup (one pass over the rows fills
-	// their histograms, which fit in the L1 cache together), groups split
-	// among the workers; each feature's sums run in position order, so
-	// the result does not depend on the number of workers.
-	groups := (g.p + histGroup - 1) / histGroup
+	// Each pass over the rows fills the histograms of a group, groups
+	// split among the workers; each feature's sums run in position order,
+	// so the result does not depend on the number of workers.
 	piece := max(len(g.og), 1)
 	for off := nd.start; off < nd.end; off += piece {
 		rows := g.rows[off:min(off+piece, nd.end)]
@@ -112,10 +114,9 @@ func (g *grower) build(nd *gnode) {
 				og[lo+j] = all[r]
 			}
 		})
-		parallel(groups, g.workers, func(lo, hi int) {
+		parallel(g.groups, g.workers, func(lo, hi int) {
 			for q := lo; q < hi; q++ {
-				f, e := histGroup*q, min(histGroup*(q+1), g.p)
-				histCols(nd.hist[f:e], g.bins[f*g.n+off:], g.n, len(rows), og, g.constHess)
+				histCols((*[histGroup]featHist)(nd.hist[histGroup*q:]), g.bins[histGroup*(q*g.n+off):], len(rows), og, g.constHess)
 			}
 		})
 	}
@@ -380,118 +381,156 @@ func (g *grower) rowWorkers(n int) int {
 
 // partition reorders the positions [s, e) stably by feature f's bins,
 // those whose bin goLeft marks (0xFF) first: the rows, and the bins of
-// every feature. It returns the number of left rows. The left marks
-// go to g.marks first; then several workers partition contiguous chunks
-// of the rows into the scratch space (counting first, to know where each
-// chunk's rows go) and copy them back, and partition the columns, each
-// with a slot of the scratch space: the same order as one worker gives.
+// every group. It returns the number of left rows. The left marks go to
+// g.marks first, counted by contiguous chunk; then the words of each
+// group, and the rows, are partitioned, an array per worker when the
+// scratch space holds a copy of the node per worker and by chunks
+// otherwise: the same order as one worker gives.
 func (g *grower) partition(s, e, f int, goLeft *[256]uint8) int {
-	rows := g.rows[s:e]
-	col := g.bins[f*g.n+s : f*g.n+e]
-	marks := g.marks[:len(rows)]
-	scratch := g.scratch
-	n := len(rows)
-	w := g.rowWorkers(n)
-	nl := 0
-	if w <= 1 {
-		nr := 0
-		for i, r := range rows {
-			// Branch-free stable partition: rows[nl] was already read.
-			m := goLeft[col[i]]
-			marks[i] = m
-			l := int(m & 1)
-			rows[nl] = r
-			scratch[nr] = r
-			nl += l
-			nr += 1 - l
-		}
-		copy(rows[nl:], scratch[:nr])
-	} else {
-		chunk := func(c int) (lo, hi int) { return c * n / w, (c + 1) * n / w }
-		left := g.chunkLeft[:0]
-		for range w {
-			left = append(left, 0)
-		}
-		g.chunkLeft = left
-		parallel(w, w, func(lo, hi int) {
-			for c := lo; c < hi; c++ {
-				a, b := chunk(c)
-				k := 0
-				for i, v := range col[a:b] {
-					m := goLeft[v]
-					marks[a+i] = m
-					k += int(m & 1)
-				}
-				left[c] = k
-			}
-		})
-		for _, k := range left {
-			nl += k
-		}
-		parallel(w, w, func(lo, hi int) {
-			for c := lo; c < hi; c++ {
-				// Left rows before chunk c, and right rows before it.
-				l := 0
-				for _, k := range left[:c] {
-					l += k
-				}
-				a, b := chunk(c)
-				r := nl + a - l
-				for i, row := range rows[a:b] {
-					if marks[a+i] != 0 {
-						scratch[l] = row
-						l++
-					} else {
-						scratch[r] = row
-						r++
-					}
-				}
-			}
-		})
-		parallel(w, w, func(lo, hi int) {
-			for c := lo; c < hi; c++ {
-				a, b := chunk(c)
-				copy(rows[a:b], scratch[a:b])
-			}
-		})
+	m := e - s
+	q, k := f/histGroup, f%histGroup
+	grp := g.bins[histGroup*(q*g.n+s):]
+	marks := g.marks[:m]
+	w := g.rowWorkers(m)
+	left := g.chunkLeft[:0]
+	for range w {
+		left = append(left, 0)
 	}
-	// The columns, each partitioned whole by one worker with a slot of
-	// the scratch space (n bytes and a word of slack each).
-	tmp := unsafe.Slice((*uint8)(unsafe.Pointer(unsafe.SliceData(scratch))), 4*len(scratch))
-	slot := n + 8
-	cw := min(w, len(tmp)/slot)
-	parallelSlots(g.p, cw, func(k, lo, hi int) {
-		t := tmp[k*slot : (k+1)*slot]
-		for q := lo; q < hi; q++ {
-			partitionBytes(g.bins[q*g.n+s:q*g.n+e], marks, t)
+	g.chunkLeft = left
+	parallel(w, w, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			a, b := c*m/w, (c+1)*m/w
+			cnt := 0
+			for i := a; i < b; i++ {
+				l := goLeft[grp[histGroup*i+k]]
+				marks[i] = l
+				cnt += int(l & 1)
+			}
+			left[c] = cnt
 		}
 	})
+	nl := 0
+	for _, c := range left {
+		nl += c
+	}
+	array := func(j int) []uint32 {
+		if j == g.groups {
+			return g.rows[s:e]
+		}
+		return g.words(j)[s:e]
+	}
+	if slot := m + 8; w > 1 && len(g.scratch)/slot >= w {
+		parallelSlots(g.groups+1, w, func(k, lo, hi int) {
+			tmp := g.scratch[k*slot : (k+1)*slot]
+			for j := lo; j < hi; j++ {
+				partitionWords(array(j), marks, tmp, []int{nl})
+			}
+		})
+		return nl
+	}
+	for j := range g.groups + 1 {
+		partitionWords(array(j), marks, g.scratch, left)
+	}
 	return nl
 }
 
-// partitionBytes reorders col stably by mask (0xFF: first), with tmp
-// (at least len(col) bytes) as scratch space, and returns the number of
-// bytes marked 0xFF.
-func partitionBytes(col, mask, tmp []uint8) int {
-	m := len(col)
-	mask = mask[:m]
-	tmp = tmp[:m]
-	nl, nr, i := 0, 0, 0
-	if useBMI2 && m >= 8 {
-		nl, nr = pextPartition(&col[0], &mask[0], &tmp[0], m)
+// words returns group q's bins as one word per position.
+func (g *grower) words(q int) []uint32 {
+	b := g.bins[histGroup*q*g.n : histGroup*(q+1)*g.n]
+	return unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(b))), g.n)
+}
+
+// partitionWords reorders a stably by marks (0xFF first), with tmp as
+// scratch space (len(a) + 8*len(left) words at least). left holds the
+// number of marked words of each of len(left) contiguous chunks (chunk c
+// is a[c*n/w : (c+1)*n/w]), which as many workers partition at once:
+// each packs its left words to its own start and its right ones to tmp,
+// then the left blocks move down in order and the right ones follow them.
+func partitionWords(a []uint32, marks []uint8, tmp []uint32, left []int) {
+	n, w := len(a), len(left)
+	if w == 1 {
+		nl, nr := packWords(a, marks[:n], tmp[:n+8])
+		copy(a[nl:], tmp[:nr])
+		return
+	}
+	nl := 0
+	for _, c := range left {
+		nl += c
+	}
+	// Chunk c's right words go to tmp from R + 8c, R the right words
+	// before it: 8 words of slack for the kernel's last store.
+	parallel(w, w, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			a0, a1 := c*n/w, (c+1)*n/w
+			l := 0
+			for _, x := range left[:c] {
+				l += x
+			}
+			r := a0 - l
+			packWords(a[a0:a1], marks[a0:a1], tmp[r+8*c:r+8*c+a1-a0+8])
+		}
+	})
+	l := 0
+	for c, x := range left {
+		a0 := c * n / w
+		copy(a[l:l+x], a[a0:a0+x])
+		l += x
+	}
+	parallel(w, w, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			a0, a1 := c*n/w, (c+1)*n/w
+			l := 0
+			for _, x := range left[:c] {
+				l += x
+			}
+			r := a0 - l
+			copy(a[nl+r:nl+r+(a1-a0-left[c])], tmp[r+8*c:])
+		}
+	})
+}
+
+// packWords packs a's words marked 0xFF to its start and the others to
+// the start of tmp (len(a)+8 words), in order, and returns their numbers.
+func packWords(a []uint32, marks []uint8, tmp []uint32) (nl, nr int) {
+	m := len(a)
+	marks = marks[:m]
+	tmp = tmp[:m+8]
+	i := 0
+	if useAVX2 && m >= 8 {
+		nl, nr = part32(&a[0], &marks[0], &tmp[0], m, &packTable)
 		i = nl + nr
 	}
 	for ; i < m; i++ {
-		b := col[i]
-		l := int(mask[i] & 1)
-		col[nl] = b
-		tmp[nr] = b
+		v := a[i]
+		l := int(marks[i] & 1)
+		a[nl] = v
+		tmp[nr] = v
 		nl += l
 		nr += 1 - l
 	}
-	copy(col[nl:], tmp[:nr])
-	return nl
+	return nl, nr
 }
+
+// packTable[i] lists the set bits of i in increasing order, then the
+// others: the VPERMD indices that pack the words a byte of marks selects.
+var packTable = func() (t [256][8]uint32) {
+	for i := range t {
+		k := 0
+		for b := range 8 {
+			if i>>b&1 != 0 {
+				t[i][k] = uint32(b)
+				k++
+			}
+		}
+		for b := range 8 {
+			if i>>b&1 == 0 {
+				t[i][k] = uint32(b)
+				k++
+			}
+		}
+	}
+	return t
+}()
 
 // weight returns the training weight of rows: their number, or the sum
 // of their weights (in row order within the node, so the same for any

@@ -16,8 +16,10 @@ type bin struct {
 // missing bin fit in 256, so a uint8 bin needs no bounds check.
 type featHist [256]bin
 
-// histGroup is the number of features whose histograms one pass over a
-// node's rows fills: four histograms of 8 KB fill the 32 KB L1 cache.
+// histGroup is the number of features stored together and filled by one
+// pass over a node's rows: a row's bins of a group are one 4-byte word
+// (see grower.bins), and the group's four histograms of 8 KB fill half
+// of the L1 cache.
 const histGroup = 4
 
 // parallel calls fn over [0, n) split into at most workers contiguous
@@ -50,45 +52,35 @@ func parallelSlots(n, workers int, fn func(slot, lo, hi int)) {
 // kernel loads both at once.
 type gradPair struct{ g, h float32 }
 
-// histCols adds to hs (one to histGroup features' histograms) the m
-// rows at the start of their columns: feature k's bins are cols[k*n :
-// k*n+m], and gh holds the rows' gradient pairs in the same order.
-// constHess tells that every hessian is 1 (the portable kernel then
-// counts the rows instead of adding the hessians: the same sums). Every
-// bin's sums are taken in row order, whichever kernel runs, so the result
-// is the same to the bit.
-func histCols(hs []featHist, cols []uint8, n, m int, gh []gradPair, constHess bool) {
+// histCols adds to the four histograms hs the m rows of one group of
+// features whose bins (four bytes a row, feature k's at byte k) start
+// grp, and whose gradient pairs gh holds in the same order. constHess
+// tells that every hessian is 1 (the portable kernel then counts the rows
+// instead of adding the hessians: the same sums). Every bin's sums are
+// taken in row order, whichever kernel runs, so the result is the same
+// to the bit.
+func histCols(hs *[histGroup]featHist, grp []uint8, m int, gh []gradPair, constHess bool) {
 	if m == 0 {
 		return
 	}
 	gh = gh[:m]
-	_ = cols[(len(hs)-1)*n+m-1]
+	grp = grp[:histGroup*m]
 	if useAVX2 {
-		if len(hs) == histGroup {
-			histSeq4((*[4]featHist)(hs), &cols[0], n, m, &gh[0])
-			return
-		}
-		f := 0
-		for ; f+2 <= len(hs); f += 2 {
-			histSeq2((*[2]featHist)(hs[f:]), &cols[f*n], n, m, &gh[0])
-		}
-		if f < len(hs) {
-			histSeq1(&hs[f], &cols[f*n], m, &gh[0])
-		}
+		histSeq4(hs, &grp[0], m, &gh[0])
 		return
 	}
-	for f := range hs {
-		histGo(&hs[f], cols[f*n:f*n+m], gh, constHess)
+	for k := range hs {
+		histGo(&hs[k], grp[k:], gh, constHess)
 	}
 }
 
-// histGo is the portable kernel of histCols for one feature.
-func histGo(hf *featHist, col []uint8, gh []gradPair, constHess bool) {
-	gh = gh[:len(col)]
+// histGo is the portable kernel of histCols for feature k of a group,
+// whose bins are grp[histGroup*j] for row j.
+func histGo(hf *featHist, grp []uint8, gh []gradPair, constHess bool) {
 	if constHess {
-		for j, b := range col {
-			e := &hf[b]
-			e.g += float64(gh[j].g)
+		for j, p := range gh {
+			e := &hf[grp[histGroup*j]]
+			e.g += float64(p.g)
 			e.n++
 		}
 		for b := range hf {
@@ -96,10 +88,10 @@ func histGo(hf *featHist, col []uint8, gh []gradPair, constHess bool) {
 		}
 		return
 	}
-	for j, b := range col {
-		e := &hf[b]
-		e.g += float64(gh[j].g)
-		e.h += float64(gh[j].h)
+	for j, p := range gh {
+		e := &hf[grp[histGroup*j]]
+		e.g += float64(p.g)
+		e.h += float64(p.h)
 		e.n++
 	}
 }
