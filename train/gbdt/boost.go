@@ -255,7 +255,11 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 	}
 	bn := fitBinner(X, p, trainRows, cfg.maxBins, d.Categorical, cfg.seed, workers)
 	K := obj.outputs()
-	tr := &data{n: n, bins: bn.bin(X, p, trainRows, workers), y: y, w: w}
+	// The training rows' bins are grouped (see grower.bins); tr.bins
+	// stays nil.
+	groups := (p + histGroup - 1) / histGroup
+	bins := bn.binGrouped(X, p, trainRows, workers)
+	tr := &data{n: n, y: y, w: w}
 	if early {
 		tr.n, tr.y, tr.w = len(trainRows), subset(y, trainRows), subset(w, trainRows)
 	}
@@ -273,14 +277,19 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 		fill(val)
 	}
 	hasMissing := make([]bool, p)
-	for f := range p {
-		hasMissing[f] = slices.Contains(tr.bins[f*tr.n:(f+1)*tr.n], bn.missing)
-	}
+	parallel(p, workers, func(lo, hi int) {
+		for f := lo; f < hi; f++ {
+			grp := bins[histGroup*(f/histGroup)*tr.n:]
+			for i := range tr.n {
+				if grp[histGroup*i+f%histGroup] == bn.missing {
+					hasMissing[f] = true
+					break
+				}
+			}
+		}
+	})
 	constHess := obj.constHessian() && tr.w == nil
 	nt := tr.n
-	groups := (p + histGroup - 1) / histGroup
-	bins := interleave(tr.bins, nt, p, workers)
-	tr.bins = nil
 	g := &grower{
 		s: splitter{l2: cfg.l2, minSamplesLeaf: cfg.minSamplesLeaf, minHessian: cfg.minHessianToSplit,
 			nbins: bn.nbins, hasMissing: hasMissing, missing: bn.missing, categorical: d.Categorical, monotonic: cfg.monotonic},
@@ -351,25 +360,6 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 		return nil, fmt.Errorf("gbdt: building the model: %w", err)
 	}
 	return e.Model(), nil
-}
-
-// interleave returns the column-major bins of n rows of p features
-// (n per column) by group of histGroup features, a row's bins of a group
-// side by side (see grower.bins).
-func interleave(cols []uint8, n, p, workers int) []uint8 {
-	groups := (p + histGroup - 1) / histGroup
-	out := make([]uint8, histGroup*groups*n)
-	parallel(groups, workers, func(lo, hi int) {
-		for q := lo; q < hi; q++ {
-			grp := out[histGroup*q*n : histGroup*(q+1)*n]
-			for k := range min(histGroup, p-histGroup*q) {
-				for i, b := range cols[(histGroup*q+k)*n : (histGroup*q+k+1)*n] {
-					grp[histGroup*i+k] = b
-				}
-			}
-		}
-	})
-	return out
 }
 
 // shouldStop is scikit-learn's _should_stop: stop when none of the last
