@@ -388,8 +388,8 @@ func (g *grower) rowWorkers(n int) int {
 // otherwise: the same order as one worker gives.
 func (g *grower) partition(s, e, f int, goLeft *[256]uint8) int {
 	m := e - s
-	q, k := f/histGroup, f%histGroup
-	grp := g.bins[histGroup*(q*g.n+s):]
+	ws := g.words(f / histGroup)[s:e]
+	shift := 8 * uint(f%histGroup) // feature f's byte in a word
 	marks := g.marks[:m]
 	w := g.rowWorkers(m)
 	left := g.chunkLeft[:0]
@@ -401,9 +401,10 @@ func (g *grower) partition(s, e, f int, goLeft *[256]uint8) int {
 		for c := lo; c < hi; c++ {
 			a, b := c*m/w, (c+1)*m/w
 			cnt := 0
-			for i := a; i < b; i++ {
-				l := goLeft[grp[histGroup*i+k]]
-				marks[i] = l
+			mk := marks[a:b]
+			for i, v := range ws[a:b] {
+				l := goLeft[uint8(v>>shift)]
+				mk[i] = l
 				cnt += int(l & 1)
 			}
 			left[c] = cnt
