@@ -389,7 +389,7 @@ func (g *grower) rowWorkers(n int) int {
 func (g *grower) partition(s, e, f int, goLeft *[256]uint8) int {
 	m := e - s
 	ws := g.words(f / histGroup)[s:e]
-	shift := 8 * uint(f%histGroup) // feature f's byte in a word
+	shift := byteShift[f%histGroup] // feature f's byte in a word
 	marks := g.marks[:m]
 	w := g.rowWorkers(m)
 	left := g.chunkLeft[:0]
@@ -434,6 +434,17 @@ func (g *grower) partition(s, e, f int, goLeft *[256]uint8) int {
 	}
 	return nl
 }
+
+// byteShift[k] is the shift that brings byte k of a word's memory to the
+// low byte, on this machine's byte order.
+var byteShift = func() (sh [histGroup]uint) {
+	w := uint32(0x03020100)
+	b := unsafe.Slice((*uint8)(unsafe.Pointer(&w)), histGroup)
+	for k := range sh {
+		sh[k] = 8 * uint(b[k])
+	}
+	return sh
+}()
 
 // words returns group q's bins as one word per position.
 func (g *grower) words(q int) []uint32 {
