@@ -206,17 +206,38 @@ const binBlock = 1024
 // row): column f at [f*len(rows), (f+1)*len(rows)). Blocks of rows go to
 // the workers.
 func (b *binner) bin(X []float64, p int, rows []int, workers int) []uint8 {
+	return b.binLayout(X, p, rows, workers, false)
+}
+
+// binGrouped returns the bins of the given rows of X (nil: every row) by
+// group of histGroup features, a row's bins of a group side by side (the
+// layout of grower.bins; bin 0 pads the last group).
+func (b *binner) binGrouped(X []float64, p int, rows []int, workers int) []uint8 {
+	return b.binLayout(X, p, rows, workers, true)
+}
+
+func (b *binner) binLayout(X []float64, p int, rows []int, workers int, grouped bool) []uint8 {
 	n := len(rows)
 	if rows == nil {
 		n = len(X) / p
 	}
-	out := make([]uint8, n*p)
+	groups := (p + histGroup - 1) / histGroup
+	var out []uint8
+	if grouped {
+		out = make([]uint8, histGroup*groups*n)
+	} else {
+		out = make([]uint8, n*p)
+	}
 	thr := b.padded()
 	blocks := (n + binBlock - 1) / binBlock
 	parallel(blocks, workers, func(lo, hi int) {
 		var all []int
 		if rows == nil {
 			all = make([]int, binBlock)
+		}
+		var buf []uint8 // a block's columns, when grouped
+		if grouped {
+			buf = make([]uint8, binBlock)
 		}
 		for k := lo; k < hi; k++ {
 			a, z := k*binBlock, min((k+1)*binBlock, n)
@@ -230,7 +251,16 @@ func (b *binner) bin(X []float64, p int, rows []int, workers int) []uint8 {
 				}
 			}
 			for f := range p {
-				b.binColumn(out[f*n+a:f*n+z], X, p, f, block, &thr[f])
+				if !grouped {
+					b.binColumn(out[f*n+a:f*n+z], X, p, f, block, &thr[f])
+					continue
+				}
+				col := buf[:z-a]
+				b.binColumn(col, X, p, f, block, &thr[f])
+				grp := out[histGroup*((f/histGroup)*n+a):]
+				for i, v := range col {
+					grp[histGroup*i+f%histGroup] = v
+				}
 			}
 		}
 	})

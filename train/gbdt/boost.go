@@ -255,7 +255,11 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 	}
 	bn := fitBinner(X, p, trainRows, cfg.maxBins, d.Categorical, cfg.seed, workers)
 	K := obj.outputs()
-	tr := &data{n: n, bins: bn.bin(X, p, trainRows, workers), y: y, w: w}
+	// The training rows' bins are grouped (see grower.bins); tr.bins
+	// stays nil.
+	groups := (p + histGroup - 1) / histGroup
+	bins := bn.binGrouped(X, p, trainRows, workers)
+	tr := &data{n: n, y: y, w: w}
 	if early {
 		tr.n, tr.y, tr.w = len(trainRows), subset(y, trainRows), subset(w, trainRows)
 	}
@@ -273,21 +277,32 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 		fill(val)
 	}
 	hasMissing := make([]bool, p)
-	for f := range p {
-		hasMissing[f] = slices.Contains(tr.bins[f*tr.n:(f+1)*tr.n], bn.missing)
-	}
+	parallel(p, workers, func(lo, hi int) {
+		for f := lo; f < hi; f++ {
+			grp := bins[histGroup*(f/histGroup)*tr.n:]
+			for i := range tr.n {
+				if grp[histGroup*i+f%histGroup] == bn.missing {
+					hasMissing[f] = true
+					break
+				}
+			}
+		}
+	})
 	constHess := obj.constHessian() && tr.w == nil
 	nt := tr.n
 	g := &grower{
 		s: splitter{l2: cfg.l2, minSamplesLeaf: cfg.minSamplesLeaf, minHessian: cfg.minHessianToSplit,
 			nbins: bn.nbins, hasMissing: hasMissing, missing: bn.missing, categorical: d.Categorical, monotonic: cfg.monotonic},
-		n: nt, p: p, bins: tr.bins, constHess: constHess, w: tr.w, maxLeaves: cfg.maxLeaves, maxDepth: cfg.maxDepth,
+		n: nt, p: p, groups: groups, bins: bins, constHess: constHess, w: tr.w, maxLeaves: cfg.maxLeaves, maxDepth: cfg.maxDepth,
 		lr: cfg.lr, workers: workers, bn: bn,
-		rows: make([]uint32, nt), scratch: make([]uint32, nt),
+		rows: make([]uint32, nt), scratch: make([]uint32, nt+8*workers+16), marks: make([]uint8, nt),
 		splits: make([]split, p),
 	}
+	for i := range g.rows {
+		g.rows[i] = uint32(i)
+	}
 	// The gathered gradients share scratch's memory (see grower.og).
-	g.og = asPairs(g.scratch)
+	g.og = asPairs(g.scratch[:nt])
 	GH := make([]gradPair, K*nt)
 	blocks := (nt + lossBlock - 1) / lossBlock
 	var trees []tree.Tree

@@ -83,34 +83,47 @@
 // # Concurrency and determinism
 //
 // Histograms are built by Workers goroutines (GOMAXPROCS by default),
-// features divided among them, every feature's sums taken in row order;
-// gradients and losses are computed over fixed blocks of rows. The model
+// features divided among them, every feature's sums taken in the order
+// of the node's rows (an order that the partitions fix, whatever the
+// number of workers); gradients and losses are computed over fixed blocks
+// of rows. The model
 // is therefore bit-identical whatever the number of workers, and the
 // same data, settings and Seed give the same model. The goroutines live
 // for one parallel step and have returned when Fit returns.
 //
 // # Performance
 //
-// Bins are stored column-major, one byte per value; a node's histogram
-// pass gathers its rows' gradient and hessian pairs (float32, side by
-// side) once and fills four features' histograms at a time. A histogram
-// bin holds its gradient sum, hessian sum and row count as three float64
-// lanes of 32 bytes, so that on amd64 with AVX2 an assembly kernel adds a
-// row's (g, h, 1) to a bin with one load, one add and one store (the
-// same sums, in the same order, as the portable Go loop, which runs
-// elsewhere and under the build tag purego). Only the smaller child of a split has its histogram built,
-// the other one's is the parent's minus it. The binary loss's gradients
-// use internal/fastmath's ExpInPlace (the logistic model's), 256 rows at a time; the margins are updated
-// through a byte per row naming its leaf, then in row order. A fit of
-// 1,000,000 × 30 rows for 100 iterations keeps about 30 MB of bins, 8 MB
-// of gradient pairs, 4 MB of row indices and 4 MB of scratch space (the
-// partition's output, then the gathered gradients of the smaller child,
-// which has at most half the rows), 8 MB of margins, the 8 MB of labels,
-// 1 MB of leaf marks and up to about 33 histograms of 246 KB (one per
-// leaf waiting to split, 8 MB): about 1.9 times the binned data plus
-// histograms, besides the caller's X (and a copy of X only when it is a
-// strided view). On large nodes the partition of the rows, the gathering
-// of gradients and the update of the margins are split among the
-// workers too. Measured figures against scikit-learn, with the commands,
-// are in BENCHMARKS.md.
+// Bins take one byte per value, stored by group of four features (the
+// last group padded), a row's four bins of a group side by side in one
+// 4-byte word. The rows of a node occupy a contiguous range of positions,
+// and the bins are kept in that position order: each split partitions
+// (stably) its node's row indices and the words of every group, so that
+// a node's bins are contiguous and its histogram pass reads them in
+// order instead of reading scattered rows of the whole columns. On amd64
+// with AVX2 and BMI2 the partition packs 8 words at a time (PEXT of the
+// left marks, VPERMD with a table), the left words in place and the
+// right ones through scratch space. A node's histogram pass gathers its
+// rows' gradient and hessian pairs (float32, side by side) and fills the
+// four histograms of a group in one pass. A histogram bin holds its
+// gradient sum, hessian sum and row count as three float64 lanes of 32
+// bytes, so that on amd64 an assembly kernel adds a row's (g, h, 1) to a
+// bin with one load, one add and one store (the same sums, in the same
+// order, as the portable Go loop, which runs elsewhere and under the
+// build tag purego). Only the smaller child of a split has its histogram
+// built, the other one's is the parent's minus it. The binary loss's
+// gradients use internal/fastmath's ExpInPlace (the logistic model's),
+// 256 rows at a time; the margins are updated through a byte per row
+// naming its leaf, then in row order. A fit of 1,000,000 × 30 rows for
+// 100 iterations keeps 32 MB of bins, 8 MB of gradient pairs, 4 MB of
+// row indices and 4 MB of scratch space (the partition's right words,
+// then the gathered gradients of the node being built, up to half the
+// rows at a time), 8 MB of margins, the 8 MB of labels, 1 MB of marks (a
+// byte per row: left or right in a partition, then its leaf) and up to
+// about 33 histograms of 262 KB (one per leaf waiting to split, 8.6 MB):
+// 73.6 MB at the peak of the live heap, about 1.9 times the binned data
+// plus histograms, besides the caller's X (and a copy of X only when it
+// is a strided view). On large nodes the partition, the gathering of
+// gradients and the update of the margins are split among the workers
+// too. Measured figures against scikit-learn, with the commands, are in
+// BENCHMARKS.md.
 package gbdt

@@ -12,9 +12,13 @@ import (
 // grower grows one tree leaf-wise: scikit-learn 1.2's TreeGrower. Its
 // buffers are reused from tree to tree.
 type grower struct {
-	s         splitter
-	n, p      int
-	bins      []uint8 // column-major, n rows per column
+	s      splitter
+	n, p   int
+	groups int // of histGroup features: p rounded up
+	// bins holds the bins by group of histGroup features (the last one
+	// padded with bin 0), each group's row a 4-byte word: feature
+	// histGroup*q+k of the row at position i is bins[histGroup*(q*n+i)+k].
+	bins      []uint8
 	constHess bool
 	w         []float64 // training weights; nil when every row weighs 1
 	maxLeaves int
@@ -23,21 +27,26 @@ type grower struct {
 	workers   int
 	bn        *binner
 
-	rows    []uint32 // row indices, partitioned by node
-	scratch []uint32 // the partition's output, or og and oh
-	// og holds the gradients and hessians gathered in the row order of
-	// a node, in scratch's memory: only the root (which needs no gather)
-	// and the smaller child of a split (at most half the rows, one pair
-	// in two words of scratch) have their histograms built, and the
-	// partition is done with scratch by then.
+	// rows maps positions to rows: the rows of a node are at the
+	// positions [start, end), and bins is kept in position order too
+	// (position i holds the bins of row rows[i]), so that a node's bins
+	// are contiguous in each group. Each split reorders both; neither is
+	// reset between trees.
+	rows    []uint32
+	scratch []uint32 // the partition's right words, or og
+	// og holds the gradients and hessians gathered in the position order
+	// of a node, in scratch's memory (one pair in two words of scratch):
+	// half of a node at most, which holds the whole smaller child of a
+	// split and the root in two pieces.
 	og     []gradPair
 	gh     []gradPair // gradients and hessians of the current output, by row
 	pool   [][]featHist
 	splits []split // per feature, scratch
 	// chunkLeft counts the left rows of each worker's chunk in partition.
 	chunkLeft []int
-	// leafOf holds each row's leaf in addLeaves.
-	leafOf []uint8
+	// marks holds a byte per position: 0xFF for the rows going left in
+	// partition, then each row's leaf in addLeaves.
+	marks []uint8
 
 	// output of the current tree
 	nodes  []tree.Node
@@ -78,7 +87,7 @@ func (g *grower) getHist() []featHist {
 		g.pool = g.pool[:k-1]
 		return h
 	}
-	return make([]featHist, g.p)
+	return make([]featHist, histGroup*g.groups)
 }
 
 func (g *grower) putHist(h []featHist) {
@@ -87,33 +96,30 @@ func (g *grower) putHist(h []featHist) {
 	}
 }
 
-// build computes the histogram of node nd's rows.
+// build computes the histogram of node nd's rows. Its bins are
+// contiguous in each column; its gradients are gathered into og (in
+// pieces of len(og) rows when it has more rows than og holds: the root).
 func (g *grower) build(nd *gnode) {
 	nd.hist = g.getHist()
-	rows := g.rows[nd.start:nd.end]
-	gh := g.gh
-	if nd.end-nd.start < g.n {
-		// Not the root (whose rows are 0 .. n-1 in order): gather the
-		// rows' gradients once for all the features.
+	clear(nd.hist)
+	// Each pass over the rows fills the histograms of a group, groups
+	// split among the workers; each feature's sums run in position order,
+	// so the result does not depend on the number of workers.
+	piece := max(len(g.og), 1)
+	for off := nd.start; off < nd.end; off += piece {
+		rows := g.rows[off:min(off+piece, nd.end)]
 		og, all := g.og[:len(rows)], g.gh
 		parallel(len(rows), g.rowWorkers(len(rows)), func(lo, hi int) {
 			for j, r := range rows[lo:hi] {
 				og[lo+j] = all[r]
 			}
 		})
-		gh = og
+		parallel(g.groups, g.workers, func(lo, hi int) {
+			for q := lo; q < hi; q++ {
+				histCols((*[histGroup]featHist)(nd.hist[histGroup*q:]), g.bins[histGroup*(q*g.n+off):], len(rows), og, g.constHess)
+			}
+		})
 	}
-	// Features go by groups of histGroup (one pass over the rows fills
-	// their histograms, which fit in the L1 cache together), groups split
-	// among the workers; each feature's sums run in row order, so the
-	// result does not depend on the number of workers.
-	groups := (g.p + histGroup - 1) / histGroup
-	parallel(groups, g.workers, func(lo, hi int) {
-		for q := lo; q < hi; q++ {
-			f, e := histGroup*q, min(histGroup*(q+1), g.p)
-			histCols(nd.hist[f:e], g.bins[f*g.n:e*g.n], g.n, rows, gh, g.constHess)
-		}
-	})
 }
 
 // findSplit sets nd.sp to the best split over all features.
@@ -139,9 +145,6 @@ func (g *grower) findSplit(nd *gnode) {
 func (g *grower) grow(ctx context.Context) error {
 	g.nodes, g.gains, g.covers, g.cats, g.binned, g.leaves = g.nodes[:0], g.gains[:0], g.covers[:0], g.cats[:0], g.binned[:0], g.leaves[:0]
 	g.heap = g.heap[:0]
-	for i := range g.rows {
-		g.rows[i] = uint32(i)
-	}
 	var sg, sh float64
 	for _, p := range g.gh[:g.n] {
 		sg += float64(p.g)
@@ -263,15 +266,14 @@ func (g *grower) finalize(nd *gnode) {
 // split partitions nd's rows by its split and returns its two children.
 func (g *grower) split(nd *gnode) (left, right *gnode) {
 	sp := &nd.sp
-	col := g.bins[sp.feature*g.n : (sp.feature+1)*g.n]
-	rows := g.rows[nd.start:nd.end]
-	var goLeft [256]uint8 // 1 where the bin goes left
+	var goLeft [256]uint8 // 0xFF where the bin goes left
 	for b := range goLeft {
 		if sp.goesLeft(uint8(b), g.s.missing) {
-			goLeft[b] = 1
+			goLeft[b] = 0xFF
 		}
 	}
-	nl := g.partition(rows, col, &goLeft)
+	nl := g.partition(nd.start, nd.end, sp.feature, &goLeft)
+	rows := g.rows[nd.start:nd.end]
 	nr := len(rows) - nl
 	mid := nd.start + nl
 	left = &gnode{start: nd.start, end: mid, g: sp.gL, h: sp.hL, cover: g.weight(rows[:nl]), value: sp.valueL, depth: nd.depth + 1}
@@ -339,10 +341,7 @@ func (g *grower) addLeaves(raw []float64, K, k int) {
 		})
 		return
 	}
-	if g.leafOf == nil {
-		g.leafOf = make([]uint8, g.n)
-	}
-	leafOf := g.leafOf[:g.n]
+	leafOf := g.marks[:g.n]
 	var vals [256]float64
 	for i, leaf := range g.leaves {
 		vals[i] = g.nodes[leaf.index].Value
@@ -380,28 +379,19 @@ func (g *grower) rowWorkers(n int) int {
 	return g.workers
 }
 
-// partition reorders rows stably, those whose bin in col goLeft marks
-// first, and returns their number. Several workers partition contiguous
-// chunks into the scratch space (counting first, to know where each
-// chunk's rows go), then copy back: the same order as one worker gives.
-func (g *grower) partition(rows []uint32, col []uint8, goLeft *[256]uint8) int {
-	scratch := g.scratch
-	w := g.rowWorkers(len(rows))
-	if w <= 1 {
-		nl, nr := 0, 0
-		for _, r := range rows {
-			// Branch-free stable partition: rows[nl] was already read.
-			l := int(goLeft[col[r]])
-			rows[nl] = r
-			scratch[nr] = r
-			nl += l
-			nr += 1 - l
-		}
-		copy(rows[nl:], scratch[:nr])
-		return nl
-	}
-	n := len(rows)
-	chunk := func(c int) []uint32 { return rows[c*n/w : (c+1)*n/w] }
+// partition reorders the positions [s, e) stably by feature f's bins,
+// those whose bin goLeft marks (0xFF) first: the rows, and the bins of
+// every group. It returns the number of left rows. The left marks go to
+// g.marks first, counted by contiguous chunk; then the words of each
+// group, and the rows, are partitioned, an array per worker when the
+// scratch space holds a copy of the node per worker and by chunks
+// otherwise: the same order as one worker gives.
+func (g *grower) partition(s, e, f int, goLeft *[256]uint8) int {
+	m := e - s
+	ws := g.words(f / histGroup)[s:e]
+	shift := byteShift[f%histGroup] // feature f's byte in a word
+	marks := g.marks[:m]
+	w := g.rowWorkers(m)
 	left := g.chunkLeft[:0]
 	for range w {
 		left = append(left, 0)
@@ -409,43 +399,150 @@ func (g *grower) partition(rows []uint32, col []uint8, goLeft *[256]uint8) int {
 	g.chunkLeft = left
 	parallel(w, w, func(lo, hi int) {
 		for c := lo; c < hi; c++ {
-			k := 0
-			for _, r := range chunk(c) {
-				k += int(goLeft[col[r]])
+			a, b := c*m/w, (c+1)*m/w
+			cnt := 0
+			mk := marks[a:b]
+			for i, v := range ws[a:b] {
+				l := goLeft[uint8(v>>shift)]
+				mk[i] = l
+				cnt += int(l & 1)
 			}
-			left[c] = k
+			left[c] = cnt
 		}
 	})
 	nl := 0
-	for _, k := range left {
-		nl += k
+	for _, c := range left {
+		nl += c
+	}
+	array := func(j int) []uint32 {
+		if j == g.groups {
+			return g.rows[s:e]
+		}
+		return g.words(j)[s:e]
+	}
+	if slot := m + 8; w > 1 && len(g.scratch)/slot >= w {
+		parallelSlots(g.groups+1, w, func(k, lo, hi int) {
+			tmp := g.scratch[k*slot : (k+1)*slot]
+			for j := lo; j < hi; j++ {
+				partitionWords(array(j), marks, tmp, []int{nl})
+			}
+		})
+		return nl
+	}
+	for j := range g.groups + 1 {
+		partitionWords(array(j), marks, g.scratch, left)
+	}
+	return nl
+}
+
+// byteShift[k] is the shift that brings byte k of a word's memory to the
+// low byte, on this machine's byte order.
+var byteShift = func() (sh [histGroup]uint) {
+	w := uint32(0x03020100)
+	b := unsafe.Slice((*uint8)(unsafe.Pointer(&w)), histGroup)
+	for k := range sh {
+		sh[k] = 8 * uint(b[k])
+	}
+	return sh
+}()
+
+// words returns group q's bins as one word per position.
+func (g *grower) words(q int) []uint32 {
+	b := g.bins[histGroup*q*g.n : histGroup*(q+1)*g.n]
+	return unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(b))), g.n)
+}
+
+// partitionWords reorders a stably by marks (0xFF first), with tmp as
+// scratch space (len(a) + 8*len(left) words at least). left holds the
+// number of marked words of each of len(left) contiguous chunks (chunk c
+// is a[c*n/w : (c+1)*n/w]), which as many workers partition at once:
+// each packs its left words to its own start and its right ones to tmp,
+// then the left blocks move down in order and the right ones follow them.
+func partitionWords(a []uint32, marks []uint8, tmp []uint32, left []int) {
+	n, w := len(a), len(left)
+	if w == 1 {
+		nl, nr := packWords(a, marks[:n], tmp[:n+8])
+		copy(a[nl:], tmp[:nr])
+		return
+	}
+	nl := 0
+	for _, c := range left {
+		nl += c
+	}
+	// Chunk c's right words go to tmp from R + 8c, R the right words
+	// before it: 8 words of slack for the kernel's last store.
+	parallel(w, w, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			a0, a1 := c*n/w, (c+1)*n/w
+			l := 0
+			for _, x := range left[:c] {
+				l += x
+			}
+			r := a0 - l
+			packWords(a[a0:a1], marks[a0:a1], tmp[r+8*c:r+8*c+a1-a0+8])
+		}
+	})
+	l := 0
+	for c, x := range left {
+		a0 := c * n / w
+		copy(a[l:l+x], a[a0:a0+x])
+		l += x
 	}
 	parallel(w, w, func(lo, hi int) {
 		for c := lo; c < hi; c++ {
-			// Left rows before chunk c, and right rows before it.
+			a0, a1 := c*n/w, (c+1)*n/w
 			l := 0
-			for _, k := range left[:c] {
-				l += k
+			for _, x := range left[:c] {
+				l += x
 			}
-			r := nl + c*n/w - l
-			for _, row := range chunk(c) {
-				if goLeft[col[row]] != 0 {
-					scratch[l] = row
-					l++
-				} else {
-					scratch[r] = row
-					r++
-				}
-			}
+			r := a0 - l
+			copy(a[nl+r:nl+r+(a1-a0-left[c])], tmp[r+8*c:])
 		}
 	})
-	parallel(w, w, func(lo, hi int) {
-		for c := lo; c < hi; c++ {
-			copy(chunk(c), scratch[c*n/w:(c+1)*n/w])
-		}
-	})
-	return nl
 }
+
+// packWords packs a's words marked 0xFF to its start and the others to
+// the start of tmp (len(a)+8 words), in order, and returns their numbers.
+func packWords(a []uint32, marks []uint8, tmp []uint32) (nl, nr int) {
+	m := len(a)
+	marks = marks[:m]
+	tmp = tmp[:m+8]
+	i := 0
+	if useAVX2 && m >= 8 {
+		nl, nr = part32(&a[0], &marks[0], &tmp[0], m, &packTable)
+		i = nl + nr
+	}
+	for ; i < m; i++ {
+		v := a[i]
+		l := int(marks[i] & 1)
+		a[nl] = v
+		tmp[nr] = v
+		nl += l
+		nr += 1 - l
+	}
+	return nl, nr
+}
+
+// packTable[i] lists the set bits of i in increasing order, then the
+// others: the VPERMD indices that pack the words a byte of marks selects.
+var packTable = func() (t [256][8]uint32) {
+	for i := range t {
+		k := 0
+		for b := range 8 {
+			if i>>b&1 != 0 {
+				t[i][k] = uint32(b)
+				k++
+			}
+		}
+		for b := range 8 {
+			if i>>b&1 == 0 {
+				t[i][k] = uint32(b)
+				k++
+			}
+		}
+	}
+	return t
+}()
 
 // weight returns the training weight of rows: their number, or the sum
 // of their weights (in row order within the node, so the same for any

@@ -16,16 +16,24 @@ type bin struct {
 // missing bin fit in 256, so a uint8 bin needs no bounds check.
 type featHist [256]bin
 
-// histGroup is the number of features whose histograms one pass over a
-// node's rows fills: four histograms of 8 KB fill the 32 KB L1 cache.
+// histGroup is the number of features stored together and filled by one
+// pass over a node's rows: a row's bins of a group are one 4-byte word
+// (see grower.bins), and the group's four histograms of 8 KB fill half
+// of the L1 cache.
 const histGroup = 4
 
 // parallel calls fn over [0, n) split into at most workers contiguous
 // ranges, each on its own goroutine, and waits for them. With one worker
 // or n <= 1 it calls fn(0, n) on the caller's goroutine.
 func parallel(n, workers int, fn func(lo, hi int)) {
+	parallelSlots(n, workers, func(_, lo, hi int) { fn(lo, hi) })
+}
+
+// parallelSlots is parallel that also tells fn the index of its range
+// (its slot: 0 to workers-1), for scratch space of its own.
+func parallelSlots(n, workers int, fn func(slot, lo, hi int)) {
 	if workers <= 1 || n <= 1 {
-		fn(0, n)
+		fn(0, 0, n)
 		return
 	}
 	w := min(workers, n)
@@ -33,7 +41,7 @@ func parallel(n, workers int, fn func(lo, hi int)) {
 	for i := range w {
 		lo, hi := i*n/w, (i+1)*n/w
 		g.Go(func() error {
-			fn(lo, hi)
+			fn(i, lo, hi)
 			return nil
 		})
 	}
@@ -44,45 +52,35 @@ func parallel(n, workers int, fn func(lo, hi int)) {
 // kernel loads both at once.
 type gradPair struct{ g, h float32 }
 
-// histCols fills hs (one to histGroup features' histograms) from their
-// columns cols, n bins each, over the given rows (each below n: the
-// assembly kernels do not check them); gh is ordered like rows. constHess tells that every hessian is 1 (the portable kernel
-// then counts the rows instead of adding the hessians: the same sums).
-// Every bin's sums are taken in row order, whichever kernel runs, so the
-// result is the same to the bit.
-func histCols(hs []featHist, cols []uint8, n int, rows []uint32, gh []gradPair, constHess bool) {
-	clear(hs)
-	if len(rows) == 0 {
+// histCols adds to the four histograms hs the m rows of one group of
+// features whose bins (four bytes a row, feature k's at byte k) start
+// grp, and whose gradient pairs gh holds in the same order. constHess
+// tells that every hessian is 1 (the portable kernel then counts the rows
+// instead of adding the hessians: the same sums). Every bin's sums are
+// taken in row order, whichever kernel runs, so the result is the same
+// to the bit.
+func histCols(hs *[histGroup]featHist, grp []uint8, m int, gh []gradPair, constHess bool) {
+	if m == 0 {
 		return
 	}
-	gh = gh[:len(rows)]
-	_ = cols[len(hs)*n-1]
+	gh = gh[:m]
+	grp = grp[:histGroup*m]
 	if useAVX2 {
-		if len(hs) == histGroup {
-			histRows4((*[4]featHist)(hs), &cols[0], n, rows, &gh[0])
-			return
-		}
-		f := 0
-		for ; f+2 <= len(hs); f += 2 {
-			histRows2((*[2]featHist)(hs[f:]), &cols[f*n], n, rows, &gh[0])
-		}
-		if f < len(hs) {
-			histRows1(&hs[f], &cols[f*n], rows, &gh[0])
-		}
+		histSeq4(hs, &grp[0], m, &gh[0])
 		return
 	}
-	for f := range hs {
-		histGo(&hs[f], cols[f*n:(f+1)*n], rows, gh, constHess)
+	for k := range hs {
+		histGo(&hs[k], grp[k:], gh, constHess)
 	}
 }
 
-// histGo is the portable kernel of histCols for one feature.
-func histGo(hf *featHist, col []uint8, rows []uint32, gh []gradPair, constHess bool) {
-	gh = gh[:len(rows)]
+// histGo is the portable kernel of histCols for feature k of a group,
+// whose bins are grp[histGroup*j] for row j.
+func histGo(hf *featHist, grp []uint8, gh []gradPair, constHess bool) {
 	if constHess {
-		for j, r := range rows {
-			e := &hf[col[r]]
-			e.g += float64(gh[j].g)
+		for j, p := range gh {
+			e := &hf[grp[histGroup*j]]
+			e.g += float64(p.g)
 			e.n++
 		}
 		for b := range hf {
@@ -90,10 +88,10 @@ func histGo(hf *featHist, col []uint8, rows []uint32, gh []gradPair, constHess b
 		}
 		return
 	}
-	for j, r := range rows {
-		e := &hf[col[r]]
-		e.g += float64(gh[j].g)
-		e.h += float64(gh[j].h)
+	for j, p := range gh {
+		e := &hf[grp[histGroup*j]]
+		e.g += float64(p.g)
+		e.h += float64(p.h)
 		e.n++
 	}
 }

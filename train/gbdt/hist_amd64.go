@@ -4,22 +4,20 @@ package gbdt
 
 import "golang.org/x/sys/cpu"
 
-// useAVX2 selects the assembly histogram kernels.
-var useAVX2 = cpu.X86.HasAVX2
+// useAVX2 selects the assembly kernels (histograms, and the partition of
+// words, which also needs BMI2's PEXT).
+var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasBMI2 && cpu.X86.HasPOPCNT
 
-// histRows4 adds, for each j in order, (gh[j].g, gh[j].h, 1) to the bin
-// cols[k*stride+rows[j]] of hist[k], k = 0 .. 3; gh points to len(rows)
-// pairs.
+// histSeq4 adds, for each j < m in order, (gh[j].g, gh[j].h, 1) to the
+// bin grp[4*j+k] of hist[k], k = 0 .. 3; gh points to m pairs.
 //
 //go:noescape
-func histRows4(hist *[4]featHist, cols *uint8, stride int, rows []uint32, gh *gradPair)
+func histSeq4(hist *[4]featHist, grp *uint8, m int, gh *gradPair)
 
-// histRows2 is histRows4 for two features.
+// part32 partitions the first m&^7 words of a by marks (0xFF: left, 0:
+// right), the left ones to the start of a and the right ones to the start
+// of tmp, in order, and returns their numbers. tmp must hold m words;
+// tbl is packTable.
 //
 //go:noescape
-func histRows2(hist *[2]featHist, cols *uint8, stride int, rows []uint32, gh *gradPair)
-
-// histRows1 is histRows4 for one feature.
-//
-//go:noescape
-func histRows1(hist *featHist, col *uint8, rows []uint32, gh *gradPair)
+func part32(a *uint32, marks *uint8, tmp *uint32, m int, tbl *[256][8]uint32) (nl, nr int)

@@ -8,60 +8,28 @@
 // to a 32-byte bin and one VMOVUPD stores back: one store per feature and
 // row instead of three. Two rows per iteration.
 
-// ROW4 adds the row at index CX+off/4 (pair at 2*off(DI)(CX*8)) to the
-// four histograms at BX, whose columns start at R10, R10+R11, R10+2*R11
-// and R10+R12.
-#define ROW4(off, goff) \
-	MOVL off(SI)(CX*4), AX \
-	ADDQ R10, AX \
+// ROW4 adds the row at index CX+r (bins at 4*r(R10)(CX*4), pair at
+// 8*r(DI)(CX*8)) to the four histograms at BX.
+#define ROW4(b0, b1, b2, b3, goff) \
 	VMOVSD goff(DI)(CX*8), X0 \
 	VORPS X14, X0, X0 \
 	VCVTPS2PD X0, Y0 \
-	MOVBLZX (AX), R13 \
+	MOVBLZX b0(R10)(CX*4), R13 \
 	SHLQ $5, R13 \
 	VADDPD (BX)(R13*1), Y0, Y1 \
 	VMOVUPD Y1, (BX)(R13*1) \
-	MOVBLZX (AX)(R11*1), R13 \
+	MOVBLZX b1(R10)(CX*4), R13 \
 	SHLQ $5, R13 \
 	VADDPD 8192(BX)(R13*1), Y0, Y2 \
 	VMOVUPD Y2, 8192(BX)(R13*1) \
-	MOVBLZX (AX)(R11*2), R13 \
+	MOVBLZX b2(R10)(CX*4), R13 \
 	SHLQ $5, R13 \
 	VADDPD 16384(BX)(R13*1), Y0, Y3 \
 	VMOVUPD Y3, 16384(BX)(R13*1) \
-	MOVBLZX (AX)(R12*1), R13 \
+	MOVBLZX b3(R10)(CX*4), R13 \
 	SHLQ $5, R13 \
 	VADDPD 24576(BX)(R13*1), Y0, Y4 \
 	VMOVUPD Y4, 24576(BX)(R13*1)
-
-// ROW2 adds the row at index CX+off/4 to the two histograms at BX, whose
-// columns start at R10 and R10+R11.
-#define ROW2(off, goff) \
-	MOVL off(SI)(CX*4), AX \
-	ADDQ R10, AX \
-	VMOVSD goff(DI)(CX*8), X0 \
-	VORPS X14, X0, X0 \
-	VCVTPS2PD X0, Y0 \
-	MOVBLZX (AX), R13 \
-	SHLQ $5, R13 \
-	VADDPD (BX)(R13*1), Y0, Y1 \
-	VMOVUPD Y1, (BX)(R13*1) \
-	MOVBLZX (AX)(R11*1), R13 \
-	SHLQ $5, R13 \
-	VADDPD 8192(BX)(R13*1), Y0, Y2 \
-	VMOVUPD Y2, 8192(BX)(R13*1)
-
-// ROW1 adds the row at index CX+off/4 to the histogram at BX of the
-// column at R10.
-#define ROW1(off, goff) \
-	MOVL off(SI)(CX*4), AX \
-	VMOVSD goff(DI)(CX*8), X0 \
-	VORPS X14, X0, X0 \
-	VCVTPS2PD X0, Y0 \
-	MOVBLZX (R10)(AX*1), R13 \
-	SHLQ $5, R13 \
-	VADDPD (BX)(R13*1), Y0, Y1 \
-	VMOVUPD Y1, (BX)(R13*1)
 
 // ONES sets X14 to the float32 vector (0, 0, 1, 0).
 #define ONES \
@@ -69,15 +37,12 @@
 	MOVL $0x3f800000, AX \
 	VPINSRD $2, AX, X14, X14
 
-// func histRows4(hist *[4]featHist, cols *uint8, stride int, rows []uint32, gh *gradPair)
-TEXT ·histRows4(SB), NOSPLIT, $0-56
+// func histSeq4(hist *[4]featHist, grp *uint8, m int, gh *gradPair)
+TEXT ·histSeq4(SB), NOSPLIT, $0-32
 	MOVQ hist+0(FP), BX
-	MOVQ cols+8(FP), R10
-	MOVQ stride+16(FP), R11
-	MOVQ rows_base+24(FP), SI
-	MOVQ rows_len+32(FP), DX
-	MOVQ gh+48(FP), DI
-	LEAQ (R11)(R11*2), R12 // 3 * stride
+	MOVQ grp+8(FP), R10
+	MOVQ m+16(FP), DX
+	MOVQ gh+24(FP), DI
 	ONES
 	XORQ CX, CX
 	MOVQ DX, R8
@@ -85,8 +50,8 @@ TEXT ·histRows4(SB), NOSPLIT, $0-56
 	JEQ tail4
 
 loop4:
-	ROW4(0, 0)
-	ROW4(4, 8)
+	ROW4(0, 1, 2, 3, 0)
+	ROW4(4, 5, 6, 7, 8)
 	ADDQ $2, CX
 	CMPQ CX, R8
 	JLT loop4
@@ -94,67 +59,57 @@ loop4:
 tail4:
 	CMPQ CX, DX
 	JGE done4
-	ROW4(0, 0)
+	ROW4(0, 1, 2, 3, 0)
 
 done4:
 	VZEROUPPER
 	RET
 
-// func histRows2(hist *[2]featHist, cols *uint8, stride int, rows []uint32, gh *gradPair)
-TEXT ·histRows2(SB), NOSPLIT, $0-56
-	MOVQ hist+0(FP), BX
-	MOVQ cols+8(FP), R10
-	MOVQ stride+16(FP), R11
-	MOVQ rows_base+24(FP), SI
-	MOVQ rows_len+32(FP), DX
-	MOVQ gh+48(FP), DI
-	ONES
+// func part32(a *uint32, marks *uint8, tmp *uint32, m int, tbl *[256][8]uint32) (nl, nr int)
+//
+// For each 8 words of a (m rounded down to 8), the 8 marks become an
+// index (PEXT of their top bits); VPERMD with the index's entry of tbl
+// packs the left words (written at a+nl: never past the words already
+// read), with the complement's entry the right ones (written at tmp+nr).
+TEXT ·part32(SB), NOSPLIT, $0-56
+	MOVQ a+0(FP), SI
+	MOVQ marks+8(FP), DI
+	MOVQ tmp+16(FP), R8
+	MOVQ m+24(FP), DX
+	MOVQ tbl+32(FP), BX
+	ANDQ $-8, DX
 	XORQ CX, CX
-	MOVQ DX, R8
-	ANDQ $-2, R8
-	JEQ tail2
+	XORQ R9, R9
+	XORQ R10, R10
+	MOVQ $0x8080808080808080, R13
+	TESTQ DX, DX
+	JEQ pdone
 
-loop2:
-	ROW2(0, 0)
-	ROW2(4, 8)
-	ADDQ $2, CX
-	CMPQ CX, R8
-	JLT loop2
-
-tail2:
+ploop:
+	MOVQ (DI)(CX*1), AX
+	PEXTQ R13, AX, AX
+	VMOVDQU (SI)(CX*4), Y0
+	MOVQ AX, R11
+	SHLQ $5, R11
+	VMOVDQU (BX)(R11*1), Y1
+	VPERMD Y0, Y1, Y2
+	VMOVDQU Y2, (SI)(R9*4)
+	XORQ $0xFF, AX
+	MOVQ AX, R12
+	SHLQ $5, R12
+	VMOVDQU (BX)(R12*1), Y3
+	VPERMD Y0, Y3, Y4
+	VMOVDQU Y4, (R8)(R10*4)
+	POPCNTQ AX, R12
+	ADDQ R12, R10
+	ADDQ $8, R9
+	SUBQ R12, R9
+	ADDQ $8, CX
 	CMPQ CX, DX
-	JGE done2
-	ROW2(0, 0)
+	JLT ploop
 
-done2:
+pdone:
 	VZEROUPPER
-	RET
-
-// func histRows1(hist *featHist, col *uint8, rows []uint32, gh *gradPair)
-TEXT ·histRows1(SB), NOSPLIT, $0-48
-	MOVQ hist+0(FP), BX
-	MOVQ col+8(FP), R10
-	MOVQ rows_base+16(FP), SI
-	MOVQ rows_len+24(FP), DX
-	MOVQ gh+40(FP), DI
-	ONES
-	XORQ CX, CX
-	MOVQ DX, R8
-	ANDQ $-2, R8
-	JEQ tail1
-
-loop1:
-	ROW1(0, 0)
-	ROW1(4, 8)
-	ADDQ $2, CX
-	CMPQ CX, R8
-	JLT loop1
-
-tail1:
-	CMPQ CX, DX
-	JGE done1
-	ROW1(0, 0)
-
-done1:
-	VZEROUPPER
+	MOVQ R9, nl+40(FP)
+	MOVQ R10, nr+48(FP)
 	RET

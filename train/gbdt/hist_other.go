@@ -2,17 +2,13 @@
 
 package gbdt
 
-// useAVX2 is false: the portable kernel runs.
+// useAVX2 is false: the portable kernels run.
 var useAVX2 = false
 
-func histRows4(*[4]featHist, *uint8, int, []uint32, *gradPair) {
+func histSeq4(*[4]featHist, *uint8, int, *gradPair) {
 	panic("gbdt: no assembly kernel")
 }
 
-func histRows2(*[2]featHist, *uint8, int, []uint32, *gradPair) {
-	panic("gbdt: no assembly kernel")
-}
-
-func histRows1(*featHist, *uint8, []uint32, *gradPair) {
+func part32(*uint32, *uint8, *uint32, int, *[256][8]uint32) (int, int) {
 	panic("gbdt: no assembly kernel")
 }

@@ -205,10 +205,11 @@ func (binary) gradients(gh []gradPair, raw, y, w []float64, lo, hi, _ int) {
 		fastmath.ExpInPlace(ez)
 		yc, ghc := y[c:c+len(z)], gh[c:c+len(z)]
 		for i, v := range z {
-			p := ez[i] / (1 + ez[i])
-			if v >= 0 {
-				p = 1 / (1 + ez[i])
-			}
+			// p = 1/(1+e^-z) for z >= 0 and e^z/(1+e^z) below: the
+			// numerator chosen by the sign bit, without a branch (z = -0
+			// gives 1/2 either way).
+			num := [2]float64{1, ez[i]}[math.Float64bits(v)>>63]
+			p := num / (1 + ez[i])
 			wi := weight(w, c+i)
 			ghc[i] = gradPair{float32(wi * (p - yc[i])), float32(wi * p * (1 - p))}
 		}

@@ -9,53 +9,91 @@ import (
 	"github.com/loomml/loom/train/tree"
 )
 
-// TestPartitionWorkers checks that the partition and the gathering of
-// gradients of several workers give what one worker gives: a stable
-// partition, and gradients in row order.
+// TestPartitionWorkers checks that the partition and the histograms of
+// several workers give what one worker gives: a stable partition of a
+// node's positions that moves every feature's bins with the rows, and
+// histograms equal to those summed row by row in position order (the
+// smaller child's, and the whole range's, built in two pieces).
 func TestPartitionWorkers(t *testing.T) {
-	const n = 3*minParallelRows + 17
+	const n, p, s, e = 3*minParallelRows + 17, 6, 5, 3*minParallelRows + 10
 	rng := rand.New(rand.NewPCG(1, 2))
-	col := make([]uint8, n)
+	orig := make([]uint8, p*n) // by row
 	gh := make([]gradPair, n)
-	for i := range col {
-		col[i] = uint8(rng.IntN(256))
+	for i := range orig {
+		orig[i] = uint8(rng.IntN(256))
+	}
+	for i := range gh {
 		gh[i] = gradPair{rng.Float32(), rng.Float32()}
 	}
 	var goLeft [256]uint8
 	for b := range goLeft {
-		goLeft[b] = uint8(rng.IntN(2))
+		goLeft[b] = uint8(rng.IntN(2)) * 0xFF
 	}
 	perm := rng.Perm(n)
+	const f = 2
 	var want []uint32
 	var wantNL int
-	var wantHist []featHist
+	var wantHist, wantAll []featHist
 	for _, workers := range []int{1, 2, 3, 7} {
-		g := &grower{n: n, p: 1, bins: col, workers: workers, gh: gh,
-			rows: make([]uint32, n), scratch: make([]uint32, n)}
-		g.og = asPairs(g.scratch)
+		groups := (p + histGroup - 1) / histGroup
+		g := &grower{n: n, p: p, groups: groups, bins: make([]uint8, histGroup*groups*n), workers: workers, gh: gh,
+			rows: make([]uint32, n), scratch: make([]uint32, n+8*workers+16), marks: make([]uint8, n)}
+		g.og = asPairs(g.scratch[:n])
+		at := func(k, i int) *uint8 { return &g.bins[histGroup*((k/histGroup)*n+i)+k%histGroup] }
 		for i, r := range perm {
 			g.rows[i] = uint32(r)
-		}
-		nl := g.partition(g.rows, col, &goLeft)
-		for _, r := range g.rows[:nl] {
-			if goLeft[col[r]] == 0 {
-				t.Fatalf("%d workers: row %d (bin %d) among the left rows", workers, r, col[r])
+			for k := range p {
+				*at(k, i) = orig[k*n+r]
 			}
 		}
-		// The smaller side's histogram, through the gathered gradients.
-		nd := &gnode{start: 0, end: nl}
-		if nl > n-nl {
-			nd = &gnode{start: nl, end: n}
+		before := slices.Clone(g.rows[s:e])
+		nl := g.partition(s, e, f, &goLeft)
+		var wl, wr []uint32
+		for _, r := range before {
+			if goLeft[orig[f*n+int(r)]] != 0 {
+				wl = append(wl, r)
+			} else {
+				wr = append(wr, r)
+			}
+		}
+		if nl != len(wl) || !slices.Equal(g.rows[s:e], append(wl, wr...)) {
+			t.Fatalf("%d workers: not the stable partition (%d left; want %d)", workers, nl, len(wl))
+		}
+		for k := range p {
+			for i, r := range g.rows {
+				if *at(k, i) != orig[k*n+int(r)] {
+					t.Fatalf("%d workers: feature %d position %d holds bin %d; row %d's is %d", workers, k, i, *at(k, i), r, orig[k*n+int(r)])
+				}
+			}
+		}
+		// The smaller side's histogram, and the whole range's.
+		nd := &gnode{start: s, end: s + nl}
+		if nl > e-s-nl {
+			nd = &gnode{start: s + nl, end: e}
 		}
 		g.build(nd)
+		all := &gnode{start: 0, end: n}
+		g.build(all)
+		direct := make([]featHist, histGroup*groups)
+		for k := range p {
+			for _, r := range g.rows[nd.start:nd.end] {
+				b := &direct[k][orig[k*n+int(r)]]
+				b.g += float64(gh[r].g)
+				b.h += float64(gh[r].h)
+				b.n++
+			}
+		}
+		if !slices.Equal(nd.hist[:p], direct[:p]) {
+			t.Errorf("%d workers: histogram differs from the sums in position order", workers)
+		}
 		if want == nil {
-			want, wantNL, wantHist = slices.Clone(g.rows), nl, nd.hist
+			want, wantNL, wantHist, wantAll = slices.Clone(g.rows), nl, nd.hist, all.hist
 			continue
 		}
 		if nl != wantNL || !slices.Equal(g.rows, want) {
 			t.Errorf("%d workers: partition differs from 1 worker's (%d left; want %d)", workers, nl, wantNL)
 		}
-		if !slices.Equal(nd.hist, wantHist) {
+		if !slices.Equal(nd.hist, wantHist) || !slices.Equal(all.hist, wantAll) {
 			t.Errorf("%d workers: histogram differs from 1 worker's", workers)
 		}
 	}
@@ -70,7 +108,7 @@ func TestAddLeaves(t *testing.T) {
 	for _, leaves := range []int{1, 10, 256, 300} {
 		for _, K := range []int{1, 3} {
 			for _, workers := range []int{1, 2} {
-				g := &grower{n: n, workers: workers, rows: make([]uint32, n)}
+				g := &grower{n: n, workers: workers, rows: make([]uint32, n), marks: make([]uint8, n)}
 				for i, r := range rng.Perm(n) {
 					g.rows[i] = uint32(r)
 				}
