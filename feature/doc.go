@@ -42,6 +42,10 @@
 //     or a row-major slice, computed in parallel over blocks of rows;
 //     TrainingMatrix is the same for the fitted rows themselves, with
 //     target encodings cross-fitted;
+//   - MatrixBlocks(ctx, rows, fn) and TreeMatrixBlocks: batch scoring, the
+//     same rows handed to fn in blocks of 256 while they are in the cache,
+//     so that a model predicts each block before the next is made (no
+//     matrix of every row; model.Bundle's Predict and PredictProba);
 //   - MatrixArrow and DecodeArrow: Arrow record batches in, for batch
 //     scoring: columns are decoded into T by its `loom:"name"` struct tags
 //     (the mapping that contracts and sources share, internal/rowmap), then
