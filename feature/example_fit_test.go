@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/loomml/loom/feature"
+	"gonum.org/v1/gonum/mat"
 )
 
 // Customer is the row type of the examples: pointer fields are nullable.
@@ -65,4 +66,32 @@ func Example() {
 	// matrix: 4 × 7
 	// row 1: [-0.447 0.5 1 0 0 1 1]
 	// live:  [0 0.5 1 0 0 0 0]
+}
+
+// Score a batch block by block: each block's features are used (here
+// summed per row, where a model would predict them) while they are in
+// the cache, and each block writes its own rows of the output, so the
+// blocks may run at once.
+func ExampleFitted_MatrixBlocks() {
+	ctx := context.Background()
+	rows := customers()
+	fitted, err := customerFeatures().Fit(ctx, rows)
+	if err != nil {
+		panic(err)
+	}
+	sums := make([]float64, len(rows))
+	err = fitted.MatrixBlocks(ctx, rows, func(lo int, X *mat.Dense) {
+		n, _ := X.Dims()
+		for i := range n {
+			for _, v := range X.RawRowView(i) {
+				sums[lo+i] += v
+			}
+		}
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%.3g\n", sums)
+	// Output:
+	// [1.66 3.05 1.95 5.34]
 }
