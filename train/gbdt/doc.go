@@ -100,7 +100,7 @@
 // (stably) its node's row indices and the words of every group, so that
 // a node's bins are contiguous and its histogram pass reads them in
 // order instead of reading scattered rows of the whole columns. On amd64
-// with AVX2 and BMI2 the partition packs 8 words at a time (PEXT of the
+// with AVX2 the partition packs 8 words at a time (VPMOVMSKB of the
 // left marks, VPERMD with a table), the left words in place and the
 // right ones through scratch space. A node's histogram pass gathers its
 // rows' gradient and hessian pairs (float32, side by side) and fills the

@@ -5,8 +5,8 @@ package gbdt
 import "golang.org/x/sys/cpu"
 
 // useAVX2 selects the assembly kernels (histograms, and the partition of
-// words, which also needs BMI2's PEXT).
-var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasBMI2 && cpu.X86.HasPOPCNT
+// words, which also counts with POPCNT).
+var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasPOPCNT
 
 // histSeq4 adds, for each j < m in order, (gh[j].g, gh[j].h, 1) to the
 // bin grp[4*j+k] of hist[k], k = 0 .. 3; gh points to m pairs.
