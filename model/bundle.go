@@ -121,7 +121,8 @@ func (b *Bundle[T]) Predict(ctx context.Context, rows []T) ([]float64, error) {
 	out := make([]float64, len(rows))
 	err := blocks(ctx, b.model, b.features, rows, func(lo int, X *mat.Dense) {
 		n, _ := X.Dims()
-		train.PredictBatch(out[lo:lo+n], b.model, X)
+		dst := out[lo : lo+n]
+		copy(dst, train.PredictBatch(dst, b.model, X)) // the same slice: no copy made
 	})
 	if err != nil {
 		return nil, err
