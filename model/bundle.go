@@ -122,7 +122,7 @@ func (b *Bundle[T]) Predict(ctx context.Context, rows []T) ([]float64, error) {
 	err := blocks(ctx, b.model, b.features, rows, func(lo int, X *mat.Dense) {
 		n, _ := X.Dims()
 		dst := out[lo : lo+n]
-		copy(dst, train.PredictBatch(dst, b.model, X)) // the same slice: no copy made
+		copy(dst, train.PredictBatch(dst, b.model, X)) // the same slice when the model writes in place
 	})
 	if err != nil {
 		return nil, err
