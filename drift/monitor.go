@@ -63,18 +63,35 @@ type WindowInfo struct {
 	Rows  uint64    `json:"rows"`  // rows in the window
 }
 
+// stageRows is the number of rows whose numeric values a shard gathers
+// before adding them to the sketches, column by column (numAcc.stage).
+const stageRows = 64
+
 // numAcc accumulates one numeric column: missing values, shifted sums
 // (shift is the reference mean, for accuracy) and a quantile sketch, which
 // also keeps the count of present values, the minimum and the maximum.
+// The values of the last rows observed wait in stage[:staged] until flush
+// adds them to the sketch (in the order they came, so the sketch is the
+// one that adding them one by one gives): a row then writes its numeric
+// values into one small block that stays in cache, and each sketch takes
+// them by blocks, writing its level 0 in one sequential stream.
 type numAcc struct {
 	missing uint64
 	s1, s2  float64
 	sk      *sketch.KLL
+	staged  int
+	stage   [stageRows]float64
 }
 
 func (a *numAcc) reset() {
-	a.missing, a.s1, a.s2 = 0, 0, 0
+	a.missing, a.s1, a.s2, a.staged = 0, 0, 0, 0
 	a.sk.Reset()
+}
+
+// flush adds the staged values to the sketch.
+func (a *numAcc) flush() {
+	a.sk.AddBatch(a.stage[:a.staged])
+	a.staged = 0
 }
 
 func (a *numAcc) merge(b *numAcc) {
@@ -103,10 +120,30 @@ func (a *catAcc) merge(b *catAcc) {
 	a.missing += b.missing
 }
 
-// accs is one set of per-column accumulators.
+// accs is one set of per-column accumulators. pending counts the rows
+// whose numeric values are staged (numAcc); only a shard's accumulators
+// stage values, and collect flushes them before it reads them.
 type accs struct {
-	num []numAcc
-	cat []catAcc
+	num     []numAcc
+	cat     []catAcc
+	pending int
+}
+
+// endRow counts a row whose numeric values were staged, and flushes the
+// stages when they are full.
+func (a *accs) endRow() {
+	a.pending++
+	if a.pending == stageRows {
+		a.flush()
+	}
+}
+
+// flush adds every staged value to its sketch.
+func (a *accs) flush() {
+	for i := range a.num {
+		a.num[i].flush()
+	}
+	a.pending = 0
 }
 
 // newAccs returns empty accumulators of the monitored columns. Their
@@ -132,6 +169,7 @@ func (m *monitorCore) newAccs() accs {
 }
 
 func (a *accs) reset() {
+	a.pending = 0
 	for i := range a.num {
 		a.num[i].reset()
 	}
@@ -359,7 +397,8 @@ func (m *Monitor[T]) Observe(row *T) {
 		d := x - shifts[j]
 		n.s1 += d
 		n.s2 += d * d
-		n.sk.Add(x)
+		n.stage[n.staged&(stageRows-1)] = x
+		n.staged++
 	}
 	cat, voc := s.acc.cat[:len(m.cats)], c.vocab[:len(m.cats)]
 	for j, get := range m.cats {
@@ -375,6 +414,7 @@ func (m *Monitor[T]) Observe(row *T) {
 			ct.counts[len(ct.counts)-1]++
 		}
 	}
+	s.acc.endRow()
 	s.rows++
 	c.unlockShard(s)
 	c.tick()
@@ -389,7 +429,8 @@ func (a *accs) addNum(ci *colInfo, x float64, ok bool) {
 	d := x - ci.shift
 	n.s1 += d
 	n.s2 += d * d
-	n.sk.Add(x)
+	n.stage[n.staged&(stageRows-1)] = x
+	n.staged++
 }
 
 func (a *accs) addCat(c *monitorCore, ci *colInfo, v string, ok bool) {
@@ -440,6 +481,7 @@ func (m *Monitor[T]) ObserveValues(nums map[string]float64, cats map[string]stri
 			s.acc.addCat(c, ci, v, ok)
 		}
 	}
+	s.acc.endRow()
 	s.rows++
 	c.unlockShard(s)
 	c.tick()
@@ -491,6 +533,7 @@ func (c *monitorCore) collect(dst *accs, reset bool) uint64 {
 	for i := range c.shards {
 		s := &c.shards[i]
 		s.mu.Lock()
+		s.acc.flush()
 		switch {
 		case reset && rows == 0 && s.rows > 0:
 			*dst, s.acc = s.acc, *dst

@@ -173,6 +173,32 @@ func (s *KLL) Add(x float64) {
 	s.n0++
 }
 
+// AddBatch adds the values of xs in order, as that many calls of Add
+// would (the sketch it leaves is the same), in one loop: a caller that
+// gathers a column's values in a small buffer and adds them by blocks
+// writes level 0 in one sequential stream, instead of one store among
+// many others per value.
+func (s *KLL) AddBatch(xs []float64) {
+	for len(xs) > 0 {
+		n, room := s.n0, s.lim-s.n0
+		if room <= 0 {
+			s.addSlow(xs[0])
+			xs = xs[1:]
+			continue
+		}
+		m := min(room, len(xs))
+		buf, i := s.buf0[n:n+m], 0
+		for _, x := range xs[:m] {
+			if x == x {
+				buf[i] = key(x)
+				i++
+			}
+		}
+		s.n0 = n + i
+		xs = xs[m:]
+	}
+}
+
 // addSlow is Add for NaN, a full level 0 buffer or a full sketch.
 func (s *KLL) addSlow(x float64) {
 	if x != x {

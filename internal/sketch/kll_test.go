@@ -447,3 +447,52 @@ func TestBufferMemoryBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestAddBatch checks that adding values by blocks leaves the sketch that
+// adding them one by one does, encoding for encoding, with NaNs among
+// them, blocks of every size from 1 to 300, and a merge between blocks.
+func TestAddBatch(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	xs := make([]float64, 60_000)
+	for i := range xs {
+		xs[i] = r.NormFloat64() * 3
+		if i%97 == 0 {
+			xs[i] = math.NaN()
+		}
+	}
+	other := NewSeeded(64, 9)
+	for i := range 5000 {
+		other.Add(float64(i % 300))
+	}
+	for _, k := range []int{8, 200, 1024} {
+		one, batch := NewSeeded(k, 3), NewSeeded(k, 3)
+		for i, x := range xs {
+			one.Add(x)
+			if i == 30_000 {
+				one.Merge(other)
+			}
+		}
+		for i, size := 0, 1; i < len(xs); size = size%300 + 1 {
+			end := min(i+size, len(xs))
+			if i <= 30_000 && 30_000 < end {
+				batch.AddBatch(xs[i:30_001])
+				batch.Merge(other)
+				i = 30_001
+				continue
+			}
+			batch.AddBatch(xs[i:end])
+			i = end
+		}
+		a, err := one.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := batch.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a, b) || one.Count() != batch.Count() {
+			t.Errorf("k=%d: AddBatch gives a different sketch (count %d, want %d)", k, batch.Count(), one.Count())
+		}
+	}
+}
