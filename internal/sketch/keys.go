@@ -34,16 +34,21 @@ func radixSortTo(keys, tmp []uint64) []uint64 {
 	low := uint(max(0, 64-bits.LeadingZeros64(lo^hi)-width)) // lowest bit sorted by radix
 	// Shift counts are masked to 63 (low ≤ 40) throughout, which spares
 	// the compiler's checks for counts of 64 or more.
-	// The middle digit is counted only when it gets a pass of its own
-	// (radixSort3).
+	// This pass counts the keys by the lowest digit and marks the values
+	// of the top digit that occur: a mark is a store, where a count would
+	// be a chain of increments of the same few counters (the top digit,
+	// sign and exponent bits, takes few values), each waiting on the one
+	// before. The other digits are counted only when they get a pass of
+	// their own (radixSort3).
 	var counts [width / 8][256]uint32
+	var seen [256]bool
 	for _, k := range keys {
 		k >>= low & 63
 		counts[0][byte(k)]++
-		counts[2][byte(k>>16)]++
+		seen[byte(k>>16)] = true
 	}
 	var index [256]uint8
-	if tops := topIndex(&counts[2], &index); tops <= maxTops {
+	if tops := topIndex(&seen, &index); tops <= maxTops {
 		keys = radixSortJoint(keys, tmp, low, &counts[0], &index, tops)
 	} else {
 		keys = radixSort3(keys, tmp, low, &counts)
@@ -64,12 +69,12 @@ func radixSortTo(keys, tmp []uint64) []uint64 {
 // maxTops is the most values the top digit may take for radixSortJoint.
 const maxTops = 8
 
-// topIndex numbers the values of the top digit that occur, in order, in
-// index, and returns how many there are; counts are the keys by that digit.
-func topIndex(counts *[256]uint32, index *[256]uint8) int {
+// topIndex numbers the values of the top digit that occur (seen), in
+// order, in index, and returns how many there are.
+func topIndex(seen *[256]bool, index *[256]uint8) int {
 	tops := 0
-	for b, v := range counts {
-		if v != 0 {
+	for b, v := range seen {
+		if v {
 			index[b] = uint8(tops)
 			tops++
 		}
@@ -127,13 +132,15 @@ func radixSortJoint(keys, tmp []uint64, low uint, c0 *[256]uint32, index *[256]u
 }
 
 // radixSort3 sorts keys by the 24 bits from bit low in three passes of 8
-// bits (counts holds the keys by the lowest and the top digit; it counts
-// the middle one), skipping a digit all keys share, and returns the slice
-// that holds the result, keys or tmp.
+// bits (counts holds the keys by the lowest digit; it counts the other
+// two), skipping a digit all keys share, and returns the slice that holds
+// the result, keys or tmp.
 func radixSort3(keys, tmp []uint64, low uint, counts *[3][256]uint32) []uint64 {
 	n := uint32(len(keys))
 	for _, k := range keys {
-		counts[1][byte(k>>((low+8)&63))]++
+		k >>= low & 63
+		counts[1][byte(k>>8)]++
+		counts[2][byte(k>>16)]++
 	}
 	src, dst := keys, tmp
 	for d := range counts {
