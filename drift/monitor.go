@@ -190,6 +190,9 @@ func (a *accs) merge(b *accs) {
 type shard struct {
 	mu   sync.Mutex
 	rows uint64
+	// left counts down the rows of the open pane when the monitor has
+	// one shard and count windows (see done).
+	left uint64
 	acc  accs
 	_    [64]byte // keep shards on separate cache lines
 }
@@ -332,6 +335,9 @@ func NewMonitor[T any](ref *Profile, cols []Column[T], opts *MonitorOptions) (*M
 	c.openedAt = o.Now()
 	if w.Rows != 0 {
 		c.paneSize = uint64(w.Rows / w.Panes)
+		for i := range c.shards {
+			c.shards[i].left = c.paneSize
+		}
 	}
 	if w.Duration != 0 {
 		c.paneEnd.Store(c.openedAt.Add(w.Duration / time.Duration(w.Panes)).UnixNano())
@@ -359,8 +365,13 @@ func NewMonitor[T any](ref *Profile, cols []Column[T], opts *MonitorOptions) (*M
 // per P: a goroutine then keeps writing to accumulators in its own core's
 // cache instead of pulling another core's. Failing that, it tries the
 // shards in order, from the first, before waiting; so a single goroutine
-// always observes into the first shard.
+// always observes into the first shard. A single shard is simply locked.
 func (m *monitorCore) lockShard() *shard {
+	if len(m.shards) == 1 {
+		s := &m.shards[0]
+		s.mu.Lock()
+		return s
+	}
 	if s, _ := m.recent.Get().(*shard); s != nil && s.mu.TryLock() {
 		return s
 	}
@@ -377,7 +388,34 @@ func (m *monitorCore) lockShard() *shard {
 // unlockShard unlocks s and remembers it as this P's shard.
 func (m *monitorCore) unlockShard(s *shard) {
 	s.mu.Unlock()
-	m.recent.Put(s)
+	if len(m.shards) > 1 {
+		m.recent.Put(s)
+	}
+}
+
+// done ends an observation into the locked shard s: it counts the row,
+// unlocks s and closes the pane if it is due. With a single shard and
+// count windows, the shard's own count, under its lock, says when the pane
+// is full (every row goes through that lock, so it counts the rows as the
+// monitor's atomic counter would, without an atomic operation and a
+// division per row); otherwise tick does.
+func (c *monitorCore) done(s *shard) {
+	s.acc.endRow()
+	s.rows++
+	if len(c.shards) == 1 && c.paneSize != 0 {
+		s.left--
+		due := s.left == 0
+		if due {
+			s.left = c.paneSize
+		}
+		s.mu.Unlock()
+		if due {
+			c.closePane()
+		}
+		return
+	}
+	c.unlockShard(s)
+	c.tick()
 }
 
 // Observe records one row. It does not allocate; the call that completes a
@@ -414,10 +452,7 @@ func (m *Monitor[T]) Observe(row *T) {
 			ct.counts[len(ct.counts)-1]++
 		}
 	}
-	s.acc.endRow()
-	s.rows++
-	c.unlockShard(s)
-	c.tick()
+	c.done(s)
 }
 
 func (a *accs) addNum(ci *colInfo, x float64, ok bool) {
@@ -481,10 +516,7 @@ func (m *Monitor[T]) ObserveValues(nums map[string]float64, cats map[string]stri
 			s.acc.addCat(c, ci, v, ok)
 		}
 	}
-	s.acc.endRow()
-	s.rows++
-	c.unlockShard(s)
-	c.tick()
+	c.done(s)
 	return nil
 }
 
