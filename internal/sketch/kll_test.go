@@ -450,7 +450,9 @@ func TestBufferMemoryBounded(t *testing.T) {
 
 // TestAddBatch checks that adding values by blocks leaves the sketch that
 // adding them one by one does, encoding for encoding, with NaNs among
-// them, blocks of every size from 1 to 300, and a merge between blocks.
+// them, blocks of every size from 1 to 300, some blocks added value by
+// value, and a merge between blocks; and that Min and Max (which use the
+// range AddBatch records) agree after every block.
 func TestAddBatch(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 5))
 	xs := make([]float64, 60_000)
@@ -466,22 +468,28 @@ func TestAddBatch(t *testing.T) {
 	}
 	for _, k := range []int{8, 200, 1024} {
 		one, batch := NewSeeded(k, 3), NewSeeded(k, 3)
-		for i, x := range xs {
-			one.Add(x)
-			if i == 30_000 {
-				one.Merge(other)
-			}
-		}
+		merged := false
 		for i, size := 0, 1; i < len(xs); size = size%300 + 1 {
 			end := min(i+size, len(xs))
-			if i <= 30_000 && 30_000 < end {
-				batch.AddBatch(xs[i:30_001])
-				batch.Merge(other)
-				i = 30_001
-				continue
+			for _, x := range xs[i:end] {
+				one.Add(x)
 			}
-			batch.AddBatch(xs[i:end])
+			if size%7 == 0 { // Add between blocks: level 0 partly outside the recorded range
+				for _, x := range xs[i:end] {
+					batch.Add(x)
+				}
+			} else {
+				batch.AddBatch(xs[i:end])
+			}
 			i = end
+			if !merged && i > 30_000 {
+				one.Merge(other)
+				batch.Merge(other)
+				merged = true
+			}
+			if math.Float64bits(one.Min()) != math.Float64bits(batch.Min()) || math.Float64bits(one.Max()) != math.Float64bits(batch.Max()) {
+				t.Fatalf("k=%d after %d values: min, max = %v, %v; want %v, %v", k, i, batch.Min(), batch.Max(), one.Min(), one.Max())
+			}
 		}
 		a, err := one.MarshalBinary()
 		if err != nil {
