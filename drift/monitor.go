@@ -70,28 +70,23 @@ const stageRows = 64
 // numAcc accumulates one numeric column: missing values, shifted sums
 // (shift is the reference mean, for accuracy) and a quantile sketch, which
 // also keeps the count of present values, the minimum and the maximum.
-// The values of the last rows observed wait in stage[:staged] until flush
-// adds them to the sketch (in the order they came, so the sketch is the
-// one that adding them one by one gives): a row then writes its numeric
-// values into one small block that stays in cache, and each sketch takes
-// them by blocks, writing its level 0 in one sequential stream.
+// The values of the last rows observed wait in stage (row i of the block
+// in stage[i], a missing value as NaN, which the sketch ignores) until
+// accs.flush adds them to the sketch, in the order they came, so that the
+// sketch is the one that adding them one by one gives: a row then writes
+// its numeric values into one small block that stays in cache, and each
+// sketch takes them by blocks, writing its level 0 in one sequential
+// stream.
 type numAcc struct {
 	missing uint64
 	s1, s2  float64
 	sk      *sketch.KLL
-	staged  int
 	stage   [stageRows]float64
 }
 
 func (a *numAcc) reset() {
-	a.missing, a.s1, a.s2, a.staged = 0, 0, 0, 0
+	a.missing, a.s1, a.s2 = 0, 0, 0
 	a.sk.Reset()
-}
-
-// flush adds the staged values to the sketch.
-func (a *numAcc) flush() {
-	a.sk.AddBatch(a.stage[:a.staged])
-	a.staged = 0
 }
 
 func (a *numAcc) merge(b *numAcc) {
@@ -121,8 +116,9 @@ func (a *catAcc) merge(b *catAcc) {
 }
 
 // accs is one set of per-column accumulators. pending counts the rows
-// whose numeric values are staged (numAcc); only a shard's accumulators
-// stage values, and collect flushes them before it reads them.
+// whose numeric values are staged (numAcc), the next row's index in the
+// stages; only a shard's accumulators stage values, and collect flushes
+// them before it reads them.
 type accs struct {
 	num     []numAcc
 	cat     []catAcc
@@ -141,7 +137,8 @@ func (a *accs) endRow() {
 // flush adds every staged value to its sketch.
 func (a *accs) flush() {
 	for i := range a.num {
-		a.num[i].flush()
+		n := &a.num[i]
+		n.sk.AddBatch(n.stage[:a.pending])
 	}
 	a.pending = 0
 }
@@ -212,8 +209,7 @@ type monitorCore struct {
 	cmp    CompareOptions
 	cols   []colInfo
 	byName map[string]int
-	vocab  []*vocab  // per categorical slot
-	shifts []float64 // per numeric slot, colInfo.shift
+	vocab  []*vocab // per categorical slot
 	k      int
 
 	shards   []shard
@@ -247,8 +243,15 @@ type monitorCore struct {
 // window. Create one with NewMonitor; it is safe for concurrent use.
 type Monitor[T any] struct {
 	core *monitorCore
-	nums []func(*T) (float64, bool) // accessors of the numeric columns, by slot
-	cats []func(*T) (string, bool)  // accessors of the categorical columns, by slot
+	nums []numCol[T]               // the numeric columns, by slot
+	cats []func(*T) (string, bool) // accessors of the categorical columns, by slot
+}
+
+// numCol is what Observe needs of a numeric column: its accessor and the
+// shift of its sums (colInfo.shift).
+type numCol[T any] struct {
+	get   func(*T) (float64, bool)
+	shift float64
 }
 
 // NewMonitor returns a monitor of cols against ref. Every column must be
@@ -351,8 +354,7 @@ func NewMonitor[T any](ref *Profile, cols []Column[T], opts *MonitorOptions) (*M
 	m := &Monitor[T]{core: c}
 	for _, col := range cols {
 		if col.kind == Numeric {
-			m.nums = append(m.nums, col.num)
-			c.shifts = append(c.shifts, c.cols[c.byName[col.name]].shift)
+			m.nums = append(m.nums, numCol[T]{col.num, c.cols[c.byName[col.name]].shift})
 		} else {
 			m.cats = append(m.cats, col.cat)
 		}
@@ -424,19 +426,20 @@ func (m *Monitor[T]) Observe(row *T) {
 	c := m.core
 	s := c.lockShard()
 	// addNum and addCat, inlined by hand over the columns by slot.
-	num, shifts := s.acc.num[:len(m.nums)], c.shifts[:len(m.nums)]
-	for j, get := range m.nums {
-		x, ok := get(row)
+	num, p := s.acc.num[:len(m.nums)], s.acc.pending&(stageRows-1)
+	for j := range m.nums {
+		col := &m.nums[j]
+		x, ok := col.get(row)
 		n := &num[j]
 		if !ok || x-x != 0 { // x−x is NaN for NaN and ±Inf
 			n.missing++
+			n.stage[p] = math.NaN()
 			continue
 		}
-		d := x - shifts[j]
+		d := x - col.shift
 		n.s1 += d
 		n.s2 += d * d
-		n.stage[n.staged&(stageRows-1)] = x
-		n.staged++
+		n.stage[p] = x
 	}
 	cat, voc := s.acc.cat[:len(m.cats)], c.vocab[:len(m.cats)]
 	for j, get := range m.cats {
@@ -457,15 +460,16 @@ func (m *Monitor[T]) Observe(row *T) {
 
 func (a *accs) addNum(ci *colInfo, x float64, ok bool) {
 	n := &a.num[ci.slot]
+	p := a.pending & (stageRows - 1)
 	if !ok || x-x != 0 { // x−x is NaN for NaN and ±Inf
 		n.missing++
+		n.stage[p] = math.NaN()
 		return
 	}
 	d := x - ci.shift
 	n.s1 += d
 	n.s2 += d * d
-	n.stage[n.staged&(stageRows-1)] = x
-	n.staged++
+	n.stage[p] = x
 }
 
 func (a *accs) addCat(c *monitorCore, ci *colInfo, v string, ok bool) {
