@@ -282,7 +282,12 @@
 // observers do not serialise. Each goroutine keeps observing into the
 // shard it used last (see Concurrency), so the accumulators stay in its
 // core's cache, and the numeric sketches of a shard share one compaction
-// scratch (sketch.ShareScratch), which stays in cache too. Most of the
+// scratch (sketch.ShareScratch), which stays in cache too. A shard stages
+// its rows' numeric values in a small block and adds them to the sketches
+// by blocks of 64 rows, column by column (sketch.AddBatch), in their
+// order, so the sketches are those one-by-one adds give
+// (TestObserveGolden); a monitor of one shard locks it without a
+// sync.Pool and counts its count window down under the lock. Most of the
 // time is the numeric sketches, a few tens of nanoseconds per value, most
 // of it the radix sort of level 0 (see internal/sketch); categorical values
 // of at most 8 bytes are looked up as packed integers in an

@@ -79,7 +79,9 @@
 // Add writes one key and checks one bound (its slow path sorts and
 // compacts); amortised over normal inputs it costs tens of nanoseconds,
 // most of it the sort of level 0 (BenchmarkAdd, BenchmarkRadixSort; see
-// BENCHMARKS.md, "drift Observe, fourth pass").
+// BENCHMARKS.md, "drift Observe, fourth pass"). AddBatch adds a block of
+// values as that many Adds would, leaving the same sketch, in one loop
+// that writes level 0 as one sequential stream.
 // It does not allocate once the buffers have grown to their bounds; Reset
 // keeps them, so a window reused with Reset never allocates again.
 // SortedView radix-sorts level 0 and merges the sorted levels into it, in
