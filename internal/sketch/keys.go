@@ -58,9 +58,12 @@ func radixSortTo(keys, tmp []uint64) []uint64 {
 	}
 	// Sort runs of keys equal in the sorted bits by the full key: keys
 	// sorted by their top bits can only be out of order inside such a run.
-	for i := 1; i < len(keys); i++ {
-		if keys[i] < keys[i-1] {
-			i = sortRun(keys, i, low)
+	// next[i] is keys[i+1]; a run sorted, the loop goes on through it (in
+	// order now).
+	next := keys[1:]
+	for i, k := range next {
+		if k < keys[i] {
+			sortRun(keys, i+1, low)
 		}
 	}
 	return keys
@@ -91,15 +94,22 @@ func topIndex(seen *[256]bool, index *[256]uint8) int {
 // It returns the slice that holds the result, keys or tmp.
 func radixSortJoint(keys, tmp []uint64, low uint, c0 *[256]uint32, index *[256]uint8, tops int) []uint64 {
 	n := uint32(len(keys))
-	s0, s1, s2 := low&63, (low+8)&63, (low+16)&63
-	joint := func(k uint64) int {
-		return int(index[byte(k>>s2)]&(maxTops-1))<<8 | int(byte(k>>s1))
+	// One variable shift a key (d = k >> low); the digits are then bytes
+	// of d at constant shifts, which spares the registers and moves that
+	// three variable shifts (all through CL) cost.
+	sh := low & 63
+	var top [256]uint16 // the top digit's index, shifted into place
+	for t, i := range index {
+		top[t] = uint16(i&(maxTops-1)) << 8
+	}
+	joint := func(d uint64) int {
+		return int(top[byte(d>>16)]) | int(byte(d>>8))
 	}
 	var cj [maxTops * 256]uint32
 	src, dst := keys, tmp
-	if c0[byte(src[0]>>s0)] == n {
+	if c0[byte(src[0]>>sh)] == n {
 		for _, k := range src {
-			cj[joint(k)]++
+			cj[joint(k>>sh)]++
 		}
 	} else {
 		var sum uint32
@@ -108,14 +118,15 @@ func radixSortJoint(keys, tmp []uint64, low uint, c0 *[256]uint32, index *[256]u
 			sum += v
 		}
 		for _, k := range src {
-			b := byte(k >> s0)
+			d := k >> sh
+			b := byte(d)
 			dst[c0[b]] = k
 			c0[b]++
-			cj[joint(k)]++
+			cj[joint(d)]++
 		}
 		src, dst = dst, src
 	}
-	if cj[joint(src[0])] == n {
+	if cj[joint(src[0]>>sh)] == n {
 		return src
 	}
 	var sum uint32
@@ -124,7 +135,7 @@ func radixSortJoint(keys, tmp []uint64, low uint, c0 *[256]uint32, index *[256]u
 		sum += v
 	}
 	for _, k := range src {
-		b := joint(k)
+		b := joint(k >> sh)
 		dst[cj[b]] = k
 		cj[b]++
 	}
@@ -189,8 +200,8 @@ func keyRange(keys []uint64) (uint64, uint64) {
 }
 
 // sortRun sorts the run of keys equal to keys[i] above bit low, which
-// holds keys[i−1] > keys[i], and returns the index of its last key.
-func sortRun(keys []uint64, i int, low uint) int {
+// holds keys[i−1] > keys[i].
+func sortRun(keys []uint64, i int, low uint) {
 	top := keys[i] >> low
 	first := i - 1
 	for first > 0 && keys[first-1]>>low == top {
@@ -201,7 +212,6 @@ func sortRun(keys []uint64, i int, low uint) int {
 		end++
 	}
 	slices.Sort(keys[first:end])
-	return end - 1
 }
 
 // scatter moves src into dst by the digit at shift, stably, c holding
