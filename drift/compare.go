@@ -328,7 +328,8 @@ type valueTable struct {
 }
 
 // numericValues counts distinct held values over both sketches; only used
-// as a table when there are at most 5.
+// as a table when there are at most 5. Once a sixth value is seen only the
+// count matters, which countDistinct takes over.
 func numericValues(rv, cv *sortedView) valueTable {
 	a, wa, b, wb := rv.vals, rv.wts, cv.vals, cv.wts
 	var t valueTable
@@ -340,6 +341,10 @@ func numericValues(rv, cv *sortedView) valueTable {
 		} else {
 			x = b[j]
 		}
+		if t.unique == 5 {
+			t.unique += countDistinct(a[i:], b[j:])
+			return valueTable{unique: t.unique}
+		}
 		var cr, cu uint64
 		for i < len(a) && a[i] == x {
 			cr += wa[i]
@@ -350,16 +355,43 @@ func numericValues(rv, cv *sortedView) valueTable {
 			j++
 		}
 		t.unique++
-		if t.unique <= 5 {
-			t.labels = append(t.labels, strconv.FormatFloat(x, 'g', 6, 64))
-			t.ref = append(t.ref, float64(cr))
-			t.cur = append(t.cur, float64(cu))
-		}
-	}
-	if t.unique > 5 {
-		t.labels, t.ref, t.cur = nil, nil, nil
+		t.labels = append(t.labels, strconv.FormatFloat(x, 'g', 6, 64))
+		t.ref = append(t.ref, float64(cr))
+		t.cur = append(t.cur, float64(cu))
 	}
 	return t
+}
+
+// countDistinct returns the number of distinct values (under ==) over
+// the sorted a and b, not both empty. It merges them one item a step,
+// without a data-dependent branch while both have items, and counts the
+// items that differ from the one before.
+func countDistinct(a, b []float64) int {
+	prev := math.NaN() // differs from the first item
+	n, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		x, y := a[i], b[j]
+		le := x <= y
+		v := math.Float64frombits(pick(le, math.Float64bits(x), math.Float64bits(y)))
+		n += int(pick(v != prev, 1, 0))
+		di := pick(le, 1, 0)
+		i += int(di)
+		j += int(1 - di)
+		prev = v
+	}
+	for _, x := range a[i:] {
+		if x != prev {
+			n++
+			prev = x
+		}
+	}
+	for _, y := range b[j:] {
+		if y != prev {
+			n++
+			prev = y
+		}
+	}
+	return n
 }
 
 // categoricalValues aligns the current counts to the reference categories;
