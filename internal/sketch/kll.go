@@ -524,32 +524,21 @@ func (s *KLL) SortedViewScratch(vals []float64, wts []uint64, scratch []uint64) 
 // mergeWeighted merges the sorted keys run, decoded, each item of weight
 // w, into the sorted tail vals[base:] (weights in wts[base:]), from the
 // back, and returns the grown slices. Among equal values the run's items
-// come last. While both have items, the loop has no data-dependent branch
-// (the comparison selects by conditional moves), as in mergeKeys.
+// come last.
 func mergeWeighted(vals []float64, wts []uint64, base int, run []uint64, w uint64) ([]float64, []uint64) {
 	m := len(vals)
 	vals = slices.Grow(vals, len(run))[:m+len(run)]
 	wts = slices.Grow(wts, len(run))[:m+len(run)]
-	i, j, o := m-1, len(run)-1, len(vals)-1
-	for i >= base && j >= 0 {
-		x, y, wx := vals[i], unkey(run[j]), wts[i]
-		v, xb, vw, gt := math.Float64bits(y), math.Float64bits(x), w, 0
-		if x > y {
-			gt = 1
+	i, o := m-1, len(vals)-1
+	for j := len(run) - 1; j >= 0; j-- {
+		y := unkey(run[j])
+		for i >= base && vals[i] > y {
+			vals[o], wts[o] = vals[i], wts[i]
+			i--
+			o--
 		}
-		if gt != 0 {
-			v = xb
-		}
-		if gt != 0 {
-			vw = wx
-		}
-		vals[o], wts[o] = math.Float64frombits(v), vw
-		i -= gt
-		j -= 1 - gt
+		vals[o], wts[o] = y, w
 		o--
-	}
-	for ; j >= 0; j-- { // vals[base:] used up: o == j
-		vals[j+base], wts[j+base] = unkey(run[j]), w
 	}
 	return vals, wts
 }
