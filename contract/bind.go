@@ -82,6 +82,7 @@ type rule[T any] struct {
 	ints   map[int64]struct{}
 	bools  [2]bool
 	re     *regexp.Regexp
+	pat    *asciiPattern // re's fast form for ASCII values, when it has one
 	minLen int
 	maxLen int // -1: none
 	strict bool
@@ -312,6 +313,7 @@ func compile[T any](fi int, f *Field, ck *Check, preds map[string]func(*T) bool)
 	case KindRegex:
 		r.kind = rRegex
 		r.re = regexp.MustCompile(`^(?:` + ck.Pattern + `)$`)
+		r.pat = compilePattern(ck.Pattern)
 	case KindLength:
 		r.kind = rLength
 		if ck.MinLen != nil {

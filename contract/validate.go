@@ -45,6 +45,11 @@ func (r *rule[T]) passStr(s string) bool {
 		_, ok := r.strs[s]
 		return ok
 	case rRegex:
+		if r.pat != nil {
+			if ok, done := r.pat.match(s); done {
+				return ok
+			}
+		}
 		return r.re.MatchString(s)
 	case rLength:
 		return len(s) >= r.minLen && (r.maxLen < 0 || len(s) <= r.maxLen)

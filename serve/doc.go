@@ -141,7 +141,16 @@
 // loom.serve.inflight are observable instruments: the handler counts in
 // atomics and the meter reads the cumulative counts when it collects, so
 // a scrape sees what synchronous instruments would give, for the cost of
-// an atomic add per request; Handler.Close ends their reporting.
+// an atomic add per request; Handler.Close ends their reporting. The
+// latencies of loom.serve.duration are recorded 32 at a time per
+// combination of attributes (one Record call after another costs a
+// fraction of one per request), and the ones waiting are recorded when
+// the meter collects those observable instruments and at Close: a scrape
+// sees every request answered before it. A request whose span context is
+// sampled is recorded at once with its context, so a trace-based exemplar
+// filter (OpenTelemetry's default) keeps its exemplars; the batched ones
+// carry no trace, and with an always-on filter their exemplars are
+// timestamped when recorded.
 //
 // # Servers
 //

@@ -101,6 +101,10 @@ func TestHotSwapUnderLoad(t *testing.T) {
 	var failed, served atomic.Int64
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
+	// The load stops when the test ends, failed or not: load left running
+	// would skew the allocation and timing checks of the tests after it.
+	halt := sync.OnceFunc(func() { close(stop); wg.Wait() })
+	defer halt()
 	for range 4 {
 		wg.Go(func() {
 			for {
@@ -130,8 +134,7 @@ func TestHotSwapUnderLoad(t *testing.T) {
 			time.Sleep(2 * time.Millisecond)
 		}
 	}
-	close(stop)
-	wg.Wait()
+	halt()
 	f.Stop()
 	f.Stop() // a second Stop returns at once
 	if failed.Load() != 0 || loadErrs.Load() != 0 || served.Load() == 0 {

@@ -235,7 +235,9 @@ func (h *Handler[T]) predictState(ctx context.Context, w http.ResponseWriter, s 
 		writeProblem(w, http.StatusBadRequest, problemInvalid, describeFieldErrors(ferrs), requestID, ferrs)
 		return http.StatusBadRequest, false
 	}
-	if ctx.Err() != nil || !time.Now().Before(deadline) {
+	// time.Until reads only the monotonic clock (deadline has a monotonic
+	// reading), where time.Now reads the wall clock too.
+	if ctx.Err() != nil || time.Until(deadline) <= 0 {
 		writeProblem(w, http.StatusServiceUnavailable, problemTimeout, "scoring took longer than the request timeout", requestID, nil)
 		return http.StatusServiceUnavailable, false
 	}
@@ -323,7 +325,10 @@ func (h *Handler[T]) runShadow() {
 // application/json or a structured syntax suffix type application/*+json
 // (RFC 6839), with any parameters; otherwise it returns the detail of a 415.
 func checkJSON(r *http.Request) (string, bool) {
-	ct := r.Header.Get("Content-Type")
+	var ct string
+	if v := r.Header["Content-Type"]; len(v) > 0 { // Header.Get, without canonicalising a canonical key
+		ct = v[0]
+	}
 	if ct == "" || ct == "application/json" { // no parsing on the common path
 		return "", true
 	}
@@ -430,9 +435,17 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// appendFloat appends v as strconv.AppendFloat(b, v, 'g', -1, 64) does,
+// and NaN and ±Inf as null. A whole number below 1e6 in magnitude (a
+// classifier's value, its class index) is written by AppendInt, which
+// gives the same digits for a fraction of the cost: 'g' switches to an
+// exponent only from 1e6 up. −0 keeps its sign, through AppendFloat.
 func appendFloat(b []byte, v float64) []byte {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return append(b, "null"...)
+	}
+	if v > -1e6 && v < 1e6 && v == math.Trunc(v) && (v != 0 || !math.Signbit(v)) {
+		return strconv.AppendInt(b, int64(v), 10)
 	}
 	return strconv.AppendFloat(b, v, 'g', -1, 64)
 }

@@ -3,9 +3,12 @@ package serve
 import (
 	"encoding/json"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -202,5 +205,31 @@ func TestBatchLimitWhileScanning(t *testing.T) {
 			}
 			t.Logf("refusing %d instances allocated %.2f MB", n, float64(got)/(1<<20))
 		})
+	}
+}
+
+// TestAppendFloat checks that appendFloat writes what
+// strconv.AppendFloat(b, v, 'g', -1, 64) writes, across its whole-number
+// fast path and its edges, and null for NaN and ±Inf.
+func TestAppendFloat(t *testing.T) {
+	for _, v := range []float64{0, math.Copysign(0, -1), 1, -1, 2, 7, 42, 999999, -999999, 1e6, -1e6, 1e6 - 0.5, 123456, 100000,
+		0.5, -0.5, 0.3148545465887197, 0.6851454534112803, 1e-7, 5e-324, math.MaxFloat64, -math.MaxFloat64, 1e21, 12345678, 3.0000000000000004} {
+		want := strconv.AppendFloat([]byte("x"), v, 'g', -1, 64)
+		if got := appendFloat([]byte("x"), v); string(got) != string(want) {
+			t.Errorf("appendFloat(%v) = %s, want %s", v, got, want)
+		}
+	}
+	for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		if got := appendFloat(nil, v); string(got) != "null" {
+			t.Errorf("appendFloat(%v) = %s, want null", v, got)
+		}
+	}
+	rng := rand.New(rand.NewPCG(18, 3))
+	for range 10000 {
+		v := float64(rng.IntN(4_000_000)-2_000_000) / float64(1+rng.IntN(4)%3)
+		want := strconv.AppendFloat(nil, v, 'g', -1, 64)
+		if got := appendFloat(nil, v); string(got) != string(want) {
+			t.Fatalf("appendFloat(%v) = %s, want %s", v, got, want)
+		}
 	}
 }

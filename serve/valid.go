@@ -139,11 +139,25 @@ func hasLit(data []byte, i int, lit string) bool {
 	return len(data)-i >= len(lit) && string(data[i:i+len(lit)]) == lit
 }
 
+// strStop marks the bytes that end or interrupt a string literal's plain
+// run: '"', '\\' and the control characters.
+var strStop = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = true
+	}
+	t['"'], t['\\'] = true, true
+	return t
+}()
+
 // stringEnd returns the index past the string literal starting at i (a
 // '"'), or -1 when it is not one.
 func stringEnd(data []byte, i int) int {
 	for i++; i < len(data); i++ {
-		switch c := data[i]; {
+		c := data[i]
+		if !strStop[c] {
+			continue // one load and branch per ordinary byte
+		}
+		switch {
 		case c == '"':
 			return i + 1
 		case c < 0x20:
