@@ -21,3 +21,11 @@ func histSeq4(hist *[4]featHist, grp *uint8, m int, gh *gradPair)
 //
 //go:noescape
 func part32(a *uint32, marks *uint8, tmp *uint32, m int, tbl *[256][8]uint32) (nl, nr int)
+
+// marks32 sets marks[i] to 0xFF for each of the first m&^7 words of ws
+// whose byte at shift, x, goes left by a numeric split (x <= bin and
+// x != missing, or x == missing and missLeft is -1), to 0 for the
+// others, and returns the number of left words.
+//
+//go:noescape
+func marks32(ws *uint32, marks *uint8, m int, shift uint, bin, missing, missLeft int) (nl int)

@@ -113,3 +113,61 @@ pdone:
 	MOVQ R9, nl+40(FP)
 	MOVQ R10, nr+48(FP)
 	RET
+
+// func marks32(ws *uint32, marks *uint8, m int, shift uint, bin, missing, missLeft int) (nl int)
+//
+// For each 8 words of ws (m rounded down to 8): the byte at shift of
+// each word, x, goes left when x <= bin and x != missing, or when
+// x == missing and missLeft is -1 (all ones); compared as dwords
+// (VPCMPGTD, VPCMPEQD), the 8 masks are packed to 8 bytes of marks
+// (0xFF: left) and counted (VMOVMSKPS, POPCNT).
+TEXT ·marks32(SB), NOSPLIT, $0-64
+	MOVQ ws+0(FP), SI
+	MOVQ marks+8(FP), DI
+	MOVQ m+16(FP), DX
+	MOVQ shift+24(FP), AX
+	VMOVQ AX, X15
+	MOVQ bin+32(FP), AX
+	VMOVD AX, X12
+	VPBROADCASTD X12, Y12
+	MOVQ missing+40(FP), AX
+	VMOVD AX, X11
+	VPBROADCASTD X11, Y11
+	MOVQ missLeft+48(FP), AX
+	VMOVD AX, X10
+	VPBROADCASTD X10, Y10
+	MOVL $0xFF, AX
+	VMOVD AX, X13
+	VPBROADCASTD X13, Y13
+	VPCMPEQD Y9, Y9, Y9
+	ANDQ $-8, DX
+	XORQ CX, CX
+	XORQ R9, R9
+	TESTQ DX, DX
+	JEQ mdone
+
+mloop:
+	VMOVDQU (SI)(CX*4), Y0
+	VPSRLD X15, Y0, Y0
+	VPAND Y13, Y0, Y0
+	VPCMPGTD Y12, Y0, Y1 // x > bin
+	VPCMPEQD Y11, Y0, Y2 // x == missing
+	VPOR Y1, Y2, Y3
+	VPXOR Y9, Y3, Y3     // x <= bin, not missing
+	VPAND Y10, Y2, Y4    // missing, going left
+	VPOR Y4, Y3, Y5
+	VMOVMSKPS Y5, AX
+	POPCNTL AX, AX
+	ADDQ AX, R9
+	VEXTRACTI128 $1, Y5, X6
+	VPACKSSDW X6, X5, X7
+	VPACKSSWB X7, X7, X7
+	VMOVQ X7, (DI)(CX*1)
+	ADDQ $8, CX
+	CMPQ CX, DX
+	JLT mloop
+
+mdone:
+	VZEROUPPER
+	MOVQ R9, nl+56(FP)
+	RET

@@ -12,3 +12,7 @@ func histSeq4(*[4]featHist, *uint8, int, *gradPair) {
 func part32(*uint32, *uint8, *uint32, int, *[256][8]uint32) (int, int) {
 	panic("gbdt: no assembly kernel")
 }
+
+func marks32(*uint32, *uint8, int, uint, int, int, int) int {
+	panic("gbdt: no assembly kernel")
+}
