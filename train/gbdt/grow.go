@@ -479,8 +479,15 @@ func (g *grower) words(q int) []uint32 {
 func partitionWords(a []uint32, marks []uint8, tmp []uint32, left []int) {
 	n, w := len(a), len(left)
 	if w == 1 {
-		nl, nr := packWords(a, marks[:n], tmp[:n+8])
-		copy(a[nl:], tmp[:nr])
+		// The larger side stays in place; the smaller one is copied
+		// back.
+		if 2*left[0] >= n {
+			nl, nr := packWords(a, marks[:n], tmp[:n+8])
+			copy(a[nl:], tmp[:nr])
+		} else {
+			nl := packWordsBack(a, marks[:n], tmp[:n+8])
+			copy(a, tmp[n+8-nl:n+8])
+		}
 		return
 	}
 	nl := 0
@@ -539,6 +546,29 @@ func packWords(a []uint32, marks []uint8, tmp []uint32) (nl, nr int) {
 		nr += 1 - l
 	}
 	return nl, nr
+}
+
+// packWordsBack is packWords backwards: it packs a's words not marked
+// to its end and the others to the end of tmp (len(a)+8 words), in
+// order, and returns the number of marked words.
+func packWordsBack(a []uint32, marks []uint8, tmp []uint32) (nl int) {
+	m := len(a)
+	marks = marks[:m]
+	tmp = tmp[:m+8]
+	i, nr := m, 0
+	if useAVX2 && m >= 8 {
+		nl, nr = part32b(&a[0], &marks[0], &tmp[0], m, &packTable)
+		i = m - nl - nr
+	}
+	for i--; i >= 0; i-- {
+		v := a[i]
+		l := int(marks[i] & 1)
+		a[m-1-nr] = v
+		tmp[m+7-nl] = v
+		nl += l
+		nr += 1 - l
+	}
+	return nl
 }
 
 // packTable[i] lists the set bits of i in increasing order, then the

@@ -29,3 +29,10 @@ func part32(a *uint32, marks *uint8, tmp *uint32, m int, tbl *[256][8]uint32) (n
 //
 //go:noescape
 func marks32(ws *uint32, marks *uint8, m int, shift uint, bin, missing, missLeft int) (nl int)
+
+// part32b is part32 backwards over the last m&^7 words of a: the right
+// ones are packed in order to the end of a, the left ones to the end of
+// tmp (m+8 words), and it returns their numbers.
+//
+//go:noescape
+func part32b(a *uint32, marks *uint8, tmp *uint32, m int, tbl *[256][8]uint32) (nl, nr int)

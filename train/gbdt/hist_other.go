@@ -16,3 +16,7 @@ func part32(*uint32, *uint8, *uint32, int, *[256][8]uint32) (int, int) {
 func marks32(*uint32, *uint8, int, uint, int, int, int) int {
 	panic("gbdt: no assembly kernel")
 }
+
+func part32b(*uint32, *uint8, *uint32, int, *[256][8]uint32) (int, int) {
+	panic("gbdt: no assembly kernel")
+}

@@ -115,7 +115,7 @@ func TestPackWords(t *testing.T) {
 	asm := useAVX2
 	defer func() { useAVX2 = asm }()
 	for _, m := range []int{0, 1, 7, 8, 9, 15, 16, 17, 64, 1000, 4099} {
-		for _, pLeft := range []int{0, 1, 2, 4} { // marked with probability pLeft/4
+		for _, pLeft := range []int{0, 1, 2, 3, 4} { // marked with probability pLeft/4
 			a := make([]uint32, m)
 			marks := make([]uint8, m)
 			for i := range a {
