@@ -116,7 +116,7 @@ func (g *grower) build(nd *gnode) {
 		})
 		parallel(g.groups, g.workers, func(lo, hi int) {
 			for q := lo; q < hi; q++ {
-				histCols((*[histGroup]featHist)(nd.hist[histGroup*q:]), g.bins[histGroup*(q*g.n+off):], len(rows), og, g.constHess)
+				histCols((*[histGroup]featHist)(nd.hist[histGroup*q:]), g.p-histGroup*q, g.bins[histGroup*(q*g.n+off):], len(rows), og, g.constHess)
 			}
 		})
 	}

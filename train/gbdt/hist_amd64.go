@@ -14,6 +14,21 @@ var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasPOPCNT
 //go:noescape
 func histSeq4(hist *[4]featHist, grp *uint8, m int, gh *gradPair)
 
+// histSeq3 is histSeq4 for the first three histograms (k < 3).
+//
+//go:noescape
+func histSeq3(hist *[4]featHist, grp *uint8, m int, gh *gradPair)
+
+// histSeq2 is histSeq4 for the first two histograms (k < 2).
+//
+//go:noescape
+func histSeq2(hist *[4]featHist, grp *uint8, m int, gh *gradPair)
+
+// histSeq1 is histSeq4 for the first histogram (k = 0).
+//
+//go:noescape
+func histSeq1(hist *[4]featHist, grp *uint8, m int, gh *gradPair)
+
 // part32 partitions the first m&^7 words of a by marks (0xFF: left, 0:
 // right), the left ones to the start of a and the right ones to the start
 // of tmp, in order, and returns their numbers. tmp must hold m words;

@@ -8,28 +8,44 @@
 // to a 32-byte bin and one VMOVUPD stores back: one store per feature and
 // row instead of three. Two rows per iteration.
 
-// ROW4 adds the row at index CX+r (bins at 4*r(R10)(CX*4), pair at
-// 8*r(DI)(CX*8)) to the four histograms at BX.
-#define ROW4(b0, b1, b2, b3, goff) \
+// LOADG loads the pair at 8*r(DI)(CX*8) (row CX+r) as (g, h, 1, 0) in Y0.
+#define LOADG(goff) \
 	VMOVSD goff(DI)(CX*8), X0 \
 	VORPS X14, X0, X0 \
-	VCVTPS2PD X0, Y0 \
-	MOVBLZX b0(R10)(CX*4), R13 \
+	VCVTPS2PD X0, Y0
+
+// UPD adds Y0 to the bin of the byte at b(R10)(CX*4) in the histogram at
+// off(BX), through Y.
+#define UPD(b, off, Y) \
+	MOVBLZX b(R10)(CX*4), R13 \
 	SHLQ $5, R13 \
-	VADDPD (BX)(R13*1), Y0, Y1 \
-	VMOVUPD Y1, (BX)(R13*1) \
-	MOVBLZX b1(R10)(CX*4), R13 \
-	SHLQ $5, R13 \
-	VADDPD 8192(BX)(R13*1), Y0, Y2 \
-	VMOVUPD Y2, 8192(BX)(R13*1) \
-	MOVBLZX b2(R10)(CX*4), R13 \
-	SHLQ $5, R13 \
-	VADDPD 16384(BX)(R13*1), Y0, Y3 \
-	VMOVUPD Y3, 16384(BX)(R13*1) \
-	MOVBLZX b3(R10)(CX*4), R13 \
-	SHLQ $5, R13 \
-	VADDPD 24576(BX)(R13*1), Y0, Y4 \
-	VMOVUPD Y4, 24576(BX)(R13*1)
+	VADDPD off(BX)(R13*1), Y0, Y \
+	VMOVUPD Y, off(BX)(R13*1)
+
+// ROW4 adds the row at index CX+r (bins at 4*r(R10)(CX*4), pair at
+// 8*r(DI)(CX*8)) to the four histograms at BX; ROW3 and ROW2 to the
+// first three, two and one (a group padded with unused features).
+#define ROW4(b0, b1, b2, b3, goff) \
+	LOADG(goff) \
+	UPD(b0, 0, Y1) \
+	UPD(b1, 8192, Y2) \
+	UPD(b2, 16384, Y3) \
+	UPD(b3, 24576, Y4)
+
+#define ROW3(b0, b1, b2, goff) \
+	LOADG(goff) \
+	UPD(b0, 0, Y1) \
+	UPD(b1, 8192, Y2) \
+	UPD(b2, 16384, Y3)
+
+#define ROW2(b0, b1, goff) \
+	LOADG(goff) \
+	UPD(b0, 0, Y1) \
+	UPD(b1, 8192, Y2)
+
+#define ROW1(b0, goff) \
+	LOADG(goff) \
+	UPD(b0, 0, Y1)
 
 // ONES sets X14 to the float32 vector (0, 0, 1, 0).
 #define ONES \
@@ -62,6 +78,90 @@ tail4:
 	ROW4(0, 1, 2, 3, 0)
 
 done4:
+	VZEROUPPER
+	RET
+
+// func histSeq3(hist *[4]featHist, grp *uint8, m int, gh *gradPair)
+TEXT ·histSeq3(SB), NOSPLIT, $0-32
+	MOVQ hist+0(FP), BX
+	MOVQ grp+8(FP), R10
+	MOVQ m+16(FP), DX
+	MOVQ gh+24(FP), DI
+	ONES
+	XORQ CX, CX
+	MOVQ DX, R8
+	ANDQ $-2, R8 // rows in pairs
+	JEQ tail3
+
+loop3:
+	ROW3(0, 1, 2, 0)
+	ROW3(4, 5, 6, 8)
+	ADDQ $2, CX
+	CMPQ CX, R8
+	JLT loop3
+
+tail3:
+	CMPQ CX, DX
+	JGE done3
+	ROW3(0, 1, 2, 0)
+
+done3:
+	VZEROUPPER
+	RET
+
+// func histSeq2(hist *[4]featHist, grp *uint8, m int, gh *gradPair)
+TEXT ·histSeq2(SB), NOSPLIT, $0-32
+	MOVQ hist+0(FP), BX
+	MOVQ grp+8(FP), R10
+	MOVQ m+16(FP), DX
+	MOVQ gh+24(FP), DI
+	ONES
+	XORQ CX, CX
+	MOVQ DX, R8
+	ANDQ $-2, R8 // rows in pairs
+	JEQ tail2
+
+loop2:
+	ROW2(0, 1, 0)
+	ROW2(4, 5, 8)
+	ADDQ $2, CX
+	CMPQ CX, R8
+	JLT loop2
+
+tail2:
+	CMPQ CX, DX
+	JGE done2
+	ROW2(0, 1, 0)
+
+done2:
+	VZEROUPPER
+	RET
+
+// func histSeq1(hist *[4]featHist, grp *uint8, m int, gh *gradPair)
+TEXT ·histSeq1(SB), NOSPLIT, $0-32
+	MOVQ hist+0(FP), BX
+	MOVQ grp+8(FP), R10
+	MOVQ m+16(FP), DX
+	MOVQ gh+24(FP), DI
+	ONES
+	XORQ CX, CX
+	MOVQ DX, R8
+	ANDQ $-2, R8 // rows in pairs
+	JEQ tail1
+
+loop1:
+	ROW1(0, 0)
+	ROW1(4, 8)
+	ADDQ $2, CX
+	CMPQ CX, R8
+	JLT loop1
+
+tail1:
+	CMPQ CX, DX
+	JGE done1
+	ROW1(0, 0)
+
+done1:
 	VZEROUPPER
 	RET
 
