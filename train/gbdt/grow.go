@@ -33,7 +33,7 @@ type grower struct {
 	// are contiguous in each group. Each split reorders both; neither is
 	// reset between trees.
 	rows    []uint32
-	scratch []uint32 // the partition's right words, or og
+	scratch []uint32 // the partition's smaller side, or og
 	// og holds the gradients and hessians gathered in the position order
 	// of a node, in scratch's memory (one pair in two words of scratch):
 	// half of a node at most, which holds the whole smaller child of a
