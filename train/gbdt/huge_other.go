@@ -2,7 +2,6 @@
 
 package gbdt
 
-import "unsafe"
-
-// adviseHuge does nothing here: huge pages are asked for on linux only.
-func adviseHuge(unsafe.Pointer, int) {}
+// hugePairs returns n gradient pairs: huge pages are asked for on linux
+// only.
+func hugePairs(n int) []gradPair { return make([]gradPair, n) }
