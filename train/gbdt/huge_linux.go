@@ -10,25 +10,19 @@ import (
 // arm64 (4 KB base pages).
 const hugePage = 2 << 20
 
-// hugePairs returns n gradient pairs whose memory the kernel is asked to
-// back with huge pages, for the array that every histogram pass gathers
-// from at random (see grower.build), whose reads would otherwise miss the
-// TLB. From 2 MB up the slice starts on a 2 MB boundary and its last page
-// is whole (so at most 4 MB more are allocated), and its pages are
-// advised (MADV_HUGEPAGE, then MADV_COLLAPSE for pages already touched).
-// It is a hint: errors (an older kernel, THP disabled) are ignored, and
-// the memory stays the Go heap's.
-func hugePairs(n int) []gradPair {
-	const size = int(unsafe.Sizeof(gradPair{}))
-	if n*size < hugePage {
-		return make([]gradPair, n)
+// adviseHuge asks the kernel to back the whole 2 MB pages inside the n
+// bytes at p with huge pages (MADV_HUGEPAGE, then MADV_COLLAPSE for the
+// pages already touched), for arrays read at random, whose reads would
+// otherwise miss the TLB: the gradient pairs that each histogram pass
+// gathers by row. It is a hint: errors (an older kernel, THP disabled)
+// are ignored, and the memory stays the Go heap's.
+func adviseHuge(p unsafe.Pointer, n int) {
+	lo := (uintptr(p) + hugePage - 1) &^ (hugePage - 1)
+	hi := (uintptr(p) + uintptr(n)) &^ (hugePage - 1)
+	if hi <= lo {
+		return
 	}
-	pages := (n*size + hugePage - 1) / hugePage
-	buf := make([]gradPair, (pages+1)*hugePage/size)
-	p := uintptr(unsafe.Pointer(&buf[0]))
-	skip := int((hugePage - p%hugePage) % hugePage / uintptr(size))
-	b := unsafe.Slice((*byte)(unsafe.Pointer(&buf[skip])), pages*hugePage)
+	b := unsafe.Slice((*byte)(unsafe.Add(p, lo-uintptr(p))), hi-lo)
 	_ = unix.Madvise(b, unix.MADV_HUGEPAGE)
 	_ = unix.Madvise(b, unix.MADV_COLLAPSE)
-	return buf[skip : skip+n : skip+n]
 }

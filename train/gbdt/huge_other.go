@@ -2,6 +2,7 @@
 
 package gbdt
 
-// hugePairs returns n gradient pairs: huge pages are asked for on linux
-// only.
-func hugePairs(n int) []gradPair { return make([]gradPair, n) }
+import "unsafe"
+
+// adviseHuge does nothing here: huge pages are asked for on linux only.
+func adviseHuge(unsafe.Pointer, int) {}
