@@ -43,7 +43,18 @@ func (h *histogram) add(k uint64) {
 // a new slice; x is not modified. Equal values that differ in their bits
 // (−0 and +0) are ordered by Key.
 func Sorted(x []float64) []float64 {
-	out := make([]float64, len(x))
+	var tmp []uint64
+	return SortedInto(nil, &tmp, x)
+}
+
+// SortedInto is Sorted with the result in buf's memory and the scratch
+// keys in *scratch, each grown (and *scratch set) only when shorter than x, for
+// callers that sort many slices in turn. buf must not overlap x.
+func SortedInto(buf []float64, scratch *[]uint64, x []float64) []float64 {
+	if cap(buf) < len(x) {
+		buf = make([]float64, len(x))
+	}
+	out := buf[:len(x)]
 	if len(x) < radixMin {
 		keys := keysOf(out)
 		m := 0
@@ -97,7 +108,10 @@ func Sorted(x []float64) []float64 {
 	// The first pass reads x, converting to keys, and the last one writes
 	// floats; they alternate between out (viewed as keys) and a scratch
 	// slice, starting with the one that makes the last pass land in out.
-	keys, tmp := keysOf(out), make([]uint64, m)
+	if cap(*scratch) < m {
+		*scratch = make([]uint64, m)
+	}
+	keys, tmp := keysOf(out), (*scratch)[:m]
 	dst := keys
 	if np%2 == 0 {
 		dst = tmp

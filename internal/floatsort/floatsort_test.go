@@ -70,6 +70,9 @@ func TestSorted(t *testing.T) {
 			return r.Float64()
 		},
 	}
+	// SortedInto's buffers go from case to case, grown or reused.
+	var buf []float64
+	var scratch []uint64
 	for name, g := range gen {
 		for _, n := range []int{0, 1, 2, 100, radixMin - 1, radixMin, radixMin + 1, 50_000} {
 			x := make([]float64, n)
@@ -87,6 +90,10 @@ func TestSorted(t *testing.T) {
 			if !slices.IsSorted(got) {
 				t.Errorf("%s, n=%d: Sorted's result is not in float order", name, n)
 			}
+			buf = SortedInto(buf, &scratch, x)
+			if !sameBits(buf, want) {
+				t.Errorf("%s, n=%d: SortedInto differs from the comparison sort of the keys", name, n)
+			}
 		}
 	}
 }
@@ -98,6 +105,10 @@ func TestSortedAllocs(t *testing.T) {
 	}
 	if a := testing.AllocsPerRun(10, func() { Sorted(x) }); a > 2 {
 		t.Errorf("Sorted allocates %v times; want at most 2 (the result and the scratch)", a)
+	}
+	buf, scratch := make([]float64, len(x)), make([]uint64, len(x))
+	if a := testing.AllocsPerRun(10, func() { buf = SortedInto(buf, &scratch, x) }); a != 0 {
+		t.Errorf("SortedInto allocates %v times with buffers long enough; want 0", a)
 	}
 }
 

@@ -3,7 +3,8 @@ package gbdt
 import (
 	"math"
 	"math/rand/v2"
-	"slices"
+
+	"github.com/loomml/loom/internal/floatsort"
 )
 
 // binSubsample is the number of rows the bin thresholds of a numeric
@@ -59,6 +60,8 @@ func fitBinner(X []float64, p int, rows []int, maxBins int, categorical []bool, 
 		categorical: categorical, known: make([][4]uint64, p)}
 	parallel(p, workers, func(lo, hi int) {
 		col := make([]float64, 0, len(sample))
+		var sorted []float64
+		var scratch []uint64
 		for f := lo; f < hi; f++ {
 			col = col[:0]
 			for _, r := range sample {
@@ -73,7 +76,10 @@ func fitBinner(X []float64, p int, rows []int, maxBins int, categorical []bool, 
 				}
 				continue
 			}
-			b.thresholds[f] = thresholds(col, maxBins)
+			// A radix sort (col holds no NaN), into buffers reused from
+			// feature to feature.
+			sorted = floatsort.SortedInto(sorted, &scratch, col)
+			b.thresholds[f] = thresholds(sorted, maxBins)
 			b.nbins[f] = len(b.thresholds[f]) + 1
 		}
 	})
@@ -81,11 +87,10 @@ func fitBinner(X []float64, p int, rows []int, maxBins int, categorical []bool, 
 }
 
 // thresholds returns scikit-learn's bin thresholds of the non-missing
-// values col (which it sorts): the midpoints between distinct values when
+// values col, sorted: the midpoints between distinct values when
 // there are at most maxBins of them, else the "midpoint" percentiles at
 // 100·i/maxBins, i = 1 .. maxBins-1.
 func thresholds(col []float64, maxBins int) []float64 {
-	slices.Sort(col)
 	distinct := 0
 	for i := range col {
 		if i == 0 || col[i] != col[i-1] {

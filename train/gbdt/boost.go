@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/loomml/loom/train"
 	"github.com/loomml/loom/train/tree"
@@ -304,6 +305,10 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 	// The gathered gradients share scratch's memory (see grower.og).
 	g.og = asPairs(g.scratch[:nt])
 	GH := make([]gradPair, K*nt)
+	if nt > 0 {
+		// Read at random by every histogram pass (see grower.build).
+		adviseHuge(unsafe.Pointer(&GH[0]), len(GH)*int(unsafe.Sizeof(GH[0])))
+	}
 	blocks := (nt + lossBlock - 1) / lossBlock
 	var trees []tree.Tree
 	track := early || cfg.progress != nil

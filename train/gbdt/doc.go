@@ -100,11 +100,15 @@
 // (stably) its node's row indices and the words of every group, so that
 // a node's bins are contiguous and its histogram pass reads them in
 // order instead of reading scattered rows of the whole columns. On amd64
-// with AVX2 the partition packs 8 words at a time (VPMOVMSKB of the
-// left marks, VPERMD with a table), the left words in place and the
-// right ones through scratch space. A node's histogram pass gathers its
-// rows' gradient and hessian pairs (float32, side by side) and fills the
-// four histograms of a group in one pass. A histogram bin holds its
+// with AVX2 the left marks of a numeric split come from a compare of 8
+// words at a time, and the partition packs 8 words at a time (VPMOVMSKB
+// of the left marks, VPERMD with a table): the larger side in place
+// (the left words forwards, or the right ones backwards) and the smaller
+// one through scratch space, copied back. A node's histogram pass
+// gathers its rows' gradient and hessian pairs (float32, side by side;
+// on linux the array is backed by huge pages, as the gathers read it at
+// random) and fills the histograms of a group in one pass (only the
+// used features of the last group). A histogram bin holds its
 // gradient sum, hessian sum and row count as three float64 lanes of 32
 // bytes, so that on amd64 an assembly kernel adds a row's (g, h, 1) to a
 // bin with one load, one add and one store (the same sums, in the same
@@ -115,7 +119,7 @@
 // 256 rows at a time; the margins are updated through a byte per row
 // naming its leaf, then in row order. A fit of 1,000,000 × 30 rows for
 // 100 iterations keeps 32 MB of bins, 8 MB of gradient pairs, 4 MB of
-// row indices and 4 MB of scratch space (the partition's right words,
+// row indices and 4 MB of scratch space (the smaller side of a split,
 // then the gathered gradients of the node being built, up to half the
 // rows at a time), 8 MB of margins, the 8 MB of labels, 1 MB of marks (a
 // byte per row: left or right in a partition, then its leaf) and up to

@@ -33,7 +33,7 @@ type grower struct {
 	// are contiguous in each group. Each split reorders both; neither is
 	// reset between trees.
 	rows    []uint32
-	scratch []uint32 // the partition's right words, or og
+	scratch []uint32 // the partition's smaller side, or og
 	// og holds the gradients and hessians gathered in the position order
 	// of a node, in scratch's memory (one pair in two words of scratch):
 	// half of a node at most, which holds the whole smaller child of a
@@ -116,7 +116,7 @@ func (g *grower) build(nd *gnode) {
 		})
 		parallel(g.groups, g.workers, func(lo, hi int) {
 			for q := lo; q < hi; q++ {
-				histCols((*[histGroup]featHist)(nd.hist[histGroup*q:]), g.bins[histGroup*(q*g.n+off):], len(rows), og, g.constHess)
+				histCols((*[histGroup]featHist)(nd.hist[histGroup*q:]), g.p-histGroup*q, g.bins[histGroup*(q*g.n+off):], len(rows), og, g.constHess)
 			}
 		})
 	}
@@ -272,7 +272,7 @@ func (g *grower) split(nd *gnode) (left, right *gnode) {
 			goLeft[b] = 0xFF
 		}
 	}
-	nl := g.partition(nd.start, nd.end, sp.feature, &goLeft)
+	nl := g.partition(nd.start, nd.end, sp, &goLeft)
 	rows := g.rows[nd.start:nd.end]
 	nr := len(rows) - nl
 	mid := nd.start + nl
@@ -379,15 +379,17 @@ func (g *grower) rowWorkers(n int) int {
 	return g.workers
 }
 
-// partition reorders the positions [s, e) stably by feature f's bins,
-// those whose bin goLeft marks (0xFF) first: the rows, and the bins of
-// every group. It returns the number of left rows. The left marks go to
-// g.marks first, counted by contiguous chunk; then the words of each
-// group, and the rows, are partitioned, an array per worker when the
-// scratch space holds a copy of the node per worker and by chunks
-// otherwise: the same order as one worker gives.
-func (g *grower) partition(s, e, f int, goLeft *[256]uint8) int {
+// partition reorders the positions [s, e) stably by split sp, whose
+// bins goLeft marks (0xFF where a bin goes left), those going left
+// first: the rows, and the bins of every group. It returns the number of
+// left rows. The left marks go to g.marks first, counted by contiguous
+// chunk; then the words of each group, and the rows, are partitioned,
+// an array per worker when the scratch space holds a copy of the node
+// per worker and by chunks otherwise: the same order as one worker
+// gives.
+func (g *grower) partition(s, e int, sp *split, goLeft *[256]uint8) int {
 	m := e - s
+	f := sp.feature
 	ws := g.words(f / histGroup)[s:e]
 	shift := byteShift[f%histGroup] // feature f's byte in a word
 	marks := g.marks[:m]
@@ -400,14 +402,7 @@ func (g *grower) partition(s, e, f int, goLeft *[256]uint8) int {
 	parallel(w, w, func(lo, hi int) {
 		for c := lo; c < hi; c++ {
 			a, b := c*m/w, (c+1)*m/w
-			cnt := 0
-			mk := marks[a:b]
-			for i, v := range ws[a:b] {
-				l := goLeft[uint8(v>>shift)]
-				mk[i] = l
-				cnt += int(l & 1)
-			}
-			left[c] = cnt
+			left[c] = leftMarks(ws[a:b], marks[a:b], shift, sp, g.s.missing, goLeft)
 		}
 	})
 	nl := 0
@@ -433,6 +428,29 @@ func (g *grower) partition(s, e, f int, goLeft *[256]uint8) int {
 		partitionWords(array(j), marks, g.scratch, left)
 	}
 	return nl
+}
+
+// leftMarks sets marks[i] to 0xFF where the bin of ws[i] at shift goes
+// left by sp (as goLeft says), to 0 elsewhere, and returns the number of
+// left words. A numeric split's compare runs in AVX2 (marks32) when it
+// can; the table serves categorical splits and the tail.
+func leftMarks(ws []uint32, marks []uint8, shift uint, sp *split, missing uint8, goLeft *[256]uint8) int {
+	marks = marks[:len(ws)]
+	i, cnt := 0, 0
+	if useAVX2 && !sp.categorical && len(ws) >= 8 {
+		missLeft := 0
+		if sp.missingLeft {
+			missLeft = -1
+		}
+		cnt = marks32(&ws[0], &marks[0], len(ws), shift, int(sp.bin), int(missing), missLeft)
+		i = len(ws) &^ 7
+	}
+	for ; i < len(ws); i++ {
+		l := goLeft[uint8(ws[i]>>shift)]
+		marks[i] = l
+		cnt += int(l & 1)
+	}
+	return cnt
 }
 
 // byteShift[k] is the shift that brings byte k of a word's memory to the
@@ -461,8 +479,15 @@ func (g *grower) words(q int) []uint32 {
 func partitionWords(a []uint32, marks []uint8, tmp []uint32, left []int) {
 	n, w := len(a), len(left)
 	if w == 1 {
-		nl, nr := packWords(a, marks[:n], tmp[:n+8])
-		copy(a[nl:], tmp[:nr])
+		// The larger side stays in place; the smaller one is copied
+		// back.
+		if 2*left[0] >= n {
+			nl, nr := packWords(a, marks[:n], tmp[:n+8])
+			copy(a[nl:], tmp[:nr])
+		} else {
+			nl := packWordsBack(a, marks[:n], tmp[:n+8])
+			copy(a, tmp[n+8-nl:n+8])
+		}
 		return
 	}
 	nl := 0
@@ -521,6 +546,29 @@ func packWords(a []uint32, marks []uint8, tmp []uint32) (nl, nr int) {
 		nr += 1 - l
 	}
 	return nl, nr
+}
+
+// packWordsBack is packWords backwards: it packs a's words not marked
+// to its end and the others to the end of tmp (len(a)+8 words), in
+// order, and returns the number of marked words.
+func packWordsBack(a []uint32, marks []uint8, tmp []uint32) (nl int) {
+	m := len(a)
+	marks = marks[:m]
+	tmp = tmp[:m+8]
+	i, nr := m, 0
+	if useAVX2 && m >= 8 {
+		nl, nr = part32b(&a[0], &marks[0], &tmp[0], m, &packTable)
+		i = m - nl - nr
+	}
+	for i--; i >= 0; i-- {
+		v := a[i]
+		l := int(marks[i] & 1)
+		a[m-1-nr] = v
+		tmp[m+7-nl] = v
+		nl += l
+		nr += 1 - l
+	}
+	return nl
 }
 
 // packTable[i] lists the set bits of i in increasing order, then the

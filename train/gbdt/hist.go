@@ -52,25 +52,35 @@ func parallelSlots(n, workers int, fn func(slot, lo, hi int)) {
 // kernel loads both at once.
 type gradPair struct{ g, h float32 }
 
-// histCols adds to the four histograms hs the m rows of one group of
-// features whose bins (four bytes a row, feature k's at byte k) start
-// grp, and whose gradient pairs gh holds in the same order. constHess
-// tells that every hessian is 1 (the portable kernel then counts the rows
-// instead of adding the hessians: the same sums). Every bin's sums are
-// taken in row order, whichever kernel runs, so the result is the same
-// to the bit.
-func histCols(hs *[histGroup]featHist, grp []uint8, m int, gh []gradPair, constHess bool) {
+// histCols adds to the first k (1 to 4) of the four histograms hs the m
+// rows of one group of features whose bins (four bytes a row, feature
+// j's at byte j) start grp, and whose gradient pairs gh holds in the same
+// order; k is below 4 in the last group when it is padded with unused
+// features, whose histograms are left alone. constHess tells that every
+// hessian is 1 (the portable kernel then counts the rows instead of
+// adding the hessians: the same sums). Every bin's sums are taken in row
+// order, whichever kernel runs, so the result is the same to the bit.
+func histCols(hs *[histGroup]featHist, k int, grp []uint8, m int, gh []gradPair, constHess bool) {
 	if m == 0 {
 		return
 	}
 	gh = gh[:m]
 	grp = grp[:histGroup*m]
 	if useAVX2 {
-		histSeq4(hs, &grp[0], m, &gh[0])
+		switch {
+		case k >= 4:
+			histSeq4(hs, &grp[0], m, &gh[0])
+		case k == 3:
+			histSeq3(hs, &grp[0], m, &gh[0])
+		case k == 2:
+			histSeq2(hs, &grp[0], m, &gh[0])
+		default:
+			histSeq1(hs, &grp[0], m, &gh[0])
+		}
 		return
 	}
-	for k := range hs {
-		histGo(&hs[k], grp[k:], gh, constHess)
+	for j := range hs[:min(k, histGroup)] {
+		histGo(&hs[j], grp[j:], gh, constHess)
 	}
 }
 

@@ -37,8 +37,12 @@ func TestHistKernels(t *testing.T) {
 	}
 	for rname, rows := range map[string][2]int{"all": {0, n}, "odd": {1, n - 1}, "one": {7, 1}, "some": {13, 1001}, "none": {0, 0}} {
 		off, m := rows[0], rows[1]
-		for _, constHess := range []bool{false, true} {
-			t.Run(fmt.Sprintf("rows=%s/const=%v", rname, constHess), func(t *testing.T) {
+		for _, c := range []struct {
+			constHess bool
+			k         int // features of the group used
+		}{{false, 4}, {true, 4}, {false, 3}, {false, 2}, {true, 1}} {
+			constHess, k := c.constHess, c.k
+			t.Run(fmt.Sprintf("rows=%s/const=%v/k=%d", rname, constHess, k), func(t *testing.T) {
 				g := slices.Clone(gh[:m])
 				if constHess {
 					for i := range g {
@@ -47,9 +51,9 @@ func TestHistKernels(t *testing.T) {
 				}
 				var got, want [histGroup]featHist
 				for range 2 {
-					histCols(&got, grp[histGroup*off:], m, g, constHess)
+					histCols(&got, k, grp[histGroup*off:], m, g, constHess)
 					useAVX2 = false
-					histCols(&want, grp[histGroup*off:], m, g, constHess)
+					histCols(&want, k, grp[histGroup*off:], m, g, constHess)
 					useAVX2 = true
 				}
 				for f := range got {
@@ -64,8 +68,12 @@ func TestHistKernels(t *testing.T) {
 					for b := range got[f] {
 						total += got[f][b].n
 					}
-					if total != float64(2*m) {
-						t.Errorf("feature %d: %v rows counted; want %d", f, total, 2*m)
+					if want := float64(2 * m); f >= k {
+						if total != 0 {
+							t.Errorf("feature %d of %d used: %v rows counted; want none", f, k, total)
+						}
+					} else if total != want {
+						t.Errorf("feature %d: %v rows counted; want %v", f, total, want)
 					}
 				}
 			})
@@ -99,7 +107,7 @@ func BenchmarkHist(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				clear(hs[:])
-				histCols(&hs, grp, n, gh, false)
+				histCols(&hs, histGroup, grp, n, gh, false)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(histGroup*n), "ns/update")
 		})
@@ -115,7 +123,7 @@ func TestPackWords(t *testing.T) {
 	asm := useAVX2
 	defer func() { useAVX2 = asm }()
 	for _, m := range []int{0, 1, 7, 8, 9, 15, 16, 17, 64, 1000, 4099} {
-		for _, pLeft := range []int{0, 1, 2, 4} { // marked with probability pLeft/4
+		for _, pLeft := range []int{0, 1, 2, 3, 4} { // marked with probability pLeft/4
 			a := make([]uint32, m)
 			marks := make([]uint8, m)
 			for i := range a {
@@ -166,7 +174,7 @@ func TestHistAlloc(t *testing.T) {
 	}
 	gh := make([]gradPair, n)
 	var hs [histGroup]featHist
-	if a := testing.AllocsPerRun(10, func() { histCols(&hs, grp, n, gh, false) }); a != 0 {
+	if a := testing.AllocsPerRun(10, func() { histCols(&hs, histGroup, grp, n, gh, false) }); a != 0 {
 		t.Errorf("%v allocations per pass", a)
 	}
 }

@@ -25,18 +25,93 @@ func TestPartitionWorkers(t *testing.T) {
 	for i := range gh {
 		gh[i] = gradPair{rng.Float32(), rng.Float32()}
 	}
-	var goLeft [256]uint8
-	for b := range goLeft {
-		goLeft[b] = uint8(rng.IntN(2)) * 0xFF
-	}
 	perm := rng.Perm(n)
 	const f = 2
+	var cats [4]uint64
+	for w := range cats {
+		cats[w] = rng.Uint64()
+	}
+	// A numeric split (the AVX2 compare) with missing values going
+	// either way, and a categorical one (the table).
+	for _, c := range []struct {
+		name string
+		sp   split
+	}{
+		{"numeric, missing left", split{feature: f, bin: 100, missingLeft: true}},
+		{"numeric, missing right", split{feature: f, bin: 37}},
+		{"categorical", split{feature: f, categorical: true, cats: cats}},
+	} {
+		t.Run(c.name, func(t *testing.T) { testPartitionWorkers(t, c.sp, orig, gh, perm) })
+	}
+}
+
+// TestLeftMarks checks the marks of a split (the AVX2 compare for
+// numeric splits) against goesLeft, for every byte of a word, lengths
+// around the kernel's 8 words, thresholds at the ends and missing bins
+// of 255 and 10 (fewer bins).
+func TestLeftMarks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	asm := useAVX2
+	defer func() { useAVX2 = asm }()
+	for _, m := range []int{0, 1, 7, 8, 9, 17, 1000} {
+		ws := make([]uint32, m)
+		for _, missing := range []uint8{255, 10} {
+			for i := range ws {
+				ws[i] = 0
+				for k := range histGroup {
+					ws[i] |= uint32(rng.IntN(int(missing)+1)) << (8 * k)
+				}
+			}
+			for _, sp := range []split{{bin: 0}, {bin: 0, missingLeft: true}, {bin: missing / 2}, {bin: missing - 1, missingLeft: true}, {bin: missing - 1}} {
+				var goLeft [256]uint8
+				for b := range goLeft {
+					if sp.goesLeft(uint8(b), missing) {
+						goLeft[b] = 0xFF
+					}
+				}
+				for _, kernel := range []bool{true, false} {
+					if kernel && !asm {
+						continue
+					}
+					useAVX2 = kernel
+					for k := range histGroup {
+						marks := make([]uint8, m)
+						got := leftMarks(ws, marks, byteShift[k], &sp, missing, &goLeft)
+						want := 0
+						for i, v := range ws {
+							l := sp.goesLeft(uint8(v>>byteShift[k]), missing)
+							if l {
+								want++
+							}
+							if l != (marks[i] == 0xFF) || (!l && marks[i] != 0) {
+								t.Fatalf("m=%d, missing %d, split %+v, byte %d, asm %v: position %d marked %#x", m, missing, sp, k, kernel, i, marks[i])
+							}
+						}
+						if got != want {
+							t.Fatalf("m=%d, missing %d, split %+v, byte %d, asm %v: %d left; want %d", m, missing, sp, k, kernel, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func testPartitionWorkers(t *testing.T, sp split, orig []uint8, gh []gradPair, perm []int) {
+	const n, p, s, e = 3*minParallelRows + 17, 6, 5, 3*minParallelRows + 10
+	const f, missing = 2, 255
+	var goLeft [256]uint8
+	for b := range goLeft {
+		if sp.goesLeft(uint8(b), missing) {
+			goLeft[b] = 0xFF
+		}
+	}
 	var want []uint32
 	var wantNL int
 	var wantHist, wantAll []featHist
 	for _, workers := range []int{1, 2, 3, 7} {
 		groups := (p + histGroup - 1) / histGroup
-		g := &grower{n: n, p: p, groups: groups, bins: make([]uint8, histGroup*groups*n), workers: workers, gh: gh,
+		g := &grower{s: splitter{missing: missing}, n: n, p: p, groups: groups, bins: make([]uint8, histGroup*groups*n), workers: workers, gh: gh,
 			rows: make([]uint32, n), scratch: make([]uint32, n+8*workers+16), marks: make([]uint8, n)}
 		g.og = asPairs(g.scratch[:n])
 		at := func(k, i int) *uint8 { return &g.bins[histGroup*((k/histGroup)*n+i)+k%histGroup] }
@@ -47,7 +122,7 @@ func TestPartitionWorkers(t *testing.T) {
 			}
 		}
 		before := slices.Clone(g.rows[s:e])
-		nl := g.partition(s, e, f, &goLeft)
+		nl := g.partition(s, e, &sp, &goLeft)
 		var wl, wr []uint32
 		for _, r := range before {
 			if goLeft[orig[f*n+int(r)]] != 0 {
