@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // team runs the parallel steps of one fit: the caller's goroutine and
@@ -31,17 +32,38 @@ type team struct {
 	mu       sync.Mutex
 	work     sync.Cond // a new step or stop, for sleeping members
 	finished sync.Cond // the step's last range, for a sleeping caller
-	sleepers int       // members asleep on work
+	sleepers atomic.Int32 // members asleep on work, changed under mu
 	waiting  atomic.Bool
 	stopped  bool
 	wg       sync.WaitGroup
 }
 
-// spinSteps is how many times a team's goroutine looks for work, or the
-// caller for the end of a step, before it sleeps: tens of microseconds,
-// longer than the serial work between two steps of a node (split search,
-// bookkeeping) and shorter than anything worth a core.
-const spinSteps = 1 << 12
+// spinTime is how long a team's goroutine looks for work, or the caller
+// for the end of a step, before it sleeps: longer than the serial work
+// between two steps of a fit (split search, bookkeeping, the sums of a
+// tree's gradients), short against anything worth a core. A spinning
+// goroutine yields its thread now and then, so that others run.
+const spinTime = 50 * time.Microsecond
+
+// spin calls done until it reports true, for spinTime at most, and
+// reports whether it did.
+func spin(done func() bool) bool {
+	var start time.Time
+	for i := 0; ; i++ {
+		if done() {
+			return true
+		}
+		if i&63 != 63 {
+			continue
+		}
+		if start.IsZero() {
+			start = time.Now()
+		} else if time.Since(start) > spinTime {
+			return false
+		}
+		runtime.Gosched()
+	}
+}
 
 // newTeam starts a team of size goroutines, the caller's included.
 func newTeam(size int) *team {
@@ -75,7 +97,9 @@ func (t *team) parallel(n, chunks int, fn func(lo, hi int)) {
 
 // parallelSlots is parallel that also tells fn which of the team's
 // goroutines runs the range (its slot: 0 for the caller's, up to size-1),
-// for scratch space of its own: no two ranges run at once in one slot.
+// for scratch space of its own: no two ranges run at once in one slot,
+// except that a step called from within a step runs all its ranges in
+// slot 0 (no fit does so).
 func (t *team) parallelSlots(n, chunks int, fn func(slot, lo, hi int)) {
 	c := min(chunks, n, 0xFFFF)
 	if c <= 1 || t.size == 1 || !t.running.CompareAndSwap(false, true) {
@@ -90,17 +114,14 @@ func (t *team) parallelSlots(n, chunks int, fn func(slot, lo, hi int)) {
 	t.done.Store(0)
 	step := t.ticket.Load()>>32 + 1
 	t.ticket.Store(step<<32 | uint64(c)<<16)
-	t.mu.Lock()
-	if t.sleepers > 0 {
+	if t.sleepers.Load() > 0 {
+		t.mu.Lock()
 		t.work.Broadcast()
+		t.mu.Unlock()
 	}
-	t.mu.Unlock()
 	for t.claim(0) {
 	}
-	for i := 0; t.done.Load() < int64(c); i++ {
-		if i < spinSteps {
-			continue
-		}
+	if !spin(func() bool { return t.done.Load() == int64(c) }) {
 		t.mu.Lock()
 		t.waiting.Store(true)
 		for t.done.Load() < int64(c) {
@@ -148,20 +169,15 @@ func (t *team) member(slot int) {
 	for {
 		for t.claim(slot) {
 		}
-		for i := 0; i < spinSteps && !t.claimable(); i++ {
-			if i&255 == 255 {
-				runtime.Gosched()
-			}
-		}
-		if t.claimable() {
+		if spin(t.claimable) {
 			continue
 		}
 		t.mu.Lock()
-		t.sleepers++
+		t.sleepers.Add(1)
 		for !t.claimable() && !t.stopped {
 			t.work.Wait()
 		}
-		t.sleepers--
+		t.sleepers.Add(-1)
 		stopped := t.stopped
 		t.mu.Unlock()
 		if stopped {
