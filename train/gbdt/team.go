@@ -30,8 +30,8 @@ type team struct {
 	running atomic.Bool // a step is under way: a nested step runs inline
 
 	mu       sync.Mutex
-	work     sync.Cond // a new step or stop, for sleeping members
-	finished sync.Cond // the step's last range, for a sleeping caller
+	work     sync.Cond    // a new step or stop, for sleeping members
+	finished sync.Cond    // the step's last range, for a sleeping caller
 	sleepers atomic.Int32 // members asleep on work, changed under mu
 	waiting  atomic.Bool
 	stopped  bool
