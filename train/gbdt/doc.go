@@ -86,7 +86,7 @@
 // Workers-1 that it starts, which take parts of each parallel step (the
 // histograms of a node by group of features, its partition by array, the
 // gathering of gradients by range of rows, the split search by feature)
-// as they come free, and spin for a moment between steps rather than
+// as they come free, and spin for up to 50 µs between steps before they
 // sleep. Every feature's histogram sums are taken in the order
 // of the node's rows (an order that the partitions fix, whatever the
 // number of workers); gradients and losses are computed over fixed blocks
