@@ -28,7 +28,7 @@ type binner struct {
 // fitBinner computes each feature's thresholds from the rows rows of X
 // (row-major, p columns; nil rows means every row), in parallel over
 // features.
-func fitBinner(X []float64, p int, rows []int, maxBins int, categorical []bool, seed uint64, workers int) *binner {
+func fitBinner(X []float64, p int, rows []int, maxBins int, categorical []bool, seed uint64, tm *team) *binner {
 	n := len(rows)
 	if rows == nil {
 		n = len(X) / p
@@ -58,7 +58,7 @@ func fitBinner(X []float64, p int, rows []int, maxBins int, categorical []bool, 
 	}
 	b := &binner{thresholds: make([][]float64, p), nbins: make([]int, p), missing: uint8(maxBins),
 		categorical: categorical, known: make([][4]uint64, p)}
-	parallel(p, workers, func(lo, hi int) {
+	tm.parallel(p, tm.size, func(lo, hi int) {
 		col := make([]float64, 0, len(sample))
 		var sorted []float64
 		var scratch []uint64
@@ -210,18 +210,18 @@ const binBlock = 1024
 // bin returns the column-major bins of the given rows of X (nil: every
 // row): column f at [f*len(rows), (f+1)*len(rows)). Blocks of rows go to
 // the workers.
-func (b *binner) bin(X []float64, p int, rows []int, workers int) []uint8 {
-	return b.binLayout(X, p, rows, workers, false)
+func (b *binner) bin(X []float64, p int, rows []int, tm *team) []uint8 {
+	return b.binLayout(X, p, rows, tm, false)
 }
 
 // binGrouped returns the bins of the given rows of X (nil: every row) by
 // group of histGroup features, a row's bins of a group side by side (the
 // layout of grower.bins; bin 0 pads the last group).
-func (b *binner) binGrouped(X []float64, p int, rows []int, workers int) []uint8 {
-	return b.binLayout(X, p, rows, workers, true)
+func (b *binner) binGrouped(X []float64, p int, rows []int, tm *team) []uint8 {
+	return b.binLayout(X, p, rows, tm, true)
 }
 
-func (b *binner) binLayout(X []float64, p int, rows []int, workers int, grouped bool) []uint8 {
+func (b *binner) binLayout(X []float64, p int, rows []int, tm *team, grouped bool) []uint8 {
 	n := len(rows)
 	if rows == nil {
 		n = len(X) / p
@@ -235,7 +235,7 @@ func (b *binner) binLayout(X []float64, p int, rows []int, workers int, grouped 
 	}
 	thr := b.padded()
 	blocks := (n + binBlock - 1) / binBlock
-	parallel(blocks, workers, func(lo, hi int) {
+	tm.parallel(blocks, tm.size, func(lo, hi int) {
 		var all []int
 		if rows == nil {
 			all = make([]int, binBlock)

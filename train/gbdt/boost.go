@@ -208,10 +208,10 @@ func subset(v []float64, rows []int) []float64 {
 }
 
 // meanLoss returns the weighted mean loss of s in fixed blocks.
-func meanLoss(obj objective, s *data, workers int) float64 {
+func meanLoss(obj objective, s *data, tm *team) float64 {
 	blocks := (s.n + lossBlock - 1) / lossBlock
 	sums := make([]float64, blocks)
-	parallel(blocks, workers, func(lo, hi int) {
+	tm.parallel(blocks, blocks, func(lo, hi int) {
 		for b := lo; b < hi; b++ {
 			sums[b] = obj.loss(s.raw, s.y, s.w, b*lossBlock, min((b+1)*lossBlock, s.n))
 		}
@@ -239,6 +239,8 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	tm := newTeam(workers)
+	defer tm.stop()
 	X := d.RowMajor()
 	early := cfg.early == On || (cfg.early == Auto && n > 10_000)
 	var trainRows, valRows []int // nil: every row
@@ -254,12 +256,12 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 		}
 		trainRows, valRows = fold.Train, fold.Test
 	}
-	bn := fitBinner(X, p, trainRows, cfg.maxBins, d.Categorical, cfg.seed, workers)
+	bn := fitBinner(X, p, trainRows, cfg.maxBins, d.Categorical, cfg.seed, tm)
 	K := obj.outputs()
 	// The training rows' bins are grouped (see grower.bins); tr.bins
 	// stays nil.
 	groups := (p + histGroup - 1) / histGroup
-	bins := bn.binGrouped(X, p, trainRows, workers)
+	bins := bn.binGrouped(X, p, trainRows, tm)
 	tr := &data{n: n, y: y, w: w}
 	if early {
 		tr.n, tr.y, tr.w = len(trainRows), subset(y, trainRows), subset(w, trainRows)
@@ -274,11 +276,11 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 	fill(tr)
 	var val *data
 	if early {
-		val = &data{n: len(valRows), bins: bn.bin(X, p, valRows, workers), y: subset(y, valRows), w: subset(w, valRows)}
+		val = &data{n: len(valRows), bins: bn.bin(X, p, valRows, tm), y: subset(y, valRows), w: subset(w, valRows)}
 		fill(val)
 	}
 	hasMissing := make([]bool, p)
-	parallel(p, workers, func(lo, hi int) {
+	tm.parallel(p, p, func(lo, hi int) {
 		for f := lo; f < hi; f++ {
 			grp := bins[histGroup*(f/histGroup)*tr.n:]
 			for i := range tr.n {
@@ -295,7 +297,7 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 		s: splitter{l2: cfg.l2, minSamplesLeaf: cfg.minSamplesLeaf, minHessian: cfg.minHessianToSplit,
 			nbins: bn.nbins, hasMissing: hasMissing, missing: bn.missing, categorical: d.Categorical, monotonic: cfg.monotonic},
 		n: nt, p: p, groups: groups, bins: bins, constHess: constHess, w: tr.w, maxLeaves: cfg.maxLeaves, maxDepth: cfg.maxDepth,
-		lr: cfg.lr, workers: workers, bn: bn,
+		lr: cfg.lr, workers: workers, team: tm, bn: bn,
 		rows: make([]uint32, nt), scratch: make([]uint32, nt+8*workers+16), marks: make([]uint8, nt),
 		splits: make([]split, p),
 	}
@@ -314,10 +316,10 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 	track := early || cfg.progress != nil
 	var scores []float64
 	if early {
-		scores = append(scores, -meanLoss(obj, val, workers))
+		scores = append(scores, -meanLoss(obj, val, tm))
 	}
 	for it := range cfg.maxIter {
-		parallel(blocks, workers, func(lo, hi int) {
+		tm.parallel(blocks, blocks, func(lo, hi int) {
 			obj.gradients(GH, tr.raw, tr.y, tr.w, lo*lossBlock, min(hi*lossBlock, nt), nt)
 		})
 		for k := range K {
@@ -344,10 +346,10 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 		if !track {
 			continue
 		}
-		rep := train.Progress{Iteration: it + 1, Total: cfg.maxIter, Loss: meanLoss(obj, tr, workers)}
+		rep := train.Progress{Iteration: it + 1, Total: cfg.maxIter, Loss: meanLoss(obj, tr, tm)}
 		stop := false
 		if early {
-			rep.ValidationLoss = meanLoss(obj, val, workers)
+			rep.ValidationLoss = meanLoss(obj, val, tm)
 			scores = append(scores, -rep.ValidationLoss)
 			stop = shouldStop(scores, cfg.noChange, cfg.tol)
 		}

@@ -82,14 +82,19 @@
 //
 // # Concurrency and determinism
 //
-// Histograms are built by Workers goroutines (GOMAXPROCS by default),
-// features divided among them, every feature's sums taken in the order
+// A fit runs on Workers goroutines (GOMAXPROCS by default): its own and
+// Workers-1 that it starts, which take parts of each parallel step (the
+// histograms of a node by group of features, its partition by array, the
+// gathering of gradients by range of rows, the split search by feature)
+// as they come free, and spin for up to 50 µs between steps before they
+// sleep. Every feature's histogram sums are taken in the order
 // of the node's rows (an order that the partitions fix, whatever the
 // number of workers); gradients and losses are computed over fixed blocks
 // of rows. The model
 // is therefore bit-identical whatever the number of workers, and the
-// same data, settings and Seed give the same model. The goroutines live
-// for one parallel step and have returned when Fit returns.
+// same data, settings and Seed give the same model. The goroutines have
+// returned when Fit returns, whether it ends by success, error or
+// cancellation.
 //
 // # Performance
 //
@@ -126,8 +131,8 @@
 // about 33 histograms of 262 KB (one per leaf waiting to split, 8.6 MB):
 // 73.6 MB at the peak of the live heap, about 1.9 times the binned data
 // plus histograms, besides the caller's X (and a copy of X only when it
-// is a strided view). On large nodes the partition, the gathering of
-// gradients and the update of the margins are split among the workers
-// too. Measured figures against scikit-learn, with the commands, are in
+// is a strided view). On nodes of more than 4,096 rows the partition,
+// the gathering of gradients and the update of the margins are split
+// among the workers too. Measured figures against scikit-learn, with the commands, are in
 // BENCHMARKS.md.
 package gbdt

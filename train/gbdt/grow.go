@@ -25,6 +25,7 @@ type grower struct {
 	maxDepth  int
 	lr        float64
 	workers   int
+	team      *team
 	bn        *binner
 
 	// rows maps positions to rows: the rows of a node are at the
@@ -109,12 +110,12 @@ func (g *grower) build(nd *gnode) {
 	for off := nd.start; off < nd.end; off += piece {
 		rows := g.rows[off:min(off+piece, nd.end)]
 		og, all := g.og[:len(rows)], g.gh
-		parallel(len(rows), g.rowWorkers(len(rows)), func(lo, hi int) {
+		g.team.parallel(len(rows), len(rows)/minParallelRows, func(lo, hi int) {
 			for j, r := range rows[lo:hi] {
 				og[lo+j] = all[r]
 			}
 		})
-		parallel(g.groups, g.workers, func(lo, hi int) {
+		g.team.parallel(g.groups, g.groups, func(lo, hi int) {
 			for q := lo; q < hi; q++ {
 				histCols((*[histGroup]featHist)(nd.hist[histGroup*q:]), g.p-histGroup*q, g.bins[histGroup*(q*g.n+off):], len(rows), og, g.constHess)
 			}
@@ -126,7 +127,7 @@ func (g *grower) build(nd *gnode) {
 func (g *grower) findSplit(nd *gnode) {
 	c := candidate{g: nd.g, h: nd.h, n: float64(nd.end - nd.start), lower: nd.lower, upper: nd.upper}
 	c.loss = nd.g * nd.value
-	parallel(g.p, g.workers, func(lo, hi int) {
+	g.team.parallel(g.p, g.p, func(lo, hi int) {
 		for f := lo; f < hi; f++ {
 			g.splits[f] = g.s.best(&nd.hist[f], f, &c)
 		}
@@ -328,10 +329,9 @@ func (g *grower) split(nd *gnode) (left, right *gnode) {
 // stay in the cache) and then adds in row order, one pass over raw
 // instead of a scattered pass per leaf.
 func (g *grower) addLeaves(raw []float64, K, k int) {
-	w := g.rowWorkers(g.n)
 	if len(g.leaves) > 256 {
 		// The leaves hold disjoint rows.
-		parallel(len(g.leaves), w, func(lo, hi int) {
+		g.team.parallel(len(g.leaves), len(g.leaves), func(lo, hi int) {
 			for _, leaf := range g.leaves[lo:hi] {
 				v := g.nodes[leaf.index].Value
 				for _, r := range g.rows[leaf.start:leaf.end] {
@@ -346,7 +346,7 @@ func (g *grower) addLeaves(raw []float64, K, k int) {
 	for i, leaf := range g.leaves {
 		vals[i] = g.nodes[leaf.index].Value
 	}
-	parallel(len(g.leaves), w, func(lo, hi int) {
+	g.team.parallel(len(g.leaves), len(g.leaves), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			leaf := g.leaves[i]
 			for _, r := range g.rows[leaf.start:leaf.end] {
@@ -354,7 +354,7 @@ func (g *grower) addLeaves(raw []float64, K, k int) {
 			}
 		}
 	})
-	parallel(g.n, w, func(lo, hi int) {
+	g.team.parallel(g.n, g.n/minParallelRows, func(lo, hi int) {
 		if K == 1 {
 			for i, l := range leafOf[lo:hi] {
 				raw[lo+i] += vals[l]
@@ -368,8 +368,9 @@ func (g *grower) addLeaves(raw []float64, K, k int) {
 }
 
 // minParallelRows is the fewest rows a pass over rows is split among
-// workers for.
-const minParallelRows = 1 << 15
+// workers for, and the size of the ranges the team's goroutines claim
+// in a pass whose result does not depend on them.
+const minParallelRows = 1 << 12
 
 // rowWorkers returns the workers for a pass over n rows.
 func (g *grower) rowWorkers(n int) int {
@@ -399,7 +400,7 @@ func (g *grower) partition(s, e int, sp *split, goLeft *[256]uint8) int {
 		left = append(left, 0)
 	}
 	g.chunkLeft = left
-	parallel(w, w, func(lo, hi int) {
+	g.team.parallel(w, w, func(lo, hi int) {
 		for c := lo; c < hi; c++ {
 			a, b := c*m/w, (c+1)*m/w
 			left[c] = leftMarks(ws[a:b], marks[a:b], shift, sp, g.s.missing, goLeft)
@@ -416,16 +417,16 @@ func (g *grower) partition(s, e int, sp *split, goLeft *[256]uint8) int {
 		return g.words(j)[s:e]
 	}
 	if slot := m + 8; w > 1 && len(g.scratch)/slot >= w {
-		parallelSlots(g.groups+1, w, func(k, lo, hi int) {
+		g.team.parallelSlots(g.groups+1, g.groups+1, func(k, lo, hi int) {
 			tmp := g.scratch[k*slot : (k+1)*slot]
 			for j := lo; j < hi; j++ {
-				partitionWords(array(j), marks, tmp, []int{nl})
+				partitionWords(g.team, array(j), marks, tmp, []int{nl})
 			}
 		})
 		return nl
 	}
 	for j := range g.groups + 1 {
-		partitionWords(array(j), marks, g.scratch, left)
+		partitionWords(g.team, array(j), marks, g.scratch, left)
 	}
 	return nl
 }
@@ -476,7 +477,7 @@ func (g *grower) words(q int) []uint32 {
 // is a[c*n/w : (c+1)*n/w]), which as many workers partition at once:
 // each packs its left words to its own start and its right ones to tmp,
 // then the left blocks move down in order and the right ones follow them.
-func partitionWords(a []uint32, marks []uint8, tmp []uint32, left []int) {
+func partitionWords(tm *team, a []uint32, marks []uint8, tmp []uint32, left []int) {
 	n, w := len(a), len(left)
 	if w == 1 {
 		// The larger side stays in place; the smaller one is copied
@@ -496,7 +497,7 @@ func partitionWords(a []uint32, marks []uint8, tmp []uint32, left []int) {
 	}
 	// Chunk c's right words go to tmp from R + 8c, R the right words
 	// before it: 8 words of slack for the kernel's last store.
-	parallel(w, w, func(lo, hi int) {
+	tm.parallel(w, w, func(lo, hi int) {
 		for c := lo; c < hi; c++ {
 			a0, a1 := c*n/w, (c+1)*n/w
 			l := 0
@@ -513,7 +514,7 @@ func partitionWords(a []uint32, marks []uint8, tmp []uint32, left []int) {
 		copy(a[l:l+x], a[a0:a0+x])
 		l += x
 	}
-	parallel(w, w, func(lo, hi int) {
+	tm.parallel(w, w, func(lo, hi int) {
 		for c := lo; c < hi; c++ {
 			a0, a1 := c*n/w, (c+1)*n/w
 			l := 0

@@ -1,7 +1,5 @@
 package gbdt
 
-import "golang.org/x/sync/errgroup"
-
 // bin is one histogram bin: the sums of the gradients and hessians of its
 // rows, and their number. The three sums are float64 lanes of one 32-byte
 // value, so that the AVX2 kernel (hist_amd64.s) adds a row's (g, h, 1, 0)
@@ -21,32 +19,6 @@ type featHist [256]bin
 // (see grower.bins), and the group's four histograms of 8 KB fill half
 // of the L1 cache.
 const histGroup = 4
-
-// parallel calls fn over [0, n) split into at most workers contiguous
-// ranges, each on its own goroutine, and waits for them. With one worker
-// or n <= 1 it calls fn(0, n) on the caller's goroutine.
-func parallel(n, workers int, fn func(lo, hi int)) {
-	parallelSlots(n, workers, func(_, lo, hi int) { fn(lo, hi) })
-}
-
-// parallelSlots is parallel that also tells fn the index of its range
-// (its slot: 0 to workers-1), for scratch space of its own.
-func parallelSlots(n, workers int, fn func(slot, lo, hi int)) {
-	if workers <= 1 || n <= 1 {
-		fn(0, 0, n)
-		return
-	}
-	w := min(workers, n)
-	var g errgroup.Group
-	for i := range w {
-		lo, hi := i*n/w, (i+1)*n/w
-		g.Go(func() error {
-			fn(i, lo, hi)
-			return nil
-		})
-	}
-	_ = g.Wait()
-}
 
 // gradPair is one row's gradient and hessian, side by side so that a
 // kernel loads both at once.

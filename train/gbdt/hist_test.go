@@ -154,7 +154,7 @@ func TestPackWords(t *testing.T) {
 						}
 					}
 					got := slices.Clone(a)
-					partitionWords(got, marks, make([]uint32, m+8*w), left)
+					partitionWords(testTeam(t, w), got, marks, make([]uint32, m+8*w), left)
 					if !slices.Equal(got, want) {
 						t.Errorf("m=%d, marked %d/4, asm %v, %d chunks: %v; want %v", m, pLeft, kernel, w, got, want)
 					}

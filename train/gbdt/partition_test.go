@@ -111,7 +111,7 @@ func testPartitionWorkers(t *testing.T, sp split, orig []uint8, gh []gradPair, p
 	var wantHist, wantAll []featHist
 	for _, workers := range []int{1, 2, 3, 7} {
 		groups := (p + histGroup - 1) / histGroup
-		g := &grower{s: splitter{missing: missing}, n: n, p: p, groups: groups, bins: make([]uint8, histGroup*groups*n), workers: workers, gh: gh,
+		g := &grower{s: splitter{missing: missing}, n: n, p: p, groups: groups, bins: make([]uint8, histGroup*groups*n), workers: workers, team: testTeam(t, workers), gh: gh,
 			rows: make([]uint32, n), scratch: make([]uint32, n+8*workers+16), marks: make([]uint8, n)}
 		g.og = asPairs(g.scratch[:n])
 		at := func(k, i int) *uint8 { return &g.bins[histGroup*((k/histGroup)*n+i)+k%histGroup] }
@@ -183,7 +183,7 @@ func TestAddLeaves(t *testing.T) {
 	for _, leaves := range []int{1, 10, 256, 300} {
 		for _, K := range []int{1, 3} {
 			for _, workers := range []int{1, 2} {
-				g := &grower{n: n, workers: workers, rows: make([]uint32, n), marks: make([]uint8, n)}
+				g := &grower{n: n, workers: workers, team: testTeam(t, workers), rows: make([]uint32, n), marks: make([]uint8, n)}
 				for i, r := range rng.Perm(n) {
 					g.rows[i] = uint32(r)
 				}

@@ -1,0 +1,187 @@
+package gbdt
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// team runs the parallel steps of one fit: the caller's goroutine and
+// size-1 goroutines of the team's own, started by newTeam and stopped and
+// waited for by stop. A fit makes thousands of parallel steps a second
+// (several per node of every tree), many of a few tens of microseconds:
+// starting goroutines for each, and waking a sleeping thread to run them,
+// cost as much as the steps, and left one core idle meanwhile. A team's
+// goroutines wait for the next step spinning for a short while before
+// they sleep, and the caller runs ranges itself rather than wait for
+// them, so a step never waits for a goroutine to wake up.
+type team struct {
+	size int
+	// ticket is the current step and its next unclaimed range: the step's
+	// number in the top 32 bits, its number of ranges in the next 16 and
+	// the next range in the low 16. A range is claimed by incrementing it.
+	ticket atomic.Uint64
+	done   atomic.Int64 // ranges of the current step finished
+	// The current step, written by the caller before it publishes the
+	// ticket and read by whoever claims one of its ranges.
+	fn      func(slot, lo, hi int)
+	n       int
+	running atomic.Bool // a step is under way: a nested step runs inline
+
+	mu       sync.Mutex
+	work     sync.Cond    // a new step or stop, for sleeping members
+	finished sync.Cond    // the step's last range, for a sleeping caller
+	sleepers atomic.Int32 // members asleep on work, changed under mu
+	waiting  atomic.Bool
+	stopped  bool
+	wg       sync.WaitGroup
+}
+
+// spinTime is how long a team's goroutine looks for work, or the caller
+// for the end of a step, before it sleeps: longer than the serial work
+// between two steps of a fit (split search, bookkeeping, the sums of a
+// tree's gradients), short against anything worth a core. A spinning
+// goroutine yields its thread now and then, so that others run.
+const spinTime = 50 * time.Microsecond
+
+// spin calls done until it reports true, for spinTime at most, and
+// reports whether it did.
+func spin(done func() bool) bool {
+	var start time.Time
+	for i := 0; ; i++ {
+		if done() {
+			return true
+		}
+		if i&63 != 63 {
+			continue
+		}
+		if start.IsZero() {
+			start = time.Now()
+		} else if time.Since(start) > spinTime {
+			return false
+		}
+		runtime.Gosched()
+	}
+}
+
+// newTeam starts a team of size goroutines, the caller's included.
+func newTeam(size int) *team {
+	t := &team{size: max(size, 1)}
+	t.work.L = &t.mu
+	t.finished.L = &t.mu
+	for slot := 1; slot < t.size; slot++ {
+		t.wg.Go(func() { t.member(slot) })
+	}
+	return t
+}
+
+// stop ends the team's goroutines and waits for them.
+func (t *team) stop() {
+	t.mu.Lock()
+	t.stopped = true
+	t.work.Broadcast()
+	t.mu.Unlock()
+	t.wg.Wait()
+}
+
+// parallel calls fn over [0, n) split into min(chunks, n) contiguous
+// ranges ([i*n/c, (i+1)*n/c) for c ranges), each exactly once, and returns
+// when they have all returned. The team's goroutines claim the ranges
+// one at a time, the caller's included, so more ranges than goroutines
+// balance uneven work. With one range it calls fn(0, n) on the caller's
+// goroutine.
+func (t *team) parallel(n, chunks int, fn func(lo, hi int)) {
+	t.parallelSlots(n, chunks, func(_, lo, hi int) { fn(lo, hi) })
+}
+
+// parallelSlots is parallel that also tells fn which of the team's
+// goroutines runs the range (its slot: 0 for the caller's, up to size-1),
+// for scratch space of its own: no two ranges run at once in one slot,
+// except that a step called from within a step runs all its ranges in
+// slot 0 (no fit does so).
+func (t *team) parallelSlots(n, chunks int, fn func(slot, lo, hi int)) {
+	c := min(chunks, n, 0xFFFF)
+	if c <= 1 || t.size == 1 || !t.running.CompareAndSwap(false, true) {
+		// One range, one goroutine, or a step called from within a step.
+		c = max(c, 1)
+		for i := range c {
+			fn(0, i*n/c, (i+1)*n/c)
+		}
+		return
+	}
+	t.fn, t.n = fn, n
+	t.done.Store(0)
+	step := t.ticket.Load()>>32 + 1
+	t.ticket.Store(step<<32 | uint64(c)<<16)
+	if t.sleepers.Load() > 0 {
+		t.mu.Lock()
+		t.work.Broadcast()
+		t.mu.Unlock()
+	}
+	for t.claim(0) {
+	}
+	if !spin(func() bool { return t.done.Load() == int64(c) }) {
+		t.mu.Lock()
+		t.waiting.Store(true)
+		for t.done.Load() < int64(c) {
+			t.finished.Wait()
+		}
+		t.waiting.Store(false)
+		t.mu.Unlock()
+	}
+	t.fn = nil
+	t.running.Store(false)
+}
+
+// claim runs the next unclaimed range of the current step, if any, in
+// the given slot, and reports whether it ran one.
+func (t *team) claim(slot int) bool {
+	for {
+		tk := t.ticket.Load()
+		c, next := tk>>16&0xFFFF, tk&0xFFFF
+		if next >= c {
+			return false
+		}
+		if !t.ticket.CompareAndSwap(tk, tk+1) {
+			continue
+		}
+		i, n := int(next), t.n
+		t.fn(slot, i*n/int(c), (i+1)*n/int(c))
+		if t.done.Add(1) == int64(c) && t.waiting.Load() {
+			t.mu.Lock()
+			t.finished.Broadcast()
+			t.mu.Unlock()
+		}
+		return true
+	}
+}
+
+// claimable reports whether the current step has a range left.
+func (t *team) claimable() bool {
+	tk := t.ticket.Load()
+	return tk&0xFFFF < tk>>16&0xFFFF
+}
+
+// member is a team goroutine: it runs ranges while there are any, spins
+// for a while when there are none, then sleeps until the next step.
+func (t *team) member(slot int) {
+	for {
+		for t.claim(slot) {
+		}
+		if spin(t.claimable) {
+			continue
+		}
+		t.mu.Lock()
+		t.sleepers.Add(1)
+		for !t.claimable() && !t.stopped {
+			t.work.Wait()
+		}
+		t.sleepers.Add(-1)
+		stopped := t.stopped
+		t.mu.Unlock()
+		if stopped {
+			return
+		}
+	}
+}
