@@ -111,15 +111,27 @@ func (g *grower) build(nd *gnode) {
 		rows := g.rows[off:min(off+piece, nd.end)]
 		og, all := g.og[:len(rows)], g.gh
 		g.team.parallel(len(rows), len(rows)/minParallelRows, func(lo, hi int) {
-			for j, r := range rows[lo:hi] {
-				og[lo+j] = all[r]
-			}
+			gather(og[lo:hi], all, rows[lo:hi])
 		})
 		g.team.parallel(g.groups, g.groups, func(lo, hi int) {
 			for q := lo; q < hi; q++ {
 				histCols((*[histGroup]featHist)(nd.hist[histGroup*q:]), g.p-histGroup*q, g.bins[histGroup*(q*g.n+off):], len(rows), og, g.constHess)
 			}
 		})
+	}
+}
+
+// gather sets og[j] = all[rows[j]] for each j.
+func gather(og, all []gradPair, rows []uint32) {
+	og = og[:len(rows)]
+	if hasGatherKernel && len(rows) > 0 {
+		// Every row is below len(all) (rows is a permutation of the
+		// training rows): the kernel does not check.
+		gatherPairs(&og[0], &all[0], &rows[0], len(rows))
+		return
+	}
+	for j, r := range rows {
+		og[j] = all[r]
 	}
 }
 
