@@ -100,7 +100,9 @@ func (g *grower) putHist(h []featHist) {
 // build computes the histogram of node nd's rows. Its bins are
 // contiguous in each column; its gradients are gathered into og (in
 // pieces of len(og) rows when it has more rows than og holds: the root).
-func (g *grower) build(nd *gnode) {
+// A non-nil alongside runs once on one of the team's goroutines while
+// the others gather the first piece.
+func (g *grower) build(nd *gnode, alongside func()) {
 	nd.hist = g.getHist()
 	clear(nd.hist)
 	// Each pass over the rows fills the histograms of a group, groups
@@ -110,9 +112,26 @@ func (g *grower) build(nd *gnode) {
 	for off := nd.start; off < nd.end; off += piece {
 		rows := g.rows[off:min(off+piece, nd.end)]
 		og, all := g.og[:len(rows)], g.gh
-		g.team.parallel(len(rows), len(rows)/minParallelRows, func(lo, hi int) {
-			gather(og[lo:hi], all, rows[lo:hi])
-		})
+		c := max(len(rows)/minParallelRows, 1)
+		if alongside == nil {
+			g.team.parallel(len(rows), c, func(lo, hi int) {
+				gather(og[lo:hi], all, rows[lo:hi])
+			})
+		} else {
+			// Item 0 is alongside, claimed first; item i the gather's
+			// range i-1.
+			g.team.parallel(c+1, c+1, func(lo, hi int) {
+				for i := lo; i < hi; i++ {
+					if i == 0 {
+						alongside()
+						continue
+					}
+					a, b := (i-1)*len(rows)/c, i*len(rows)/c
+					gather(og[a:b], all, rows[a:b])
+				}
+			})
+			alongside = nil
+		}
 		g.team.parallel(g.groups, g.groups, func(lo, hi int) {
 			for q := lo; q < hi; q++ {
 				histCols((*[histGroup]featHist)(nd.hist[histGroup*q:]), g.p-histGroup*q, g.bins[histGroup*(q*g.n+off):], len(rows), og, g.constHess)
@@ -158,25 +177,34 @@ func (g *grower) findSplit(nd *gnode) {
 func (g *grower) grow(ctx context.Context) error {
 	g.nodes, g.gains, g.covers, g.cats, g.binned, g.leaves = g.nodes[:0], g.gains[:0], g.covers[:0], g.cats[:0], g.binned[:0], g.leaves[:0]
 	g.heap = g.heap[:0]
-	var sg, sh float64
-	for _, p := range g.gh[:g.n] {
-		sg += float64(p.g)
-	}
-	if g.constHess {
-		sh = float64(g.n)
-	} else {
+	root := &gnode{end: g.n, cover: g.weight(g.rows), lower: math.Inf(-1), upper: math.Inf(1)}
+	// The sums of the gradients, in row order, run alongside the root's
+	// gather (a serial pass of a millisecond for a million rows).
+	sums := func() {
+		var sg, sh float64
 		for _, p := range g.gh[:g.n] {
+			sg += float64(p.g)
 			sh += float64(p.h)
 		}
+		if g.constHess {
+			sh = float64(g.n)
+		}
+		root.g, root.h = sg, sh
 	}
-	root := &gnode{end: g.n, g: sg, h: sh, cover: g.weight(g.rows), lower: math.Inf(-1), upper: math.Inf(1)}
-	root.value = g.s.nodeValue(sg, sh, root.lower, root.upper)
+	split := g.n >= 2*g.s.minSamplesLeaf
+	if split {
+		g.build(root, sums)
+	} else {
+		sums()
+	}
+	root.value = g.s.nodeValue(root.g, root.h, root.lower, root.upper)
 	g.addNode(root)
-	if g.n < 2*g.s.minSamplesLeaf || sh < g.s.minHessian {
+	if !split || root.h < g.s.minHessian {
+		g.putHist(root.hist)
+		root.hist = nil
 		g.finalize(root)
 		return nil
 	}
-	g.build(root)
 	g.pushOrFinalize(root)
 	leaves := 1
 	for len(g.heap) > 0 {
@@ -220,7 +248,7 @@ func (g *grower) grow(ctx context.Context) error {
 			if left.end-left.start >= right.end-right.start {
 				small, large = right, left
 			}
-			g.build(small)
+			g.build(small, nil)
 			large.hist = g.getHist()
 			subtract(large.hist, nd.hist, small.hist)
 			if splitL {

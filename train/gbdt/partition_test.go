@@ -146,9 +146,9 @@ func testPartitionWorkers(t *testing.T, sp split, orig []uint8, gh []gradPair, p
 		if nl > e-s-nl {
 			nd = &gnode{start: s + nl, end: e}
 		}
-		g.build(nd)
+		g.build(nd, nil)
 		all := &gnode{start: 0, end: n}
-		g.build(all)
+		g.build(all, nil)
 		direct := make([]featHist, histGroup*groups)
 		for k := range p {
 			for _, r := range g.rows[nd.start:nd.end] {
