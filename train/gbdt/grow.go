@@ -45,6 +45,7 @@ type grower struct {
 	splits []split // per feature, scratch
 	// chunkLeft counts the left rows of each worker's chunk in partition.
 	chunkLeft []int
+	plan      partPlan // of the current partition
 	// marks holds a byte per position: 0xFF for the rows going left in
 	// partition, then each row's leaf in addLeaves.
 	marks []uint8
@@ -420,14 +421,13 @@ func (g *grower) rowWorkers(n int) int {
 	return g.workers
 }
 
-// partition reorders the positions [s, e) stably by split sp, whose
-// bins goLeft marks (0xFF where a bin goes left), those going left
-// first: the rows, and the bins of every group. It returns the number of
-// left rows. The left marks go to g.marks first, counted by contiguous
-// chunk; then the words of each group, and the rows, are partitioned,
-// an array per worker when the scratch space holds a copy of the node
-// per worker and by chunks otherwise: the same order as one worker
-// gives.
+// partition reorders the positions [s, e) by split sp, whose bins goLeft
+// marks (0xFF where a bin goes left), those going left first: the rows,
+// and the bins of every group, all the same way (see partitionInPlace).
+// It returns the number of left rows. The left marks go to g.marks
+// first, counted by contiguous chunk; then the arrays are partitioned, a
+// whole array per worker at a time: the same order whatever the number
+// of workers.
 func (g *grower) partition(s, e int, sp *split, goLeft *[256]uint8) int {
 	m := e - s
 	f := sp.feature
@@ -450,24 +450,20 @@ func (g *grower) partition(s, e int, sp *split, goLeft *[256]uint8) int {
 	for _, c := range left {
 		nl += c
 	}
-	array := func(j int) []uint32 {
-		if j == g.groups {
-			return g.rows[s:e]
-		}
-		return g.words(j)[s:e]
+	g.plan.plan(marks)
+	arrays, chunks := g.groups+1, 1
+	if w > 1 {
+		chunks = arrays
 	}
-	if slot := m + 8; w > 1 && len(g.scratch)/slot >= w {
-		g.team.parallelSlots(g.groups+1, g.groups+1, func(k, lo, hi int) {
-			tmp := g.scratch[k*slot : (k+1)*slot]
-			for j := lo; j < hi; j++ {
-				partitionWords(g.team, array(j), marks, tmp, []int{nl})
+	g.team.parallel(arrays, chunks, func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			if j == g.groups {
+				g.plan.apply(g.rows[s:e], marks)
+			} else {
+				g.plan.apply(g.words(j)[s:e], marks)
 			}
-		})
-		return nl
-	}
-	for j := range g.groups + 1 {
-		partitionWords(g.team, array(j), marks, g.scratch, left)
-	}
+		}
+	})
 	return nl
 }
 
@@ -509,107 +505,6 @@ var byteShift = func() (sh [histGroup]uint) {
 func (g *grower) words(q int) []uint32 {
 	b := g.bins[histGroup*q*g.n : histGroup*(q+1)*g.n]
 	return unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(b))), g.n)
-}
-
-// partitionWords reorders a stably by marks (0xFF first), with tmp as
-// scratch space (len(a) + 8*len(left) words at least). left holds the
-// number of marked words of each of len(left) contiguous chunks (chunk c
-// is a[c*n/w : (c+1)*n/w]), which as many workers partition at once:
-// each packs its left words to its own start and its right ones to tmp,
-// then the left blocks move down in order and the right ones follow them.
-func partitionWords(tm *team, a []uint32, marks []uint8, tmp []uint32, left []int) {
-	n, w := len(a), len(left)
-	if w == 1 {
-		// The larger side stays in place; the smaller one is copied
-		// back.
-		if 2*left[0] >= n {
-			nl, nr := packWords(a, marks[:n], tmp[:n+8])
-			copy(a[nl:], tmp[:nr])
-		} else {
-			nl := packWordsBack(a, marks[:n], tmp[:n+8])
-			copy(a, tmp[n+8-nl:n+8])
-		}
-		return
-	}
-	nl := 0
-	for _, c := range left {
-		nl += c
-	}
-	// Chunk c's right words go to tmp from R + 8c, R the right words
-	// before it: 8 words of slack for the kernel's last store.
-	tm.parallel(w, w, func(lo, hi int) {
-		for c := lo; c < hi; c++ {
-			a0, a1 := c*n/w, (c+1)*n/w
-			l := 0
-			for _, x := range left[:c] {
-				l += x
-			}
-			r := a0 - l
-			packWords(a[a0:a1], marks[a0:a1], tmp[r+8*c:r+8*c+a1-a0+8])
-		}
-	})
-	l := 0
-	for c, x := range left {
-		a0 := c * n / w
-		copy(a[l:l+x], a[a0:a0+x])
-		l += x
-	}
-	tm.parallel(w, w, func(lo, hi int) {
-		for c := lo; c < hi; c++ {
-			a0, a1 := c*n/w, (c+1)*n/w
-			l := 0
-			for _, x := range left[:c] {
-				l += x
-			}
-			r := a0 - l
-			copy(a[nl+r:nl+r+(a1-a0-left[c])], tmp[r+8*c:])
-		}
-	})
-}
-
-// packWords packs a's words marked 0xFF to its start and the others to
-// the start of tmp (len(a)+8 words), in order, and returns their numbers.
-func packWords(a []uint32, marks []uint8, tmp []uint32) (nl, nr int) {
-	m := len(a)
-	marks = marks[:m]
-	tmp = tmp[:m+8]
-	i := 0
-	if useAVX2 && m >= 8 {
-		nl, nr = part32(&a[0], &marks[0], &tmp[0], m, &packTable)
-		i = nl + nr
-	}
-	for ; i < m; i++ {
-		v := a[i]
-		l := int(marks[i] & 1)
-		a[nl] = v
-		tmp[nr] = v
-		nl += l
-		nr += 1 - l
-	}
-	return nl, nr
-}
-
-// packWordsBack is packWords backwards: it packs a's words not marked
-// to its end and the others to the end of tmp (len(a)+8 words), in
-// order, and returns the number of marked words.
-func packWordsBack(a []uint32, marks []uint8, tmp []uint32) (nl int) {
-	m := len(a)
-	marks = marks[:m]
-	tmp = tmp[:m+8]
-	i, nr := m, 0
-	if useAVX2 && m >= 8 {
-		nl, nr = part32b(&a[0], &marks[0], &tmp[0], m, &packTable)
-		i = m - nl - nr
-	}
-	for i--; i >= 0; i-- {
-		v := a[i]
-		l := int(marks[i] & 1)
-		a[m-1-nr] = v
-		tmp[m+7-nl] = v
-		nl += l
-		nr += 1 - l
-	}
-	return nl
 }
 
 // packTable[i] lists the set bits of i in increasing order, then the

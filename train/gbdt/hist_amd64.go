@@ -29,14 +29,6 @@ func histSeq2(hist *[4]featHist, grp *uint8, m int, gh *gradPair)
 //go:noescape
 func histSeq1(hist *[4]featHist, grp *uint8, m int, gh *gradPair)
 
-// part32 partitions the first m&^7 words of a by marks (0xFF: left, 0:
-// right), the left ones to the start of a and the right ones to the start
-// of tmp, in order, and returns their numbers. tmp must hold m words;
-// tbl is packTable.
-//
-//go:noescape
-func part32(a *uint32, marks *uint8, tmp *uint32, m int, tbl *[256][8]uint32) (nl, nr int)
-
 // marks32 sets marks[i] to 0xFF for each of the first m&^7 words of ws
 // whose byte at shift, x, goes left by a numeric split (x <= bin and
 // x != missing, or x == missing and missLeft is -1), to 0 for the
@@ -44,10 +36,3 @@ func part32(a *uint32, marks *uint8, tmp *uint32, m int, tbl *[256][8]uint32) (n
 //
 //go:noescape
 func marks32(ws *uint32, marks *uint8, m int, shift uint, bin, missing, missLeft int) (nl int)
-
-// part32b is part32 backwards over the last m&^7 words of a: the right
-// ones are packed in order to the end of a, the left ones to the end of
-// tmp (m+8 words), and it returns their numbers.
-//
-//go:noescape
-func part32b(a *uint32, marks *uint8, tmp *uint32, m int, tbl *[256][8]uint32) (nl, nr int)

@@ -165,55 +165,6 @@ done1:
 	VZEROUPPER
 	RET
 
-// func part32(a *uint32, marks *uint8, tmp *uint32, m int, tbl *[256][8]uint32) (nl, nr int)
-//
-// For each 8 words of a (m rounded down to 8), the 8 marks become an
-// index (VPMOVMSKB of their top bits: AVX2 only, no PEXT, which Zen 1
-// and 2 run in microcode); VPERMD with the index's entry of tbl
-// packs the left words (written at a+nl: never past the words already
-// read), with the complement's entry the right ones (written at tmp+nr).
-TEXT ·part32(SB), NOSPLIT, $0-56
-	MOVQ a+0(FP), SI
-	MOVQ marks+8(FP), DI
-	MOVQ tmp+16(FP), R8
-	MOVQ m+24(FP), DX
-	MOVQ tbl+32(FP), BX
-	ANDQ $-8, DX
-	XORQ CX, CX
-	XORQ R9, R9
-	XORQ R10, R10
-	TESTQ DX, DX
-	JEQ pdone
-
-ploop:
-	VMOVQ (DI)(CX*1), X5
-	VPMOVMSKB X5, AX
-	VMOVDQU (SI)(CX*4), Y0
-	MOVQ AX, R11
-	SHLQ $5, R11
-	VMOVDQU (BX)(R11*1), Y1
-	VPERMD Y0, Y1, Y2
-	VMOVDQU Y2, (SI)(R9*4)
-	XORQ $0xFF, AX
-	MOVQ AX, R12
-	SHLQ $5, R12
-	VMOVDQU (BX)(R12*1), Y3
-	VPERMD Y0, Y3, Y4
-	VMOVDQU Y4, (R8)(R10*4)
-	POPCNTQ AX, R12
-	ADDQ R12, R10
-	ADDQ $8, R9
-	SUBQ R12, R9
-	ADDQ $8, CX
-	CMPQ CX, DX
-	JLT ploop
-
-pdone:
-	VZEROUPPER
-	MOVQ R9, nl+40(FP)
-	MOVQ R10, nr+48(FP)
-	RET
-
 // func marks32(ws *uint32, marks *uint8, m int, shift uint, bin, missing, missLeft int) (nl int)
 //
 // For each 8 words of ws (m rounded down to 8): the byte at shift of
@@ -270,60 +221,4 @@ mloop:
 mdone:
 	VZEROUPPER
 	MOVQ R9, nl+56(FP)
-	RET
-
-// func part32b(a *uint32, marks *uint8, tmp *uint32, m int, tbl *[256][8]uint32) (nl, nr int)
-//
-// part32 backwards, over the last m&^7 words of a (the first m&7 are left
-// to the caller): for each 8 words from the end, VPERMD with the left
-// marks' entry of tbl puts the right words in the top lanes, stored to
-// end just below the right words already packed at the end of a (never
-// below the words already read); with the complement's entry the left
-// ones go, the same way, below those already packed at the end of tmp
-// (m+8 words).
-TEXT ·part32b(SB), NOSPLIT, $0-56
-	MOVQ a+0(FP), SI
-	MOVQ marks+8(FP), DI
-	MOVQ tmp+16(FP), R8
-	MOVQ m+24(FP), DX
-	MOVQ tbl+32(FP), BX
-	MOVQ DX, R14
-	ANDQ $7, R14
-	LEAQ (SI)(DX*4), R15     // end of a
-	LEAQ 32(R8)(DX*4), R13   // end of tmp
-	XORQ R9, R9
-	XORQ R10, R10
-
-bloop:
-	CMPQ DX, R14
-	JLE bdone
-	SUBQ $8, DX
-	VMOVQ (DI)(DX*1), X5
-	VPMOVMSKB X5, AX
-	VMOVDQU (SI)(DX*4), Y0
-	MOVQ AX, R11
-	SHLQ $5, R11
-	VMOVDQU (BX)(R11*1), Y1
-	VPERMD Y0, Y1, Y2
-	MOVQ R10, R12
-	NEGQ R12
-	VMOVDQU Y2, -32(R15)(R12*4)
-	XORQ $0xFF, AX
-	MOVQ AX, R11
-	SHLQ $5, R11
-	VMOVDQU (BX)(R11*1), Y3
-	VPERMD Y0, Y3, Y4
-	MOVQ R9, R12
-	NEGQ R12
-	VMOVDQU Y4, -32(R13)(R12*4)
-	POPCNTQ AX, R12
-	ADDQ R12, R10
-	ADDQ $8, R9
-	SUBQ R12, R9
-	JMP bloop
-
-bdone:
-	VZEROUPPER
-	MOVQ R9, nl+40(FP)
-	MOVQ R10, nr+48(FP)
 	RET

@@ -21,14 +21,6 @@ func histSeq1(*[4]featHist, *uint8, int, *gradPair) {
 	panic("gbdt: no assembly kernel")
 }
 
-func part32(*uint32, *uint8, *uint32, int, *[256][8]uint32) (int, int) {
-	panic("gbdt: no assembly kernel")
-}
-
 func marks32(*uint32, *uint8, int, uint, int, int, int) int {
-	panic("gbdt: no assembly kernel")
-}
-
-func part32b(*uint32, *uint8, *uint32, int, *[256][8]uint32) (int, int) {
 	panic("gbdt: no assembly kernel")
 }

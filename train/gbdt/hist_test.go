@@ -114,20 +114,20 @@ func BenchmarkHist(b *testing.B) {
 	}
 }
 
-// TestPackWords checks partitionWords against a plain stable partition,
-// with the assembly kernel and the portable loop, in one chunk or
-// several: lengths around the kernel's 8-word steps, all, none or some
-// words marked.
-func TestPackWords(t *testing.T) {
+// TestPartitionInPlace checks partitionInPlace, with the assembly kernel
+// and the portable loop: the same order from both, the marked words
+// first, each side holding exactly its words; lengths around the 16
+// words read ahead and the 8-word steps, all, none or some words marked.
+func TestPartitionInPlace(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	asm := useAVX2
 	defer func() { useAVX2 = asm }()
-	for _, m := range []int{0, 1, 7, 8, 9, 15, 16, 17, 64, 1000, 4099} {
+	for _, m := range []int{0, 1, 7, 8, 15, 16, 17, 23, 24, 25, 31, 32, 33, 64, 1000, 4099} {
 		for _, pLeft := range []int{0, 1, 2, 3, 4} { // marked with probability pLeft/4
 			a := make([]uint32, m)
 			marks := make([]uint8, m)
 			for i := range a {
-				a[i] = rng.Uint32()
+				a[i] = uint32(i)
 				if rng.IntN(4) < pLeft {
 					marks[i] = 0xFF
 				}
@@ -140,24 +140,28 @@ func TestPackWords(t *testing.T) {
 					wantR = append(wantR, v)
 				}
 			}
-			want := append(wantL, wantR...)
-			for _, kernel := range []bool{true, false} {
+			var first []uint32
+			for _, kernel := range []bool{false, true} {
 				if kernel && !asm {
 					continue
 				}
 				useAVX2 = kernel
-				for _, w := range []int{1, 2, 3, 5} {
-					left := make([]int, w)
-					for c := range w {
-						for _, v := range marks[c*m/w : (c+1)*m/w] {
-							left[c] += int(v & 1)
-						}
-					}
-					got := slices.Clone(a)
-					partitionWords(testTeam(t, w), got, marks, make([]uint32, m+8*w), left)
-					if !slices.Equal(got, want) {
-						t.Errorf("m=%d, marked %d/4, asm %v, %d chunks: %v; want %v", m, pLeft, kernel, w, got, want)
-					}
+				got := slices.Clone(a)
+				other := slices.Clone(a)
+				partitionInPlace([][]uint32{got, other}, marks)
+				if !slices.Equal(got, other) {
+					t.Fatalf("m=%d, marked %d/4, asm %v: two arrays partitioned differently", m, pLeft, kernel)
+				}
+				l, r := slices.Clone(got[:len(wantL)]), slices.Clone(got[len(wantL):])
+				slices.Sort(l)
+				slices.Sort(r)
+				if !slices.Equal(l, wantL) || !slices.Equal(r, wantR) {
+					t.Fatalf("m=%d, marked %d/4, asm %v: %v is not a partition by %v", m, pLeft, kernel, got, marks)
+				}
+				if first == nil {
+					first = got
+				} else if !slices.Equal(got, first) {
+					t.Fatalf("m=%d, marked %d/4: the kernel gives %v, the portable loop %v", m, pLeft, got, first)
 				}
 			}
 		}

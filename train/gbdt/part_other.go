@@ -1,0 +1,7 @@
+//go:build !amd64 || purego
+
+package gbdt
+
+func partSteps(*uint32, *uint8, *partStep, int, int, *[256][8]uint32) {
+	panic("gbdt: no assembly kernel")
+}
