@@ -117,12 +117,12 @@ func BenchmarkHist(b *testing.B) {
 // TestPartitionInPlace checks partitionInPlace, with the assembly kernel
 // and the portable loop: the same order from both, the marked words
 // first, each side holding exactly its words; lengths around the 16
-// words read ahead and the 8-word steps, all, none or some words marked.
+// words read ahead and the steps, all, none or some words marked.
 func TestPartitionInPlace(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	asm := useAVX2
 	defer func() { useAVX2 = asm }()
-	for _, m := range []int{0, 1, 7, 8, 15, 16, 17, 23, 24, 25, 31, 32, 33, 64, 1000, 4099} {
+	for _, m := range []int{0, 1, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 95, 96, 97, 127, 128, 129, 1000, 4099} {
 		for _, pLeft := range []int{0, 1, 2, 3, 4} { // marked with probability pLeft/4
 			a := make([]uint32, m)
 			marks := make([]uint8, m)
@@ -181,4 +181,30 @@ func TestHistAlloc(t *testing.T) {
 	if a := testing.AllocsPerRun(10, func() { histCols(&hs, histGroup, grp, n, gh, false) }); a != 0 {
 		t.Errorf("%v allocations per pass", a)
 	}
+}
+
+// BenchmarkPartition plans and applies the partition of a node of 1M
+// positions, half of them marked at random, to one array of words.
+func BenchmarkPartition(b *testing.B) {
+	const m = 1 << 20
+	rng := rand.New(rand.NewPCG(15, 16))
+	marks := make([]uint8, m)
+	a := make([]uint32, m)
+	for i := range marks {
+		marks[i] = uint8(rng.IntN(2)) * 0xFF
+		a[i] = uint32(i)
+	}
+	var pl partPlan
+	b.Run("plan", func(b *testing.B) {
+		for b.Loop() {
+			pl.plan(marks)
+		}
+	})
+	b.Run("apply", func(b *testing.B) {
+		pl.plan(marks)
+		b.SetBytes(4 * m)
+		for b.Loop() {
+			pl.apply(a, marks)
+		}
+	})
 }

@@ -2,10 +2,30 @@
 
 #include "textflag.h"
 
+// SUB8 partitions the eight words in Y, whose marks are at moff(DI)(CX*1):
+// stored at the left frontier R9 and ending at the right one R10, which
+// then move by the eight's left and right counts.
+#define SUB8(Y, moff) \
+	VMOVQ moff(DI)(CX*1), X5 \
+	VPMOVMSKB X5, AX \
+	MOVQ AX, R12 \
+	SHLQ $5, R12 \
+	VMOVDQU (BX)(R12*1), Y1 \
+	VPERMD Y, Y1, Y2 \
+	VMOVDQU Y2, (SI)(R9*4) \
+	VMOVDQU Y2, -32(SI)(R10*4) \
+	POPCNTL AX, AX \
+	ADDQ AX, R9 \
+	SUBQ $8, R10 \
+	ADDQ AX, R10
+
 // func partSteps(a *uint32, marks *uint8, steps *partStep, n, m int, tbl *[256][8]uint32)
 //
 // Registers: SI a, DI marks, R8 the next step, DX the steps left,
-// R11 the distance r-l (m-8k), BX packTable.
+// R11 the span r-l at the step's start (m-32k), BX tbl; per step CX the
+// block's position, Y3, Y4, Y6, Y7 its words (all read before any
+// write: the free words on the side it is read from may be fewer than
+// its 32 until it is), R9 and R10 the frontiers.
 TEXT ·partSteps(SB), NOSPLIT, $0-48
 	MOVQ a+0(FP), SI
 	MOVQ marks+8(FP), DI
@@ -19,16 +39,16 @@ TEXT ·partSteps(SB), NOSPLIT, $0-48
 loop:
 	MOVL 0(R8), CX
 	MOVL 4(R8), R9
-	VMOVQ (DI)(CX*1), X5
-	VPMOVMSKB X5, AX
-	SHLQ $5, AX
-	VMOVDQU (BX)(AX*1), Y1
-	VMOVDQU (SI)(CX*4), Y0
-	VPERMD Y0, Y1, Y2
-	VMOVDQU Y2, (SI)(R9*4)
 	LEAQ (R9)(R11*1), R10
-	VMOVDQU Y2, -32(SI)(R10*4)
-	SUBQ $8, R11
+	VMOVDQU 0(SI)(CX*4), Y3
+	VMOVDQU 32(SI)(CX*4), Y4
+	VMOVDQU 64(SI)(CX*4), Y6
+	VMOVDQU 96(SI)(CX*4), Y7
+	SUB8(Y3, 0)
+	SUB8(Y4, 8)
+	SUB8(Y6, 16)
+	SUB8(Y7, 24)
+	SUBQ $32, R11
 	ADDQ $8, R8
 	DECQ DX
 	JNE loop
