@@ -48,27 +48,77 @@ func Exp(x float64) float64 {
 	return a[0]
 }
 
+// The constants of Exp: ln2/64 split so that k·ln2Hi is exact for
+// |k| < 2^20, 64/ln2, and the shift whose addition rounds to an integer.
+const (
+	ln2Hi   = 6.93147180369123816490e-01 / expN
+	ln2Lo   = 1.90821492927058770002e-10 / expN
+	invLn2N = expN / math.Ln2
+	shift   = 0x1.8p52
+)
+
+// expConsts is what expAVX2 reads: each constant of expGo in four lanes,
+// then the table. kbias is the bits of shift less 1023·64, so that the
+// bits of x·64/ln2+shift less kbias are k + 1023·64, whose logical shift
+// by 6 is the biased exponent of 2^(k>>6) for every k of (-708, 709).
+type expConsts struct {
+	lo, hi, inv, shift, ln2Hi, ln2Lo, c720, c120, c24, c6, c2 [4]float64
+	kbias, mask                                               [4]uint64
+	table                                                     [expN]float64
+}
+
+var expConst = func() *expConsts {
+	four := func(v float64) [4]float64 { return [4]float64{v, v, v, v} }
+	kb := math.Float64bits(shift) - 1023*expN
+	return &expConsts{
+		lo: four(-708), hi: four(709), inv: four(invLn2N), shift: four(shift),
+		ln2Hi: four(ln2Hi), ln2Lo: four(ln2Lo),
+		c720: four(1.0 / 720), c120: four(1.0 / 120), c24: four(1.0 / 24), c6: four(1.0 / 6), c2: four(1.0 / 2),
+		kbias: [4]uint64{kb, kb, kb, kb},
+		mask:  [4]uint64{expN - 1, expN - 1, expN - 1, expN - 1},
+		table: expTable,
+	}
+}()
+
 // ExpInPlace replaces each z[i] by Exp(z[i]). A loop over many values runs
-// without a call per value, its iterations independent of one another.
+// without a call per value, its iterations independent of one another; on
+// amd64 with AVX2, four values at a time with the same bits (expAVX2),
+// except in blocks of four holding a value outside (-708, 709) or a NaN,
+// which go through expGo.
 func ExpInPlace(z []float64) {
-	const (
-		// ln2/64 split so that k·ln2Hi is exact for |k| < 2^20.
-		ln2Hi   = 6.93147180369123816490e-01 / expN
-		ln2Lo   = 1.90821492927058770002e-10 / expN
-		invLn2N = expN / math.Ln2
-		shift   = 0x1.8p52 // adding it rounds to an integer
-	)
+	if useAVX2 {
+		for len(z) >= 4 {
+			d := expAVX2(&z[0], len(z)&^3, expConst)
+			z = z[d:]
+			if len(z) >= 4 {
+				expGo(z[:4])
+				z = z[4:]
+			}
+		}
+	}
+	expGo(z)
+}
+
+// expGo is ExpInPlace one value at a time, the reference of expAVX2 and
+// the path of the values outside (-708, 709). Every product is rounded by
+// an explicit conversion, so that no compiler fuses it with an addition
+// (GOAMD64=v3, arm64) and every architecture computes the same bits.
+func expGo(z []float64) {
 	for i, x := range z {
 		if !(x > -708 && x < 709) {
 			z[i] = math.Exp(x) // also NaN, the infinities and subnormal results
 			continue
 		}
-		kd := float64(x*invLn2N+shift) - shift
+		kd := float64(float64(x*invLn2N)+shift) - shift
 		k := int(kd)
 		r := float64(x-float64(kd*ln2Hi)) - float64(kd*ln2Lo)
 		// e^r - 1 by its Taylor series to r^6: |r| ≤ 0.0055, so the next
 		// term is below 2^-75.
-		p := r + r*r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720)))))
+		p := float64(r*(1.0/720)) + 1.0/120
+		p = float64(r*p) + 1.0/24
+		p = float64(r*p) + 1.0/6
+		p = float64(r*p) + 1.0/2
+		p = r + float64(float64(r*r)*p)
 		t := expTable[k&(expN-1)]
 		z[i] = float64(t+float64(t*p)) * math.Float64frombits(uint64(k>>6+1023)<<52)
 	}
