@@ -73,12 +73,16 @@ func (squared) link() tree.Link                   { return tree.Identity }
 func (squared) constHessian() bool                { return true }
 func (squared) baseline(y, w []float64) []float64 { return []float64{weightedMean(y, w)} }
 func (squared) gradients(gh []gradPair, raw, y, w []float64, lo, hi, _ int) {
-	for i := lo; i < hi; i++ {
-		if w == nil {
-			gh[i] = gradPair{float32(raw[i] - y[i]), 1}
-		} else {
-			gh[i] = gradPair{float32(w[i] * (raw[i] - y[i])), float32(w[i])}
+	gh, raw, y = gh[lo:hi], raw[lo:hi], y[lo:hi]
+	if w == nil {
+		for i, r := range raw {
+			gh[i] = gradPair{float32(r - y[i]), 1}
 		}
+		return
+	}
+	w = w[lo:hi]
+	for i, r := range raw {
+		gh[i] = gradPair{float32(w[i] * (r - y[i])), float32(w[i])}
 	}
 }
 func (squared) loss(raw, y, w []float64, lo, hi int) float64 {

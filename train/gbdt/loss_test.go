@@ -129,3 +129,49 @@ func BenchmarkBinaryGradients(b *testing.B) {
 		}
 	}
 }
+
+// TestSquaredGradients checks squared.gradients against the loop before
+// its weights were tested outside it, bit for bit.
+func TestSquaredGradients(t *testing.T) {
+	const n = 300
+	rng := rand.New(rand.NewPCG(13, 14))
+	raw, y, w := binaryMargins(rng, n), make([]float64, n), make([]float64, n)
+	for i := range y {
+		y[i] = rng.NormFloat64() * 10
+		w[i] = rng.Float64() * 2
+	}
+	for _, weights := range [][]float64{nil, w} {
+		for _, r := range [][2]int{{0, n}, {0, 0}, {7, 8}, {13, 250}} {
+			got, want := make([]gradPair, n), make([]gradPair, n)
+			squared{}.gradients(got, raw, y, weights, r[0], r[1], n)
+			for i := r[0]; i < r[1]; i++ {
+				if weights == nil {
+					want[i] = gradPair{float32(raw[i] - y[i]), 1}
+				} else {
+					want[i] = gradPair{float32(weights[i] * (raw[i] - y[i])), float32(weights[i])}
+				}
+			}
+			for i := range got {
+				if !sameBits32(got[i].g, want[i].g) || !sameBits32(got[i].h, want[i].h) {
+					t.Fatalf("weighted=%v rows %v: row %d: got %v, want %v", weights != nil, r, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkSquaredGradients times the squared error's gradients of one
+// block of rows without weights.
+func BenchmarkSquaredGradients(b *testing.B) {
+	const n = lossBlock
+	raw, y := make([]float64, n), make([]float64, n)
+	for i := range raw {
+		raw[i] = float64(i) * 0.37
+		y[i] = float64(i%7) * 1.1
+	}
+	gh := make([]gradPair, n)
+	b.ReportAllocs()
+	for b.Loop() {
+		squared{}.gradients(gh, raw, y, nil, 0, n, n)
+	}
+}
