@@ -3,7 +3,8 @@
 #include "textflag.h"
 
 // expAVX2 (see exp_amd64.go): expGo's operations, four lanes at a time,
-// each a separate VMULPD, VADDPD or VSUBPD in expGo's order. The constants
+// each a separate VMULPD, VADDPD or VSUBPD in expGo's order, on x = the
+// source with the bits of or set (VORPD: -|x| for ExpNegAbs). The constants
 // come from expConsts, each repeated in four lanes; k is read from the
 // bits of x·64/ln2 + 1.5·2^52 (k + 65472 after subtracting kbias, so that
 // a logical shift gives k>>6 + 1023, the exponent of 2^(k>>6)). The four
@@ -27,14 +28,16 @@
 #define MASK 384
 #define TABLE 416
 
-// Registers: Y10-Y15 constants, X7/Y7 the table indexes, R8-R11 their
-// four lanes.
+// Registers: Y10-Y15 constants, Y8 the bits or sets, X7/Y7 the table
+// indexes, R8-R11 their four lanes, X2 (kd before) the upper two.
 
-// func expAVX2(z *float64, n int, c *expConsts) (done int)
-TEXT ·expAVX2(SB), NOSPLIT, $0-32
-	MOVQ z+0(FP), DI
-	MOVQ n+8(FP), DX
-	MOVQ c+16(FP), SI
+// func expAVX2(dst, src *float64, n int, or uint64, c *expConsts) (done int)
+TEXT ·expAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), BX
+	MOVQ n+16(FP), DX
+	VPBROADCASTQ or+24(FP), Y8
+	MOVQ c+32(FP), SI
 	XORQ CX, CX
 	VMOVUPD INV(SI), Y15
 	VMOVUPD SHIFT(SI), Y14
@@ -46,7 +49,7 @@ TEXT ·expAVX2(SB), NOSPLIT, $0-32
 loop:
 	CMPQ CX, DX
 	JGE done
-	VMOVUPD (DI)(CX*8), Y0
+	VORPD (BX)(CX*8), Y8, Y0
 	VCMPPD $0x1e, LO(SI), Y0, Y1 // x > -708, false for NaN
 	VCMPPD $0x11, HI(SI), Y0, Y2 // x < 709
 	VANDPD Y1, Y2, Y1
@@ -78,14 +81,14 @@ loop:
 	VPAND Y10, Y3, Y7 // k & 63
 	VMOVQ X7, R8
 	VPEXTRQ $1, X7, R9
-	VEXTRACTI128 $1, Y7, X8
-	VMOVQ X8, R10
-	VPEXTRQ $1, X8, R11
+	VEXTRACTI128 $1, Y7, X2
+	VMOVQ X2, R10
+	VPEXTRQ $1, X2, R11
 	VMOVSD TABLE(SI)(R8*8), X9
 	VMOVHPD TABLE(SI)(R9*8), X9, X9
-	VMOVSD TABLE(SI)(R10*8), X8
-	VMOVHPD TABLE(SI)(R11*8), X8, X8
-	VINSERTF128 $1, X8, Y9, Y9 // t
+	VMOVSD TABLE(SI)(R10*8), X2
+	VMOVHPD TABLE(SI)(R11*8), X2, X2
+	VINSERTF128 $1, X2, Y9, Y9 // t
 	VPSRLQ $6, Y3, Y3
 	VPSLLQ $52, Y3, Y3 // 2^(k>>6)
 
@@ -97,6 +100,6 @@ loop:
 	JMP loop
 
 done:
-	MOVQ CX, done+24(FP)
+	MOVQ CX, done+40(FP)
 	VZEROUPPER
 	RET

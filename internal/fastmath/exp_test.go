@@ -32,18 +32,35 @@ func sameBits(a, b float64) bool {
 }
 
 // checkExp compares ExpInPlace (the assembly where there is one), expGo
-// and expBefore on a copy of x each.
+// and expBefore on a copy of x each, then ExpNegAbs (into another slice
+// and in place) with expBefore of -|x|.
 func checkExp(t *testing.T, x []float64) {
 	t.Helper()
 	got, ref, old := append([]float64(nil), x...), append([]float64(nil), x...), append([]float64(nil), x...)
 	ExpInPlace(got)
-	expGo(ref)
+	expGo(ref, ref, 0)
 	expBefore(old)
 	for i := range x {
 		if !sameBits(got[i], old[i]) || !sameBits(ref[i], old[i]) {
 			t.Fatalf("exp(%v) (%#x) at %d of %d: ExpInPlace %v (%#x), expGo %v, before %v (%#x)",
 				x[i], math.Float64bits(x[i]), i, len(x), got[i], math.Float64bits(got[i]), ref[i], old[i], math.Float64bits(old[i]))
 		}
+	}
+	into, inPlace := make([]float64, len(x)+1), append([]float64(nil), x...)
+	into[len(x)] = 42 // beyond len(src): left as it is
+	ExpNegAbs(into, x)
+	ExpNegAbs(inPlace, inPlace)
+	for i, v := range x {
+		old[i] = -math.Abs(v)
+	}
+	expBefore(old)
+	for i := range x {
+		if !sameBits(into[i], old[i]) || !sameBits(inPlace[i], old[i]) {
+			t.Fatalf("exp(-|%v|) at %d of %d: ExpNegAbs %v, in place %v, before %v", x[i], i, len(x), into[i], inPlace[i], old[i])
+		}
+	}
+	if into[len(x)] != 42 {
+		t.Fatalf("ExpNegAbs wrote dst[%d] beyond the %d values of src", len(x), len(x))
 	}
 }
 
@@ -111,7 +128,7 @@ func TestExpEdges(t *testing.T) {
 }
 
 // TestExpAVX2Stops checks that expAVX2 stops at the first block with a
-// value outside its range and leaves that block as it is.
+// value outside its range and leaves that block as it is (in place).
 func TestExpAVX2Stops(t *testing.T) {
 	if !useAVX2 {
 		t.Skip("no AVX2 kernel on this machine")
@@ -128,7 +145,7 @@ func TestExpAVX2Stops(t *testing.T) {
 			if tt.bad >= 0 {
 				x[tt.bad] = math.NaN()
 			}
-			if got := expAVX2(&x[0], len(x), expConst); got != tt.want {
+			if got := expAVX2(&x[0], &x[0], len(x), 0, expConst); got != tt.want {
 				t.Fatalf("expAVX2 did %d values; want %d", got, tt.want)
 			}
 			for i := tt.want; i < len(x); i++ {

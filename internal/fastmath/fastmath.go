@@ -86,27 +86,45 @@ var expConst = func() *expConsts {
 // except in blocks of four holding a value outside (-708, 709) or a NaN,
 // which go through expGo.
 func ExpInPlace(z []float64) {
+	expInto(z, z, 0)
+}
+
+// ExpNegAbs sets dst[i] = Exp(-|src[i]|) for each i < len(src), in one
+// pass: the exponential of the stable logistic function, 1/(1+e^-|z|).
+// dst must hold len(src) values; it may be src.
+func ExpNegAbs(dst, src []float64) {
+	expInto(dst[:len(src)], src, signBit)
+}
+
+// signBit is the sign bit of a float64.
+const signBit = 1 << 63
+
+// expInto sets dst[i] = Exp(src[i] with the bits of or set), dst and src
+// of one length.
+func expInto(dst, src []float64, or uint64) {
 	if useAVX2 {
-		for len(z) >= 4 {
-			d := expAVX2(&z[0], len(z)&^3, expConst)
-			z = z[d:]
-			if len(z) >= 4 {
-				expGo(z[:4])
-				z = z[4:]
+		for len(src) >= 4 {
+			d := expAVX2(&dst[0], &src[0], len(src)&^3, or, expConst)
+			dst, src = dst[d:], src[d:]
+			if len(src) >= 4 {
+				expGo(dst[:4], src[:4], or)
+				dst, src = dst[4:], src[4:]
 			}
 		}
 	}
-	expGo(z)
+	expGo(dst, src, or)
 }
 
-// expGo is ExpInPlace one value at a time, the reference of expAVX2 and
-// the path of the values outside (-708, 709). Every product is rounded by
-// an explicit conversion, so that no compiler fuses it with an addition
+// expGo is expInto one value at a time, the reference of expAVX2 and the
+// path of the values outside (-708, 709). Every product is rounded by an
+// explicit conversion, so that no compiler fuses it with an addition
 // (GOAMD64=v3, arm64) and every architecture computes the same bits.
-func expGo(z []float64) {
-	for i, x := range z {
+func expGo(dst, src []float64, or uint64) {
+	dst = dst[:len(src)]
+	for i, x := range src {
+		x = math.Float64frombits(math.Float64bits(x) | or)
 		if !(x > -708 && x < 709) {
-			z[i] = math.Exp(x) // also NaN, the infinities and subnormal results
+			dst[i] = math.Exp(x) // also NaN, the infinities and subnormal results
 			continue
 		}
 		kd := float64(float64(x*invLn2N)+shift) - shift
@@ -120,7 +138,7 @@ func expGo(z []float64) {
 		p = float64(r*p) + 1.0/2
 		p = r + float64(float64(r*r)*p)
 		t := expTable[k&(expN-1)]
-		z[i] = float64(t+float64(t*p)) * math.Float64frombits(uint64(k>>6+1023)<<52)
+		dst[i] = float64(t+float64(t*p)) * math.Float64frombits(uint64(k>>6+1023)<<52)
 	}
 }
 

@@ -196,9 +196,9 @@ const eps = 2.220446049250313e-16
 const expChunk = 256
 
 // gradients computes p = expit(raw) as tree.Expit does, 1/(1+e^-z) for
-// z >= 0 and e^z/(1+e^z) below, with fastmath.ExpInPlace's exponentials of
-// -|z|, a chunk of rows at a time; with AVX2, -|z| and the gradient pairs
-// four rows at a time (negAbs, binaryGH), the same bits as binaryGHGo.
+// z >= 0 and e^z/(1+e^z) below, with fastmath.ExpNegAbs's exponentials of
+// -|z|, a chunk of rows at a time; with AVX2, the gradient pairs four rows
+// at a time (binaryGH), the same bits as binaryGHGo.
 func (binary) gradients(gh []gradPair, raw, y, w []float64, lo, hi, _ int) {
 	var e [expChunk]float64
 	for c := lo; c < hi; c += expChunk {
@@ -208,17 +208,11 @@ func (binary) gradients(gh []gradPair, raw, y, w []float64, lo, hi, _ int) {
 		if w != nil {
 			wc = w[c : c+len(z)]
 		}
+		fastmath.ExpNegAbs(ez, z)
 		v := 0 // rows done by the assembly
 		if useAVX2 {
 			v = len(z) &^ 3
 		}
-		if v > 0 {
-			negAbs(&ez[0], &z[0], v)
-		}
-		for i := v; i < len(z); i++ {
-			ez[i] = -math.Abs(z[i])
-		}
-		fastmath.ExpInPlace(ez)
 		if v > 0 {
 			var wp *float64
 			if wc != nil {

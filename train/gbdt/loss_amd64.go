@@ -9,8 +9,3 @@ package gbdt
 //
 //go:noescape
 func binaryGH(gh *gradPair, z, e, y, w *float64, n int)
-
-// negAbs sets dst[i] = -|src[i]| for i < n, a multiple of 4.
-//
-//go:noescape
-func negAbs(dst, src *float64, n int)

@@ -74,24 +74,3 @@ weighted:
 done:
 	VZEROUPPER
 	RET
-
-// func negAbs(dst, src *float64, n int)
-TEXT ·negAbs(SB), NOSPLIT, $0-24
-	MOVQ dst+0(FP), DI
-	MOVQ src+8(FP), SI
-	MOVQ n+16(FP), DX
-	VPCMPEQQ Y1, Y1, Y1
-	VPSLLQ $63, Y1, Y1 // the sign bits
-	XORQ CX, CX
-
-negloop:
-	CMPQ CX, DX
-	JGE negdone
-	VORPD (SI)(CX*8), Y1, Y0
-	VMOVUPD Y0, (DI)(CX*8)
-	ADDQ $4, CX
-	JMP negloop
-
-negdone:
-	VZEROUPPER
-	RET

@@ -5,7 +5,3 @@ package gbdt
 func binaryGH(*gradPair, *float64, *float64, *float64, *float64, int) {
 	panic("gbdt: no assembly kernel")
 }
-
-func negAbs(*float64, *float64, int) {
-	panic("gbdt: no assembly kernel")
-}
