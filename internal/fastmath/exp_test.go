@@ -198,3 +198,19 @@ func BenchmarkExpInPlace(b *testing.B) {
 		})
 	}
 }
+
+// TestExpAlloc checks that ExpInPlace and ExpNegAbs allocate nothing.
+func TestExpAlloc(t *testing.T) {
+	x := make([]float64, 259)
+	for i := range x {
+		x[i] = float64(i)/16 - 8
+	}
+	x[5] = math.NaN() // a block through expGo
+	dst := make([]float64, len(x))
+	if a := testing.AllocsPerRun(10, func() { ExpNegAbs(dst, x) }); a != 0 {
+		t.Errorf("ExpNegAbs: %v allocations per call; want 0", a)
+	}
+	if a := testing.AllocsPerRun(10, func() { copy(dst, x); ExpInPlace(dst) }); a != 0 {
+		t.Errorf("ExpInPlace: %v allocations per call; want 0", a)
+	}
+}

@@ -175,3 +175,20 @@ func BenchmarkSquaredGradients(b *testing.B) {
 		squared{}.gradients(gh, raw, y, nil, 0, n, n)
 	}
 }
+
+// TestBinaryGradientsAlloc checks that the binary loss's gradients
+// allocate nothing (no sync.Pool, so the count holds under -race too).
+func TestBinaryGradientsAlloc(t *testing.T) {
+	const n = 1000
+	raw, y := make([]float64, n), make([]float64, n)
+	for i := range raw {
+		raw[i] = float64(i%17) - 8
+		y[i] = float64(i % 2)
+	}
+	gh := make([]gradPair, n)
+	for _, w := range [][]float64{nil, y} {
+		if a := testing.AllocsPerRun(10, func() { binary{}.gradients(gh, raw, y, w, 0, n, n) }); a != 0 {
+			t.Errorf("weighted=%v: %v allocations per call; want 0", w != nil, a)
+		}
+	}
+}
