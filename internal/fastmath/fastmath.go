@@ -176,7 +176,14 @@ func Log1pInPlace(l []float64) {
 		}
 		e := &logTable[j]
 		r := float64(y-e.c) * e.inv // y-e.c exact, again by Sterbenz
-		p := r - r*r*(1.0/2-r*(1.0/3-r*(1.0/4-r*(1.0/5-r*(1.0/6-r*(1.0/7-r*(1.0/8)))))))
+		// Every product rounded explicitly, as in expGo.
+		q := 1.0/7 - float64(r*(1.0/8))
+		q = 1.0/6 - float64(r*q)
+		q = 1.0/5 - float64(r*q)
+		q = 1.0/4 - float64(r*q)
+		q = 1.0/3 - float64(r*q)
+		q = 1.0/2 - float64(r*q)
+		p := r - float64(float64(r*r)*q)
 		l[i] = e.log + float64(p+float64(c*e.inv))
 	}
 }
