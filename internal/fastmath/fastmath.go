@@ -42,11 +42,12 @@ var expTable = func() (t [expN]float64) {
 }()
 
 // Exp returns e^x to within one ulp: NaN for NaN, +Inf above ~709.78, 0
-// below ~-745.13, subnormal results through math.Exp. It is ExpInPlace of
-// one value, so that one row and a batch of rows get the same bits.
+// below ~-745.13, subnormal results through math.Exp. It computes what
+// ExpInPlace does for one value (the Go loop, whose bits the assembly
+// has), so that one row and a batch of rows get the same bits.
 func Exp(x float64) float64 {
 	a := [1]float64{x}
-	ExpInPlace(a[:])
+	expGo(a[:])
 	return a[0]
 }
 
@@ -101,32 +102,35 @@ func ExpNegAbs(dst, src []float64) {
 // signBit is the sign bit of a float64.
 const signBit = 1 << 63
 
-// expInto sets dst[i] = Exp(src[i] with the bits of or set), dst and src
-// of one length.
+// expInto sets dst[i] = Exp(x) for x = src[i] with the bits of or set:
+// blocks of four through expAVX2 where it can, the rest in place through
+// expGo. dst and src have one length; dst is src when or is 0.
 func expInto(dst, src []float64, or uint64) {
-	if useAVX2 {
-		for len(src) >= 4 {
-			d := expAVX2(&dst[0], &src[0], len(src)&^3, or, expConst)
+	for len(src) > 0 {
+		m := len(src)
+		if useAVX2 && m >= 4 {
+			d := expAVX2(&dst[0], &src[0], m&^3, or, expConst)
 			dst, src = dst[d:], src[d:]
-			if len(src) >= 4 {
-				expGo(dst[:4], src[:4], or)
-				dst, src = dst[4:], src[4:]
+			m = min(4, len(src)) // a block with a value outside (-708, 709), or the tail
+		}
+		if or != 0 {
+			for i, x := range src[:m] {
+				dst[i] = math.Float64frombits(math.Float64bits(x) | or)
 			}
 		}
+		expGo(dst[:m])
+		dst, src = dst[m:], src[m:]
 	}
-	expGo(dst, src, or)
 }
 
-// expGo is expInto one value at a time, the reference of expAVX2 and the
-// path of the values outside (-708, 709). Every product is rounded by an
-// explicit conversion, so that no compiler fuses it with an addition
+// expGo is ExpInPlace one value at a time, the reference of expAVX2 and
+// the path of the values outside (-708, 709). Every product is rounded by
+// an explicit conversion, so that no compiler fuses it with an addition
 // (GOAMD64=v3, arm64) and every architecture computes the same bits.
-func expGo(dst, src []float64, or uint64) {
-	dst = dst[:len(src)]
-	for i, x := range src {
-		x = math.Float64frombits(math.Float64bits(x) | or)
+func expGo(z []float64) {
+	for i, x := range z {
 		if !(x > -708 && x < 709) {
-			dst[i] = math.Exp(x) // also NaN, the infinities and subnormal results
+			z[i] = math.Exp(x) // also NaN, the infinities and subnormal results
 			continue
 		}
 		kd := float64(float64(x*invLn2N)+shift) - shift
@@ -140,7 +144,7 @@ func expGo(dst, src []float64, or uint64) {
 		p = float64(r*p) + 1.0/2
 		p = r + float64(float64(r*r)*p)
 		t := expTable[k&(expN-1)]
-		dst[i] = float64(t+float64(t*p)) * math.Float64frombits(uint64(k>>6+1023)<<52)
+		z[i] = float64(t+float64(t*p)) * math.Float64frombits(uint64(k>>6+1023)<<52)
 	}
 }
 
