@@ -3,7 +3,9 @@
 // (train/gbdt) compute their losses and probabilities with: within one
 // unit in the last place of the true value, the same bits on every
 // architecture, and several times faster than math.Exp and math.Log1p in
-// loops over many values.
+// loops over many values. On amd64 with AVX2, ExpInPlace and ExpNegAbs
+// compute four exponentials at a time in assembly, with the operations of
+// the Go loop in the same order and the same bits.
 package fastmath
 
 import (
@@ -40,35 +42,107 @@ var expTable = func() (t [expN]float64) {
 }()
 
 // Exp returns e^x to within one ulp: NaN for NaN, +Inf above ~709.78, 0
-// below ~-745.13, subnormal results through math.Exp. It is ExpInPlace of
-// one value, so that one row and a batch of rows get the same bits.
+// below ~-745.13, subnormal results through math.Exp. It computes what
+// ExpInPlace does for one value (the Go loop, whose bits the assembly
+// has), so that one row and a batch of rows get the same bits.
 func Exp(x float64) float64 {
 	a := [1]float64{x}
-	ExpInPlace(a[:])
+	expGo(a[:])
 	return a[0]
 }
 
+// The constants of Exp: ln2/64 split so that k·ln2Hi is exact for
+// |k| < 2^20, 64/ln2, and the shift whose addition rounds to an integer.
+const (
+	ln2Hi   = 6.93147180369123816490e-01 / expN
+	ln2Lo   = 1.90821492927058770002e-10 / expN
+	invLn2N = expN / math.Ln2
+	shift   = 0x1.8p52
+)
+
+// expConsts is what expAVX2 reads: each constant of expGo in four lanes,
+// then the table. kbias is the bits of shift less 1023·64, so that the
+// bits of x·64/ln2+shift less kbias are k + 1023·64, whose logical shift
+// by 6 is the biased exponent of 2^(k>>6) for every k of (-708, 709).
+type expConsts struct {
+	lo, hi, inv, shift, ln2Hi, ln2Lo, c720, c120, c24, c6, c2 [4]float64
+	kbias, mask                                               [4]uint64
+	table                                                     [expN]float64
+}
+
+var expConst = func() *expConsts {
+	four := func(v float64) [4]float64 { return [4]float64{v, v, v, v} }
+	kb := math.Float64bits(shift) - 1023*expN
+	return &expConsts{
+		lo: four(-708), hi: four(709), inv: four(invLn2N), shift: four(shift),
+		ln2Hi: four(ln2Hi), ln2Lo: four(ln2Lo),
+		c720: four(1.0 / 720), c120: four(1.0 / 120), c24: four(1.0 / 24), c6: four(1.0 / 6), c2: four(1.0 / 2),
+		kbias: [4]uint64{kb, kb, kb, kb},
+		mask:  [4]uint64{expN - 1, expN - 1, expN - 1, expN - 1},
+		table: expTable,
+	}
+}()
+
 // ExpInPlace replaces each z[i] by Exp(z[i]). A loop over many values runs
-// without a call per value, its iterations independent of one another.
+// without a call per value, its iterations independent of one another; on
+// amd64 with AVX2, four values at a time with the same bits (expAVX2),
+// except in blocks of four holding a value outside (-708, 709) or a NaN,
+// which go through expGo.
 func ExpInPlace(z []float64) {
-	const (
-		// ln2/64 split so that k·ln2Hi is exact for |k| < 2^20.
-		ln2Hi   = 6.93147180369123816490e-01 / expN
-		ln2Lo   = 1.90821492927058770002e-10 / expN
-		invLn2N = expN / math.Ln2
-		shift   = 0x1.8p52 // adding it rounds to an integer
-	)
+	expInto(z, z, 0)
+}
+
+// ExpNegAbs sets dst[i] = Exp(-|src[i]|) for each i < len(src), in one
+// pass: the exponential of the stable logistic function, 1/(1+e^-|z|).
+// dst must hold len(src) values; it may be src.
+func ExpNegAbs(dst, src []float64) {
+	expInto(dst[:len(src)], src, signBit)
+}
+
+// signBit is the sign bit of a float64.
+const signBit = 1 << 63
+
+// expInto sets dst[i] = Exp(x) for x = src[i] with the bits of or set:
+// blocks of four through expAVX2 where it can, the rest in place through
+// expGo. dst and src have one length; dst is src when or is 0.
+func expInto(dst, src []float64, or uint64) {
+	for len(src) > 0 {
+		m := len(src)
+		if useAVX2 && m >= 4 {
+			d := expAVX2(&dst[0], &src[0], m&^3, or, expConst)
+			dst, src = dst[d:], src[d:]
+			m = min(4, len(src)) // a block with a value outside (-708, 709), or the tail
+		}
+		if or != 0 {
+			for i, x := range src[:m] {
+				dst[i] = math.Float64frombits(math.Float64bits(x) | or)
+			}
+		}
+		expGo(dst[:m])
+		dst, src = dst[m:], src[m:]
+	}
+}
+
+// expGo is ExpInPlace one value at a time, the reference of expAVX2 and
+// the path of the values outside (-708, 709). Every product is rounded by
+// an explicit conversion, so that no compiler fuses it with an addition
+// (GOAMD64=v3, arm64) and every architecture computes the same bits.
+func expGo(z []float64) {
 	for i, x := range z {
 		if !(x > -708 && x < 709) {
 			z[i] = math.Exp(x) // also NaN, the infinities and subnormal results
 			continue
 		}
-		kd := float64(x*invLn2N+shift) - shift
+		kd := float64(float64(x*invLn2N)+shift) - shift
 		k := int(kd)
 		r := float64(x-float64(kd*ln2Hi)) - float64(kd*ln2Lo)
 		// e^r - 1 by its Taylor series to r^6: |r| ≤ 0.0055, so the next
 		// term is below 2^-75.
-		p := r + r*r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720)))))
+		p := float64(r*(1.0/720)) + 1.0/120
+		p = float64(r*p) + 1.0/24
+		p = float64(r*p) + 1.0/6
+		p = float64(r*p) + 1.0/2
+		p = r + float64(float64(r*r)*p)
 		t := expTable[k&(expN-1)]
 		z[i] = float64(t+float64(t*p)) * math.Float64frombits(uint64(k>>6+1023)<<52)
 	}
@@ -106,7 +180,14 @@ func Log1pInPlace(l []float64) {
 		}
 		e := &logTable[j]
 		r := float64(y-e.c) * e.inv // y-e.c exact, again by Sterbenz
-		p := r - r*r*(1.0/2-r*(1.0/3-r*(1.0/4-r*(1.0/5-r*(1.0/6-r*(1.0/7-r*(1.0/8)))))))
+		// Every product rounded explicitly, as in expGo.
+		q := 1.0/7 - float64(r*(1.0/8))
+		q = 1.0/6 - float64(r*q)
+		q = 1.0/5 - float64(r*q)
+		q = 1.0/4 - float64(r*q)
+		q = 1.0/3 - float64(r*q)
+		q = 1.0/2 - float64(r*q)
+		p := r - float64(float64(r*r)*q)
 		l[i] = e.log + float64(p+float64(c*e.inv))
 	}
 }

@@ -1,0 +1,5 @@
+//go:build !race
+
+package fastmath
+
+const raceEnabled = false
