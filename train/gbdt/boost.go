@@ -298,14 +298,12 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 			nbins: bn.nbins, hasMissing: hasMissing, missing: bn.missing, categorical: d.Categorical, monotonic: cfg.monotonic},
 		n: nt, p: p, groups: groups, bins: bins, constHess: constHess, w: tr.w, maxLeaves: cfg.maxLeaves, maxDepth: cfg.maxDepth,
 		lr: cfg.lr, workers: workers, team: tm, bn: bn,
-		rows: make([]uint32, nt), scratch: make([]uint32, nt+8*workers+16), marks: make([]uint8, nt),
+		rows: make([]uint32, nt), og: make([]gradPair, nt/2), marks: make([]uint8, nt),
 		splits: make([]split, p),
 	}
 	for i := range g.rows {
 		g.rows[i] = uint32(i)
 	}
-	// The gathered gradients share scratch's memory (see grower.og).
-	g.og = asPairs(g.scratch[:nt])
 	GH := make([]gradPair, K*nt)
 	if nt > 0 {
 		// Read at random by every histogram pass (see grower.build).

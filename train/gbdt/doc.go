@@ -86,7 +86,7 @@
 // Workers-1 that it starts, which take parts of each parallel step (the
 // histograms of a node by group of features, its partition by array, the
 // gathering of gradients by range of rows, the split search by feature)
-// as they come free, and spin for up to 50 µs between steps before they
+// as they come free, and spin for up to 2 ms between steps before they
 // sleep. Every feature's histogram sums are taken in the order
 // of the node's rows (an order that the partitions fix, whatever the
 // number of workers); gradients and losses are computed over fixed blocks
@@ -106,10 +106,11 @@
 // a node's bins are contiguous and its histogram pass reads them in
 // order instead of reading scattered rows of the whole columns. On amd64
 // with AVX2 the left marks of a numeric split come from a compare of 8
-// words at a time, and the partition packs 8 words at a time (VPMOVMSKB
-// of the left marks, VPERMD with a table): the larger side in place
-// (the left words forwards, or the right ones backwards) and the smaller
-// one through scratch space, copied back. A node's histogram pass
+// words at a time. The partition runs in place, from both ends of the
+// node a block of 32 words at a time, on a plan made once from the marks
+// for all the arrays (part.go), and packs 8 words at a time (VPMOVMSKB of
+// the left marks, VPERMD with a table): each word is read once and
+// written once. A node's histogram pass
 // gathers its rows' gradient and hessian pairs (float32, side by side;
 // on linux the array is backed by huge pages, as the gathers read it at
 // random) and fills the histograms of a group in one pass (only the
@@ -120,13 +121,13 @@
 // order, as the portable Go loop, which runs elsewhere and under the
 // build tag purego). Only the smaller child of a split has its histogram
 // built, the other one's is the parent's minus it. The binary loss's
-// gradients use internal/fastmath's ExpInPlace (the logistic model's),
-// 256 rows at a time; the margins are updated through a byte per row
+// gradients use internal/fastmath's exponential (the logistic model's,
+// e^-|z| by ExpNegAbs), 256 rows at a time, and on amd64 an AVX2 kernel
+// for the pairs; the margins are updated through a byte per row
 // naming its leaf, then in row order. A fit of 1,000,000 × 30 rows for
 // 100 iterations keeps 32 MB of bins, 8 MB of gradient pairs, 4 MB of
-// row indices and 4 MB of scratch space (the smaller side of a split,
-// then the gathered gradients of the node being built, up to half the
-// rows at a time), 8 MB of margins, the 8 MB of labels, 1 MB of marks (a
+// row indices, 4 MB for the gathered gradients of the node being built
+// (up to half the rows at a time), 8 MB of margins, the 8 MB of labels, 1 MB of marks (a
 // byte per row: left or right in a partition, then its leaf) and up to
 // about 33 histograms of 262 KB (one per leaf waiting to split, 8.6 MB):
 // 73.6 MB at the peak of the live heap, about 1.9 times the binned data

@@ -33,11 +33,9 @@ type grower struct {
 	// (position i holds the bins of row rows[i]), so that a node's bins
 	// are contiguous in each group. Each split reorders both; neither is
 	// reset between trees.
-	rows    []uint32
-	scratch []uint32 // the partition's smaller side, or og
+	rows []uint32
 	// og holds the gradients and hessians gathered in the position order
-	// of a node, in scratch's memory (one pair in two words of scratch):
-	// half of a node at most, which holds the whole smaller child of a
+	// of a node: half the rows, which holds the whole smaller child of a
 	// split and the root in two pieces.
 	og     []gradPair
 	gh     []gradPair // gradients and hessians of the current output, by row
@@ -577,14 +575,4 @@ func (h *gheap) Pop() any {
 	x := old[len(old)-1]
 	*h = old[:len(old)-1]
 	return x
-}
-
-// asPairs returns the memory of u as gradient pairs (two words each, no
-// pointers), to hold the gathered gradients in the partition's scratch
-// space.
-func asPairs(u []uint32) []gradPair {
-	if len(u) < 2 {
-		return nil
-	}
-	return unsafe.Slice((*gradPair)(unsafe.Pointer(unsafe.SliceData(u))), len(u)/2)
 }

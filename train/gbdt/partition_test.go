@@ -112,8 +112,7 @@ func testPartitionWorkers(t *testing.T, sp split, orig []uint8, gh []gradPair, p
 	for _, workers := range []int{1, 2, 3, 7} {
 		groups := (p + histGroup - 1) / histGroup
 		g := &grower{s: splitter{missing: missing}, n: n, p: p, groups: groups, bins: make([]uint8, histGroup*groups*n), workers: workers, team: testTeam(t, workers), gh: gh,
-			rows: make([]uint32, n), scratch: make([]uint32, n+8*workers+16), marks: make([]uint8, n)}
-		g.og = asPairs(g.scratch[:n])
+			rows: make([]uint32, n), og: make([]gradPair, n/2), marks: make([]uint8, n)}
 		at := func(k, i int) *uint8 { return &g.bins[histGroup*((k/histGroup)*n+i)+k%histGroup] }
 		for i, r := range perm {
 			g.rows[i] = uint32(r)
