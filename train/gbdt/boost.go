@@ -298,7 +298,7 @@ func fit(ctx context.Context, cfg *config, d train.Dataset, y, w []float64, obj 
 			nbins: bn.nbins, hasMissing: hasMissing, missing: bn.missing, categorical: d.Categorical, monotonic: cfg.monotonic},
 		n: nt, p: p, groups: groups, bins: bins, constHess: constHess, w: tr.w, maxLeaves: cfg.maxLeaves, maxDepth: cfg.maxDepth,
 		lr: cfg.lr, workers: workers, team: tm, bn: bn,
-		rows: make([]uint32, nt), og: make([]gradPair, nt/2), marks: make([]uint8, nt),
+		rows: make([]uint32, nt), pos: make([]gradPair, nt), marks: make([]uint8, nt),
 		splits: make([]split, p),
 	}
 	for i := range g.rows {

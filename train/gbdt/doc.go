@@ -104,16 +104,18 @@
 // and the bins are kept in that position order: each split partitions
 // (stably) its node's row indices and the words of every group, so that
 // a node's bins are contiguous and its histogram pass reads them in
-// order instead of reading scattered rows of the whole columns. On amd64
+// order instead of reading scattered rows of the whole columns; the
+// gradient pairs too, gathered by row once per tree and then moved with
+// the rows. On amd64
 // with AVX2 the left marks of a numeric split come from a compare of 8
 // words at a time. The partition runs in place, from both ends of the
 // node a block of 32 words at a time, on a plan made once from the marks
 // for all the arrays (part.go), and packs 8 words at a time (VPMOVMSKB of
 // the left marks, VPERMD with a table): each word is read once and
-// written once. A node's histogram pass
-// gathers its rows' gradient and hessian pairs (float32, side by side;
-// on linux the array is backed by huge pages, as the gathers read it at
-// random) and fills the histograms of a group in one pass (only the
+// written once. The gradient and hessian pairs (float32, side by side)
+// are gathered by row at the start of each tree (on linux the array is
+// backed by huge pages, as the gather reads it at random). A node's
+// histogram pass fills the histograms of a group in one pass (only the
 // used features of the last group). A histogram bin holds its
 // gradient sum, hessian sum and row count as three float64 lanes of 32
 // bytes, so that on amd64 an assembly kernel adds a row's (g, h, 1) to a
@@ -125,15 +127,14 @@
 // e^-|z| by ExpNegAbs), 256 rows at a time, and on amd64 an AVX2 kernel
 // for the pairs; the margins are updated through a byte per row
 // naming its leaf, then in row order. A fit of 1,000,000 × 30 rows for
-// 100 iterations keeps 32 MB of bins, 8 MB of gradient pairs, 4 MB of
-// row indices, 4 MB for the gathered gradients of the node being built
-// (up to half the rows at a time), 8 MB of margins, the 8 MB of labels, 1 MB of marks (a
-// byte per row: left or right in a partition, then its leaf) and up to
-// about 33 histograms of 262 KB (one per leaf waiting to split, 8.6 MB):
-// 73.6 MB at the peak of the live heap, about 1.9 times the binned data
-// plus histograms, besides the caller's X (and a copy of X only when it
-// is a strided view). On nodes of more than 4,096 rows the partition,
-// the gathering of gradients and the update of the margins are split
-// among the workers too. Measured figures against scikit-learn, with the commands, are in
-// BENCHMARKS.md.
+// 100 iterations keeps 32 MB of bins, 8 MB of gradient pairs by row and
+// 8 MB in position order, 4 MB of row indices, 8 MB of margins, the 8 MB
+// of labels, 1 MB of marks (a byte per row: left or right in a
+// partition, then its leaf), a partition plan of 250 KB and up to about
+// 33 histograms of 262 KB (one per leaf waiting to split, 8.6 MB): 78.5
+// MB at the peak of the live heap, 1.93 times the binned data plus
+// histograms, besides the caller's X (and a copy of X only when it is a
+// strided view). On nodes of more than 4,096 rows the partition and the
+// update of the margins are split among the workers too. Measured
+// figures against scikit-learn, with the commands, are in BENCHMARKS.md.
 package gbdt

@@ -34,10 +34,10 @@ type grower struct {
 	// are contiguous in each group. Each split reorders both; neither is
 	// reset between trees.
 	rows []uint32
-	// og holds the gradients and hessians gathered in the position order
-	// of a node: half the rows, which holds the whole smaller child of a
-	// split and the root in two pieces.
-	og     []gradPair
+	// pos holds the gradients and hessians of the current tree's output in
+	// position order: gathered from gh for the root, then moved with the
+	// rows by each partition.
+	pos    []gradPair
 	gh     []gradPair // gradients and hessians of the current output, by row
 	pool   [][]featHist
 	splits []split // per feature, scratch
@@ -96,47 +96,39 @@ func (g *grower) putHist(h []featHist) {
 	}
 }
 
-// build computes the histogram of node nd's rows. Its bins are
-// contiguous in each column; its gradients are gathered into og (in
-// pieces of len(og) rows when it has more rows than og holds: the root).
-// A non-nil alongside runs once on one of the team's goroutines while
-// the others gather the first piece.
-func (g *grower) build(nd *gnode, alongside func()) {
+// build computes the histogram of node nd's rows, whose bins and
+// gradient pairs are contiguous (in position order) in each group and in
+// pos. Each pass over the rows fills the histograms of a group, groups
+// split among the workers; each feature's sums run in position order, so
+// the result does not depend on the number of workers.
+func (g *grower) build(nd *gnode) {
 	nd.hist = g.getHist()
 	clear(nd.hist)
-	// Each pass over the rows fills the histograms of a group, groups
-	// split among the workers; each feature's sums run in position order,
-	// so the result does not depend on the number of workers.
-	piece := max(len(g.og), 1)
-	for off := nd.start; off < nd.end; off += piece {
-		rows := g.rows[off:min(off+piece, nd.end)]
-		og, all := g.og[:len(rows)], g.gh
-		c := max(len(rows)/minParallelRows, 1)
-		if alongside == nil {
-			g.team.parallel(len(rows), c, func(lo, hi int) {
-				gather(og[lo:hi], all, rows[lo:hi])
-			})
-		} else {
-			// Item 0 is alongside, claimed first; item i the gather's
-			// range i-1.
-			g.team.parallel(c+1, c+1, func(lo, hi int) {
-				for i := lo; i < hi; i++ {
-					if i == 0 {
-						alongside()
-						continue
-					}
-					a, b := (i-1)*len(rows)/c, i*len(rows)/c
-					gather(og[a:b], all, rows[a:b])
-				}
-			})
-			alongside = nil
+	m, pos := nd.end-nd.start, g.pos[nd.start:nd.end]
+	g.team.parallel(g.groups, g.groups, func(lo, hi int) {
+		for q := lo; q < hi; q++ {
+			histCols((*[histGroup]featHist)(nd.hist[histGroup*q:]), g.p-histGroup*q, g.bins[histGroup*(q*g.n+nd.start):], m, pos, g.constHess)
 		}
-		g.team.parallel(g.groups, g.groups, func(lo, hi int) {
-			for q := lo; q < hi; q++ {
-				histCols((*[histGroup]featHist)(nd.hist[histGroup*q:]), g.p-histGroup*q, g.bins[histGroup*(q*g.n+off):], len(rows), og, g.constHess)
+	})
+}
+
+// gatherAll sets pos to the gradient pairs of the rows in position order,
+// the tree's first step: gathered from gh by row at random, after which
+// each partition moves them with the rows. A non-nil alongside runs once
+// on one of the team's goroutines while the others gather.
+func (g *grower) gatherAll(alongside func()) {
+	c := max(g.n/minParallelRows, 1)
+	// Item 0 is alongside, claimed first; item i the gather's range i-1.
+	g.team.parallel(c+1, c+1, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if i == 0 {
+				alongside()
+				continue
 			}
-		})
-	}
+			a, b := (i-1)*g.n/c, i*g.n/c
+			gather(g.pos[a:b], g.gh, g.rows[a:b])
+		}
+	})
 }
 
 // gather sets og[j] = all[rows[j]] for each j.
@@ -177,7 +169,7 @@ func (g *grower) grow(ctx context.Context) error {
 	g.nodes, g.gains, g.covers, g.cats, g.binned, g.leaves = g.nodes[:0], g.gains[:0], g.covers[:0], g.cats[:0], g.binned[:0], g.leaves[:0]
 	g.heap = g.heap[:0]
 	root := &gnode{end: g.n, cover: g.weight(g.rows), lower: math.Inf(-1), upper: math.Inf(1)}
-	// The sums of the gradients, in row order, run alongside the root's
+	// The sums of the gradients, in row order, run alongside the
 	// gather (a serial pass of a millisecond for a million rows).
 	sums := func() {
 		var sg, sh float64
@@ -192,7 +184,8 @@ func (g *grower) grow(ctx context.Context) error {
 	}
 	split := g.n >= 2*g.s.minSamplesLeaf
 	if split {
-		g.build(root, sums)
+		g.gatherAll(sums)
+		g.build(root)
 	} else {
 		sums()
 	}
@@ -247,7 +240,7 @@ func (g *grower) grow(ctx context.Context) error {
 			if left.end-left.start >= right.end-right.start {
 				small, large = right, left
 			}
-			g.build(small, nil)
+			g.build(small)
 			large.hist = g.getHist()
 			subtract(large.hist, nd.hist, small.hist)
 			if splitL {
@@ -449,16 +442,20 @@ func (g *grower) partition(s, e int, sp *split, goLeft *[256]uint8) int {
 		nl += c
 	}
 	g.plan.plan(marks)
-	arrays, chunks := g.groups+1, 1
+	// The groups' words, the rows and the gradient pairs.
+	arrays, chunks := g.groups+2, 1
 	if w > 1 {
 		chunks = arrays
 	}
 	g.team.parallel(arrays, chunks, func(lo, hi int) {
 		for j := lo; j < hi; j++ {
-			if j == g.groups {
-				g.plan.apply(g.rows[s:e], marks)
-			} else {
+			switch {
+			case j < g.groups:
 				g.plan.apply(g.words(j)[s:e], marks)
+			case j == g.groups:
+				g.plan.apply(g.rows[s:e], marks)
+			default:
+				g.plan.applyPairs(g.pos[s:e], marks)
 			}
 		}
 	})

@@ -114,9 +114,9 @@ func BenchmarkHist(b *testing.B) {
 	}
 }
 
-// TestPartitionInPlace checks partitionInPlace, with the assembly kernel
+// TestPartitionInPlace checks partitionInPlace, with the assembly kernels
 // and the portable loop: the same order from both, the marked words
-// first, each side holding exactly its words; lengths around the 16
+// first, each side holding exactly its words, pairs moved as words are; lengths around the 16
 // words read ahead and the steps, all, none or some words marked.
 func TestPartitionInPlace(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
@@ -148,9 +148,18 @@ func TestPartitionInPlace(t *testing.T) {
 				useAVX2 = kernel
 				got := slices.Clone(a)
 				other := slices.Clone(a)
-				partitionInPlace([][]uint32{got, other}, marks)
+				pairs := make([]gradPair, m)
+				for i, v := range a {
+					pairs[i] = gradPair{float32(v), -float32(v)}
+				}
+				partitionInPlace([][]uint32{got, other}, pairs, marks)
 				if !slices.Equal(got, other) {
 					t.Fatalf("m=%d, marked %d/4, asm %v: two arrays partitioned differently", m, pLeft, kernel)
+				}
+				for i, v := range got {
+					if pairs[i] != (gradPair{float32(v), -float32(v)}) {
+						t.Fatalf("m=%d, marked %d/4, asm %v: position %d holds pair %v, word %d", m, pLeft, kernel, i, pairs[i], v)
+					}
 				}
 				l, r := slices.Clone(got[:len(wantL)]), slices.Clone(got[len(wantL):])
 				slices.Sort(l)

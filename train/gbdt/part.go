@@ -86,22 +86,37 @@ func blockCount(marks []uint8, at int) int {
 // apply reorders a (len(marks) words) by the marks pl was planned for,
 // the left words first, in the order described above.
 func (pl *partPlan) apply(a []uint32, marks []uint8) {
+	applyPlan(pl, a, marks, func() {
+		partSteps(&a[0], &marks[0], &pl.steps[0], len(pl.steps), len(marks), &packTable)
+	})
+}
+
+// applyPairs is apply for gradient pairs, moved as the words are.
+func (pl *partPlan) applyPairs(a []gradPair, marks []uint8) {
+	applyPlan(pl, a, marks, func() {
+		partSteps64(&a[0], &marks[0], &pl.steps[0], len(pl.steps), len(marks), &packTable4)
+	})
+}
+
+// applyPlan is apply for elements of type T, with kernel the assembly
+// steps over a (called when the machine has AVX2 and there are steps).
+func applyPlan[T uint32 | gradPair](pl *partPlan, a []T, marks []uint8, kernel func()) {
 	m := len(marks)
 	a = a[:m]
 	if m < 2*partBlock {
-		var buf [2 * partBlock]uint32
+		var buf [2 * partBlock]T
 		copy(buf[:], a)
 		placeBlocks(a, buf[:m], marks)
 		return
 	}
 	// The two blocks read ahead: positions [0, partBlock) and the last
 	// partBlock.
-	var buf [3 * partBlock]uint32
+	var buf [3 * partBlock]T
 	copy(buf[:partBlock], a[:partBlock])
-	var last [partBlock]uint32
+	var last [partBlock]T
 	copy(last[:], a[m-partBlock:])
 	if useAVX2 && len(pl.steps) > 0 {
-		partSteps(&a[0], &marks[0], &pl.steps[0], len(pl.steps), m, &packTable)
+		kernel()
 	} else {
 		partStepsGo(a, marks, pl.steps)
 	}
@@ -119,7 +134,7 @@ func (pl *partPlan) apply(a []uint32, marks []uint8) {
 
 // placeBlocks writes words (with their marks) to a, the left ones in
 // order then the right ones in order.
-func placeBlocks(a []uint32, words []uint32, marks []uint8) {
+func placeBlocks[T uint32 | gradPair](a []T, words []T, marks []uint8) {
 	j := 0
 	for i, v := range words {
 		if marks[i] != 0 {
@@ -140,9 +155,9 @@ func placeBlocks(a []uint32, words []uint32, marks []uint8) {
 // left ones (in order) at the left frontier, their right ones (in order)
 // so that they end at the right frontier, both frontiers moved, then the
 // next eight.
-func partStepsGo(a []uint32, marks []uint8, steps []partStep) {
-	var in [partBlock]uint32
-	var blk [8]uint32
+func partStepsGo[T uint32 | gradPair](a []T, marks []uint8, steps []partStep) {
+	var in [partBlock]T
+	var blk [8]T
 	span := len(a) // r - l at the step's start
 	for _, st := range steps {
 		at, l := int(st.at), int(st.l)
@@ -175,11 +190,33 @@ func partStepsGo(a []uint32, marks []uint8, steps []partStep) {
 	}
 }
 
-// partitionInPlace partitions each array of as by marks with one plan.
-func partitionInPlace(as [][]uint32, marks []uint8) {
+// partitionInPlace partitions each array of as, and pairs, by marks with
+// one plan.
+func partitionInPlace(as [][]uint32, pairs []gradPair, marks []uint8) {
 	var pl partPlan
 	pl.plan(marks)
 	for _, a := range as {
 		pl.apply(a, marks)
 	}
+	if pairs != nil {
+		pl.applyPairs(pairs, marks)
+	}
 }
+
+// packTable4[i] lists, as the two words of each pair, the set bits of i
+// (0 to 15) in increasing order, then the others: the VPERMD indices that
+// pack four gradient pairs.
+var packTable4 = func() (t [16][8]uint32) {
+	for i := range t {
+		k := 0
+		for _, set := range []bool{true, false} {
+			for b := range 4 {
+				if (i>>b&1 != 0) == set {
+					t[i][k], t[i][k+1] = uint32(2*b), uint32(2*b+1)
+					k += 2
+				}
+			}
+		}
+	}
+	return t
+}()

@@ -11,9 +11,9 @@ import (
 
 // TestPartitionWorkers checks that the partition and the histograms of
 // several workers give what one worker gives: partitionInPlace's order
-// of a node's positions, every feature's bins moved with the rows, and
-// histograms equal to those summed row by row in position order (the
-// smaller child's, and the whole range's, built in two pieces).
+// of a node's positions, every feature's bins and the gradient pairs
+// moved with the rows, and histograms equal to those summed row by row in
+// position order (the smaller child's, and the whole range's).
 func TestPartitionWorkers(t *testing.T) {
 	const n, p, s, e = 3*minParallelRows + 17, 6, 5, 3*minParallelRows + 10
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -112,7 +112,7 @@ func testPartitionWorkers(t *testing.T, sp split, orig []uint8, gh []gradPair, p
 	for _, workers := range []int{1, 2, 3, 7} {
 		groups := (p + histGroup - 1) / histGroup
 		g := &grower{s: splitter{missing: missing}, n: n, p: p, groups: groups, bins: make([]uint8, histGroup*groups*n), workers: workers, team: testTeam(t, workers), gh: gh,
-			rows: make([]uint32, n), og: make([]gradPair, n/2), marks: make([]uint8, n)}
+			rows: make([]uint32, n), pos: make([]gradPair, n), marks: make([]uint8, n)}
 		at := func(k, i int) *uint8 { return &g.bins[histGroup*((k/histGroup)*n+i)+k%histGroup] }
 		for i, r := range perm {
 			g.rows[i] = uint32(r)
@@ -120,6 +120,7 @@ func testPartitionWorkers(t *testing.T, sp split, orig []uint8, gh []gradPair, p
 				*at(k, i) = orig[k*n+r]
 			}
 		}
+		g.gatherAll(func() {})
 		before := slices.Clone(g.rows[s:e])
 		nl := g.partition(s, e, &sp, &goLeft)
 		marks := make([]uint8, len(before))
@@ -128,7 +129,7 @@ func testPartitionWorkers(t *testing.T, sp split, orig []uint8, gh []gradPair, p
 			marks[i] = goLeft[orig[f*n+int(r)]]
 			wl += int(marks[i] & 1)
 		}
-		partitionInPlace([][]uint32{before}, marks)
+		partitionInPlace([][]uint32{before}, nil, marks)
 		if nl != wl || !slices.Equal(g.rows[s:e], before) {
 			t.Fatalf("%d workers: not partitionInPlace's order (%d left; want %d)", workers, nl, wl)
 		}
@@ -144,9 +145,14 @@ func testPartitionWorkers(t *testing.T, sp split, orig []uint8, gh []gradPair, p
 		if nl > e-s-nl {
 			nd = &gnode{start: s + nl, end: e}
 		}
-		g.build(nd, nil)
+		for i, r := range g.rows {
+			if g.pos[i] != gh[r] {
+				t.Fatalf("%d workers: position %d holds pair %v; row %d's is %v", workers, i, g.pos[i], r, gh[r])
+			}
+		}
+		g.build(nd)
 		all := &gnode{start: 0, end: n}
-		g.build(all, nil)
+		g.build(all)
 		direct := make([]featHist, histGroup*groups)
 		for k := range p {
 			for _, r := range g.rows[nd.start:nd.end] {
