@@ -442,20 +442,21 @@ func (g *grower) partition(s, e int, sp *split, goLeft *[256]uint8) int {
 		nl += c
 	}
 	g.plan.plan(marks)
-	// The groups' words, the rows and the gradient pairs.
+	// The gradient pairs (twice the bytes of the others, claimed first so
+	// that the workers end together), the rows and the groups' words.
 	arrays, chunks := g.groups+2, 1
 	if w > 1 {
 		chunks = arrays
 	}
 	g.team.parallel(arrays, chunks, func(lo, hi int) {
 		for j := lo; j < hi; j++ {
-			switch {
-			case j < g.groups:
-				g.plan.apply(g.words(j)[s:e], marks)
-			case j == g.groups:
+			switch j {
+			case 0:
+				g.plan.applyPairs(g.pos[s:e], marks)
+			case 1:
 				g.plan.apply(g.rows[s:e], marks)
 			default:
-				g.plan.applyPairs(g.pos[s:e], marks)
+				g.plan.apply(g.words(j-2)[s:e], marks)
 			}
 		}
 	})
