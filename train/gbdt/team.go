@@ -34,7 +34,7 @@ type team struct {
 	finished sync.Cond    // the step's last range, for a sleeping caller
 	sleepers atomic.Int32 // members asleep on work, changed under mu
 	waiting  atomic.Bool
-	stopped  bool
+	stopped  atomic.Bool // set under mu; read by spinning members too
 	wg       sync.WaitGroup
 }
 
@@ -85,7 +85,7 @@ func newTeam(size int) *team {
 // stop ends the team's goroutines and waits for them.
 func (t *team) stop() {
 	t.mu.Lock()
-	t.stopped = true
+	t.stopped.Store(true)
 	t.work.Broadcast()
 	t.mu.Unlock()
 	t.wg.Wait()
@@ -169,22 +169,31 @@ func (t *team) claimable() bool {
 	return tk&0xFFFF < tk>>16&0xFFFF
 }
 
+// wake reports whether a member has something to do: a range to claim,
+// or to return.
+func (t *team) wake() bool {
+	return t.claimable() || t.stopped.Load()
+}
+
 // member is a team goroutine: it runs ranges while there are any, spins
 // for a while when there are none, then sleeps until the next step.
 func (t *team) member(slot int) {
 	for {
 		for t.claim(slot) {
 		}
-		if spin(t.claimable) {
+		if spin(t.wake) {
+			if t.stopped.Load() {
+				return
+			}
 			continue
 		}
 		t.mu.Lock()
 		t.sleepers.Add(1)
-		for !t.claimable() && !t.stopped {
+		for !t.wake() {
 			t.work.Wait()
 		}
 		t.sleepers.Add(-1)
-		stopped := t.stopped
+		stopped := t.stopped.Load()
 		t.mu.Unlock()
 		if stopped {
 			return

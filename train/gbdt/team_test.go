@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // testTeam returns a team of size goroutines that the test stops.
@@ -88,7 +89,13 @@ func TestTeamStop(t *testing.T) {
 	tm := newTeam(4)
 	tm.parallel(4, 4, func(lo, hi int) {})
 	tm.stop()
-	if after := runtime.NumGoroutine(); after > before {
+	// A member has called Done when stop returns, but may not have
+	// exited yet.
+	after := runtime.NumGoroutine()
+	for deadline := time.Now().Add(time.Second); after > before && time.Now().Before(deadline); after = runtime.NumGoroutine() {
+		time.Sleep(time.Millisecond)
+	}
+	if after > before {
 		t.Fatalf("%d goroutines after stop, %d before the team", after, before)
 	}
 }
