@@ -1,6 +1,9 @@
 package gbdt
 
-import "slices"
+import (
+	"math"
+	"slices"
+)
 
 // split is the best split of a node found so far.
 type split struct {
@@ -38,14 +41,16 @@ func (s *splitter) nodeValue(g, h, lower, upper float64) float64 {
 
 // gain is scikit-learn's _split_gain: the decrease of the loss from the
 // node to its two children, or -1 when the children's values break the
-// feature's monotonic constraint.
+// feature's monotonic constraint. The products are rounded before the
+// subtractions (no fused multiply-add, whatever GOAMD64), as gainsGo and
+// the assembly kernel round them.
 func (s *splitter) gain(c *candidate, gL, hL, gR, hR float64, cst int) (gain, vL, vR float64) {
 	vL = s.nodeValue(gL, hL, c.lower, c.upper)
 	vR = s.nodeValue(gR, hR, c.lower, c.upper)
 	if (cst > 0 && vL > vR) || (cst < 0 && vL < vR) {
 		return -1, vL, vR
 	}
-	return c.loss - gL*vL - gR*vR, vL, vR
+	return c.loss - float64(gL*vL) - float64(gR*vR), vL, vR
 }
 
 // candidate is what the split search needs to know of a node.
@@ -56,64 +61,153 @@ type candidate struct {
 	loss         float64 // g·value of the node
 }
 
-// best finds the best split of feature f of a node with histogram hf.
+// scanBlock is the number of splits a scan gathers before it evaluates
+// them together.
+const scanBlock = 32
+
+// scan gathers the splits of one feature that pass the minimum leaf
+// size and hessian, and evaluates them a block at a time: the gains of a
+// block are independent of each other, so that their divisions overlap
+// (four to an instruction in the AVX2 kernel) instead of waiting on the
+// branches of the search.
+type scan struct {
+	s     *splitter
+	c     *candidate
+	fast  bool // no monotonic constraint and infinite bounds: gainsFast
+	cst   int
+	k     int // splits gathered in the block
+	best  split
+	gL    [scanBlock]float64
+	hL    [scanBlock]float64
+	gR    [scanBlock]float64
+	hR    [scanBlock]float64
+	nA    [scanBlock]float64 // rows on the side the pass accumulates
+	bin   [scanBlock]uint8
+	gains [scanBlock]float64
+}
+
+// pass accumulates the count entries of hf from first, step apart (1
+// forward, -1 backward), as scikit-learn's two loops do: split i puts
+// the accumulated entries on one side (left forward, right backward,
+// where the missing bin goes left), at bin first+i*step-off. A split
+// whose accumulated side is too small is passed over; the first whose
+// other side is too small ends the pass.
+//
+// An entry with zero sums and no rows (past the first) is skipped: the
+// sums it leaves unchanged (adding ±0 to a sum never changes it, as
+// the sums start at +0 and so are never -0) give the split before the
+// same gain, which the search, keeping the first strictly greater gain,
+// never prefers; and if that split was passed over, so is this one.
+func (sc *scan) pass(hf *featHist, first, count, step, off int, forward bool) {
+	s, c := sc.s, sc.c
+	minLeaf := float64(s.minSamplesLeaf)
+	var gA, hA, nA float64
+	for i := range count {
+		e := &hf[first+i*step]
+		if i > 0 && e.n == 0 && e.g == 0 && e.h == 0 {
+			continue
+		}
+		nA += e.n
+		gA += e.g
+		hA += e.h
+		nB, gB, hB := c.n-nA, c.g-gA, c.h-hA
+		if nA < minLeaf || hA < s.minHessian {
+			continue
+		}
+		if nB < minLeaf || hB < s.minHessian {
+			break
+		}
+		k := sc.k
+		if forward {
+			sc.gL[k], sc.hL[k], sc.gR[k], sc.hR[k] = gA, hA, gB, hB
+		} else {
+			sc.gL[k], sc.hL[k], sc.gR[k], sc.hR[k] = gB, hB, gA, hA
+		}
+		sc.nA[k], sc.bin[k] = nA, uint8(first+i*step-off)
+		if sc.k = k + 1; sc.k == scanBlock {
+			sc.flush(forward)
+		}
+	}
+	sc.flush(forward)
+}
+
+// flush evaluates the splits gathered and keeps the first whose gain is
+// positive and above the best so far.
+func (sc *scan) flush(forward bool) {
+	k := sc.k
+	if k == 0 {
+		return
+	}
+	sc.k = 0
+	s, c := sc.s, sc.c
+	if sc.fast {
+		gainsFast(&sc.gains, &sc.gL, &sc.hL, &sc.gR, &sc.hR, k, c.loss, s.l2)
+	} else {
+		for i := range k {
+			sc.gains[i], _, _ = s.gain(c, sc.gL[i], sc.hL[i], sc.gR[i], sc.hR[i], sc.cst)
+		}
+	}
+	bi, bg := -1, sc.best.gain
+	for i, g := range sc.gains[:k] {
+		if g > bg && g > 0 {
+			bi, bg = i, g
+		}
+	}
+	if bi < 0 {
+		return
+	}
+	b := &sc.best
+	b.gain, b.bin, b.missingLeft = bg, sc.bin[bi], !forward
+	b.gL, b.hL, b.gR, b.hR = sc.gL[bi], sc.hL[bi], sc.gR[bi], sc.hR[bi]
+	if forward {
+		b.nL = sc.nA[bi]
+		b.nR = c.n - b.nL
+	} else {
+		b.nR = sc.nA[bi]
+		b.nL = c.n - b.nR
+	}
+	b.valueL = s.nodeValue(b.gL, b.hL, c.lower, c.upper)
+	b.valueR = s.nodeValue(b.gR, b.hR, c.lower, c.upper)
+}
+
+// gainsGo is the portable gainsFast: gains[i] for i < k is the gain of
+// the split of sums gL[i], hL[i] | gR[i], hR[i] for a node of loss
+// loss, without bounds, exactly as splitter.gain computes it (the clamp
+// to infinite bounds is the identity, NaN and -0 included).
+func gainsGo(gains, gL, hL, gR, hR *[scanBlock]float64, k int, loss, l2 float64) {
+	for i := range k {
+		vL := -gL[i] / (hL[i] + l2 + 1e-15)
+		vR := -gR[i] / (hR[i] + l2 + 1e-15)
+		gains[i] = loss - float64(gL[i]*vL) - float64(gR[i]*vR)
+	}
+}
+
+// best finds the best split of feature f of a node with histogram hf:
+// scikit-learn 1.2's loop over the bins left to right, the missing bin
+// right, then (when the feature has missing values) right to left, the
+// missing bin left; the first split of the greatest positive gain wins.
 func (s *splitter) best(hf *featHist, f int, c *candidate) split {
 	if s.categorical != nil && s.categorical[f] {
 		return s.bestCategorical(hf, f, c)
 	}
-	best := split{gain: -1, feature: f}
-	nb := s.nbins[f]
-	cst := 0
+	sc := scan{s: s, c: c}
 	if s.monotonic != nil {
-		cst = s.monotonic[f]
+		sc.cst = s.monotonic[f]
 	}
-	minLeaf := float64(s.minSamplesLeaf)
-	end := nb - 1
-	if s.hasMissing[f] {
-		end = nb
-	}
-	var gL, hL float64
-	var nL float64
-	for b := range end {
-		e := &hf[b]
-		nL += e.n
-		gL += e.g
-		hL += e.h
-		nR, gR, hR := c.n-nL, c.g-gL, c.h-hL
-		if nL < minLeaf || hL < s.minHessian {
-			continue
-		}
-		if nR < minLeaf || hR < s.minHessian {
-			break
-		}
-		gain, vL, vR := s.gain(c, gL, hL, gR, hR, cst)
-		if gain > best.gain && gain > 0 {
-			best = split{gain: gain, feature: f, bin: uint8(b), gL: gL, hL: hL, gR: gR, hR: hR, nL: nL, nR: nR, valueL: vL, valueR: vR}
-		}
-	}
+	sc.fast = sc.cst == 0 && math.IsInf(c.lower, -1) && math.IsInf(c.upper, 1)
+	sc.best.gain = -1
+	nb := s.nbins[f]
 	if !s.hasMissing[f] {
-		return best
+		sc.pass(hf, 0, nb-1, 1, 0, true)
+	} else {
+		sc.pass(hf, 0, nb, 1, 0, true)
+		sc.pass(hf, nb-1, nb-1, -1, 1, false)
 	}
-	var gR, hR float64
-	var nR float64
-	for b := nb - 2; b >= 0; b-- {
-		e := &hf[b+1]
-		nR += e.n
-		gR += e.g
-		hR += e.h
-		nL, gL, hL := c.n-nR, c.g-gR, c.h-hR
-		if nR < minLeaf || hR < s.minHessian {
-			continue
-		}
-		if nL < minLeaf || hL < s.minHessian {
-			break
-		}
-		gain, vL, vR := s.gain(c, gL, hL, gR, hR, cst)
-		if gain > best.gain && gain > 0 {
-			best = split{gain: gain, feature: f, bin: uint8(b), missingLeft: true, gL: gL, hL: hL, gR: gR, hR: hR, nL: nL, nR: nR, valueL: vL, valueR: vR}
-		}
+	if sc.best.gain < 0 {
+		return split{gain: -1, feature: f}
 	}
-	return best
+	sc.best.feature = f
+	return sc.best
 }
 
 // minCatSupport is scikit-learn's MIN_CAT_SUPPORT: categories of less

@@ -1,0 +1,49 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// func gains4(gains, gL, hL, gR, hR *float64, n int, loss, l2 float64)
+//
+// Four splits an iteration, each operation rounded as gainsGo rounds it:
+// v = -g / ((h + l2) + 1e-15), gain = (loss - gL*vL) - gR*vR.
+TEXT ·gains4(SB), NOSPLIT, $0-64
+	MOVQ gains+0(FP), DI
+	MOVQ gL+8(FP), SI
+	MOVQ hL+16(FP), R8
+	MOVQ gR+24(FP), R9
+	MOVQ hR+32(FP), R10
+	MOVQ n+40(FP), DX
+	VBROADCASTSD loss+48(FP), Y12
+	VBROADCASTSD l2+56(FP), Y13
+	MOVQ $0x3cd203af9ee75616, AX // 1e-15
+	VMOVQ AX, X14
+	VBROADCASTSD X14, Y14
+	MOVQ $0x8000000000000000, AX // the sign bit
+	VMOVQ AX, X15
+	VBROADCASTSD X15, Y15
+	XORQ CX, CX
+
+loop:
+	CMPQ CX, DX
+	JGE  done
+	VMOVUPD (SI)(CX*8), Y0 // gL
+	VMOVUPD (R9)(CX*8), Y1 // gR
+	VADDPD  (R8)(CX*8), Y13, Y2 // hL + l2
+	VADDPD  (R10)(CX*8), Y13, Y3 // hR + l2
+	VADDPD  Y14, Y2, Y2
+	VADDPD  Y14, Y3, Y3
+	VXORPD  Y15, Y0, Y4 // -gL
+	VXORPD  Y15, Y1, Y5 // -gR
+	VDIVPD  Y2, Y4, Y4 // vL = -gL / (hL + l2 + 1e-15)
+	VDIVPD  Y3, Y5, Y5 // vR
+	VMULPD  Y4, Y0, Y4 // gL * vL
+	VMULPD  Y5, Y1, Y5 // gR * vR
+	VSUBPD  Y4, Y12, Y4 // loss - gL*vL
+	VSUBPD  Y5, Y4, Y4 // - gR*vR
+	VMOVUPD Y4, (DI)(CX*8)
+	ADDQ    $4, CX
+	JMP     loop
+
+done:
+	VZEROUPPER
+	RET

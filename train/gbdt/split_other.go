@@ -1,0 +1,8 @@
+//go:build !amd64 || purego
+
+package gbdt
+
+// gainsFast computes the gains of splits without bounds: gainsGo.
+func gainsFast(gains, gL, hL, gR, hR *[scanBlock]float64, k int, loss, l2 float64) {
+	gainsGo(gains, gL, hL, gR, hR, k, loss, l2)
+}

@@ -1,0 +1,282 @@
+package gbdt
+
+import (
+	le "encoding/binary"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// splitBits is a split with its floats as bits, so that == tells -0
+// from +0 and NaN equals NaN.
+type splitBits struct {
+	gain                           uint64
+	feature                        int
+	bin                            uint8
+	missingLeft, categorical       bool
+	cats                           [4]uint64
+	gL, hL, gR, hR, nL, nR, vL, vR uint64
+}
+
+func bitsOf(sp split) splitBits {
+	b := math.Float64bits
+	return splitBits{b(sp.gain), sp.feature, sp.bin, sp.missingLeft, sp.categorical, sp.cats,
+		b(sp.gL), b(sp.hL), b(sp.gR), b(sp.hR), b(sp.nL), b(sp.nR), b(sp.valueL), b(sp.valueR)}
+}
+
+// histCase is a random feature histogram and a node to search.
+type histCase struct {
+	s  splitter
+	hf featHist
+	c  candidate
+}
+
+// randomHist returns a histogram of kind:
+//   - dense: rows in every bin;
+//   - sparse: most bins empty (a node of a few rows);
+//   - ties: small integer sums, bins with rows but zero sums, so that
+//     many splits share their gain to the bit;
+//   - odd: the sums of a subtraction (hessians slightly negative, rows
+//     without sums, sums without rows), and now and then NaN or Inf.
+func randomHist(rng *rand.Rand, kind string) histCase {
+	var hc histCase
+	nb := 2 + rng.IntN(255)
+	if rng.IntN(4) == 0 {
+		nb = 256
+	}
+	missing := rng.IntN(2) == 0
+	hc.s = splitter{
+		l2:             []float64{0, 0, 1, 0.37}[rng.IntN(4)],
+		minSamplesLeaf: []int{0, 1, 5, 20}[rng.IntN(4)],
+		minHessian:     []float64{0, 1e-3, 1e-3, 2}[rng.IntN(4)],
+		nbins:          []int{nb},
+		hasMissing:     []bool{missing},
+		missing:        uint8(nb - 1),
+	}
+	if rng.IntN(3) == 0 {
+		hc.s.monotonic = []int{rng.IntN(3) - 1}
+	}
+	end := nb
+	for b := range end {
+		e := &hc.hf[b]
+		switch kind {
+		case "dense":
+			e.n = float64(1 + rng.IntN(5000))
+			e.g = rng.NormFloat64() * e.n / 4
+			e.h = rng.Float64() * e.n / 4
+		case "sparse":
+			if rng.IntN(8) == 0 {
+				e.n = float64(1 + rng.IntN(30))
+				e.g = rng.NormFloat64() * e.n / 4
+				e.h = rng.Float64() * e.n / 4
+			}
+		case "ties":
+			switch rng.IntN(3) {
+			case 0:
+			case 1:
+				e.n = float64(1 + rng.IntN(3))
+			default:
+				e.n = float64(1 + rng.IntN(3))
+				e.g = float64(rng.IntN(5) - 2)
+				e.h = e.n
+			}
+		case "odd":
+			switch rng.IntN(6) {
+			case 0:
+			case 1:
+				e.n = float64(rng.IntN(3))
+				e.g = float64(rng.IntN(3)-1) * 1e-17
+				e.h = -1e-17
+			case 2:
+				e.n = float64(1 + rng.IntN(3))
+			default:
+				e.n = float64(1 + rng.IntN(50))
+				e.g = rng.NormFloat64() * e.n
+				e.h = rng.Float64() * e.n
+			}
+			if rng.IntN(400) == 0 {
+				e.g = []float64{math.NaN(), math.Inf(1), math.Inf(-1)}[rng.IntN(3)]
+			}
+		}
+	}
+	if !missing {
+		hc.hf[nb-1] = bin{} // the missing bin of a feature without missing values
+	}
+	// The node's sums, in bin order, as the histogram kernel adds rows;
+	// now and then a little off, as a subtraction leaves them.
+	for _, e := range hc.hf[:nb] {
+		hc.c.g += e.g
+		hc.c.h += e.h
+		hc.c.n += e.n
+	}
+	if rng.IntN(4) == 0 {
+		hc.c.g += 1e-13 * rng.NormFloat64()
+		hc.c.h += 1e-13 * rng.NormFloat64()
+	}
+	hc.c.lower, hc.c.upper = math.Inf(-1), math.Inf(1)
+	if rng.IntN(4) == 0 {
+		hc.c.lower = -rng.Float64()
+	}
+	if rng.IntN(4) == 0 {
+		hc.c.upper = rng.Float64()
+	}
+	hc.c.loss = hc.c.g * hc.s.nodeValue(hc.c.g, hc.c.h, hc.c.lower, hc.c.upper)
+	return hc
+}
+
+// TestBestMatchesReference holds the split search to the loop it
+// replaced (bestRef), split struct and all, to the bit, on random
+// histograms of every kind.
+func TestBestMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 6))
+	for _, kind := range []string{"dense", "sparse", "ties", "odd"} {
+		t.Run(kind, func(t *testing.T) {
+			found := 0
+			for i := range 3000 {
+				hc := randomHist(rng, kind)
+				got, want := hc.s.best(&hc.hf, 0, &hc.c), hc.s.bestRef(&hc.hf, 0, &hc.c)
+				if bitsOf(got) != bitsOf(want) {
+					t.Fatalf("case %d (nbins %d, missing %v, splitter %+v, node %+v): best = %+v; want %+v",
+						i, hc.s.nbins[0], hc.s.hasMissing[0], hc.s, hc.c, got, want)
+				}
+				if want.gain > 0 {
+					found++
+				}
+			}
+			if found < 300 {
+				t.Errorf("only %d of 3000 cases found a split", found)
+			}
+		})
+	}
+}
+
+// TestGainsKernel checks that gainsFast gives gainsGo's bits for every
+// count of splits, on ordinary, zero, negative, NaN and infinite sums
+// (any NaN matches any NaN: the payload depends on the order of the
+// operands, which the compiler may swap, and a NaN gain is never
+// chosen).
+func TestGainsKernel(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 14))
+	special := []float64{0, math.Copysign(0, -1), 1e-15, -1e-300, math.NaN(), math.Inf(1), math.Inf(-1), 1}
+	for trial := range 200 {
+		var gL, hL, gR, hR [scanBlock]float64
+		for _, a := range []*[scanBlock]float64{&gL, &hL, &gR, &hR} {
+			for i := range a {
+				a[i] = rng.NormFloat64() * 100
+				if rng.IntN(10) == 0 {
+					a[i] = special[rng.IntN(len(special))]
+				}
+			}
+		}
+		loss := rng.NormFloat64()
+		l2 := []float64{0, 1, 0.5}[trial%3]
+		for k := range scanBlock + 1 {
+			var got, want [scanBlock]float64
+			gainsFast(&got, &gL, &hL, &gR, &hR, k, loss, l2)
+			gainsGo(&want, &gL, &hL, &gR, &hR, k, loss, l2)
+			for i := range k {
+				if math.Float64bits(got[i]) != math.Float64bits(want[i]) && !(math.IsNaN(got[i]) && math.IsNaN(want[i])) {
+					t.Fatalf("trial %d, k=%d: gains[%d] = %v; want %v (gL %v hL %v gR %v hR %v)", trial, k, i, got[i], want[i], gL[i], hL[i], gR[i], hR[i])
+				}
+			}
+		}
+	}
+}
+
+// FuzzBest holds the split search to bestRef on histograms whose bins
+// come from the fuzzer's bytes: 20 bytes a bin, the rows as a uint32
+// and the sums as two float64 (any bits: NaN, Inf, -0, subnormals).
+func FuzzBest(f *testing.F) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, kind := range []string{"dense", "sparse", "ties", "odd"} {
+		hc := randomHist(rng, kind)
+		var data []byte
+		for _, e := range hc.hf[:hc.s.nbins[0]] {
+			data = le.LittleEndian.AppendUint32(data, uint32(e.n))
+			data = le.LittleEndian.AppendUint64(data, math.Float64bits(e.g))
+			data = le.LittleEndian.AppendUint64(data, math.Float64bits(e.h))
+		}
+		f.Add(data, uint8(hc.s.minSamplesLeaf), hc.s.minHessian, hc.s.l2, hc.s.hasMissing[0], int8(0), false)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, minLeaf uint8, minHess, l2 float64, missing bool, cst int8, bounded bool) {
+		nb := min(len(data)/20, 256)
+		if nb < 2 {
+			return
+		}
+		var hc histCase
+		hc.s = splitter{l2: l2, minSamplesLeaf: int(minLeaf), minHessian: minHess, nbins: []int{nb}, hasMissing: []bool{missing},
+			missing: uint8(nb - 1), monotonic: []int{int(cst % 2)}}
+		for b := range nb {
+			d := data[20*b:]
+			e := &hc.hf[b]
+			e.n = float64(le.LittleEndian.Uint32(d) % 1000)
+			e.g = math.Float64frombits(le.LittleEndian.Uint64(d[4:]))
+			e.h = math.Float64frombits(le.LittleEndian.Uint64(d[12:]))
+			hc.c.g += e.g
+			hc.c.h += e.h
+			hc.c.n += e.n
+		}
+		hc.c.lower, hc.c.upper = math.Inf(-1), math.Inf(1)
+		if bounded {
+			hc.c.lower, hc.c.upper = -1, 1
+		}
+		hc.c.loss = hc.c.g * hc.s.nodeValue(hc.c.g, hc.c.h, hc.c.lower, hc.c.upper)
+		got, want := hc.s.best(&hc.hf, 0, &hc.c), hc.s.bestRef(&hc.hf, 0, &hc.c)
+		if bitsOf(got) != bitsOf(want) {
+			t.Fatalf("best = %+v; want %+v", got, want)
+		}
+	})
+}
+
+// BenchmarkBest times the split search of one feature (255 bins and
+// the missing bin) on the histogram of a node of 1,000,000 rows (every
+// bin has rows) and of 2,000 rows (many bins are empty), by best (new)
+// and by the loop it replaced (ref).
+func BenchmarkBest(b *testing.B) {
+	for _, rows := range []int{1_000_000, 2_000} {
+		rng := rand.New(rand.NewPCG(uint64(rows), 9))
+		hc := histCase{s: splitter{l2: 0, minSamplesLeaf: 20, minHessian: 1e-3, nbins: []int{256}, hasMissing: []bool{true}, missing: 255}}
+		for range rows {
+			x := rng.NormFloat64()
+			bn := int(min(max(x*40+128, 0), 254))
+			if rng.IntN(20) == 0 {
+				bn = 255
+			}
+			p := 1 / (1 + math.Exp(-x))
+			g := float64(float32(p - float64(rng.IntN(2))))
+			hc.hf[bn].g += g
+			hc.hf[bn].h += float64(float32(p * (1 - p)))
+			hc.hf[bn].n++
+		}
+		for _, e := range hc.hf {
+			hc.c.g += e.g
+			hc.c.h += e.h
+			hc.c.n += e.n
+		}
+		hc.c.lower, hc.c.upper = math.Inf(-1), math.Inf(1)
+		hc.c.loss = hc.c.g * hc.s.nodeValue(hc.c.g, hc.c.h, hc.c.lower, hc.c.upper)
+		empty := 0
+		for _, e := range hc.hf {
+			if e.n == 0 {
+				empty++
+			}
+		}
+		for _, impl := range []string{"ref", "new"} {
+			search := hc.s.best
+			if impl == "ref" {
+				search = hc.s.bestRef
+			}
+			b.Run(fmt.Sprintf("rows=%d/impl=%s", rows, impl), func(b *testing.B) {
+				b.ReportAllocs()
+				var sp split
+				for b.Loop() {
+					sp = search(&hc.hf, 0, &hc.c)
+				}
+				if sp.gain <= 0 {
+					b.Fatalf("no split found (%d empty bins)", empty)
+				}
+			})
+		}
+	}
+}
