@@ -75,7 +75,6 @@ type scan struct {
 	c     *candidate
 	fast  bool // no monotonic constraint and infinite bounds: gainsFast
 	cst   int
-	k     int // splits gathered in the block
 	best  split
 	gL    [scanBlock]float64
 	hL    [scanBlock]float64
@@ -99,46 +98,46 @@ type scan struct {
 // same gain, which the search, keeping the first strictly greater gain,
 // never prefers; and if that split was passed over, so is this one.
 func (sc *scan) pass(hf *featHist, first, count, step, off int, forward bool) {
-	s, c := sc.s, sc.c
-	minLeaf := float64(s.minSamplesLeaf)
+	minLeaf, minHess := float64(sc.s.minSamplesLeaf), sc.s.minHessian
+	cn, cg, ch := sc.c.n, sc.c.g, sc.c.h
 	var gA, hA, nA float64
+	k := 0
 	for i := range count {
-		e := &hf[first+i*step]
+		j := first + i*step
+		e := &hf[uint8(j)]
 		if i > 0 && e.n == 0 && e.g == 0 && e.h == 0 {
 			continue
 		}
 		nA += e.n
 		gA += e.g
 		hA += e.h
-		nB, gB, hB := c.n-nA, c.g-gA, c.h-hA
-		if nA < minLeaf || hA < s.minHessian {
+		nB, gB, hB := cn-nA, cg-gA, ch-hA
+		if nA < minLeaf || hA < minHess {
 			continue
 		}
-		if nB < minLeaf || hB < s.minHessian {
+		if nB < minLeaf || hB < minHess {
 			break
 		}
-		k := sc.k
 		if forward {
 			sc.gL[k], sc.hL[k], sc.gR[k], sc.hR[k] = gA, hA, gB, hB
 		} else {
 			sc.gL[k], sc.hL[k], sc.gR[k], sc.hR[k] = gB, hB, gA, hA
 		}
-		sc.nA[k], sc.bin[k] = nA, uint8(first+i*step-off)
-		if sc.k = k + 1; sc.k == scanBlock {
-			sc.flush(forward)
+		sc.nA[k], sc.bin[k] = nA, uint8(j-off)
+		if k++; k == scanBlock {
+			sc.flush(k, forward)
+			k = 0
 		}
 	}
-	sc.flush(forward)
+	sc.flush(k, forward)
 }
 
-// flush evaluates the splits gathered and keeps the first whose gain is
+// flush evaluates the k splits gathered and keeps the first whose gain is
 // positive and above the best so far.
-func (sc *scan) flush(forward bool) {
-	k := sc.k
+func (sc *scan) flush(k int, forward bool) {
 	if k == 0 {
 		return
 	}
-	sc.k = 0
 	s, c := sc.s, sc.c
 	if sc.fast {
 		gainsFast(&sc.gains, &sc.gL, &sc.hL, &sc.gR, &sc.hR, k, c.loss, s.l2)

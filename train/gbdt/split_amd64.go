@@ -20,3 +20,10 @@ func gainsFast(gains, gL, hL, gR, hR *[scanBlock]float64, k int, loss, l2 float6
 //
 //go:noescape
 func gains4(gains, gL, hL, gR, hR *float64, n int, loss, l2 float64)
+
+// subBins sets dst[i] = parent[i] - small[i], lane by lane (the three
+// sums and the padding), for the n bins each pointer points to; n is a
+// multiple of 4.
+//
+//go:noescape
+func subBins(dst, parent, small *bin, n int)

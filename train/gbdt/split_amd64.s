@@ -47,3 +47,38 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// func subBins(dst, parent, small *bin, n int)
+//
+// One VSUBPD a bin (g, h, n and the padding lane), four bins an
+// iteration.
+TEXT ·subBins(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ parent+8(FP), SI
+	MOVQ small+16(FP), DX
+	MOVQ n+24(FP), CX
+	SHRQ $2, CX
+	JZ   subdone
+
+subloop:
+	VMOVUPD 0(SI), Y0
+	VMOVUPD 32(SI), Y1
+	VMOVUPD 64(SI), Y2
+	VMOVUPD 96(SI), Y3
+	VSUBPD  0(DX), Y0, Y0
+	VSUBPD  32(DX), Y1, Y1
+	VSUBPD  64(DX), Y2, Y2
+	VSUBPD  96(DX), Y3, Y3
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	ADDQ    $128, SI
+	ADDQ    $128, DX
+	ADDQ    $128, DI
+	DECQ    CX
+	JNZ     subloop
+
+subdone:
+	VZEROUPPER
+	RET

@@ -6,3 +6,7 @@ package gbdt
 func gainsFast(gains, gL, hL, gR, hR *[scanBlock]float64, k int, loss, l2 float64) {
 	gainsGo(gains, gL, hL, gR, hR, k, loss, l2)
 }
+
+func subBins(*bin, *bin, *bin, int) {
+	panic("gbdt: no assembly kernel")
+}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 )
 
 // splitBits is a split with its floats as bits, so that == tells -0
@@ -275,6 +276,83 @@ func BenchmarkBest(b *testing.B) {
 				}
 				if sp.gain <= 0 {
 					b.Fatalf("no split found (%d empty bins)", empty)
+				}
+			})
+		}
+	}
+}
+
+// TestSubtract checks that the AVX2 subtraction gives the portable
+// loop's g, h and n lanes to the bit (NaN, Inf and -0 among them) and
+// leaves the padding lane at 0.
+func TestSubtract(t *testing.T) {
+	if !useAVX2 {
+		t.Skip("no AVX2 kernel on this machine")
+	}
+	rng := rand.New(rand.NewPCG(7, 14))
+	special := []float64{0, math.Copysign(0, -1), math.NaN(), math.Inf(1), math.Inf(-1), 5e-324, 1}
+	val := func() float64 {
+		if rng.IntN(8) == 0 {
+			return special[rng.IntN(len(special))]
+		}
+		return rng.NormFloat64() * 1000
+	}
+	for _, nf := range []int{0, 1, 4, 32} {
+		parent, small := make([]featHist, nf), make([]featHist, nf)
+		for f := range nf {
+			for b := range parent[f] {
+				parent[f][b] = bin{g: val(), h: val(), n: float64(rng.IntN(100))}
+				small[f][b] = bin{g: val(), h: val(), n: float64(rng.IntN(100))}
+			}
+		}
+		got, want := make([]featHist, nf), make([]featHist, nf)
+		for f := range got {
+			for b := range got[f] {
+				*(*[4]float64)(unsafe.Pointer(&got[f][b])) = [4]float64{7, 7, 7, 7}
+			}
+		}
+		subtract(got, parent, small)
+		useAVX2 = false
+		subtract(want, parent, small)
+		useAVX2 = true
+		for f := range got {
+			for b := range got[f] {
+				g, w := &got[f][b], &want[f][b]
+				if math.Float64bits(g.g) != math.Float64bits(w.g) || math.Float64bits(g.h) != math.Float64bits(w.h) || math.Float64bits(g.n) != math.Float64bits(w.n) {
+					t.Fatalf("%d features: feature %d bin %d: %+v; portable %+v", nf, f, b, *g, *w)
+				}
+				if pad := *(*[4]float64)(unsafe.Pointer(g)); pad[3] != 0 {
+					t.Fatalf("%d features: feature %d bin %d: padding lane %v; want 0", nf, f, b, pad[3])
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkSubtract times the histogram subtraction of a node of 32
+// features (a fit of 30: 768 KB, more than L2) and of 8 (in L2), by the
+// AVX2 kernel and the portable loop.
+func BenchmarkSubtract(b *testing.B) {
+	for _, nf := range []int{32, 8} {
+		parent, small, dst := make([]featHist, nf), make([]featHist, nf), make([]featHist, nf)
+		rng := rand.New(rand.NewPCG(1, 1))
+		for f := range parent {
+			for j := range parent[f] {
+				parent[f][j] = bin{g: rng.NormFloat64(), h: 1, n: 2}
+				small[f][j] = bin{g: rng.NormFloat64(), h: 0.5, n: 1}
+			}
+		}
+		for _, impl := range []string{"go", "avx2"} {
+			if impl == "avx2" && !useAVX2 {
+				continue
+			}
+			b.Run(fmt.Sprintf("features=%d/impl=%s", nf, impl), func(b *testing.B) {
+				saved := useAVX2
+				useAVX2 = impl == "avx2"
+				defer func() { useAVX2 = saved }()
+				b.ReportAllocs()
+				for b.Loop() {
+					subtract(dst, parent, small)
 				}
 			})
 		}
