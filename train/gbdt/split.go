@@ -139,24 +139,26 @@ func (sc *scan) flush(k int, forward bool) {
 		return
 	}
 	s, c := sc.s, sc.c
+	var top float64
 	if sc.fast {
-		gainsFast(&sc.gains, &sc.gL, &sc.hL, &sc.gR, &sc.hR, k, c.loss, s.l2)
+		top = gainsFast(&sc.gains, &sc.gL, &sc.hL, &sc.gR, &sc.hR, k, c.loss, s.l2)
 	} else {
 		for i := range k {
-			sc.gains[i], _, _ = s.gain(c, sc.gL[i], sc.hL[i], sc.gR[i], sc.hR[i], sc.cst)
+			g, _, _ := s.gain(c, sc.gL[i], sc.hL[i], sc.gR[i], sc.hR[i], sc.cst)
+			sc.gains[i], top = g, topGain(top, g)
 		}
 	}
-	bi, bg := -1, sc.best.gain
-	for i, g := range sc.gains[:k] {
-		if g > bg && g > 0 {
-			bi, bg = i, g
-		}
-	}
-	if bi < 0 {
+	// The first strictly greater gain of a loop over the splits is the
+	// first split of the greatest gain.
+	if top <= 0 || top <= sc.best.gain {
 		return
 	}
+	bi := 0
+	for sc.gains[bi] != top {
+		bi++
+	}
 	b := &sc.best
-	b.gain, b.bin, b.missingLeft = bg, sc.bin[bi], !forward
+	b.gain, b.bin, b.missingLeft = top, sc.bin[bi], !forward
 	b.gL, b.hL, b.gR, b.hR = sc.gL[bi], sc.hL[bi], sc.gR[bi], sc.hR[bi]
 	if forward {
 		b.nL = sc.nA[bi]
@@ -169,16 +171,29 @@ func (sc *scan) flush(k int, forward bool) {
 	b.valueR = s.nodeValue(b.gR, b.hR, c.lower, c.upper)
 }
 
+// topGain returns the greater of top and g, or top when g is NaN: the
+// running greatest gain (with VMAXPD's operand order in the kernel).
+func topGain(top, g float64) float64 {
+	if g > top {
+		return g
+	}
+	return top
+}
+
 // gainsGo is the portable gainsFast: gains[i] for i < k is the gain of
 // the split of sums gL[i], hL[i] | gR[i], hR[i] for a node of loss
 // loss, without bounds, exactly as splitter.gain computes it (the clamp
-// to infinite bounds is the identity, NaN and -0 included).
-func gainsGo(gains, gL, hL, gR, hR *[scanBlock]float64, k int, loss, l2 float64) {
+// to infinite bounds is the identity, NaN and -0 included). It returns
+// the greatest of the gains that are not NaN, or 0 when none is above.
+func gainsGo(gains, gL, hL, gR, hR *[scanBlock]float64, k int, loss, l2 float64) float64 {
+	top := 0.0
 	for i := range k {
 		vL := -gL[i] / (hL[i] + l2 + 1e-15)
 		vR := -gR[i] / (hR[i] + l2 + 1e-15)
 		gains[i] = loss - float64(gL[i]*vL) - float64(gR[i]*vR)
+		top = topGain(top, gains[i])
 	}
+	return top
 }
 
 // best finds the best split of feature f of a node with histogram hf:

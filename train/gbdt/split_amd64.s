@@ -2,11 +2,13 @@
 
 #include "textflag.h"
 
-// func gains4(gains, gL, hL, gR, hR *float64, n int, loss, l2 float64)
+// func gains4(gains, gL, hL, gR, hR *float64, n int, loss, l2 float64) (top float64)
 //
 // Four splits an iteration, each operation rounded as gainsGo rounds it:
-// v = -g / ((h + l2) + 1e-15), gain = (loss - gL*vL) - gR*vR.
-TEXT ·gains4(SB), NOSPLIT, $0-64
+// v = -g / ((h + l2) + 1e-15), gain = (loss - gL*vL) - gR*vR. Y11 holds
+// the greatest gains of each lane: VMAXPD gain, top returns gain when
+// gain > top and top otherwise (gain NaN among them), as topGain does.
+TEXT ·gains4(SB), NOSPLIT, $0-72
 	MOVQ gains+0(FP), DI
 	MOVQ gL+8(FP), SI
 	MOVQ hL+16(FP), R8
@@ -21,6 +23,7 @@ TEXT ·gains4(SB), NOSPLIT, $0-64
 	MOVQ $0x8000000000000000, AX // the sign bit
 	VMOVQ AX, X15
 	VBROADCASTSD X15, Y15
+	VXORPD Y11, Y11, Y11 // top
 	XORQ CX, CX
 
 loop:
@@ -41,10 +44,16 @@ loop:
 	VSUBPD  Y4, Y12, Y4 // loss - gL*vL
 	VSUBPD  Y5, Y4, Y4 // - gR*vR
 	VMOVUPD Y4, (DI)(CX*8)
+	VMAXPD  Y11, Y4, Y11 // gain > top ? gain : top
 	ADDQ    $4, CX
 	JMP     loop
 
 done:
+	VEXTRACTF128 $1, Y11, X0
+	VMAXPD       X0, X11, X11
+	VPERMILPD    $1, X11, X0
+	VMAXPD       X0, X11, X11
+	VMOVSD       X11, top+64(FP)
 	VZEROUPPER
 	RET
 
