@@ -362,3 +362,17 @@ func BenchmarkSubtract(b *testing.B) {
 		}
 	}
 }
+
+// TestBestAlloc checks that the split search and the subtraction
+// allocate nothing (no sync.Pool: the count holds under -race too).
+func TestBestAlloc(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 14))
+	hc := randomHist(rng, "dense")
+	parent, small, dst := make([]featHist, 4), make([]featHist, 4), make([]featHist, 4)
+	if a := testing.AllocsPerRun(10, func() {
+		hc.s.best(&hc.hf, 0, &hc.c)
+		subtract(dst, parent, small)
+	}); a != 0 {
+		t.Errorf("%v allocations per search and subtraction", a)
+	}
+}
