@@ -1,7 +1,6 @@
 package gbdt
 
 import (
-	le "encoding/binary"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -190,34 +189,37 @@ func TestGainsKernel(t *testing.T) {
 }
 
 // FuzzBest holds the split search to bestRef on histograms whose bins
-// come from the fuzzer's bytes: 20 bytes a bin, the rows as a uint32
-// and the sums as two float64 (any bits: NaN, Inf, -0, subnormals).
+// come from the fuzzer's bytes, three a bin: small counts and sums, so
+// that ties, empty bins and the minimum leaf and hessian boundaries are
+// common; a first byte of 250 or more makes the bin's gradient sum NaN,
+// ±Inf, -0 or tiny instead.
 func FuzzBest(f *testing.F) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, kind := range []string{"dense", "sparse", "ties", "odd"} {
 		hc := randomHist(rng, kind)
 		var data []byte
 		for _, e := range hc.hf[:hc.s.nbins[0]] {
-			data = le.LittleEndian.AppendUint32(data, uint32(e.n))
-			data = le.LittleEndian.AppendUint64(data, math.Float64bits(e.g))
-			data = le.LittleEndian.AppendUint64(data, math.Float64bits(e.h))
+			data = append(data, uint8(min(e.n, 249)), uint8(int8(max(min(e.g*8, 127), -128))), uint8(max(min(e.h*32, 255), 0)))
 		}
-		f.Add(data, uint8(hc.s.minSamplesLeaf), hc.s.minHessian, hc.s.l2, hc.s.hasMissing[0], int8(0), false)
+		f.Add(data, uint8(hc.s.minSamplesLeaf), uint8(3), uint8(0), hc.s.hasMissing[0], int8(0), false)
 	}
-	f.Fuzz(func(t *testing.T, data []byte, minLeaf uint8, minHess, l2 float64, missing bool, cst int8, bounded bool) {
-		nb := min(len(data)/20, 256)
+	special := []float64{math.NaN(), math.Inf(1), math.Inf(-1), math.Copysign(0, -1), 5e-324, -1e-17}
+	f.Fuzz(func(t *testing.T, data []byte, minLeaf, minHess, l2 uint8, missing bool, cst int8, bounded bool) {
+		nb := min(len(data)/3, 256)
 		if nb < 2 {
 			return
 		}
 		var hc histCase
-		hc.s = splitter{l2: l2, minSamplesLeaf: int(minLeaf), minHessian: minHess, nbins: []int{nb}, hasMissing: []bool{missing},
-			missing: uint8(nb - 1), monotonic: []int{int(cst % 2)}}
+		hc.s = splitter{l2: float64(l2) / 16, minSamplesLeaf: int(minLeaf % 32), minHessian: float64(minHess) / 16,
+			nbins: []int{nb}, hasMissing: []bool{missing}, missing: uint8(nb - 1), monotonic: []int{int(cst % 2)}}
 		for b := range nb {
-			d := data[20*b:]
-			e := &hc.hf[b]
-			e.n = float64(le.LittleEndian.Uint32(d) % 1000)
-			e.g = math.Float64frombits(le.LittleEndian.Uint64(d[4:]))
-			e.h = math.Float64frombits(le.LittleEndian.Uint64(d[12:]))
+			d, e := data[3*b:], &hc.hf[b]
+			e.n = float64(d[0] % 4)
+			e.g = float64(int8(d[1])) / 8
+			e.h = float64(d[2]) / 32
+			if d[0] >= 250 {
+				e.g = special[d[0]-250]
+			}
 			hc.c.g += e.g
 			hc.c.h += e.h
 			hc.c.n += e.n
