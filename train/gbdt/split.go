@@ -3,6 +3,7 @@ package gbdt
 import (
 	"math"
 	"slices"
+	"unsafe"
 )
 
 // split is the best split of a node found so far.
@@ -71,18 +72,33 @@ const scanBlock = 32
 // (four to an instruction in the AVX2 kernel) instead of waiting on the
 // branches of the search.
 type scan struct {
-	s     *splitter
-	c     *candidate
-	fast  bool // no monotonic constraint and infinite bounds: gainsFast
-	cst   int
-	best  split
-	gL    [scanBlock]float64
-	hL    [scanBlock]float64
-	gR    [scanBlock]float64
-	hR    [scanBlock]float64
-	nA    [scanBlock]float64 // rows on the side the pass accumulates
-	bin   [scanBlock]uint8
-	gains [scanBlock]float64
+	s    *splitter
+	c    *candidate
+	fast bool // no monotonic constraint and infinite bounds: gainsFast
+	cst  int
+	best split
+	st   scanState
+	// The sums of the splits of a block on the side the pass accumulates
+	// (A: left forward, right backward) and on the other (B), and their
+	// bins; the assembly pass (scanBins) writes them at these offsets
+	// from gA (TestScanLayout).
+	gA, hA, gB, hB, nA [scanBlock]float64
+	bin                [scanBlock]uint8
+	gains              [scanBlock]float64
+}
+
+// scanState is the state of a pass between blocks: the running sums of
+// the entries and the node's sums as (g, h, n, 0), the least sums a
+// side may have, and the next entry (at byte pos of the histogram, step
+// bytes apart, left of them, of split bin b, bins db apart); started
+// tells that the first entry was taken (an empty entry after it is
+// skipped). The assembly pass reads and writes it at fixed offsets
+// (TestScanLayout).
+type scanState struct {
+	acc, total, least [4]float64
+	pos, step, left   int
+	b, db             int
+	started           int
 }
 
 // pass accumulates the count entries of hf from first, step apart (1
@@ -98,6 +114,21 @@ type scan struct {
 // same gain, which the search, keeping the first strictly greater gain,
 // never prefers; and if that split was passed over, so is this one.
 func (sc *scan) pass(hf *featHist, first, count, step, off int, forward bool) {
+	if count <= 0 {
+		return
+	}
+	if useAVX2 {
+		c := sc.c
+		sc.st = scanState{total: [4]float64{c.g, c.h, c.n, 0}, least: [4]float64{math.Inf(-1), sc.s.minHessian, float64(sc.s.minSamplesLeaf), math.Inf(-1)},
+			pos: first * int(unsafe.Sizeof(bin{})), step: step * int(unsafe.Sizeof(bin{})), left: count, b: first - off, db: step}
+		for {
+			k, stopped := scanBins(&sc.st, hf, &sc.gA[0])
+			sc.flush(k, forward)
+			if stopped || sc.st.left == 0 {
+				return
+			}
+		}
+	}
 	minLeaf, minHess := float64(sc.s.minSamplesLeaf), sc.s.minHessian
 	cn, cg, ch := sc.c.n, sc.c.g, sc.c.h
 	var gA, hA, nA float64
@@ -118,11 +149,7 @@ func (sc *scan) pass(hf *featHist, first, count, step, off int, forward bool) {
 		if nB < minLeaf || hB < minHess {
 			break
 		}
-		if forward {
-			sc.gL[k], sc.hL[k], sc.gR[k], sc.hR[k] = gA, hA, gB, hB
-		} else {
-			sc.gL[k], sc.hL[k], sc.gR[k], sc.hR[k] = gB, hB, gA, hA
-		}
+		sc.gA[k], sc.hA[k], sc.gB[k], sc.hB[k] = gA, hA, gB, hB
 		sc.nA[k], sc.bin[k] = nA, uint8(j-off)
 		if k++; k == scanBlock {
 			sc.flush(k, forward)
@@ -139,12 +166,16 @@ func (sc *scan) flush(k int, forward bool) {
 		return
 	}
 	s, c := sc.s, sc.c
+	gL, hL, gR, hR := &sc.gA, &sc.hA, &sc.gB, &sc.hB
+	if !forward {
+		gL, hL, gR, hR = gR, hR, gL, hL
+	}
 	var top float64
 	if sc.fast {
-		top = gainsFast(&sc.gains, &sc.gL, &sc.hL, &sc.gR, &sc.hR, k, c.loss, s.l2)
+		top = gainsFast(&sc.gains, gL, hL, gR, hR, k, c.loss, s.l2)
 	} else {
 		for i := range k {
-			g, _, _ := s.gain(c, sc.gL[i], sc.hL[i], sc.gR[i], sc.hR[i], sc.cst)
+			g, _, _ := s.gain(c, gL[i], hL[i], gR[i], hR[i], sc.cst)
 			sc.gains[i], top = g, topGain(top, g)
 		}
 	}
@@ -159,7 +190,7 @@ func (sc *scan) flush(k int, forward bool) {
 	}
 	b := &sc.best
 	b.gain, b.bin, b.missingLeft = top, sc.bin[bi], !forward
-	b.gL, b.hL, b.gR, b.hR = sc.gL[bi], sc.hL[bi], sc.gR[bi], sc.hR[bi]
+	b.gL, b.hL, b.gR, b.hR = gL[bi], hL[bi], gR[bi], hR[bi]
 	if forward {
 		b.nL = sc.nA[bi]
 		b.nR = c.n - b.nL

@@ -35,3 +35,12 @@ func gains4(gains, gL, hL, gR, hR *float64, n int, loss, l2 float64) (top float6
 //
 //go:noescape
 func subBins(dst, parent, small *bin, n int)
+
+// scanBins is the pass of the split search (scan.pass) over the entries
+// st describes of histogram hf, up to a block: it gathers the splits
+// that pass the least sums into the arrays of scan at out (gA) and
+// returns their number, stopped when a split's other side was too small
+// (the pass ends), and st updated to go on.
+//
+//go:noescape
+func scanBins(st *scanState, hf *featHist, out *float64) (k int, stopped bool)

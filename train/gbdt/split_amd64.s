@@ -91,3 +91,88 @@ subloop:
 subdone:
 	VZEROUPPER
 	RET
+
+// func scanBins(st *scanState, hf *featHist, out *float64) (k int, stopped bool)
+//
+// Y8 holds the running sums (g, h, n, 0) of the entries taken, one
+// VADDPD an entry (each lane's sum in entry order, as the portable
+// pass adds them); Y2 the other side's, total - running. A side passes
+// when VCMPPD not-less-than (true when unordered, as !(x < least) is)
+// holds in every lane against least = (-Inf, minHessian,
+// minSamplesLeaf, -Inf). The offsets are those of scanState and of the
+// arrays of scan from gA (TestScanLayout).
+TEXT ·scanBins(SB), NOSPLIT, $0-33
+	MOVQ    st+0(FP), DI
+	MOVQ    hf+8(FP), SI
+	MOVQ    out+16(FP), BX
+	VMOVUPD 0(DI), Y8   // running sums
+	VMOVUPD 32(DI), Y9  // total
+	VMOVUPD 64(DI), Y10 // least
+	VXORPD  Y11, Y11, Y11
+	ADDQ    96(DI), SI  // next entry
+	MOVQ    104(DI), DX // step
+	MOVQ    112(DI), CX // left
+	MOVQ    120(DI), R8 // bin of the next split
+	MOVQ    128(DI), R9 // db
+	MOVQ    136(DI), R10 // started
+	XORQ    R11, R11    // k
+	XORQ    R12, R12    // stopped
+
+scan:
+	TESTQ   CX, CX
+	JZ      save
+	VMOVUPD (SI), Y0
+	TESTQ   R10, R10
+	JZ      take
+	VCMPPD  $0, Y11, Y0, Y1 // lanes equal to 0 (±0; NaN is not)
+	VMOVMSKPD Y1, AX
+	CMPL    AX, $15
+	JEQ     next // an empty entry: skip it
+
+take:
+	MOVQ    $1, R10
+	VADDPD  Y0, Y8, Y8 // running += entry
+	VSUBPD  Y8, Y9, Y2 // other = total - running
+	VCMPPD  $0x15, Y10, Y8, Y1 // running not less than least
+	VMOVMSKPD Y1, AX
+	CMPL    AX, $15
+	JNE     next
+	VCMPPD  $0x15, Y10, Y2, Y1 // other not less than least
+	VMOVMSKPD Y1, AX
+	CMPL    AX, $15
+	JNE     stop
+	VMOVSD  X8, 0(BX)(R11*8)     // gA
+	VMOVHPD X8, 256(BX)(R11*8)   // hA
+	VEXTRACTF128 $1, Y8, X3
+	VMOVSD  X3, 1024(BX)(R11*8)  // nA
+	VMOVSD  X2, 512(BX)(R11*8)   // gB
+	VMOVHPD X2, 768(BX)(R11*8)   // hB
+	MOVB    R8, 1280(BX)(R11*1)  // bin
+	INCQ    R11
+	ADDQ    DX, SI
+	DECQ    CX
+	ADDQ    R9, R8
+	CMPQ    R11, $32
+	JEQ     save
+	JMP     scan
+
+next:
+	ADDQ DX, SI
+	DECQ CX
+	ADDQ R9, R8
+	JMP  scan
+
+stop:
+	MOVQ $1, R12
+
+save:
+	VMOVUPD Y8, 0(DI)
+	SUBQ    hf+8(FP), SI
+	MOVQ    SI, 96(DI)
+	MOVQ    CX, 112(DI)
+	MOVQ    R8, 120(DI)
+	MOVQ    R10, 136(DI)
+	MOVQ    R11, k+24(FP)
+	MOVB    R12, stopped+32(FP)
+	VZEROUPPER
+	RET

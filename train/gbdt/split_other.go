@@ -10,3 +10,7 @@ func gainsFast(gains, gL, hL, gR, hR *[scanBlock]float64, k int, loss, l2 float6
 func subBins(*bin, *bin, *bin, int) {
 	panic("gbdt: no assembly kernel")
 }
+
+func scanBins(*scanState, *featHist, *float64) (int, bool) {
+	panic("gbdt: no assembly kernel")
+}

@@ -37,6 +37,9 @@ type histCase struct {
 //   - sparse: most bins empty (a node of a few rows);
 //   - ties: small integer sums, bins with rows but zero sums, so that
 //     many splits share their gain to the bit;
+//   - negative: hessians and rows of either sign, so that a side too
+//     small for a split may be large enough for a later one (the pass
+//     must still end at the first);
 //   - odd: the sums of a subtraction (hessians slightly negative, rows
 //     without sums, sums without rows), and now and then NaN or Inf.
 func randomHist(rng *rand.Rand, kind string) histCase {
@@ -81,6 +84,10 @@ func randomHist(rng *rand.Rand, kind string) histCase {
 				e.g = float64(rng.IntN(5) - 2)
 				e.h = e.n
 			}
+		case "negative": // hessians and rows of either sign: a side too small may grow again
+			e.n = float64(rng.IntN(9) - 2)
+			e.g = rng.NormFloat64()
+			e.h = rng.NormFloat64()
 		case "odd":
 			switch rng.IntN(6) {
 			case 0:
@@ -127,10 +134,25 @@ func randomHist(rng *rand.Rand, kind string) histCase {
 
 // TestBestMatchesReference holds the split search to the loop it
 // replaced (bestRef), split struct and all, to the bit, on random
-// histograms of every kind.
+// histograms of every kind, with the assembly pass and gain kernel and
+// with the portable ones.
 func TestBestMatchesReference(t *testing.T) {
+	for _, asm := range []bool{false, true} {
+		if asm && !useAVX2 {
+			continue
+		}
+		t.Run(fmt.Sprintf("avx2=%v", asm), func(t *testing.T) {
+			saved := useAVX2
+			useAVX2 = asm
+			defer func() { useAVX2 = saved }()
+			testBestMatchesReference(t)
+		})
+	}
+}
+
+func testBestMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(14, 6))
-	for _, kind := range []string{"dense", "sparse", "ties", "odd"} {
+	for _, kind := range []string{"dense", "sparse", "ties", "negative", "odd"} {
 		t.Run(kind, func(t *testing.T) {
 			found := 0
 			for i := range 3000 {
@@ -376,5 +398,36 @@ func TestBestAlloc(t *testing.T) {
 		subtract(dst, parent, small)
 	}); a != 0 {
 		t.Errorf("%v allocations per search and subtraction", a)
+	}
+}
+
+// TestScanLayout checks the offsets scanBins (split_amd64.s) assumes.
+func TestScanLayout(t *testing.T) {
+	var sc scan
+	var st scanState
+	base := uintptr(unsafe.Pointer(&sc.gA))
+	for _, c := range []struct {
+		name      string
+		got, want uintptr
+	}{
+		{"scanBlock", scanBlock, 32},
+		{"acc", unsafe.Offsetof(st.acc), 0},
+		{"total", unsafe.Offsetof(st.total), 32},
+		{"least", unsafe.Offsetof(st.least), 64},
+		{"pos", unsafe.Offsetof(st.pos), 96},
+		{"step", unsafe.Offsetof(st.step), 104},
+		{"left", unsafe.Offsetof(st.left), 112},
+		{"b", unsafe.Offsetof(st.b), 120},
+		{"db", unsafe.Offsetof(st.db), 128},
+		{"started", unsafe.Offsetof(st.started), 136},
+		{"hA", uintptr(unsafe.Pointer(&sc.hA)) - base, 256},
+		{"gB", uintptr(unsafe.Pointer(&sc.gB)) - base, 512},
+		{"hB", uintptr(unsafe.Pointer(&sc.hB)) - base, 768},
+		{"nA", uintptr(unsafe.Pointer(&sc.nA)) - base, 1024},
+		{"bin", uintptr(unsafe.Pointer(&sc.bin)) - base, 1280},
+	} {
+		if c.got != c.want {
+			t.Errorf("offset of %s = %d; scanBins assumes %d", c.name, c.got, c.want)
+		}
 	}
 }
