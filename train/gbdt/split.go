@@ -113,6 +113,8 @@ type scanState struct {
 // the sums start at +0 and so are never -0) give the split before the
 // same gain, which the search, keeping the first strictly greater gain,
 // never prefers; and if that split was passed over, so is this one.
+// (Skipping is optional, so the assembly pass, scanBins, skips only the
+// entries whose 32 bytes are all zero: a -0 sum is taken.)
 func (sc *scan) pass(hf *featHist, first, count, step, off int, forward bool) {
 	if count <= 0 {
 		return

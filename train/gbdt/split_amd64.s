@@ -108,7 +108,6 @@ TEXT ·scanBins(SB), NOSPLIT, $0-33
 	VMOVUPD 0(DI), Y8   // running sums
 	VMOVUPD 32(DI), Y9  // total
 	VMOVUPD 64(DI), Y10 // least
-	VXORPD  Y11, Y11, Y11
 	ADDQ    96(DI), SI  // next entry
 	MOVQ    104(DI), DX // step
 	MOVQ    112(DI), CX // left
@@ -124,10 +123,8 @@ scan:
 	VMOVUPD (SI), Y0
 	TESTQ   R10, R10
 	JZ      take
-	VCMPPD  $0, Y11, Y0, Y1 // lanes equal to 0 (±0; NaN is not)
-	VMOVMSKPD Y1, AX
-	CMPL    AX, $15
-	JEQ     next // an empty entry: skip it
+	VPTEST  Y0, Y0
+	JZ      next // an entry of zero bytes (no rows, sums +0): skip it
 
 take:
 	MOVQ    $1, R10
