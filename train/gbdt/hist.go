@@ -78,8 +78,19 @@ func histGo(hf *featHist, grp []uint8, gh []gradPair, constHess bool) {
 	}
 }
 
-// subtract sets dst = parent - small, bin by bin.
+// subtract sets dst = parent - small, bin by bin: the g, h and n lanes
+// (and the padding lane, which nothing reads: it stays 0, as the
+// kernels add 0 to it and build clears it), with the AVX2 kernel one
+// 32-byte subtraction a bin.
 func subtract(dst, parent, small []featHist) {
+	if len(dst) == 0 {
+		return
+	}
+	parent, small = parent[:len(dst)], small[:len(dst)]
+	if useAVX2 {
+		subBins(&dst[0][0], &parent[0][0], &small[0][0], len(dst)*len(dst[0]))
+		return
+	}
 	for f := range dst {
 		d, p, s := &dst[f], &parent[f], &small[f]
 		for b := range d {
