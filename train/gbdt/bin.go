@@ -2,6 +2,7 @@ package gbdt
 
 import (
 	"math"
+	"math/bits"
 	"math/rand/v2"
 
 	"github.com/loomml/loom/internal/floatsort"
@@ -131,12 +132,26 @@ func thresholds(col []float64, maxBins int) []float64 {
 }
 
 // binColumn writes the bins of column f of the given rows of X into dst;
-// thr holds f's thresholds padded to 255 with +Inf (see padded).
-func (b *binner) binColumn(dst []uint8, X []float64, p, f int, rows []int, thr *[256]float64) {
+// s is f's binSearch (see padded).
+func (b *binner) binColumn(dst []uint8, X []float64, p, f int, rows []int, s *binSearch) {
+	var buf [256]float64
+	for a := 0; a < len(rows); a += len(buf) {
+		z := min(a+len(buf), len(rows))
+		vals := buf[:z-a]
+		for i, r := range rows[a:z] {
+			vals[i] = X[r*p+f]
+		}
+		b.binValues(dst[a:z], vals, f, s)
+	}
+}
+
+// binValues writes the bins of the values vals of feature f into dst; s
+// is f's binSearch (see padded).
+func (b *binner) binValues(dst []uint8, vals []float64, f int, s *binSearch) {
+	dst = dst[:len(vals)]
 	if b.categorical != nil && b.categorical[f] {
 		nb := b.nbins[f]
-		for i, r := range rows {
-			v := X[r*p+f]
+		for i, v := range vals {
 			c := int(v)
 			if math.IsNaN(v) || float64(c) != v || c < 0 || c >= nb || b.known[f][c>>6]>>(c&63)&1 == 0 {
 				dst[i] = b.missing
@@ -146,29 +161,36 @@ func (b *binner) binColumn(dst []uint8, X []float64, p, f int, rows []int, thr *
 		}
 		return
 	}
-	// Four searches at a time: their steps are independent, so their
-	// loads overlap.
-	dst = dst[:len(rows)]
-	i := 0
-	for ; i+4 <= len(rows); i += 4 {
-		v0, v1, v2, v3 := X[rows[i]*p+f], X[rows[i+1]*p+f], X[rows[i+2]*p+f], X[rows[i+3]*p+f]
-		b0, b1, b2, b3 := 0, 0, 0, 0
-		for half := 128; half > 0; half >>= 1 {
-			b0 += half & below(thr[(b0+half-1)&255], v0)
-			b1 += half & below(thr[(b1+half-1)&255], v1)
-			b2 += half & below(thr[(b2+half-1)&255], v2)
-			b3 += half & below(thr[(b3+half-1)&255], v3)
+	thr := &s.thr
+	if s.steps == 0 {
+		for i, v := range vals {
+			dst[i] = b.search(v, thr)
 		}
-		dst[i], dst[i+1], dst[i+2], dst[i+3] = b.numericBin(v0, b0), b.numericBin(v1, b1), b.numericBin(v2, b2), b.numericBin(v3, b3)
+		return
 	}
-	for ; i < len(rows); i++ {
-		v := X[rows[i]*p+f]
-		base := 0
-		for half := 128; half > 0; half >>= 1 {
-			base += half & below(thr[(base+half-1)&255], v)
+	lo, scale, half := s.lo, s.scale, 1<<(s.steps-1)
+	for i, v := range vals {
+		x := (v - lo) * scale
+		if !(x >= 0 && x < binBuckets) { // also NaN and ±Inf
+			dst[i] = b.search(v, thr)
+			continue
 		}
-		dst[i] = b.numericBin(v, base)
+		base := int(s.first[int(x)&(binBuckets-1)])
+		for h := half; h > 0; h >>= 1 {
+			base += h & below(thr[(base+h-1)&255], v)
+		}
+		dst[i] = uint8(base)
 	}
+}
+
+// search is the bin of v by an 8-step search of all of thr, without
+// branches.
+func (b *binner) search(v float64, thr *[256]float64) uint8 {
+	base := 0
+	for half := 128; half > 0; half >>= 1 {
+		base += half & below(thr[(base+half-1)&255], v)
+	}
+	return b.numericBin(v, base)
 }
 
 // below returns -1 (all bits set) when t < v, else 0, without a branch
@@ -188,24 +210,86 @@ func (b *binner) numericBin(v float64, base int) uint8 {
 	return uint8(base)
 }
 
-// padded returns the thresholds of every feature padded to 255 with
-// +Inf, so that an 8-step search without branches finds the number of
-// thresholds below a value.
-func (b *binner) padded() [][256]float64 {
-	out := make([][256]float64, len(b.thresholds))
+// binBuckets is the number of equal-width buckets between a feature's
+// first and last thresholds in its binSearch table (2 KB).
+const binBuckets = 2048
+
+// binSearch is what binColumn needs to bin a numeric feature.
+//
+// The bucket of a value v is x = (v - lo) * scale truncated, when
+// 0 <= x < binBuckets: a non-decreasing function of v. first[k] is the
+// number of thresholds in buckets before k, all of them below any value
+// of bucket k (or fewer, so that the search stays within thr); the
+// thresholds after bucket k are all above it, and bucket k holds at most
+// 2^steps - 1 of them. So a search of steps steps from first[k] gives the count of thresholds below v that the full
+// 8-step search gives, with the same comparisons (below), for every
+// value in a bucket; the others (NaN, ±Inf, values beyond the first and
+// last thresholds) take the full search. steps is 0 when the thresholds
+// are not all finite and in increasing order of floatsort.Key (so that
+// below(t, v) is Key(t) < Key(v) and rises along them): then every
+// value takes the full search.
+type binSearch struct {
+	thr       [256]float64 // the thresholds padded to 255 with +Inf
+	lo, scale float64
+	steps     int
+	first     [binBuckets]uint8
+}
+
+// padded returns the binSearch of every feature (categorical ones
+// unused).
+func (b *binner) padded() []binSearch {
+	out := make([]binSearch, len(b.thresholds))
 	for f := range out {
-		n := copy(out[f][:255], b.thresholds[f])
-		for i := n; i < len(out[f]); i++ {
-			out[f][i] = math.Inf(1)
+		s := &out[f]
+		t := b.thresholds[f]
+		n := copy(s.thr[:255], t)
+		for i := n; i < len(s.thr); i++ {
+			s.thr[i] = math.Inf(1)
+		}
+		s.steps = 0
+		if n < 2 {
+			continue
+		}
+		ok := true
+		for i, v := range t {
+			if math.IsNaN(v) || math.IsInf(v, 0) || i > 0 && floatsort.Key(t[i-1]) > floatsort.Key(v) {
+				ok = false
+				break
+			}
+		}
+		s.lo = t[0]
+		span := t[n-1] - t[0]
+		s.scale = binBuckets / span
+		if !ok || !(span > 0) || math.IsInf(s.scale, 0) || !(s.scale > 0) {
+			continue
+		}
+		// count[k]: the thresholds in bucket k; the last ones may lie
+		// beyond the buckets (x >= binBuckets after rounding).
+		var count [binBuckets]int
+		most := 0
+		for _, v := range t {
+			if x := (v - s.lo) * s.scale; x < binBuckets {
+				k := int(x)
+				count[k]++
+				most = max(most, count[k])
+			}
+		}
+		// A search that would read beyond thr[254] starts lower: the
+		// thresholds it adds are below the bucket's values.
+		s.steps = bits.Len(uint(most))
+		sum := 0
+		for k := range s.first {
+			s.first[k] = uint8(min(sum, 256-1<<s.steps))
+			sum += count[k]
 		}
 	}
 	return out
 }
 
 // binBlock is the number of rows binned together: their values (30
-// features of 1024 rows take 240 KB) stay in the cache while each
-// feature is binned in turn, so that X is read from memory once.
-const binBlock = 1024
+// features of 256 rows take 60 KB) are read row by row, in the order of
+// memory, into columns, which are then binned feature by feature.
+const binBlock = 256
 
 // bin returns the column-major bins of the given rows of X (nil: every
 // row): column f at [f*len(rows), (f+1)*len(rows)). Blocks of rows go to
@@ -233,35 +317,33 @@ func (b *binner) binLayout(X []float64, p int, rows []int, tm *team, grouped boo
 	} else {
 		out = make([]uint8, n*p)
 	}
-	thr := b.padded()
+	srch := b.padded()
 	blocks := (n + binBlock - 1) / binBlock
 	tm.parallel(blocks, tm.size, func(lo, hi int) {
-		var all []int
-		if rows == nil {
-			all = make([]int, binBlock)
-		}
-		var buf []uint8 // a block's columns, when grouped
+		cols := make([]float64, p*binBlock) // a block's values, by feature
+		var buf []uint8                     // a block's bins of one feature, when grouped
 		if grouped {
 			buf = make([]uint8, binBlock)
 		}
 		for k := lo; k < hi; k++ {
 			a, z := k*binBlock, min((k+1)*binBlock, n)
-			var block []int
-			if rows != nil {
-				block = rows[a:z]
-			} else {
-				block = all[:z-a]
-				for i := range block {
-					block[i] = a + i
+			for i := range z - a {
+				r := a + i
+				if rows != nil {
+					r = rows[r]
+				}
+				for f, v := range X[r*p : r*p+p] {
+					cols[f*binBlock+i] = v
 				}
 			}
 			for f := range p {
+				vals := cols[f*binBlock : f*binBlock+z-a]
 				if !grouped {
-					b.binColumn(out[f*n+a:f*n+z], X, p, f, block, &thr[f])
+					b.binValues(out[f*n+a:f*n+z], vals, f, &srch[f])
 					continue
 				}
 				col := buf[:z-a]
-				b.binColumn(col, X, p, f, block, &thr[f])
+				b.binValues(col, vals, f, &srch[f])
 				grp := out[histGroup*((f/histGroup)*n+a):]
 				for i, v := range col {
 					grp[histGroup*i+f%histGroup] = v
