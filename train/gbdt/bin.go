@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 
 	"github.com/loomml/loom/internal/floatsort"
 )
@@ -72,16 +73,18 @@ func fitBinner(X []float64, p int, rows []int, maxBins int, categorical []bool, 
 	tm.parallel(p, tm.size, func(lo, hi int) {
 		// The sampled rows are read binFitChunk features at a time, row
 		// by row (reading each feature alone would fetch a cache line
-		// per value), into one column per feature, NaN left out. Each
-		// column is then sorted into spare, and its memory becomes the
-		// next spare.
+		// per value), into one column per feature, NaN left out. A
+		// column's thresholds come from the selector, or, when it
+		// declines, from the column sorted into spare, whose memory
+		// becomes the next spare.
 		chunk := min(binFitChunk, hi-lo)
 		cols := make([][]float64, chunk)
 		for k := range cols {
 			cols[k] = make([]float64, len(sample))
 		}
-		spare := make([]float64, len(sample))
+		var spare []float64 // allocated by the first sort
 		var scratch []uint64
+		var sel selector
 		var lens [binFitChunk]int
 		for f0 := lo; f0 < hi; f0 += chunk {
 			c := min(chunk, hi-f0)
@@ -116,11 +119,22 @@ func fitBinner(X []float64, p int, rows []int, maxBins int, categorical []bool, 
 					}
 					continue
 				}
-				// A radix sort (col holds no NaN).
-				sorted := floatsort.SortedInto(spare, &scratch, col)
-				b.thresholds[f] = thresholds(sorted, maxBins)
-				b.nbins[f] = len(b.thresholds[f]) + 1
-				spare, cols[k] = cols[k], spare
+				var t []float64
+				ok := false
+				if len(col) >= selMin {
+					t, ok = sel.thresholds(col, maxBins)
+				}
+				if !ok {
+					// A radix sort (col holds no NaN).
+					if spare == nil {
+						spare = make([]float64, len(sample))
+					}
+					sorted := floatsort.SortedInto(spare, &scratch, col)
+					t = thresholds(sorted, maxBins)
+					spare, cols[k] = cols[k], spare
+				}
+				b.thresholds[f] = t
+				b.nbins[f] = len(t) + 1
 			}
 		}
 	})
@@ -148,27 +162,159 @@ func thresholds(col []float64, maxBins int) []float64 {
 			}
 		}
 	} else {
-		mid = make([]float64, maxBins-1)
-		n := float64(len(col))
-		step := 100 / float64(maxBins)
-		for i := range mid {
-			q := (float64(i+1) * step) / 100
-			idx := (n - 1) * q
-			lo := math.Floor(idx)
-			a := col[int(lo)]
-			bb := col[min(int(lo)+1, len(col)-1)]
-			if idx == lo {
-				mid[i] = a
-				continue
-			}
-			d := bb - a
-			mid[i] = bb - d*0.5
-		}
+		mid = percentiles(len(col), maxBins, func(i int) float64 { return col[i] })
 	}
 	for i := range mid {
 		mid[i] = min(mid[i], almostInf)
 	}
 	return mid
+}
+
+// percentiles returns the "midpoint" percentiles at 100·i/maxBins, i = 1
+// .. maxBins-1, of n sorted values, the one of rank i being at(i).
+func percentiles(n, maxBins int, at func(int) float64) []float64 {
+	mid := make([]float64, maxBins-1)
+	step := 100 / float64(maxBins)
+	for i := range mid {
+		q := (float64(i+1) * step) / 100
+		idx := (float64(n) - 1) * q
+		lo := math.Floor(idx)
+		a := at(int(lo))
+		if idx == lo {
+			mid[i] = a
+			continue
+		}
+		bb := at(min(int(lo)+1, n-1))
+		d := bb - a
+		mid[i] = bb - d*0.5
+	}
+	return mid
+}
+
+// selBuckets is the number of equal-width buckets the selector spreads
+// a column's values over.
+const selBuckets = 1 << 13
+
+// selector finds the thresholds of a column of many more distinct values
+// than bins without sorting it: the values are counted by bucket of
+// equal width between their minimum and maximum (a non-decreasing
+// function of the value), which locates the bucket of each rank the
+// percentiles need; only those buckets' values are then collected and
+// sorted. Its buffers are reused from column to column.
+type selector struct {
+	count  [selBuckets]int32
+	start  [selBuckets + 1]int32 // first rank of each bucket, then of the values collected
+	needed [selBuckets / 64]uint64
+	keys   []uint64 // the needed buckets' values, as floatsort keys
+	ranks  []int
+}
+
+// selMin is the smallest column the selector takes: below it, sorting
+// is as fast.
+const selMin = 8192
+
+// thresholds returns thresholds(sorted col, maxBins) and true, or false
+// when col may hold at most maxBins distinct values (fewer than
+// maxBins+1 buckets hold values) or its values span no finite, positive
+// width: then col must be sorted. col holds no NaN and is not empty.
+func (s *selector) thresholds(col []float64, maxBins int) ([]float64, bool) {
+	n := len(col)
+	lo, hi := col[0], col[0]
+	for _, v := range col {
+		if v < lo {
+			lo = v
+		}
+		if v > hi {
+			hi = v
+		}
+	}
+	span := hi - lo
+	scale := selBuckets / span
+	if !(span > 0) || math.IsInf(span, 0) || math.IsInf(scale, 0) {
+		return nil, false
+	}
+	bucket := func(v float64) int {
+		return min(int((v-lo)*scale), selBuckets-1)
+	}
+	s.count = [selBuckets]int32{}
+	for _, v := range col {
+		s.count[bucket(v)]++
+	}
+	used := 0
+	for _, c := range s.count {
+		if c != 0 {
+			used++
+		}
+	}
+	if used <= maxBins {
+		return nil, false
+	}
+	// The ranks the percentiles read, found by a dry run, and their
+	// buckets.
+	s.ranks = s.ranks[:0]
+	percentiles(n, maxBins, func(i int) float64 {
+		s.ranks = append(s.ranks, i)
+		return 0
+	})
+	var sum int32
+	for k, c := range s.count {
+		s.start[k] = sum
+		sum += c
+	}
+	s.start[selBuckets] = sum
+	s.needed = [selBuckets / 64]uint64{}
+	k := 0
+	for _, r := range s.ranks {
+		k = s.bucketOf(k, r)
+		s.needed[k>>6] |= 1 << (k & 63)
+	}
+	// Collect the needed buckets' values (s.start now holds where each
+	// goes in s.keys) and sort each bucket.
+	var m int32
+	for k := range selBuckets {
+		if s.needed[k>>6]>>(k&63)&1 != 0 {
+			s.count[k] = m // next free place
+			m += s.start[k+1] - s.start[k]
+		}
+	}
+	if cap(s.keys) < int(m) {
+		s.keys = make([]uint64, m)
+	}
+	keys := s.keys[:m]
+	for _, v := range col {
+		if k := bucket(v); s.needed[k>>6]>>(k&63)&1 != 0 {
+			keys[s.count[k]] = floatsort.Key(v)
+			s.count[k]++
+		}
+	}
+	// s.count[k] is now the end of bucket k's keys.
+	k = 0
+	mid := percentiles(n, maxBins, func(i int) float64 {
+		k = s.bucketOf(k, i)
+		end := int(s.count[k])
+		size := int(s.start[k+1] - s.start[k])
+		b := keys[end-size : end]
+		if size > 1 && !slices.IsSorted(b) {
+			slices.Sort(b)
+		}
+		return floatsort.Float(b[i-int(s.start[k])])
+	})
+	for i := range mid {
+		mid[i] = min(mid[i], almostInf)
+	}
+	return mid, true
+}
+
+// bucketOf returns the bucket of rank r, walking from bucket k (the
+// ranks come in increasing order, but for an occasional step back).
+func (s *selector) bucketOf(k, r int) int {
+	for int(s.start[k]) > r {
+		k--
+	}
+	for int(s.start[k+1]) <= r {
+		k++
+	}
+	return k
 }
 
 // binColumn writes the bins of column f of the given rows of X into dst;
