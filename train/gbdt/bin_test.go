@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"testing"
 	"time"
@@ -68,22 +69,30 @@ func reportCPU(b *testing.B, start time.Duration) {
 	}
 }
 
+// refPadded returns the thresholds of each feature padded to 255 with
+// +Inf, for refBin.
+func refPadded(b *binner) [][256]float64 {
+	out := make([][256]float64, len(b.thresholds))
+	for f := range out {
+		n := copy(out[f][:255], b.thresholds[f])
+		for i := n; i < len(out[f]); i++ {
+			out[f][i] = math.Inf(1)
+		}
+	}
+	return out
+}
+
 // refBin is the bin of value v of feature f as binning did before the
 // bucket tables: an 8-step branch-free search of the thresholds padded
-// to 255 with +Inf, comparing by the sign of t - v (below), or the code
-// of a categorical feature.
-func refBin(b *binner, f int, v float64) uint8 {
+// to 255 with +Inf (thr, from refPadded), comparing by the sign of t - v
+// (below), or the code of a categorical feature.
+func refBin(b *binner, f int, thr *[256]float64, v float64) uint8 {
 	if b.categorical != nil && b.categorical[f] {
 		c := int(v)
 		if math.IsNaN(v) || float64(c) != v || c < 0 || c >= b.nbins[f] || b.known[f][c>>6]>>(c&63)&1 == 0 {
 			return b.missing
 		}
 		return uint8(c)
-	}
-	var thr [256]float64
-	n := copy(thr[:255], b.thresholds[f])
-	for i := n; i < len(thr); i++ {
-		thr[i] = math.Inf(1)
 	}
 	base := 0
 	for half := 128; half > 0; half >>= 1 {
@@ -118,8 +127,9 @@ func checkBins(t *testing.T, name string, b *binner, f int, probes []float64) {
 	s := &b.padded()[f]
 	got := make([]uint8, 2*len(probes))
 	b.binValues(got, 2, probes, f, s)
+	thr := &refPadded(b)[f]
 	for i, v := range probes {
-		if want := refBin(b, f, v); got[2*i] != want {
+		if want := refBin(b, f, thr, v); got[2*i] != want {
 			t.Fatalf("%s: thresholds %v (steps %d): value %v (bits %#x) in bin %d; want %d",
 				name, b.thresholds[f], s.steps, v, math.Float64bits(v), got[2*i], want)
 		}
@@ -247,10 +257,11 @@ func TestBinLayout(t *testing.T) {
 				return rows[i]
 			}
 			plain, grouped := b.bin(X, p, rows, tm), b.binGrouped(X, p, rows, tm)
+			thr := refPadded(b)
 			for f := range p {
 				grp := grouped[histGroup*(f/histGroup)*m:]
 				for i := range m {
-					want := refBin(b, f, X[row(i)*p+f])
+					want := refBin(b, f, &thr[f], X[row(i)*p+f])
 					if plain[f*m+i] != want || grp[histGroup*i+f%histGroup] != want {
 						t.Fatalf("%d workers, %d rows: feature %d of row %d (%v): bins %d and %d (grouped); want %d",
 							workers, m, f, row(i), X[row(i)*p+f], plain[f*m+i], grp[histGroup*i+f%histGroup], want)
@@ -348,4 +359,53 @@ func FuzzBin(f *testing.F) {
 			t.Fatalf("selector: thresholds\n%v\nwant\n%v", got, fitted)
 		}
 	})
+}
+
+// TestBinBenchData checks, on the training rows of the file
+// GBDT_BENCH_DATA names (skipped when unset; see BenchmarkFitBench), that
+// the selector's thresholds are those of the sorted subsample and that
+// every value is binned as refBin bins it.
+func TestBinBenchData(t *testing.T) {
+	path := os.Getenv("GBDT_BENCH_DATA")
+	if path == "" {
+		t.Skip("GBDT_BENCH_DATA is not set")
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, p := int(le.LittleEndian.Uint64(raw)), int(le.LittleEndian.Uint64(raw[16:]))
+	X := fuzzFloats(raw[24:], n*p)
+	tm := newTeam(2)
+	defer tm.stop()
+	b := fitBinner(X, p, nil, 255, nil, 0, tm)
+	rng := rand.New(rand.NewPCG(0, 0xb1)) // fitBinner's subsample
+	var sample []int
+	for i := range n {
+		if rng.IntN(n-i) < binSubsample-len(sample) {
+			sample = append(sample, i)
+		}
+	}
+	for f := range p {
+		var col []float64
+		for _, r := range sample {
+			if v := X[r*p+f]; !math.IsNaN(v) {
+				col = append(col, v)
+			}
+		}
+		want := thresholds(floatsort.Sorted(col), 255)
+		if !slices.EqualFunc(b.thresholds[f], want, func(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }) {
+			t.Fatalf("feature %d: thresholds differ from the sorted subsample's", f)
+		}
+	}
+	bins := b.binGrouped(X, p, nil, tm)
+	thr := refPadded(b)
+	for f := range p {
+		grp := bins[histGroup*(f/histGroup)*n:]
+		for i := range n {
+			if got, want := grp[histGroup*i+f%histGroup], refBin(b, f, &thr[f], X[i*p+f]); got != want {
+				t.Fatalf("feature %d of row %d (%v): bin %d; want %d", f, i, X[i*p+f], got, want)
+			}
+		}
+	}
 }
