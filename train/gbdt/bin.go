@@ -494,6 +494,11 @@ func (b *binner) padded() []binSearch {
 // memory, into columns, which are then binned feature by feature.
 const binBlock = 256
 
+// binColStride is the distance between a block's columns: one cache line
+// more than a column, so that the columns written row by row do not all
+// fall in the same sets of the cache (a stride of 2 KB would).
+const binColStride = binBlock + 8
+
 // bin returns the column-major bins of the given rows of X (nil: every
 // row): column f at [f*len(rows), (f+1)*len(rows)). Blocks of rows go to
 // the workers.
@@ -523,7 +528,7 @@ func (b *binner) binLayout(X []float64, p int, rows []int, tm *team, grouped boo
 	srch := b.padded()
 	blocks := (n + binBlock - 1) / binBlock
 	tm.parallel(blocks, tm.size, func(lo, hi int) {
-		cols := make([]float64, p*binBlock) // a block's values, by feature
+		cols := make([]float64, p*binColStride) // a block's values, by feature
 		for k := lo; k < hi; k++ {
 			a, z := k*binBlock, min((k+1)*binBlock, n)
 			for i := range z - a {
@@ -532,11 +537,11 @@ func (b *binner) binLayout(X []float64, p int, rows []int, tm *team, grouped boo
 					r = rows[r]
 				}
 				for f, v := range X[r*p : r*p+p] {
-					cols[f*binBlock+i] = v
+					cols[f*binColStride+i] = v
 				}
 			}
 			for f := range p {
-				vals := cols[f*binBlock : f*binBlock+z-a]
+				vals := cols[f*binColStride : f*binColStride+z-a]
 				if grouped {
 					b.binValues(out[histGroup*((f/histGroup)*n+a)+f%histGroup:], histGroup, vals, f, &srch[f])
 				} else {
