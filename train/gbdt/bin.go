@@ -362,7 +362,7 @@ func (b *binner) binValues(dst []uint8, stride int, vals []float64, f int, s *bi
 		for i, v := range vals {
 			x := (v - lo) * scale
 			if !(x >= 0 && x < binBuckets) { // also NaN and ±Inf
-				dst[i*stride] = b.search(v, thr)
+				dst[i*stride] = b.outside(v, x, s)
 				continue
 			}
 			base := int(s.first[int(x)&(binBuckets-1)])
@@ -374,7 +374,7 @@ func (b *binner) binValues(dst []uint8, stride int, vals []float64, f int, s *bi
 		for i, v := range vals {
 			x := (v - lo) * scale
 			if !(x >= 0 && x < binBuckets) {
-				dst[i*stride] = b.search(v, thr)
+				dst[i*stride] = b.outside(v, x, s)
 				continue
 			}
 			base := int(s.first[int(x)&(binBuckets-1)])
@@ -384,6 +384,23 @@ func (b *binner) binValues(dst []uint8, stride int, vals []float64, f int, s *bi
 			dst[i*stride] = uint8(base)
 		}
 	}
+}
+
+// outside is the bin of a value v outside s's buckets (x = (v - lo) *
+// scale), with steps > 0: bin 0 below the first threshold (-Inf too),
+// the missing bin for NaN, the number of thresholds for a finite value
+// above the last, and the full search's bin for the others (+Inf, and
+// values beyond the buckets but not above the last threshold).
+func (b *binner) outside(v, x float64, s *binSearch) uint8 {
+	switch {
+	case x < 0: // v < s.lo <= every threshold
+		return 0
+	case v != v:
+		return b.missing
+	case v > s.hi && v <= math.MaxFloat64: // every threshold is below v, +Inf padding not
+		return uint8(s.n)
+	}
+	return b.search(v, &s.thr)
 }
 
 // search is the bin of v by an 8-step search of all of thr, without
@@ -424,16 +441,19 @@ const binBuckets = 2048
 // number of thresholds in buckets before k, all of them below any value
 // of bucket k (or fewer, so that the search stays within thr); the
 // thresholds after bucket k are all above it, and bucket k holds at most
-// 2^steps - 1 of them. So a search of steps steps from first[k] gives the count of thresholds below v that the full
-// 8-step search gives, with the same comparisons (below), for every
-// value in a bucket; the others (NaN, ±Inf, values beyond the first and
-// last thresholds) take the full search. steps is 0 when the thresholds
-// are not all finite and in increasing order of floatsort.Key (so that
-// below(t, v) is Key(t) < Key(v) and rises along them): then every
-// value takes the full search.
+// 2^steps - 1 of them. So a search of steps steps from first[k] gives
+// the count of thresholds below v that the full 8-step search gives,
+// with the same comparisons (below), for every value in a bucket; the
+// others (NaN, ±Inf, values beyond the first and last thresholds) are
+// placed by outside. steps is 0 when the thresholds are not all finite
+// and in increasing order of floatsort.Key (so that below(t, v) is
+// Key(t) < Key(v) and rises along them): then every value takes the
+// full search.
 type binSearch struct {
 	thr       [256]float64 // the thresholds padded to 255 with +Inf
 	lo, scale float64
+	hi        float64 // the last threshold
+	n         int     // the number of thresholds
 	steps     int
 	first     [binBuckets]uint8
 }
@@ -460,7 +480,7 @@ func (b *binner) padded() []binSearch {
 				break
 			}
 		}
-		s.lo = t[0]
+		s.lo, s.hi, s.n = t[0], t[n-1], n
 		span := t[n-1] - t[0]
 		s.scale = binBuckets / span
 		if !ok || !(span > 0) || math.IsInf(s.scale, 0) || !(s.scale > 0) {
