@@ -193,7 +193,7 @@ func percentiles(n, maxBins int, at func(int) float64) []float64 {
 
 // selBuckets is the number of equal-width buckets the selector spreads
 // a column's values over.
-const selBuckets = 1 << 13
+const selBuckets = 1 << 15
 
 // selector finds the thresholds of a column of many more distinct values
 // than bins without sorting it: the values are counted by bucket of
