@@ -84,7 +84,7 @@ func fitBinner(X []float64, p int, rows []int, maxBins int, categorical []bool, 
 		}
 		var spare []float64 // allocated by the first sort
 		var scratch []uint64
-		var sel selector
+		var sel *selector // allocated by the first long column (260 KB)
 		var lens [binFitChunk]int
 		for f0 := lo; f0 < hi; f0 += chunk {
 			c := min(chunk, hi-f0)
@@ -122,6 +122,9 @@ func fitBinner(X []float64, p int, rows []int, maxBins int, categorical []bool, 
 				var t []float64
 				ok := false
 				if len(col) >= selMin {
+					if sel == nil {
+						sel = new(selector)
+					}
 					t, ok = sel.thresholds(col, maxBins)
 				}
 				if !ok {
