@@ -206,7 +206,7 @@ const selBuckets = 1 << 15
 // sorted. Its buffers are reused from column to column.
 type selector struct {
 	count  [selBuckets]int32
-	start  [selBuckets + 1]int32 // first rank of each bucket, then of the values collected
+	start  [selBuckets + 1]int32 // the first rank of each bucket, then the number of values
 	needed [selBuckets / 64]uint64
 	keys   []uint64 // the needed buckets' values, as floatsort keys
 	ranks  []int
@@ -271,8 +271,9 @@ func (s *selector) thresholds(col []float64, maxBins int) ([]float64, bool) {
 		k = s.bucketOf(k, r)
 		s.needed[k>>6] |= 1 << (k & 63)
 	}
-	// Collect the needed buckets' values (s.start now holds where each
-	// goes in s.keys) and sort each bucket.
+	// Collect the needed buckets' values into s.keys, bucket after
+	// bucket (s.count[k] becomes the next free place of bucket k), to
+	// be sorted bucket by bucket when a percentile first reads one.
 	var m int32
 	for k := range selBuckets {
 		if s.needed[k>>6]>>(k&63)&1 != 0 {
