@@ -2,7 +2,10 @@ package gbdt
 
 import (
 	"math"
+	"math/bits"
 	"math/rand/v2"
+	"runtime"
+	"slices"
 
 	"github.com/loomml/loom/internal/floatsort"
 )
@@ -10,6 +13,15 @@ import (
 // binSubsample is the number of rows the bin thresholds of a numeric
 // feature are computed from, as scikit-learn's _BinMapper(subsample=2e5).
 const binSubsample = 200_000
+
+// binFitChunk is the number of features whose sampled values fitBinner
+// reads together: 4 features of a row (32 bytes) are mostly in one cache
+// line.
+const binFitChunk = 4
+
+// binTouch is the number of sampled rows whose values fitBinner loads
+// into the cache before it copies them.
+const binTouch = 64
 
 // almostInf caps the thresholds, as scikit-learn's ALMOST_INF: +Inf is
 // kept for splits on missingness.
@@ -59,28 +71,74 @@ func fitBinner(X []float64, p int, rows []int, maxBins int, categorical []bool, 
 	b := &binner{thresholds: make([][]float64, p), nbins: make([]int, p), missing: uint8(maxBins),
 		categorical: categorical, known: make([][4]uint64, p)}
 	tm.parallel(p, tm.size, func(lo, hi int) {
-		col := make([]float64, 0, len(sample))
-		var sorted []float64
+		// The sampled rows are read binFitChunk features at a time, row
+		// by row (reading each feature alone would fetch a cache line
+		// per value), into one column per feature, NaN left out. A
+		// column's thresholds come from the selector, or, when it
+		// declines, from the column sorted into spare, whose memory
+		// becomes the next spare.
+		chunk := min(binFitChunk, hi-lo)
+		cols := make([][]float64, chunk)
+		for k := range cols {
+			cols[k] = make([]float64, len(sample))
+		}
+		var spare []float64 // allocated by the first sort
 		var scratch []uint64
-		for f := lo; f < hi; f++ {
-			col = col[:0]
-			for _, r := range sample {
-				if v := X[r*p+f]; !math.IsNaN(v) {
-					col = append(col, v)
+		var sel *selector // allocated by the first long column (260 KB)
+		var lens [binFitChunk]int
+		for f0 := lo; f0 < hi; f0 += chunk {
+			c := min(chunk, hi-f0)
+			lens = [binFitChunk]int{}
+			var touched uint64
+			for j := 0; j < len(sample); j += binTouch {
+				batch := sample[j:min(j+binTouch, len(sample))]
+				// The rows are far apart in memory: a first loop, small
+				// enough that the processor runs many of its iterations at
+				// once, loads (into the cache) the batch's values from
+				// memory in parallel.
+				for _, r := range batch {
+					touched += math.Float64bits(X[r*p+f0]) ^ math.Float64bits(X[r*p+f0+c-1])
+				}
+				for _, r := range batch {
+					for k, v := range X[r*p+f0 : r*p+f0+c] {
+						// Written in any case, kept unless NaN: no branch.
+						cols[k][lens[k]] = v
+						if v == v {
+							lens[k]++
+						}
+					}
 				}
 			}
-			if categorical != nil && categorical[f] {
-				for _, v := range col {
-					b.known[f][int(v)>>6] |= 1 << (int(v) & 63)
-					b.nbins[f] = max(b.nbins[f], int(v)+1)
+			runtime.KeepAlive(touched)
+			for k := range c {
+				f, col := f0+k, cols[k][:lens[k]]
+				if categorical != nil && categorical[f] {
+					for _, v := range col {
+						b.known[f][int(v)>>6] |= 1 << (int(v) & 63)
+						b.nbins[f] = max(b.nbins[f], int(v)+1)
+					}
+					continue
 				}
-				continue
+				var t []float64
+				ok := false
+				if len(col) >= selMin {
+					if sel == nil {
+						sel = new(selector)
+					}
+					t, ok = sel.thresholds(col, maxBins)
+				}
+				if !ok {
+					// A radix sort (col holds no NaN).
+					if spare == nil {
+						spare = make([]float64, len(sample))
+					}
+					sorted := floatsort.SortedInto(spare, &scratch, col)
+					t = thresholds(sorted, maxBins)
+					spare, cols[k] = cols[k], spare
+				}
+				b.thresholds[f] = t
+				b.nbins[f] = len(t) + 1
 			}
-			// A radix sort (col holds no NaN), into buffers reused from
-			// feature to feature.
-			sorted = floatsort.SortedInto(sorted, &scratch, col)
-			b.thresholds[f] = thresholds(sorted, maxBins)
-			b.nbins[f] = len(b.thresholds[f]) + 1
 		}
 	})
 	return b
@@ -107,22 +165,7 @@ func thresholds(col []float64, maxBins int) []float64 {
 			}
 		}
 	} else {
-		mid = make([]float64, maxBins-1)
-		n := float64(len(col))
-		step := 100 / float64(maxBins)
-		for i := range mid {
-			q := (float64(i+1) * step) / 100
-			idx := (n - 1) * q
-			lo := math.Floor(idx)
-			a := col[int(lo)]
-			bb := col[min(int(lo)+1, len(col)-1)]
-			if idx == lo {
-				mid[i] = a
-				continue
-			}
-			d := bb - a
-			mid[i] = bb - d*0.5
-		}
+		mid = percentiles(len(col), maxBins, func(i int) float64 { return col[i] })
 	}
 	for i := range mid {
 		mid[i] = min(mid[i], almostInf)
@@ -130,45 +173,248 @@ func thresholds(col []float64, maxBins int) []float64 {
 	return mid
 }
 
+// percentiles returns the "midpoint" percentiles at 100·i/maxBins, i = 1
+// .. maxBins-1, of n sorted values, the one of rank i being at(i).
+func percentiles(n, maxBins int, at func(int) float64) []float64 {
+	mid := make([]float64, maxBins-1)
+	step := 100 / float64(maxBins)
+	for i := range mid {
+		q := (float64(i+1) * step) / 100
+		idx := (float64(n) - 1) * q
+		lo := math.Floor(idx)
+		a := at(int(lo))
+		if idx == lo {
+			mid[i] = a
+			continue
+		}
+		bb := at(min(int(lo)+1, n-1))
+		d := bb - a
+		mid[i] = bb - d*0.5
+	}
+	return mid
+}
+
+// selBuckets is the number of equal-width buckets the selector spreads
+// a column's values over.
+const selBuckets = 1 << 15
+
+// selector finds the thresholds of a column of many more distinct values
+// than bins without sorting it: the values are counted by bucket of
+// equal width between their minimum and maximum (a non-decreasing
+// function of the value), which locates the bucket of each rank the
+// percentiles need; only those buckets' values are then collected and
+// sorted. Its buffers are reused from column to column.
+type selector struct {
+	count  [selBuckets]int32
+	start  [selBuckets + 1]int32 // the first rank of each bucket, then the number of values
+	needed [selBuckets / 64]uint64
+	keys   []uint64 // the needed buckets' values, as floatsort keys
+	ranks  []int
+}
+
+// selMin is the smallest column the selector takes: below it, sorting
+// is as fast.
+const selMin = 8192
+
+// thresholds returns thresholds(sorted col, maxBins) and true, or false
+// when col may hold at most maxBins distinct values (fewer than
+// maxBins+1 buckets hold values) or its values span no finite, positive
+// width: then col must be sorted. col holds no NaN and is not empty.
+func (s *selector) thresholds(col []float64, maxBins int) ([]float64, bool) {
+	n := len(col)
+	lo, hi := col[0], col[0]
+	for _, v := range col {
+		if v < lo {
+			lo = v
+		}
+		if v > hi {
+			hi = v
+		}
+	}
+	span := hi - lo
+	scale := selBuckets / span
+	if !(span > 0) || math.IsInf(span, 0) || math.IsInf(scale, 0) {
+		return nil, false
+	}
+	bucket := func(v float64) int {
+		return min(int((v-lo)*scale), selBuckets-1)
+	}
+	s.count = [selBuckets]int32{}
+	for _, v := range col {
+		s.count[bucket(v)]++
+	}
+	used := 0
+	for _, c := range s.count {
+		if c != 0 {
+			used++
+		}
+	}
+	if used <= maxBins {
+		return nil, false
+	}
+	// The ranks the percentiles read, found by a dry run, and their
+	// buckets.
+	s.ranks = s.ranks[:0]
+	percentiles(n, maxBins, func(i int) float64 {
+		s.ranks = append(s.ranks, i)
+		return 0
+	})
+	var sum int32
+	for k, c := range s.count {
+		s.start[k] = sum
+		sum += c
+	}
+	s.start[selBuckets] = sum
+	s.needed = [selBuckets / 64]uint64{}
+	k := 0
+	for _, r := range s.ranks {
+		k = s.bucketOf(k, r)
+		s.needed[k>>6] |= 1 << (k & 63)
+	}
+	// Collect the needed buckets' values into s.keys, bucket after
+	// bucket (s.count[k] becomes the next free place of bucket k), to
+	// be sorted bucket by bucket when a percentile first reads one.
+	var m int32
+	for k := range selBuckets {
+		if s.needed[k>>6]>>(k&63)&1 != 0 {
+			s.count[k] = m // next free place
+			m += s.start[k+1] - s.start[k]
+		}
+	}
+	if cap(s.keys) < int(m) {
+		s.keys = make([]uint64, m)
+	}
+	keys := s.keys[:m]
+	for _, v := range col {
+		if k := bucket(v); s.needed[k>>6]>>(k&63)&1 != 0 {
+			keys[s.count[k]] = floatsort.Key(v)
+			s.count[k]++
+		}
+	}
+	// s.count[k] is now the end of bucket k's keys.
+	k = 0
+	mid := percentiles(n, maxBins, func(i int) float64 {
+		k = s.bucketOf(k, i)
+		end := int(s.count[k])
+		size := int(s.start[k+1] - s.start[k])
+		b := keys[end-size : end]
+		if size > 1 && !slices.IsSorted(b) {
+			slices.Sort(b)
+		}
+		return floatsort.Float(b[i-int(s.start[k])])
+	})
+	for i := range mid {
+		mid[i] = min(mid[i], almostInf)
+	}
+	return mid, true
+}
+
+// bucketOf returns the bucket of rank r, walking from bucket k (the
+// ranks come in increasing order, but for an occasional step back).
+func (s *selector) bucketOf(k, r int) int {
+	for int(s.start[k]) > r {
+		k--
+	}
+	for int(s.start[k+1]) <= r {
+		k++
+	}
+	return k
+}
+
 // binColumn writes the bins of column f of the given rows of X into dst;
-// thr holds f's thresholds padded to 255 with +Inf (see padded).
-func (b *binner) binColumn(dst []uint8, X []float64, p, f int, rows []int, thr *[256]float64) {
+// s is f's binSearch (see padded).
+func (b *binner) binColumn(dst []uint8, X []float64, p, f int, rows []int, s *binSearch) {
+	var buf [256]float64
+	for a := 0; a < len(rows); a += len(buf) {
+		z := min(a+len(buf), len(rows))
+		vals := buf[:z-a]
+		for i, r := range rows[a:z] {
+			vals[i] = X[r*p+f]
+		}
+		b.binValues(dst[a:z], 1, vals, f, s)
+	}
+}
+
+// binValues writes the bins of the values vals of feature f into
+// dst[0], dst[stride], dst[2*stride], ...; s is f's binSearch (see
+// padded).
+func (b *binner) binValues(dst []uint8, stride int, vals []float64, f int, s *binSearch) {
+	if len(vals) == 0 {
+		return
+	}
+	dst = dst[:(len(vals)-1)*stride+1]
 	if b.categorical != nil && b.categorical[f] {
 		nb := b.nbins[f]
-		for i, r := range rows {
-			v := X[r*p+f]
+		for i, v := range vals {
 			c := int(v)
 			if math.IsNaN(v) || float64(c) != v || c < 0 || c >= nb || b.known[f][c>>6]>>(c&63)&1 == 0 {
-				dst[i] = b.missing
+				dst[i*stride] = b.missing
 			} else {
-				dst[i] = uint8(c)
+				dst[i*stride] = uint8(c)
 			}
 		}
 		return
 	}
-	// Four searches at a time: their steps are independent, so their
-	// loads overlap.
-	dst = dst[:len(rows)]
-	i := 0
-	for ; i+4 <= len(rows); i += 4 {
-		v0, v1, v2, v3 := X[rows[i]*p+f], X[rows[i+1]*p+f], X[rows[i+2]*p+f], X[rows[i+3]*p+f]
-		b0, b1, b2, b3 := 0, 0, 0, 0
-		for half := 128; half > 0; half >>= 1 {
-			b0 += half & below(thr[(b0+half-1)&255], v0)
-			b1 += half & below(thr[(b1+half-1)&255], v1)
-			b2 += half & below(thr[(b2+half-1)&255], v2)
-			b3 += half & below(thr[(b3+half-1)&255], v3)
+	thr := &s.thr
+	lo, scale := s.lo, s.scale
+	switch s.steps {
+	case 0:
+		for i, v := range vals {
+			dst[i*stride] = b.search(v, thr)
 		}
-		dst[i], dst[i+1], dst[i+2], dst[i+3] = b.numericBin(v0, b0), b.numericBin(v1, b1), b.numericBin(v2, b2), b.numericBin(v3, b3)
-	}
-	for ; i < len(rows); i++ {
-		v := X[rows[i]*p+f]
-		base := 0
-		for half := 128; half > 0; half >>= 1 {
-			base += half & below(thr[(base+half-1)&255], v)
+	case 1: // the common case, unrolled
+		for i, v := range vals {
+			x := (v - lo) * scale
+			if !(x >= 0 && x < binBuckets) { // also NaN and ±Inf
+				dst[i*stride] = b.outside(v, x, s)
+				continue
+			}
+			base := int(s.first[int(x)&(binBuckets-1)])
+			base += 1 & below(thr[base&255], v)
+			dst[i*stride] = uint8(base)
 		}
-		dst[i] = b.numericBin(v, base)
+	default:
+		half := 1 << (s.steps - 1)
+		for i, v := range vals {
+			x := (v - lo) * scale
+			if !(x >= 0 && x < binBuckets) {
+				dst[i*stride] = b.outside(v, x, s)
+				continue
+			}
+			base := int(s.first[int(x)&(binBuckets-1)])
+			for h := half; h > 0; h >>= 1 {
+				base += h & below(thr[(base+h-1)&255], v)
+			}
+			dst[i*stride] = uint8(base)
+		}
 	}
+}
+
+// outside is the bin of a value v outside s's buckets (x = (v - lo) *
+// scale), with steps > 0: bin 0 below the first threshold (-Inf too),
+// the missing bin for NaN, the number of thresholds for a finite value
+// above the last, and the full search's bin for the others (+Inf, and
+// values beyond the buckets but not above the last threshold).
+func (b *binner) outside(v, x float64, s *binSearch) uint8 {
+	switch {
+	case x < 0: // v < s.lo <= every threshold
+		return 0
+	case v != v:
+		return b.missing
+	case v > s.hi && v <= math.MaxFloat64: // every threshold is below v, +Inf padding not
+		return uint8(s.n)
+	}
+	return b.search(v, &s.thr)
+}
+
+// search is the bin of v by an 8-step search of all of thr, without
+// branches.
+func (b *binner) search(v float64, thr *[256]float64) uint8 {
+	base := 0
+	for half := 128; half > 0; half >>= 1 {
+		base += half & below(thr[(base+half-1)&255], v)
+	}
+	return b.numericBin(v, base)
 }
 
 // below returns -1 (all bits set) when t < v, else 0, without a branch
@@ -188,24 +434,94 @@ func (b *binner) numericBin(v float64, base int) uint8 {
 	return uint8(base)
 }
 
-// padded returns the thresholds of every feature padded to 255 with
-// +Inf, so that an 8-step search without branches finds the number of
-// thresholds below a value.
-func (b *binner) padded() [][256]float64 {
-	out := make([][256]float64, len(b.thresholds))
+// binBuckets is the number of equal-width buckets between a feature's
+// first and last thresholds in its binSearch table (2 KB).
+const binBuckets = 2048
+
+// binSearch is what binColumn needs to bin a numeric feature.
+//
+// The bucket of a value v is x = (v - lo) * scale truncated, when
+// 0 <= x < binBuckets: a non-decreasing function of v. first[k] is the
+// number of thresholds in buckets before k, all of them below any value
+// of bucket k (or fewer, so that the search stays within thr); the
+// thresholds after bucket k are all above it, and bucket k holds at most
+// 2^steps - 1 of them. So a search of steps steps from first[k] gives
+// the count of thresholds below v that the full 8-step search gives,
+// with the same comparisons (below), for every value in a bucket; the
+// others (NaN, ±Inf, values beyond the first and last thresholds) are
+// placed by outside. steps is 0 when the thresholds are not all finite
+// and in increasing order of floatsort.Key (so that below(t, v) is
+// Key(t) < Key(v) and rises along them): then every value takes the
+// full search.
+type binSearch struct {
+	thr       [256]float64 // the thresholds padded to 255 with +Inf
+	lo, scale float64
+	hi        float64 // the last threshold
+	n         int     // the number of thresholds
+	steps     int
+	first     [binBuckets]uint8
+}
+
+// padded returns the binSearch of every feature (categorical ones
+// unused).
+func (b *binner) padded() []binSearch {
+	out := make([]binSearch, len(b.thresholds))
 	for f := range out {
-		n := copy(out[f][:255], b.thresholds[f])
-		for i := n; i < len(out[f]); i++ {
-			out[f][i] = math.Inf(1)
+		s := &out[f]
+		t := b.thresholds[f]
+		n := copy(s.thr[:255], t)
+		for i := n; i < len(s.thr); i++ {
+			s.thr[i] = math.Inf(1)
+		}
+		s.steps = 0
+		if n < 2 {
+			continue
+		}
+		ok := true
+		for i, v := range t {
+			if math.IsNaN(v) || math.IsInf(v, 0) || i > 0 && floatsort.Key(t[i-1]) > floatsort.Key(v) {
+				ok = false
+				break
+			}
+		}
+		s.lo, s.hi, s.n = t[0], t[n-1], n
+		span := t[n-1] - t[0]
+		s.scale = binBuckets / span
+		if !ok || !(span > 0) || math.IsInf(s.scale, 0) || !(s.scale > 0) {
+			continue
+		}
+		// count[k]: the thresholds in bucket k; the last ones may lie
+		// beyond the buckets (x >= binBuckets after rounding).
+		var count [binBuckets]int
+		most := 0
+		for _, v := range t {
+			if x := (v - s.lo) * s.scale; x < binBuckets {
+				k := int(x)
+				count[k]++
+				most = max(most, count[k])
+			}
+		}
+		// A search that would read beyond thr[254] starts lower: the
+		// thresholds it adds are below the bucket's values.
+		s.steps = bits.Len(uint(most))
+		sum := 0
+		for k := range s.first {
+			s.first[k] = uint8(min(sum, 256-1<<s.steps))
+			sum += count[k]
 		}
 	}
 	return out
 }
 
 // binBlock is the number of rows binned together: their values (30
-// features of 1024 rows take 240 KB) stay in the cache while each
-// feature is binned in turn, so that X is read from memory once.
-const binBlock = 1024
+// features of 256 rows take 60 KB) are read row by row, in the order of
+// memory, into columns, which are then binned feature by feature.
+const binBlock = 256
+
+// binColStride is the distance between a block's columns: one cache line
+// more than a column, so that the columns written row by row do not all
+// fall in the same sets of the cache (a stride of 2 KB would).
+const binColStride = binBlock + 8
 
 // bin returns the column-major bins of the given rows of X (nil: every
 // row): column f at [f*len(rows), (f+1)*len(rows)). Blocks of rows go to
@@ -233,38 +549,27 @@ func (b *binner) binLayout(X []float64, p int, rows []int, tm *team, grouped boo
 	} else {
 		out = make([]uint8, n*p)
 	}
-	thr := b.padded()
+	srch := b.padded()
 	blocks := (n + binBlock - 1) / binBlock
 	tm.parallel(blocks, tm.size, func(lo, hi int) {
-		var all []int
-		if rows == nil {
-			all = make([]int, binBlock)
-		}
-		var buf []uint8 // a block's columns, when grouped
-		if grouped {
-			buf = make([]uint8, binBlock)
-		}
+		cols := make([]float64, p*binColStride) // a block's values, by feature
 		for k := lo; k < hi; k++ {
 			a, z := k*binBlock, min((k+1)*binBlock, n)
-			var block []int
-			if rows != nil {
-				block = rows[a:z]
-			} else {
-				block = all[:z-a]
-				for i := range block {
-					block[i] = a + i
+			for i := range z - a {
+				r := a + i
+				if rows != nil {
+					r = rows[r]
+				}
+				for f, v := range X[r*p : r*p+p] {
+					cols[f*binColStride+i] = v
 				}
 			}
 			for f := range p {
-				if !grouped {
-					b.binColumn(out[f*n+a:f*n+z], X, p, f, block, &thr[f])
-					continue
-				}
-				col := buf[:z-a]
-				b.binColumn(col, X, p, f, block, &thr[f])
-				grp := out[histGroup*((f/histGroup)*n+a):]
-				for i, v := range col {
-					grp[histGroup*i+f%histGroup] = v
+				vals := cols[f*binColStride : f*binColStride+z-a]
+				if grouped {
+					b.binValues(out[histGroup*((f/histGroup)*n+a)+f%histGroup:], histGroup, vals, f, &srch[f])
+				} else {
+					b.binValues(out[f*n+a:f*n+z], 1, vals, f, &srch[f])
 				}
 			}
 		}
