@@ -456,7 +456,7 @@ func (g *grower) partition(s, e int, sp *split, goLeft *[256]uint8) int {
 			case 1:
 				g.plan.apply(g.rows[s:e], marks)
 			default:
-				g.plan.apply(g.words(j-2)[s:e], marks)
+				g.plan.apply(g.words(j - 2)[s:e], marks)
 			}
 		}
 	})
