@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"go.opentelemetry.io/otel/metric/noop"
+
+	"github.com/loomml/loom/internal/cputime"
 )
 
 func benchMonitor(b *testing.B, window int) *Monitor[wideRow] {
@@ -39,11 +41,11 @@ func warmMonitor(m *Monitor[wideRow], rows []wideRow, g int) {
 	wg.Wait()
 }
 
-// reportCPU reports the process's CPU time since start (a processCPU
+// reportCPU reports the process's CPU time since start (a cputime.Process
 // reading) per operation, as cpu-ns/row: the work done, which, unlike the
 // wall time, other processes on a shared machine hardly change.
 func reportCPU(b *testing.B, start int64) {
-	if end := processCPU(); start >= 0 && end >= 0 {
+	if end := int64(cputime.Process()); start >= 0 && end >= 0 {
 		b.ReportMetric(float64(end-start)/float64(b.N), "cpu-ns/row")
 	}
 }
@@ -61,7 +63,7 @@ func BenchmarkObserve(b *testing.B) {
 		warmMonitor(m, rows, 1)
 		b.ReportAllocs()
 		i := 0
-		cpu := processCPU()
+		cpu := int64(cputime.Process())
 		for b.Loop() {
 			m.Observe(&rows[i&4095])
 			i++
@@ -75,7 +77,7 @@ func BenchmarkObserve(b *testing.B) {
 		b.ReportAllocs()
 		b.SetParallelism(max(1, 2/runtime.GOMAXPROCS(0)))
 		b.ResetTimer()
-		cpu := processCPU()
+		cpu := int64(cputime.Process())
 		b.RunParallel(func(pb *testing.PB) {
 			i := 0
 			for pb.Next() {

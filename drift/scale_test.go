@@ -8,11 +8,12 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/loomml/loom/internal/cputime"
 )
 
 // scaleBatch is the number of rows per generated batch.
@@ -75,15 +76,6 @@ func scaleProfile(rows, cols, shards int, seed uint64, shift func(j int) float64
 		total += d
 	}
 	return parts[0], total, nil
-}
-
-// cpuSeconds returns the user and system CPU time of the process.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return math.NaN()
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 // BenchmarkProfileBuilder adds 1,000 numeric columns row by row (AddFloat)
@@ -177,7 +169,7 @@ func BenchmarkScale3Mx1000(b *testing.B) {
 	for b.Loop() {
 		keepRef := [][]float64{make([]float64, refRows), make([]float64, refRows)}
 		keepCur := [][]float64{make([]float64, curRows), make([]float64, curRows)}
-		cpu0, t0 := cpuSeconds(), time.Now()
+		cpu0, t0 := cputime.Process().Seconds(), time.Now()
 		ref, genRef, err := scaleProfile(refRows, cols, shards, 1, func(int) float64 { return 0 }, keepRef)
 		if err != nil {
 			b.Fatal(err)
@@ -201,7 +193,7 @@ func BenchmarkScale3Mx1000(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		t4, cpu4 := time.Now(), cpuSeconds()
+		t4, cpu4 := time.Now(), cputime.Process().Seconds()
 		b.StopTimer()
 		var ms runtime.MemStats
 		runtime.GC()

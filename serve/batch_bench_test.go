@@ -2,12 +2,10 @@ package serve
 
 import (
 	"context"
-	"math"
 	"strconv"
-	"syscall"
 	"testing"
-	"time"
 
+	"github.com/loomml/loom/internal/cputime"
 	"github.com/loomml/loom/train"
 )
 
@@ -27,15 +25,6 @@ func validRows(tb testing.TB, n int) []customer {
 		out[i] = valid[i%len(valid)]
 	}
 	return out
-}
-
-// cpuTime returns the user and system CPU time of the process.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return time.Duration(math.MaxInt64)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkBatch compares, side by side on the same rows, Scorer.ScoreBatch
@@ -90,13 +79,13 @@ func BenchmarkBatch(b *testing.B) {
 		for _, p := range paths {
 			b.Run("rows="+strconv.Itoa(n)+"/path="+p.name, func(b *testing.B) {
 				b.ReportAllocs()
-				cpu0 := cpuTime()
+				cpu0 := cputime.Process()
 				for b.Loop() {
 					if err := p.run(); err != nil {
 						b.Fatal(err)
 					}
 				}
-				cpu := cpuTime() - cpu0
+				cpu := cputime.Process() - cpu0
 				total := float64(b.N) * float64(n)
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/total, "ns/row")
 				b.ReportMetric(float64(cpu.Nanoseconds())/total, "cpu-ns/row")

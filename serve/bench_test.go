@@ -8,8 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/loomml/loom/drift"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+
+	"github.com/loomml/loom/drift"
+	"github.com/loomml/loom/internal/cputime"
 )
 
 // BenchmarkScore is the in-process serving path: contract check, 9 features
@@ -148,7 +150,7 @@ func BenchmarkHandlerPredictOnly(b *testing.B) {
 	rr := newReusedRequest(goodInstance)
 	w := &discardWriter{h: http.Header{}}
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := cputime.Process()
 	for b.Loop() {
 		w.reset()
 		h.ServeHTTP(w, rr.next())
@@ -156,7 +158,7 @@ func BenchmarkHandlerPredictOnly(b *testing.B) {
 			b.Fatal(w.status)
 		}
 	}
-	b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64((cputime.Process()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }
 
 // BenchmarkHandlerPredictOnlyMetrics is BenchmarkHandlerPredictOnly with
@@ -169,7 +171,7 @@ func BenchmarkHandlerPredictOnlyMetrics(b *testing.B) {
 	rr := newReusedRequest(goodInstance)
 	w := &discardWriter{h: http.Header{}}
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := cputime.Process()
 	for b.Loop() {
 		w.reset()
 		h.ServeHTTP(w, rr.next())
@@ -177,5 +179,5 @@ func BenchmarkHandlerPredictOnlyMetrics(b *testing.B) {
 			b.Fatal(w.status)
 		}
 	}
-	b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64((cputime.Process()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }

@@ -10,6 +10,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/loomml/loom/internal/cputime"
 	"github.com/loomml/loom/train"
 )
 
@@ -114,7 +115,7 @@ func BenchmarkLogisticFit(b *testing.B) {
 func benchFit(b *testing.B, d train.Dataset) {
 	b.ReportAllocs()
 	iters := 0
-	cpu := cpuTime()
+	cpu := cputime.Process()
 	for b.Loop() {
 		m, err := train.LogisticRegression{}.Fit(context.Background(), d)
 		if err != nil {
@@ -123,7 +124,7 @@ func benchFit(b *testing.B, d train.Dataset) {
 		iters = m.(*train.LogisticModel).Iterations()
 	}
 	b.ReportMetric(float64(iters), "iterations")
-	b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric((cputime.Process()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 func BenchmarkRidgeFit(b *testing.B) {
@@ -164,13 +165,13 @@ func BenchmarkPredictProbaBatch(b *testing.B) {
 	b.Run(fmt.Sprintf("rows=%d/rowwise", n), func(b *testing.B) {
 		dst := make([]float64, 2*n)
 		b.ReportAllocs()
-		cpu := cpuTime()
+		cpu := cputime.Process()
 		for b.Loop() {
 			for i := range n {
 				m.PredictProba(dst[2*i:2*i+2], X.RawRowView(i))
 			}
 		}
-		b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+		b.ReportMetric((cputime.Process()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/row")
 	})
 }
@@ -179,10 +180,10 @@ func benchProba(b *testing.B, m train.Classifier, X *mat.Dense) {
 	n, _ := X.Dims()
 	dst := mat.NewDense(n, 2, nil)
 	b.ReportAllocs()
-	cpu := cpuTime()
+	cpu := cputime.Process()
 	for b.Loop() {
 		train.PredictProbaBatch(dst, m, X)
 	}
-	b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric((cputime.Process()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/row")
 }

@@ -6,10 +6,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
+	"github.com/loomml/loom/internal/cputime"
 	"github.com/loomml/loom/registry"
 )
 
@@ -68,7 +67,7 @@ func BenchmarkAppPredict(b *testing.B) {
 	req.ContentLength = int64(len(body))
 	w := &discardWriter{h: http.Header{}}
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := cputime.Process()
 	for b.Loop() {
 		rd.Reset(body)
 		clear(w.h)
@@ -78,12 +77,5 @@ func BenchmarkAppPredict(b *testing.B) {
 			b.Fatalf("status %d", w.status)
 		}
 	}
-	b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
-}
-
-// cpuTime is the process's CPU time so far, user and system.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64((cputime.Process()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }

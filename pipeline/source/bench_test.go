@@ -10,9 +10,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	arrowcsv "github.com/apache/arrow-go/v18/arrow/csv"
@@ -20,6 +18,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/loomml/loom/internal/cputime"
 )
 
 // wide is the 12-column row of the read benchmarks.
@@ -262,7 +262,7 @@ func BenchmarkReadCSV(b *testing.B) {
 	b.Run("scan/all/rows=1M", func(b *testing.B) {
 		b.ReportAllocs()
 		rows := 0
-		cpu0 := cpuTime()
+		cpu0 := cputime.Process()
 		for b.Loop() {
 			out, err := ReadCSVFileAll[wide](ctx, csvPath, nil)
 			if err != nil {
@@ -271,7 +271,7 @@ func BenchmarkReadCSV(b *testing.B) {
 			rows += len(out)
 		}
 		b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
-		b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+		b.ReportMetric((cputime.Process()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 	})
 	b.Run("encoding_csv/stream/rows=1M", func(b *testing.B) {
 		b.ReportAllocs()
@@ -379,13 +379,4 @@ func BenchmarkReadParquet(b *testing.B) {
 		}
 		b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
 	})
-}
-
-// cpuTime returns the CPU time (user and system) of the process so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/loomml/loom/internal/cputime"
 	"github.com/loomml/loom/internal/floatsort"
 )
 
@@ -38,7 +39,7 @@ func BenchmarkBinGrouped(b *testing.B) {
 	bn := fitBinner(X, p, nil, 255, nil, 1, tm)
 	b.ReportAllocs()
 	b.SetBytes(int64(n * p))
-	cpu := cpuTime()
+	cpu := cputime.Process()
 	for b.Loop() {
 		bn.binGrouped(X, p, nil, tm)
 	}
@@ -53,7 +54,7 @@ func BenchmarkFitBinner(b *testing.B) {
 	tm := newTeam(1)
 	defer tm.stop()
 	b.ReportAllocs()
-	cpu := cpuTime()
+	cpu := cputime.Process()
 	for b.Loop() {
 		fitBinner(X, p, nil, 255, nil, 1, tm)
 	}
@@ -64,7 +65,7 @@ func BenchmarkFitBinner(b *testing.B) {
 // system, of the whole process), beside the wall time: the machine the
 // benchmarks run on is shared.
 func reportCPU(b *testing.B, start time.Duration) {
-	if cpu := cpuTime(); cpu > 0 {
+	if cpu := cputime.Process(); cpu > 0 {
 		b.ReportMetric(float64(cpu-start)/float64(b.N), "cpu-ns/op")
 	}
 }

@@ -1,16 +1,15 @@
 //go:build unix
 
-package gbdt
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime returns the CPU time (user and system) the process has used, so
-// that benchmarks on a shared machine can report CPU time beside wall
-// time.
-func cpuTime() time.Duration {
+// Process returns the user and system CPU time the process has used, or
+// 0 where it cannot be read (so that differences of two readings are 0).
+func Process() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
