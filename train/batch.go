@@ -2,12 +2,12 @@ package train
 
 import (
 	"fmt"
-	"math"
 	"runtime"
 
-	"github.com/loomml/loom/internal/fastmath"
 	"golang.org/x/sync/errgroup"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/loomml/loom/internal/fastmath"
 )
 
 // batchBlock is the number of rows a goroutine of a batch prediction
@@ -162,9 +162,8 @@ func (lm *LogisticModel) binaryProba(out []float64, ostride int, x []float64, st
 		dotRows(z[:n], x[c*stride:], stride, w)
 		for i := range n {
 			z[i] += b
-			e[i] = -math.Abs(z[i])
 		}
-		fastmath.ExpInPlace(e[:n])
+		fastmath.ExpNegAbs(e[:n], z[:n])
 		for i := range n {
 			p1 := expitOf(z[i], e[i])
 			o := out[(c+i)*ostride:]

@@ -5,9 +5,10 @@ import (
 
 	"sync/atomic"
 
-	"github.com/loomml/loom/internal/fastmath"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
+
+	"github.com/loomml/loom/internal/fastmath"
 
 	"gonum.org/v1/gonum/floats"
 )
@@ -183,10 +184,7 @@ func (e *logLoss) block(b int, z []float64) {
 				z[i] = bias
 			}
 			blasImpl.Dgemv(blas.NoTrans, ch, p, 1, x[c*p:(c+ch)*p], p, w, 1, 1, z[:ch], 1)
-			for i := range ch {
-				ev[i] = -math.Abs(z[i])
-			}
-			fastmath.ExpInPlace(ev[:ch])
+			fastmath.ExpNegAbs(ev[:ch], z[:ch])
 			copy(sp, ev[:ch])
 			fastmath.Log1pInPlace(sp[:ch])
 			for i, s := range sw {
