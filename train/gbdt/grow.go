@@ -414,11 +414,11 @@ func (g *grower) rowWorkers(n int) int {
 
 // partition reorders the positions [s, e) by split sp, whose bins goLeft
 // marks (0xFF where a bin goes left), those going left first: the rows,
-// and the bins of every group, all the same way (see partitionInPlace).
-// It returns the number of left rows. The left marks go to g.marks
-// first, counted by contiguous chunk; then the arrays are partitioned, a
-// whole array per worker at a time: the same order whatever the number
-// of workers.
+// the bins of every group and the gradient pairs, all the same way (see
+// part.go). It returns the number of left rows. The left marks go to
+// g.marks first, counted by contiguous chunk; then one plan is made from
+// them and the arrays follow it, a whole array per worker at a time: the
+// same order whatever the number of workers.
 func (g *grower) partition(s, e int, sp *split, goLeft *[256]uint8) int {
 	m := e - s
 	f := sp.feature

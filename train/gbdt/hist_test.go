@@ -217,3 +217,16 @@ func BenchmarkPartition(b *testing.B) {
 		}
 	})
 }
+
+// partitionInPlace partitions each array of as, and pairs, by marks with
+// one plan.
+func partitionInPlace(as [][]uint32, pairs []gradPair, marks []uint8) {
+	var pl partPlan
+	pl.plan(marks)
+	for _, a := range as {
+		pl.apply(a, marks)
+	}
+	if pairs != nil {
+		pl.applyPairs(pairs, marks)
+	}
+}

@@ -6,16 +6,17 @@ import (
 )
 
 // The partition of a node's positions. Each split reorders, the same way,
-// the node's range of the rows array and of each group's words: the rows
-// going left first. It runs in place, unstably, a block of partBlock
-// words at a time from both ends, as vectorised quicksorts partition: two
-// blocks are read ahead, so that each step has a block's worth of free
-// words on either side; a step reads the next block from the side with
-// less room, and writes its left words (in order, eight words at a time)
-// at the left frontier and its right words so that they end at the right
-// frontier (a step reads all its block before it writes). Every word is read once and written once, where the stable
-// partition copied one side through a scratch array and back: at a
-// million rows the partition is bound by memory, not by instructions.
+// the node's range of the rows array, of each group's words and of the
+// gradient pairs: the rows going left first. It runs in place, unstably,
+// a block of partBlock words at a time from both ends, as vectorised
+// quicksorts partition: two blocks are read ahead, so that each step has
+// a block's worth of free words on either side; a step reads the next
+// block from the side with less room (all of it, before it writes), and
+// writes its left words (in order, eight words at a time) at the left
+// frontier and its right words so that they end at the right frontier.
+// Every word is read once and written once, where the stable partition
+// copied one side through a scratch array and back: at a million rows the
+// partition is bound by memory, not by instructions.
 //
 // Which side a step reads from depends on the counts of the steps
 // before: a chain of dependent instructions and loads that, inside the
@@ -39,8 +40,8 @@ type partState struct{ l, r, readL, readR int }
 // l + m - partBlock·k at step k).
 type partStep struct{ at, l uint32 }
 
-// partPlan is the schedule of partitionInPlace for one set of marks,
-// shared by every array partitioned by them.
+// partPlan is the schedule of a partition for one set of marks, shared
+// by every array partitioned by them.
 type partPlan struct {
 	steps []partStep
 	end   partState // after the steps
@@ -187,19 +188,6 @@ func partStepsGo[T uint32 | gradPair](a []T, marks []uint8, steps []partStep) {
 			l += nl
 			r -= 8 - nl
 		}
-	}
-}
-
-// partitionInPlace partitions each array of as, and pairs, by marks with
-// one plan.
-func partitionInPlace(as [][]uint32, pairs []gradPair, marks []uint8) {
-	var pl partPlan
-	pl.plan(marks)
-	for _, a := range as {
-		pl.apply(a, marks)
-	}
-	if pairs != nil {
-		pl.applyPairs(pairs, marks)
 	}
 }
 

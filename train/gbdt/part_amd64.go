@@ -2,11 +2,12 @@
 
 package gbdt
 
-// partSteps runs the n planned steps of partitionInPlace over a (m
-// words), as partStepsGo does: per block, the eight marks' top bits index
-// tbl (packTable), whose permutation (VPERMD) puts the left words in order in
-// the low lanes and the right ones in order in the high lanes; the block
-// is stored at the left frontier and so that it ends at the right one.
+// partSteps runs the n planned steps of a partition (part.go) over a (m
+// words), as partStepsGo does: a step loads its block of 32 words, then
+// for each eight of them the marks' top bits index tbl (packTable), whose
+// permutation (VPERMD) puts the left words in order in the low lanes and
+// the right ones in order in the high lanes; the eight are stored at the
+// left frontier and so that they end at the right one.
 //
 //go:noescape
 func partSteps(a *uint32, marks *uint8, steps *partStep, n, m int, tbl *[256][8]uint32)
