@@ -102,11 +102,10 @@
 // last group padded), a row's four bins of a group side by side in one
 // 4-byte word. The rows of a node occupy a contiguous range of positions,
 // and the bins are kept in that position order: each split partitions
-// (stably) its node's row indices and the words of every group, so that
-// a node's bins are contiguous and its histogram pass reads them in
-// order instead of reading scattered rows of the whole columns; the
-// gradient pairs too, gathered by row once per tree and then moved with
-// the rows. On amd64
+// its node's row indices and the words of every group, so that a node's
+// bins are contiguous and its histogram pass reads them in order instead
+// of reading scattered rows of the whole columns; the gradient pairs too,
+// gathered by row once per tree and then moved with the rows. On amd64
 // with AVX2 the left marks of a numeric split come from a compare of 8
 // words at a time. The partition runs in place, from both ends of the
 // node a block of 32 words at a time, on a plan made once from the marks
@@ -122,7 +121,13 @@
 // bin with one load, one add and one store (the same sums, in the same
 // order, as the portable Go loop, which runs elsewhere and under the
 // build tag purego). Only the smaller child of a split has its histogram
-// built, the other one's is the parent's minus it. The binary loss's
+// built, the other one's is the parent's minus it. The split search
+// skips empty bins and evaluates the gains of up to 32 splits at a time
+// (four to an AVX2 division); binning finds a value's bin from a table
+// of equal-width buckets between a feature's first and last thresholds,
+// then a short search, and the thresholds by selection rather than a
+// full sort (the same bins and thresholds as the search and the sort).
+// The binary loss's
 // gradients use internal/fastmath's exponential (the logistic model's,
 // e^-|z| by ExpNegAbs), 256 rows at a time, and on amd64 an AVX2 kernel
 // for the pairs; the margins are updated through a byte per row
