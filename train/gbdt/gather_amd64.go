@@ -3,7 +3,7 @@
 package gbdt
 
 // gatherPairs sets dst[j] = src[rows[j]] for j < n, prefetching the pair
-// of the row gatherDistance ahead: the rows of a node are scattered over
+// of the row gatherDistance ahead: the rows in position order are scattered over
 // the gradient array, and the out-of-order core alone keeps too few of
 // these reads in flight.
 //

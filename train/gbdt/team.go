@@ -25,7 +25,7 @@ type team struct {
 	done   atomic.Int64 // ranges of the current step finished
 	// The current step, written by the caller before it publishes the
 	// ticket and read by whoever claims one of its ranges.
-	fn      func(slot, lo, hi int)
+	fn      func(lo, hi int)
 	n       int
 	running atomic.Bool // a step is under way: a nested step runs inline
 
@@ -76,8 +76,8 @@ func newTeam(size int) *team {
 	t := &team{size: max(size, 1)}
 	t.work.L = &t.mu
 	t.finished.L = &t.mu
-	for slot := 1; slot < t.size; slot++ {
-		t.wg.Go(func() { t.member(slot) })
+	for range t.size - 1 {
+		t.wg.Go(t.member)
 	}
 	return t
 }
@@ -97,22 +97,15 @@ func (t *team) stop() {
 // one at a time, the caller's included, so more ranges than goroutines
 // balance uneven work. With one range it calls fn(0, n) on the caller's
 // goroutine.
+// A step called from within a step runs all its ranges on the calling
+// goroutine.
 func (t *team) parallel(n, chunks int, fn func(lo, hi int)) {
-	t.parallelSlots(n, chunks, func(_, lo, hi int) { fn(lo, hi) })
-}
-
-// parallelSlots is parallel that also tells fn which of the team's
-// goroutines runs the range (its slot: 0 for the caller's, up to size-1),
-// for scratch space of its own: no two ranges run at once in one slot,
-// except that a step called from within a step runs all its ranges in
-// slot 0 (no fit does so).
-func (t *team) parallelSlots(n, chunks int, fn func(slot, lo, hi int)) {
 	c := min(chunks, n, 0xFFFF)
 	if c <= 1 || t.size == 1 || !t.running.CompareAndSwap(false, true) {
 		// One range, one goroutine, or a step called from within a step.
 		c = max(c, 1)
 		for i := range c {
-			fn(0, i*n/c, (i+1)*n/c)
+			fn(i*n/c, (i+1)*n/c)
 		}
 		return
 	}
@@ -125,7 +118,7 @@ func (t *team) parallelSlots(n, chunks int, fn func(slot, lo, hi int)) {
 		t.work.Broadcast()
 		t.mu.Unlock()
 	}
-	for t.claim(0) {
+	for t.claim() {
 	}
 	if !spin(func() bool { return t.done.Load() == int64(c) }) {
 		t.mu.Lock()
@@ -140,9 +133,9 @@ func (t *team) parallelSlots(n, chunks int, fn func(slot, lo, hi int)) {
 	t.running.Store(false)
 }
 
-// claim runs the next unclaimed range of the current step, if any, in
-// the given slot, and reports whether it ran one.
-func (t *team) claim(slot int) bool {
+// claim runs the next unclaimed range of the current step, if any, and
+// reports whether it ran one.
+func (t *team) claim() bool {
 	for {
 		tk := t.ticket.Load()
 		c, next := tk>>16&0xFFFF, tk&0xFFFF
@@ -153,7 +146,7 @@ func (t *team) claim(slot int) bool {
 			continue
 		}
 		i, n := int(next), t.n
-		t.fn(slot, i*n/int(c), (i+1)*n/int(c))
+		t.fn(i*n/int(c), (i+1)*n/int(c))
 		if t.done.Add(1) == int64(c) && t.waiting.Load() {
 			t.mu.Lock()
 			t.finished.Broadcast()
@@ -177,9 +170,9 @@ func (t *team) wake() bool {
 
 // member is a team goroutine: it runs ranges while there are any, spins
 // for a while when there are none, then sleeps until the next step.
-func (t *team) member(slot int) {
+func (t *team) member() {
 	for {
-		for t.claim(slot) {
+		for t.claim() {
 		}
 		if spin(t.wake) {
 			if t.stopped.Load() {

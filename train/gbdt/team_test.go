@@ -15,9 +15,9 @@ func testTeam(t testing.TB, size int) *team {
 }
 
 // TestTeam checks that a step calls fn on each of its ranges exactly
-// once, with the ranges parallel promises and no slot used by two ranges
-// at once, for teams larger and smaller than GOMAXPROCS, steps of every
-// width up to the team's and beyond, and steps called from within a step.
+// once, with the ranges parallel promises, for teams larger and smaller
+// than GOMAXPROCS, steps of every width up to the team's and beyond, and
+// steps called from within a step.
 func TestTeam(t *testing.T) {
 	for _, size := range []int{1, 2, 3, 2 * runtime.GOMAXPROCS(0), 9} {
 		tm := testTeam(t, size)
@@ -25,18 +25,12 @@ func TestTeam(t *testing.T) {
 			for _, chunks := range []int{1, 2, 3, 16, 5000} {
 				c := max(min(chunks, n), 1)
 				calls := make([]atomic.Int32, n+1)
-				inUse := make([]atomic.Bool, size)
 				want := map[int]int{} // lo to hi
 				for i := range c {
 					want[i*n/c] = (i + 1) * n / c
 				}
 				var ranges, nested atomic.Int64
-				tm.parallelSlots(n, chunks, func(slot, lo, hi int) {
-					if slot < 0 || slot >= size || !inUse[slot].CompareAndSwap(false, true) {
-						t.Errorf("size %d, n %d, chunks %d: slot %d out of range or in use", size, n, chunks, slot)
-						return
-					}
-					defer inUse[slot].Store(false)
+				tm.parallel(n, chunks, func(lo, hi int) {
 					if h, ok := want[lo]; !ok || h != hi {
 						t.Errorf("size %d, n %d, chunks %d: range [%d, %d) is not one of %d", size, n, chunks, lo, hi, c)
 					}
