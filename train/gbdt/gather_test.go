@@ -36,10 +36,10 @@ func TestGather(t *testing.T) {
 }
 
 // BenchmarkGather gathers the gradient pairs of 1M rows in a random order
-// (the positions at the start of a tree), 4,096 rows a call, as gatherAll
-// does, from an array advised to
-// huge pages as the fit's is, after evicting it from the caches as a
-// fit's passes over the bins do; gather/loop is the plain Go loop.
+// (the positions at the start of a tree), 4,096 rows a call as gatherAll
+// does, from an array advised to huge pages as the fit's is, after
+// evicting it from the caches as a fit's passes over the bins do;
+// gather/loop is the plain Go loop.
 func BenchmarkGather(b *testing.B) {
 	const n = 1 << 20
 	rng := rand.New(rand.NewPCG(7, 8))
